@@ -1,0 +1,102 @@
+# Peer Support Toolkit — plain GNU make.
+#   make            build the library and every tool in cmd/
+#   make check      all tests (unit, command line, schemas, man pages)
+#   make demo       a guided run in a fresh temporary store
+#   make bench      benchmarks (not part of check)
+#   make deps       install build and test dependencies
+#   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
+#   SANITIZE=1      build with AddressSanitizer and UBSan
+#   WERROR=1        warnings are errors (CI and developer builds)
+
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+DATADIR  ?= $(PREFIX)/share/peer-support
+PKG_CONFIG ?= pkg-config
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN      = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \
+            -Wmissing-prototypes -Wpointer-arith -Wwrite-strings \
+            -Wno-unused-parameter -Wvla -Wundef -Wno-missing-field-initializers
+ifeq ($(WERROR),1)
+WARN     += -Werror
+endif
+ifeq ($(SANITIZE),1)
+CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=address,undefined
+endif
+
+PKGS      = yaml-0.1 libgit2
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
+             -include lib/banned.h \
+             -DPS_VERSION='"$(VERSION)"' -DPS_SCHEMADIR='"$(DATADIR)/schemas"'
+
+LIB_SRC  := $(wildcard lib/*.c)
+LIB_OBJ  := $(LIB_SRC:.c=.o)
+LIB       = lib/libps.a
+CMD_SRC  := $(wildcard cmd/ps-*.c)
+TOOLS    := $(CMD_SRC:.c=)
+UNIT_SRC := $(wildcard tests/unit/test-*.c)
+UNITS    := $(UNIT_SRC:.c=)
+MAN      := $(wildcard man/*.[157])
+
+all: depcheck $(TOOLS)
+
+lib/%.o: lib/%.c lib/*.h Makefile
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	$(AR) rcs $@ $(LIB_OBJ)
+
+cmd/ps-%: cmd/ps-%.c $(LIB) lib/*.h
+	$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
+
+tests/unit/test-%: tests/unit/test-%.c $(LIB) lib/*.h
+	$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS) -lcmocka
+
+# Missing build or test dependencies: install them, or say how.
+depcheck:
+	@$(PKG_CONFIG) --exists $(PKGS) 2>/dev/null || tests/deps.sh build
+
+check: depcheck
+	@tests/deps.sh test
+	@$(MAKE) --no-print-directory $(TOOLS) $(UNITS)
+	@tests/run.sh
+
+demo: all
+	@examples/demo.sh
+
+bench: all
+	@tests/bench/bench.sh
+
+deps:
+	@tests/deps.sh install
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+	    $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DATADIR)/examples/ms-society
+	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)
+	install -m 644 schemas/*.yaml $(DESTDIR)$(DATADIR)/schemas
+	install -m 644 examples/ms-society/program.yaml \
+	    $(DESTDIR)$(DATADIR)/examples/ms-society
+	for m in $(MAN); do s=$${m##*.}; \
+	    install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
+
+uninstall:
+	for t in $(notdir $(TOOLS)); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
+	for m in $(notdir $(MAN)); do s=$${m##*.}; \
+	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$$m; done
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -f $(LIB_OBJ) $(LIB) $(TOOLS) $(UNITS) tests/bench/ps-gen
+	rm -rf tests/tmp
+
+.PHONY: all check demo bench deps install uninstall clean depcheck

@@ -1,0 +1,276 @@
+/* date: dates, weeks, zones and business days; see date.h. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "date.h"
+
+static int
+digits(const char *s, int n, int *out)
+{
+	int i, v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+month_days(int y, int m)
+{
+	static const int md[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return md[m - 1];
+}
+
+static int
+parse_ymd(const char *s, struct ps_date *d)
+{
+	if (digits(s, 4, &d->y) || s[4] != '-' || digits(s + 5, 2, &d->m) ||
+	    s[7] != '-' || digits(s + 8, 2, &d->d))
+		return -1;
+	if (d->y < 1900 || d->m < 1 || d->m > 12 || d->d < 1 ||
+	    d->d > month_days(d->y, d->m))
+		return -1;
+	return 0;
+}
+
+int
+ps_date_parse(const char *s, struct ps_date *d)
+{
+	struct ps_date tmp;
+
+	if (d == NULL)
+		d = &tmp;
+	if (strlen(s) != 10)
+		return -1;
+	return parse_ymd(s, d);
+}
+
+int
+ps_time_parse(const char *s, int *min)
+{
+	int h, m, sec = 0;
+	size_t n = strlen(s);
+
+	if ((n != 5 && n != 8) || digits(s, 2, &h) || s[2] != ':' ||
+	    digits(s + 3, 2, &m))
+		return -1;
+	if (n == 8 && (s[5] != ':' || digits(s + 6, 2, &sec)))
+		return -1;
+	if (h > 23 || m > 59 || sec > 59)
+		return -1;
+	if (min)
+		*min = h * 60 + m;
+	return 0;
+}
+
+int
+ps_datetime_parse(const char *s, time_t *out)
+{
+	struct ps_date d;
+	int h, mi, se, oh = 0, om = 0, sign = 0;
+	const char *p;
+
+	if (strlen(s) < 20 || parse_ymd(s, &d) || s[10] != 'T' ||
+	    digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &mi) ||
+	    s[16] != ':' || digits(s + 17, 2, &se))
+		return -1;
+	if (h > 23 || mi > 59 || se > 60)
+		return -1;
+	p = s + 19;
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+		if (p == s + 20)
+			return -1;
+	}
+	if (*p == 'Z' && p[1] == '\0')
+		sign = 0;
+	else if ((*p == '+' || *p == '-') && strlen(p) == 6 &&
+	    digits(p + 1, 2, &oh) == 0 && p[3] == ':' &&
+	    digits(p + 4, 2, &om) == 0 && oh < 24 && om < 60)
+		sign = *p == '-' ? -1 : 1;
+	else
+		return -1;
+	if (out)
+		*out = (time_t)ps_date_days(&d) * 86400 + h * 3600 + mi * 60 +
+		    se - sign * (oh * 3600 + om * 60);
+	return 0;
+}
+
+/* Howard Hinnant's days_from_civil. */
+long
+ps_date_days(const struct ps_date *d)
+{
+	long y = d->y - (d->m <= 2);
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (d->m + (d->m > 2 ? -3 : 9)) + 2) / 5 + d->d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + doe - 719468;
+}
+
+void
+ps_date_from_days(long z, struct ps_date *d)
+{
+	long era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d->d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	d->m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	d->y = (int)(yoe + era * 400 + (d->m <= 2));
+}
+
+int
+ps_date_weekday(long days)
+{
+	/* 1970-01-01 was a Thursday (3) */
+	long w = (days + 3) % 7;
+
+	return (int)(w < 0 ? w + 7 : w);
+}
+
+long
+ps_date_iso_week_start(int year, int week)
+{
+	struct ps_date jan4 = { year, 1, 4 };
+	long d = ps_date_days(&jan4);
+
+	return d - ps_date_weekday(d) + (long)(week - 1) * 7;
+}
+
+void
+ps_date_iso_week(long days, int *year, int *week)
+{
+	struct ps_date d;
+	long thursday = days - ps_date_weekday(days) + 3;
+
+	ps_date_from_days(thursday, &d);
+	*year = d.y;
+	*week = (int)((thursday - ps_date_iso_week_start(d.y, 1)) / 7 + 1);
+}
+
+void
+ps_date_format(char out[11], long days)
+{
+	struct ps_date d;
+	char tmp[64];
+
+	ps_date_from_days(days, &d);
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", d.y, d.m, d.d);
+	memcpy(out, tmp, 10);
+	out[10] = '\0';
+}
+
+int
+ps_tz_valid(const char *tz)
+{
+	const char *dir = getenv("TZDIR");
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (tz == NULL || *tz == '\0' || tz[0] == '/' || strstr(tz, ".."))
+		return 0;
+	if (strcmp(tz, "UTC") == 0)
+		return 1;
+	if (dir == NULL || *dir == '\0')
+		dir = "/usr/share/zoneinfo";
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, tz) >=
+	    sizeof(path))
+		return 0;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int
+ps_tz_format(const char *tz, time_t t, char out[26], long *days)
+{
+	char *old = NULL, *saved;
+	struct ps_date d;
+	struct tm tm;
+	char tmp[96];
+	long off;
+	int rc = 0;
+
+	if (!ps_tz_valid(tz))
+		return -1;
+	if ((saved = getenv("TZ")) != NULL && (old = strdup(saved)) == NULL)
+		return -1;
+	setenv("TZ", tz, 1);
+	tzset();
+	if (localtime_r(&t, &tm) == NULL)
+		rc = -1;
+	if (old) {
+		setenv("TZ", old, 1);
+		free(old);
+	} else
+		unsetenv("TZ");
+	tzset();
+	if (rc)
+		return rc;
+	off = tm.tm_gmtoff / 60;
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld",
+	    (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
+	    tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
+	    tm.tm_sec % 100, off < 0 ? '-' : '+', labs(off) / 60 % 100,
+	    labs(off) % 60);
+	memcpy(out, tmp, 25);
+	out[25] = '\0';
+	if (days) {
+		d.y = tm.tm_year + 1900;
+		d.m = tm.tm_mon + 1;
+		d.d = tm.tm_mday;
+		*days = ps_date_days(&d);
+	}
+	return 0;
+}
+
+static int
+is_holiday(long day, const long *h, size_t n)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (h[mid] == day)
+			return 1;
+		if (h[mid] < day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+long
+ps_date_add_business(long start, int n, unsigned mask, const long *holidays,
+    size_t nholidays)
+{
+	long day = start;
+
+	if ((mask & 0x7f) == 0)
+		mask = 0x1f;
+	while (n > 0) {
+		day++;
+		if ((mask & (1u << ps_date_weekday(day))) &&
+		    !is_holiday(day, holidays, nholidays))
+			n--;
+	}
+	return day;
+}

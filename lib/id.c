@@ -1,0 +1,85 @@
+/* id: record IDs; see id.h. */
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "id.h"
+
+static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+static const struct {
+	const char	*kind;
+	char		 letter;
+	const char	*dir;
+} kinds[] = {
+	{ "participant", 'P', "participants" },
+	{ "volunteer", 'V', "volunteers" },
+	{ "match", 'M', "matches" },
+	{ "contact", 'C', "contacts" },
+	{ "group", 'G', "groups" },
+};
+
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+int
+ps_id_new(char out[PS_ID_LEN + 1], const char *kind)
+{
+	unsigned char r[6];
+	size_t i, got = 0;
+	ssize_t n;
+
+	for (i = 0; i < NKINDS; i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			break;
+	if (i == NKINDS)
+		return -1;
+	out[0] = kinds[i].letter;
+	out[1] = '-';
+	while (got < sizeof(r)) {
+		n = getrandom(r + got, sizeof(r) - got, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	for (i = 0; i < 6; i++)
+		out[2 + i] = crockford[r[i] & 31];
+	out[PS_ID_LEN] = '\0';
+	return 0;
+}
+
+int
+ps_id_valid(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != PS_ID_LEN || s[1] != '-' || ps_id_kind(s) == NULL)
+		return 0;
+	for (i = 2; i < PS_ID_LEN; i++)
+		if (strchr(crockford, s[i]) == NULL || s[i] == '\0')
+			return 0;
+	return 1;
+}
+
+const char *
+ps_id_kind(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < NKINDS; i++)
+		if (id[0] == kinds[i].letter && id[1] == '-')
+			return kinds[i].kind;
+	return NULL;
+}
+
+const char *
+ps_kind_dir(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; kind && i < NKINDS; i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			return kinds[i].dir;
+	return NULL;
+}

@@ -1,0 +1,80 @@
+/*
+ * node: the record model — an ordered tree of mappings, sequences and
+ * scalars, each node remembering where it came from (line and column,
+ * 1-based; 0 for nodes built in memory).
+ *
+ * Scalars keep the text exactly as typed. What a scalar *is* (string,
+ * number, boolean, date) comes from the schema, not from YAML 1.1 guessing:
+ * the validator sets node->as, and the writer uses it to decide quoting.
+ *
+ * Ownership: a node owns its children, keys and text. ps_node_free()
+ * frees a whole tree; ps_node_free(NULL) is a no-op. Functions that take a
+ * node to insert take ownership of it, also when they fail.
+ *
+ * Paths are dotted: "screening.steps.0.result"; a number addresses a
+ * sequence item. Errors: functions returning int give 0, or -1 (out of
+ * memory, or a path that crosses a scalar).
+ */
+#ifndef PS_NODE_H
+#define PS_NODE_H
+
+#include <stddef.h>
+
+enum ps_node_type {
+	PS_NODE_SCALAR,
+	PS_NODE_MAP,
+	PS_NODE_SEQ
+};
+
+enum ps_scalar_as {
+	PS_AS_UNKNOWN = 0,	/* not validated: keep how it was typed */
+	PS_AS_STRING,		/* a string: quote if YAML would misread it */
+	PS_AS_PLAIN		/* number, boolean, null, date: write as is */
+};
+
+struct ps_node {
+	enum ps_node_type	 type;
+	unsigned long		 line;
+	unsigned long		 col;
+	/* scalar */
+	char			*str;
+	size_t			 len;
+	unsigned char		 quoted;	/* typed quoted or block */
+	unsigned char		 as;		/* enum ps_scalar_as */
+	/* map (keys and vals) and seq (vals only) */
+	size_t			 n;
+	size_t			 cap;
+	struct ps_node		**keys;
+	struct ps_node		**vals;
+};
+
+struct ps_node	*ps_node_new_scalar(const char *, size_t);
+struct ps_node	*ps_node_new_str(const char *);	/* a string scalar */
+struct ps_node	*ps_node_new_plain(const char *);	/* number, bool, date */
+struct ps_node	*ps_node_new_map(void);
+struct ps_node	*ps_node_new_seq(void);
+void		 ps_node_free(struct ps_node *);
+struct ps_node	*ps_node_dup(const struct ps_node *);
+int		 ps_node_equal(const struct ps_node *, const struct ps_node *);
+
+/* Mapping access by one key. set replaces in place or appends. */
+struct ps_node	*ps_node_map_get(const struct ps_node *, const char *key);
+int		 ps_node_map_set(struct ps_node *, const char *key,
+		    struct ps_node *val);
+/* Remove a key; returns 1 if it was there. */
+int		 ps_node_map_del(struct ps_node *, const char *key);
+int		 ps_node_seq_append(struct ps_node *, struct ps_node *val);
+
+/* Access by dotted path. set creates missing mappings on the way. */
+struct ps_node	*ps_node_get(const struct ps_node *, const char *path);
+int		 ps_node_set(struct ps_node *, const char *path,
+		    struct ps_node *val);
+/* The text of the scalar at path, or NULL. */
+const char	*ps_node_get_str(const struct ps_node *, const char *path);
+/* Convenience setters that build the scalar. */
+int		 ps_node_set_str(struct ps_node *, const char *path,
+		    const char *);
+int		 ps_node_set_plain(struct ps_node *, const char *path,
+		    const char *);
+
+#endif

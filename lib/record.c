@@ -1,0 +1,76 @@
+/* record: kinds, IDs, store paths and checks; see record.h. */
+#include <string.h>
+
+#include "id.h"
+#include "record.h"
+
+const char *
+ps_record_kind(const struct ps_node *rec)
+{
+	return rec && rec->type == PS_NODE_MAP ?
+	    ps_node_get_str(rec, "kind") : NULL;
+}
+
+const char *
+ps_record_id(const struct ps_node *rec)
+{
+	return rec && rec->type == PS_NODE_MAP ?
+	    ps_node_get_str(rec, "id") : NULL;
+}
+
+int
+ps_record_path(const struct ps_node *rec, struct ps_buf *out)
+{
+	const char *kind = ps_record_kind(rec), *id = ps_record_id(rec);
+	const char *dir = ps_kind_dir(kind), *date;
+
+	ps_buf_truncate(out, 0);
+	if (dir == NULL || id == NULL || !ps_id_valid(id) ||
+	    strcmp(ps_id_kind(id), kind) != 0)
+		return -1;
+	if (strcmp(kind, "contact") == 0) {
+		date = ps_node_get_str(rec, "date");
+		if (date == NULL || strlen(date) < 10)
+			return -1;
+		return ps_buf_printf(out, "contacts/%.4s/%.2s/%.2s/%s.yaml",
+		    date, date + 5, date + 8, id);
+	}
+	return ps_buf_printf(out, "%s/%s.yaml", dir, id);
+}
+
+size_t
+ps_record_check(const struct ps_schemas *set, struct ps_node *rec,
+    const char *file, struct ps_diags *d)
+{
+	const struct ps_schema *s;
+	const char *kind;
+
+	if (rec->type != PS_NODE_MAP) {
+		ps_diag_add(d, PS_REFUSED, file, rec->line, rec->col, NULL,
+		    "a record must be a mapping");
+		return 1;
+	}
+	kind = ps_record_kind(rec);
+	if (kind == NULL || strcmp(kind, "program") == 0 ||
+	    (s = ps_schemas_get(set, kind)) == NULL) {
+		const struct ps_node *k = ps_node_map_get(rec, "kind");
+
+		ps_diag_add(d, PS_REFUSED, file, k ? k->line : rec->line,
+		    k ? k->col : rec->col, "kind", k ? "must be one of: "
+		    "participant, volunteer, match, contact, group" :
+		    "required field is missing");
+		return 1;
+	}
+	return ps_schema_validate(s, rec, file, d);
+}
+
+int
+ps_record_path_matches(const struct ps_node *rec, const char *relpath)
+{
+	struct ps_buf want = PS_BUF_INIT;
+	int ok;
+
+	ok = ps_record_path(rec, &want) == 0 && strcmp(want.s, relpath) == 0;
+	ps_buf_release(&want);
+	return ok;
+}

@@ -1,0 +1,622 @@
+/*
+ * store: discovery, reading, and the write discipline; see store.h.
+ *
+ * libgit2 (0 or negative; git_error_last() may be NULL) is converted to
+ * diagnostics in ps_git_error() and nowhere else.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "date.h"
+#include "id.h"
+#include "program.h"
+#include "record.h"
+#include "store.h"
+#include "yaml.h"
+
+#define LOCKFILE	"ps.lock"
+
+int
+ps_git_error(struct ps_diags *d, const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return ps_diag_err(d, PS_STORE, "%s: %s", what,
+	    e && e->message ? e->message : "git error");
+}
+
+int
+ps_git_init(struct ps_diags *d)
+{
+	if (git_libgit2_init() < 0)
+		return ps_git_error(d, "cannot start libgit2");
+	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+	return 0;
+}
+
+static int
+join(struct ps_buf *b, const char *a, const char *c)
+{
+	ps_buf_truncate(b, 0);
+	return ps_buf_printf(b, "%s/%s", a, c);
+}
+
+static int
+is_file(const char *dir, const char *name)
+{
+	struct ps_buf b = PS_BUF_INIT;
+	struct stat st;
+	int ok;
+
+	ok = join(&b, dir, name) == 0 && stat(b.s, &st) == 0;
+	ps_buf_release(&b);
+	return ok;
+}
+
+int
+ps_store_find(struct ps_buf *root, const char *dir, struct ps_diags *d)
+{
+	char cwd[PATH_MAX], *slash;
+
+	ps_buf_truncate(root, 0);
+	if (dir == NULL && (dir = getenv("PS_STORE")) != NULL && *dir == '\0')
+		dir = NULL;
+	if (dir) {
+		char real[PATH_MAX];
+
+		if (realpath(dir, real) == NULL)
+			return ps_diag_err(d, PS_STORE, "%s: %s", dir,
+			    strerror(errno));
+		if (!is_file(real, "program.yaml") || !is_file(real, ".git"))
+			return ps_diag_err(d, PS_STORE, "%s: not a store (no "
+			    "program.yaml in a git work tree); create one with "
+			    "ps-init", dir);
+		return ps_buf_puts(root, real) ? ps_diag_nomem(d) : 0;
+	}
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		return ps_diag_err(d, PS_STORE, "cannot get the current "
+		    "directory: %s", strerror(errno));
+	for (;;) {
+		if (is_file(cwd, "program.yaml") && is_file(cwd, ".git"))
+			return ps_buf_puts(root, cwd) ? ps_diag_nomem(d) : 0;
+		if ((slash = strrchr(cwd, '/')) == NULL || slash == cwd)
+			break;
+		*slash = '\0';
+	}
+	return ps_diag_err(d, PS_STORE, "not in a store: use -C DIR, set "
+	    "PS_STORE, or create one with ps-init");
+}
+
+static int
+check_private(const char *path, struct ps_diags *d)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return ps_diag_err(d, PS_STORE, "%s: %s", path,
+		    strerror(errno));
+	if (st.st_uid != geteuid())
+		return ps_diag_err(d, PS_STORE, "%s: store is owned by another "
+		    "user; run the tools as its owner", path);
+	if (st.st_mode & S_IWOTH)
+		return ps_diag_err(d, PS_STORE, "%s: store is writable by "
+		    "others; fix it with chmod -R go-rwx", path);
+	return 0;
+}
+
+void
+ps_store_gitpath(const struct ps_store *s, struct ps_buf *b, const char *name)
+{
+	ps_buf_truncate(b, 0);
+	ps_buf_printf(b, "%s%s", git_repository_path(s->repo), name);
+}
+
+
+static int
+load_program(struct ps_store *s, struct ps_diags *d)
+{
+	struct ps_buf path = PS_BUF_INIT;
+	int rc;
+
+	if (join(&path, s->root, "program.yaml") == -1)
+		return ps_diag_nomem(d);
+	rc = ps_program_load(&s->program, s->schemas, path.s, "program.yaml",
+	    d);
+	ps_buf_release(&path);
+	return rc;
+}
+
+static int
+store_new(struct ps_store **out, const char *root, struct ps_diags *d)
+{
+	struct ps_store *s;
+	int rc;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->root = strdup(root)) == NULL) {
+		free(s);
+		return ps_diag_nomem(d);
+	}
+	s->lock_fd = -1;
+	if ((rc = ps_schemas_load(&s->schemas, NULL, d)) != 0) {
+		ps_store_close(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+int
+ps_store_open(struct ps_store **out, const char *dir, struct ps_diags *d)
+{
+	struct ps_buf root = PS_BUF_INIT, j = PS_BUF_INIT;
+	struct ps_store *s = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = ps_store_find(&root, dir, d)) != 0 ||
+	    (rc = check_private(root.s, d)) != 0 ||
+	    (rc = store_new(&s, root.s, d)) != 0)
+		goto done;
+	if (git_repository_open_ext(&s->repo, root.s,
+	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+		rc = ps_git_error(d, root.s);
+		goto done;
+	}
+	if (git_repository_is_bare(s->repo)) {
+		rc = ps_diag_err(d, PS_STORE, "%s: bare repository", root.s);
+		goto done;
+	}
+	ps_store_gitpath(s, &j, "ps-journal");
+	if (access(j.s, F_OK) == 0 && (rc = ps_store_recover(s, d)) != 0)
+		goto done;
+	rc = load_program(s, d);
+done:
+	ps_buf_release(&root);
+	ps_buf_release(&j);
+	if (rc != 0) {
+		ps_store_close(s);
+		s = NULL;
+	}
+	*out = s;
+	return rc;
+}
+
+void
+ps_store_close(struct ps_store *s)
+{
+	if (s == NULL)
+		return;
+	ps_store_unlock(s);
+	git_repository_free(s->repo);
+	ps_schemas_free(s->schemas);
+	ps_node_free(s->program);
+	free(s->root);
+	free(s);
+}
+
+int
+ps_store_create(struct ps_store **out, const char *root, struct ps_diags *d)
+{
+	git_repository_init_options o = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+	struct ps_store *s;
+	int rc;
+
+	if ((rc = store_new(&s, root, d)) != 0)
+		return rc;
+	o.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+	o.mode = GIT_REPOSITORY_INIT_SHARED_UMASK;
+	if (git_repository_init_ext(&s->repo, root, &o) < 0) {
+		rc = ps_git_error(d, root);
+		ps_store_close(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+/* Lock timeout in milliseconds: $PS_LOCK_TIMEOUT seconds, default 30. */
+static long
+lock_timeout(void)
+{
+	const char *e = getenv("PS_LOCK_TIMEOUT");
+	char *end;
+	double v;
+
+	if (e && *e) {
+		v = strtod(e, &end);
+		if (*end == '\0' && v >= 0 && v < 86400)
+			return (long)(v * 1000);
+	}
+	return 30000;
+}
+
+int
+ps_store_lock(struct ps_store *s, struct ps_diags *d)
+{
+	struct ps_buf p = PS_BUF_INIT;
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	long waited = 0, limit = lock_timeout();
+	int fd, rc = 0;
+
+	if (s->lock_fd != -1)
+		return 0;
+	ps_store_gitpath(s, &p, LOCKFILE);
+	if ((fd = open(p.s, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+		rc = ps_diag_err(d, PS_STORE, "cannot open lock file %s: %s",
+		    p.s, strerror(errno));
+		goto done;
+	}
+	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			rc = ps_diag_err(d, PS_STORE, "cannot lock %s: %s",
+			    p.s, strerror(errno));
+			close(fd);
+			goto done;
+		}
+		if (waited >= limit) {
+			rc = ps_diag_err(d, PS_STORE, "store is busy: another "
+			    "command held its lock for %ld s; try again later",
+			    limit / 1000);
+			close(fd);
+			goto done;
+		}
+		nanosleep(&nap, NULL);
+		waited += 10;
+	}
+	s->lock_fd = fd;
+done:
+	ps_buf_release(&p);
+	return rc;
+}
+
+void
+ps_store_unlock(struct ps_store *s)
+{
+	if (s && s->lock_fd != -1) {
+		close(s->lock_fd);
+		s->lock_fd = -1;
+	}
+}
+
+int
+ps_store_load(struct ps_store *s, const char *relpath, struct ps_node **out,
+    struct ps_diags *d)
+{
+	struct ps_buf full = PS_BUF_INIT;
+	struct ps_node *rec = NULL;
+	int rc;
+
+	*out = NULL;
+	if (join(&full, s->root, relpath) == -1)
+		return ps_diag_nomem(d);
+	rc = ps_yaml_load_file(&rec, full.s, relpath, 0, d);
+	ps_buf_release(&full);
+	if (rc != 0)
+		return rc;
+	if (ps_record_check(s->schemas, rec, relpath, d) > 0) {
+		ps_node_free(rec);
+		return PS_REFUSED;
+	}
+	if (!ps_record_path_matches(rec, relpath)) {
+		ps_node_free(rec);
+		return ps_diag_add(d, PS_REFUSED, relpath, 0, 0, "id",
+		    "does not match the file name and folder");
+	}
+	*out = rec;
+	return 0;
+}
+
+struct find_arg {
+	const char	*id;
+	char		*found;
+};
+
+static int
+each_dir(struct ps_store *, const char *rel, int depth, ps_store_fn, void *,
+    struct ps_diags *);
+
+static int
+find_contact(void *arg, const char *relpath, struct ps_node *rec,
+    struct ps_diags *d)
+{
+	struct find_arg *f = arg;
+
+	(void)rec;
+	(void)d;
+	if (strcmp(ps_record_id(rec), f->id) == 0) {
+		f->found = strdup(relpath);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ps_store_get(struct ps_store *s, const char *id, struct ps_node **out,
+    struct ps_diags *d)
+{
+	struct ps_buf rel = PS_BUF_INIT;
+	struct find_arg f = { id, NULL };
+	const char *kind;
+	int rc;
+
+	*out = NULL;
+	if (!ps_id_valid(id))
+		return ps_diag_err(d, PS_REFUSED, "not a record ID (like "
+		    "P-7K3Q2X)");
+	kind = ps_id_kind(id);
+	if (strcmp(kind, "contact") == 0) {
+		each_dir(s, "contacts", 3, find_contact, &f, d);
+		if (f.found == NULL)
+			return ps_diag_err(d, PS_REFUSED, "%s: no such record",
+			    id);
+		rc = ps_store_load(s, f.found, out, d);
+		free(f.found);
+		return rc;
+	}
+	if (ps_buf_printf(&rel, "%s/%s.yaml", ps_kind_dir(kind), id) == -1)
+		return ps_diag_nomem(d);
+	if (!is_file(s->root, rel.s))
+		rc = ps_diag_err(d, PS_REFUSED, "%s: no such record", id);
+	else
+		rc = ps_store_load(s, rel.s, out, d);
+	ps_buf_release(&rel);
+	return rc;
+}
+
+int
+ps_store_head_tree(struct ps_store *s, git_tree **tree)
+{
+	git_reference *ref = NULL;
+	git_commit *c = NULL;
+	int rc = -1;
+
+	*tree = NULL;
+	if (git_repository_head(&ref, s->repo) == 0 &&
+	    git_commit_lookup(&c, s->repo, git_reference_target(ref)) == 0 &&
+	    git_commit_tree(tree, c) == 0)
+		rc = 0;
+	git_commit_free(c);
+	git_reference_free(ref);
+	return rc;
+}
+
+int
+ps_store_exists(struct ps_store *s, const char *relpath)
+{
+	git_tree_entry *e = NULL;
+	git_tree *t = NULL;
+	int found;
+
+	if (is_file(s->root, relpath))
+		return 1;
+	found = ps_store_head_tree(s, &t) == 0 &&
+	    git_tree_entry_bypath(&e, t, relpath) == 0;
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	return found;
+}
+
+static int
+yaml_name(const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+
+	return e->d_name[0] != '.' && (n > 5 ?
+	    strcmp(e->d_name + n - 5, ".yaml") == 0 : 0);
+}
+
+static int
+sub_name(const struct dirent *e)
+{
+	return e->d_name[0] != '.';
+}
+
+/* Walk rel (depth levels of sub-folders above the files). */
+static int
+each_dir(struct ps_store *s, const char *rel, int depth, ps_store_fn fn,
+    void *arg, struct ps_diags *d)
+{
+	struct ps_buf full = PS_BUF_INIT, child = PS_BUF_INIT;
+	struct dirent **list = NULL;
+	struct ps_node *rec;
+	int i, n, rc = 0, st;
+
+	if (join(&full, s->root, rel) == -1)
+		return ps_diag_nomem(d);
+	n = scandir(full.s, &list, depth > 0 ? sub_name : yaml_name,
+	    alphasort);
+	if (n < 0) {
+		if (errno != ENOENT)
+			rc = ps_diag_err(d, PS_STORE, "%s: %s", rel,
+			    strerror(errno));
+		n = 0;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		if (join(&child, rel, list[i]->d_name) == -1) {
+			rc = ps_diag_nomem(d);
+			break;
+		}
+		if (depth > 0) {
+			rc = each_dir(s, child.s, depth - 1, fn, arg, d);
+			continue;
+		}
+		if ((st = ps_store_load(s, child.s, &rec, d)) != 0) {
+			if (st == PS_STORE)
+				rc = st;
+			continue;
+		}
+		rc = fn(arg, child.s, rec, d);
+		ps_node_free(rec);
+	}
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+	ps_buf_release(&full);
+	ps_buf_release(&child);
+	return rc;
+}
+
+int
+ps_store_each(struct ps_store *s, const char *kind, ps_store_fn fn,
+    void *arg, struct ps_diags *d)
+{
+	const char *dir = ps_kind_dir(kind);
+
+	if (dir == NULL)
+		return ps_diag_err(d, PS_USAGE, "unknown record kind");
+	return each_dir(s, dir, strcmp(kind, "contact") == 0 ? 3 : 0, fn, arg,
+	    d);
+}
+
+int
+ps_store_resolve(struct ps_store *s, const char *rev, git_oid *out,
+    struct ps_diags *d)
+{
+	struct ps_date day;
+	git_revwalk *w = NULL;
+	git_object *o = NULL;
+	git_commit *c = NULL;
+	const char *tz;
+	char buf[26];
+	long days;
+	git_oid oid;
+	int rc;
+
+	if (ps_date_parse(rev, &day) == 0) {
+		/* the end of that day in the programme's zone */
+		time_t limit = (time_t)(ps_date_days(&day) + 1) * 86400;
+
+		tz = ps_node_get_str(s->program, "timezone");
+		if (tz && ps_tz_format(tz, limit, buf, &days) == 0) {
+			/* shift by the zone's offset at that time */
+			int sign = buf[19] == '-' ? -1 : 1;
+			long off = ((buf[20] - '0') * 10 + buf[21] - '0') * 3600 +
+			    ((buf[23] - '0') * 10 + buf[24] - '0') * 60;
+
+			limit -= sign * off;
+		}
+		if (git_revwalk_new(&w, s->repo) < 0 ||
+		    git_revwalk_push_head(w) < 0) {
+			rc = ps_git_error(d, "cannot walk history");
+			goto done;
+		}
+		git_revwalk_sorting(w, GIT_SORT_TIME);
+		rc = -1;
+		while (rc == -1 && git_revwalk_next(&oid, w) == 0) {
+			if (git_commit_lookup(&c, s->repo, &oid) < 0)
+				break;
+			if (git_commit_time(c) < limit) {
+				git_oid_cpy(out, &oid);
+				rc = 0;
+			}
+			git_commit_free(c);
+			c = NULL;
+		}
+		if (rc == -1)
+			rc = ps_diag_err(d, PS_REFUSED, "%s: the store has no "
+			    "commit that old", rev);
+		goto done;
+	}
+	if (git_revparse_single(&o, s->repo, rev) < 0 ||
+	    git_object_peel((git_object **)&c, o, GIT_OBJECT_COMMIT) < 0) {
+		rc = ps_diag_err(d, PS_REFUSED, "%s: not a commit or a date "
+		    "(YYYY-MM-DD) of this store", rev);
+		goto done;
+	}
+	git_oid_cpy(out, git_commit_id(c));
+	rc = 0;
+done:
+	git_commit_free(c);
+	git_object_free(o);
+	git_revwalk_free(w);
+	return rc;
+}
+
+struct walk_arg {
+	struct ps_store	*s;
+	ps_store_fn	 fn;
+	void		*arg;
+	struct ps_diags	*d;
+	const char	*top;
+	int		 rc;
+};
+
+static int
+walk_cb(const char *root, const git_tree_entry *e, void *payload)
+{
+	struct walk_arg *w = payload;
+	struct ps_buf rel = PS_BUF_INIT;
+	struct ps_node *rec = NULL;
+	git_blob *b = NULL;
+	const char *name = git_tree_entry_name(e);
+	size_t n = strlen(name);
+
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || n < 6 ||
+	    strcmp(name + n - 5, ".yaml") != 0)
+		return 0;
+	if (ps_buf_printf(&rel, "%s/%s%s", w->top, root, name) == -1) {
+		w->rc = ps_diag_nomem(w->d);
+		return -1;
+	}
+	if (git_blob_lookup(&b, w->s->repo, git_tree_entry_id(e)) < 0) {
+		w->rc = ps_git_error(w->d, rel.s);
+		ps_buf_release(&rel);
+		return -1;
+	}
+	if (ps_yaml_load_mem(&rec, git_blob_rawcontent(b),
+	    (size_t)git_blob_rawsize(b), rel.s, w->d) == 0 &&
+	    ps_record_check(w->s->schemas, rec, rel.s, w->d) == 0)
+		w->rc = w->fn(w->arg, rel.s, rec, w->d);
+	ps_node_free(rec);
+	git_blob_free(b);
+	ps_buf_release(&rel);
+	return w->rc ? -1 : 0;
+}
+
+int
+ps_store_each_at(struct ps_store *s, const char *rev, const char *kind,
+    ps_store_fn fn, void *arg, struct ps_diags *d)
+{
+	struct walk_arg w = { s, fn, arg, d, ps_kind_dir(kind), 0 };
+	git_tree_entry *e = NULL;
+	git_commit *c = NULL;
+	git_tree *t = NULL, *sub = NULL;
+	git_oid oid;
+	int rc;
+
+	if (w.top == NULL)
+		return ps_diag_err(d, PS_USAGE, "unknown record kind");
+	if ((rc = ps_store_resolve(s, rev, &oid, d)) != 0)
+		return rc;
+	if (git_commit_lookup(&c, s->repo, &oid) < 0 ||
+	    git_commit_tree(&t, c) < 0) {
+		rc = ps_git_error(d, rev);
+		goto done;
+	}
+	if (git_tree_entry_bypath(&e, t, w.top) < 0)
+		goto done;	/* no records of this kind then */
+	if (git_tree_lookup(&sub, s->repo, git_tree_entry_id(e)) < 0) {
+		rc = ps_git_error(d, w.top);
+		goto done;
+	}
+	git_tree_walk(sub, GIT_TREEWALK_PRE, walk_cb, &w);
+	rc = w.rc;
+done:
+	git_tree_free(sub);
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	git_commit_free(c);
+	return rc;
+}

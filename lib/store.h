@@ -1,0 +1,128 @@
+/*
+ * store: the git work tree that holds a programme's records.
+ *
+ * Opening finds the store (-C DIR, else $PS_STORE, else the nearest
+ * directory upward holding program.yaml in a git work tree), refuses one
+ * owned by another user or writable by others, loads the schemas and the
+ * validated program.yaml, and finishes a write that a crash interrupted.
+ *
+ * Reading: records come from the work tree (ps_store_get/_each), or from
+ * any past commit or date (ps_store_each_at), checked against their
+ * schema; a bad record is reported, never passed on.
+ *
+ * Writing goes through a transaction, git's lockfile discipline and
+ * libgit2's compare-and-swap ref update:
+ *
+ *	ps_txn_begin()	take an flock on .git/ps.lock (bounded wait, then
+ *			PS_STORE), refuse unresolved merges and stale git
+ *			locks, note the branch head
+ *	ps_txn_put()	stage a record's canonical text; a file with changes
+ *			not committed is refused, never clobbered
+ *	ps_txn_commit()	write blobs and only the trees along the changed
+ *			paths, the commit, then a journal (.git/ps-journal),
+ *			then move the branch if it still points where it
+ *			did, then the work-tree files (written under .git and
+ *			renamed into place) and the index; then drop the
+ *			journal. A crash before the branch moves leaves the
+ *			store as before; after, the next open rolls forward.
+ *	ps_txn_free()	release the lock
+ *
+ * With dry_run, ps_txn_commit() checks everything and writes nothing.
+ *
+ * Ownership: the store owns its schemas and program; records handed to
+ * callbacks are borrowed for the call. Errors: 0, or the status of the
+ * diagnostics added (PS_REFUSED, PS_USAGE, PS_STORE).
+ */
+#ifndef PS_STORE_H
+#define PS_STORE_H
+
+#include <git2.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "node.h"
+#include "schema.h"
+
+struct ps_store {
+	char			*root;		/* absolute work-tree path */
+	git_repository		*repo;
+	struct ps_schemas	*schemas;
+	struct ps_node		*program;	/* validated program.yaml */
+	int			 lock_fd;
+};
+
+struct ps_txn;
+
+struct ps_commit_info {
+	const char	*tool;		/* "ps-apply": trailer Ps-Tool */
+	const char	*subject;	/* first line; no personal data */
+	const char	*author;	/* "Name <email>", or NULL */
+	int		 dry_run;
+};
+
+/* A callback over records; return non-zero to stop with that status. */
+typedef int (*ps_store_fn)(void *arg, const char *relpath,
+    struct ps_node *rec, struct ps_diags *);
+
+/* Find the store's root directory (see above). */
+int	 ps_store_find(struct ps_buf *root, const char *dir,
+	    struct ps_diags *);
+int	 ps_store_open(struct ps_store **, const char *dir, struct ps_diags *);
+void	 ps_store_close(struct ps_store *);
+
+/* libgit2 set-up shared by every tool (fsync on); call once. */
+int	 ps_git_init(struct ps_diags *);
+/* Convert libgit2's last error into a diagnostic. */
+int	 ps_git_error(struct ps_diags *, const char *what);
+
+int	 ps_store_lock(struct ps_store *, struct ps_diags *);
+void	 ps_store_unlock(struct ps_store *);
+
+/* Read and check one record file (path relative to the root). */
+int	 ps_store_load(struct ps_store *, const char *relpath,
+	    struct ps_node **out, struct ps_diags *);
+/* Read a record by ID. */
+int	 ps_store_get(struct ps_store *, const char *id, struct ps_node **out,
+	    struct ps_diags *);
+/* Is relpath taken, in HEAD or in the work tree? */
+int	 ps_store_exists(struct ps_store *, const char *relpath);
+/* Every record of a kind in the work tree, in path order. */
+int	 ps_store_each(struct ps_store *, const char *kind, ps_store_fn,
+	    void *, struct ps_diags *);
+/* Every record of a kind as of rev (a commit, or a date YYYY-MM-DD: the
+   last commit before the end of that day in the programme's zone). */
+int	 ps_store_each_at(struct ps_store *, const char *rev,
+	    const char *kind, ps_store_fn, void *, struct ps_diags *);
+/* The commit rev names (see above). */
+int	 ps_store_resolve(struct ps_store *, const char *rev, git_oid *,
+	    struct ps_diags *);
+
+int	 ps_txn_begin(struct ps_txn **, struct ps_store *, struct ps_diags *);
+/* Stage a checked record at its store path. */
+int	 ps_txn_put(struct ps_txn *, const struct ps_node *rec,
+	    struct ps_diags *);
+/* Stage raw bytes at a path (program.yaml). */
+int	 ps_txn_put_file(struct ps_txn *, const char *relpath, const char *,
+	    size_t, struct ps_diags *);
+/* Is relpath staged in this transaction? */
+int	 ps_txn_staged(const struct ps_txn *, const char *relpath);
+int	 ps_txn_commit(struct ps_txn *, const struct ps_commit_info *,
+	    struct ps_diags *);
+/* The new commit, after ps_txn_commit() (not with dry_run). */
+const git_oid *ps_txn_oid(const struct ps_txn *);
+void	 ps_txn_free(struct ps_txn *);
+
+/* Finish a write a crash interrupted (ps_store_open() calls it). */
+int	 ps_store_recover(struct ps_store *, struct ps_diags *);
+/* "<gitdir>/name" into b. */
+void	 ps_store_gitpath(const struct ps_store *, struct ps_buf *,
+	    const char *name);
+/* The tree of HEAD's commit; -1 when the branch has no commit yet. */
+int	 ps_store_head_tree(struct ps_store *, git_tree **);
+
+/* Create a store's repository at root (ps-init); the caller then commits
+   program.yaml through a transaction. */
+int	 ps_store_create(struct ps_store **, const char *root,
+	    struct ps_diags *);
+
+#endif

@@ -1,0 +1,831 @@
+/*
+ * txn: one store write, all or nothing; see store.h for the sequence.
+ *
+ * The journal (.git/ps-journal) is what makes a crash at any point leave
+ * the store as before or as after: it is written, fsynced and renamed into
+ * place after the commit object exists and before the branch moves. Once
+ * the branch has moved, the work tree and index are brought up to it from
+ * the journal — now, or by the next command that opens the store. Temp
+ * files live in .git/ps-tmp, never in the work tree, so a crash cannot
+ * leave a partial record where git or a person would see it. Work-tree
+ * files are not fsynced one by one: the journal can rebuild them, so one
+ * syncfs() before the journal goes is enough, also for 10,000 records.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "record.h"
+#include "store.h"
+#include "yaml.h"
+
+struct change {
+	char	*path;
+	git_oid	 oid;
+	int	 del;
+	int	 isnew;
+};
+
+struct ps_txn {
+	struct ps_store	*store;
+	char		*ref;		/* the branch HEAD names */
+	git_oid		 old;		/* its commit, when not unborn */
+	int		 unborn;
+	git_tree	*tree;		/* HEAD's tree, or NULL */
+	struct change	*ch;
+	size_t		 n;
+	size_t		 cap;
+	git_oid		 new;
+	int		 committed;
+};
+
+static int
+fsync_path(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+static int
+mkdirs(const char *root, const char *rel)
+{
+	char path[4096];
+	char *p;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", root, rel) >=
+	    sizeof(path))
+		return -1;
+	if ((p = strrchr(path, '/')) == NULL)
+		return 0;
+	*p = '\0';
+	for (p = path + strlen(root) + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(path, 0700) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(path, 0700) == -1 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/* Remove leftover temp files of killed runs. */
+static void
+clean_tmp(struct ps_store *s)
+{
+	struct ps_buf dir = PS_BUF_INIT, f = PS_BUF_INIT;
+	struct dirent *e;
+	DIR *dp;
+
+	ps_store_gitpath(s, &dir, "ps-tmp");
+	if ((dp = opendir(dir.s)) != NULL) {
+		while ((e = readdir(dp)) != NULL) {
+			if (e->d_name[0] == '.')
+				continue;
+			ps_buf_truncate(&f, 0);
+			ps_buf_printf(&f, "%s/%s", dir.s, e->d_name);
+			unlink(f.s);
+		}
+		closedir(dp);
+	}
+	ps_buf_release(&dir);
+	ps_buf_release(&f);
+}
+
+static int
+safe_path(const char *p)
+{
+	const char *c;
+
+	if (*p == '\0' || *p == '/' || strlen(p) > 200)
+		return 0;
+	for (c = p; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' ||
+		    *c == '.' || *c == '/'))
+			return 0;
+	return strstr(p, "..") == NULL && strstr(p, "//") == NULL &&
+	    strncmp(p, ".git", 4) != 0 && strstr(p, "/.") == NULL &&
+	    p[strlen(p) - 1] != '/';
+}
+
+/* Write the work-tree files and the index for a set of changes. */
+static int
+apply(struct ps_store *s, struct change *ch, size_t n, struct ps_diags *d)
+{
+	struct ps_buf tmp = PS_BUF_INIT, full = PS_BUF_INIT;
+	git_index *idx = NULL;
+	git_blob *b = NULL;
+	size_t i;
+	int fd = -1, rc = 0;
+
+	ps_store_gitpath(s, &tmp, "ps-tmp");
+	if (mkdir(tmp.s, 0700) == -1 && errno != EEXIST) {
+		rc = ps_diag_err(d, PS_STORE, "%s: %s", tmp.s, strerror(errno));
+		goto done;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		ps_buf_truncate(&full, 0);
+		ps_buf_printf(&full, "%s/%s", s->root, ch[i].path);
+		if (ch[i].del) {
+			if (unlink(full.s) == -1 && errno != ENOENT)
+				rc = ps_diag_err(d, PS_STORE, "%s: %s",
+				    ch[i].path, strerror(errno));
+			continue;
+		}
+		ps_store_gitpath(s, &tmp, "ps-tmp/rec.XXXXXX");
+		if (git_blob_lookup(&b, s->repo, &ch[i].oid) < 0) {
+			rc = ps_git_error(d, ch[i].path);
+			break;
+		}
+		if ((fd = mkstemp(tmp.s)) == -1 ||
+		    write(fd, git_blob_rawcontent(b),
+		    (size_t)git_blob_rawsize(b)) !=
+		    (ssize_t)git_blob_rawsize(b) || close(fd) == -1) {
+			rc = ps_diag_err(d, PS_STORE, "cannot write %s: %s",
+			    ch[i].path, strerror(errno));
+			if (fd != -1) {
+				close(fd);
+				unlink(tmp.s);
+			}
+		} else if (mkdirs(s->root, ch[i].path) == -1 ||
+		    rename(tmp.s, full.s) == -1) {
+			rc = ps_diag_err(d, PS_STORE, "cannot write %s: %s",
+			    ch[i].path, strerror(errno));
+			unlink(tmp.s);
+		}
+		fd = -1;
+		git_blob_free(b);
+		b = NULL;
+	}
+	if (rc == 0 && (fd = open(s->root, O_RDONLY | O_CLOEXEC)) != -1) {
+		if (syncfs(fd) == -1)
+			rc = ps_diag_err(d, PS_STORE, "cannot flush the store "
+			    "to disk: %s", strerror(errno));
+		close(fd);
+	}
+	if (rc != 0)
+		goto done;
+	if (git_repository_index(&idx, s->repo) < 0 ||
+	    git_index_read(idx, 1) < 0) {
+		rc = ps_git_error(d, "cannot read the index");
+		goto done;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		git_index_entry e;
+		struct stat st;
+
+		if (ch[i].del) {
+			git_index_remove(idx, ch[i].path, 0);
+			continue;
+		}
+		ps_buf_truncate(&full, 0);
+		ps_buf_printf(&full, "%s/%s", s->root, ch[i].path);
+		if (lstat(full.s, &st) == -1) {
+			rc = ps_diag_err(d, PS_STORE, "%s: %s", ch[i].path,
+			    strerror(errno));
+			break;
+		}
+		memset(&e, 0, sizeof(e));
+		e.ctime.seconds = (int32_t)st.st_ctim.tv_sec;
+		e.ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
+		e.mtime.seconds = (int32_t)st.st_mtim.tv_sec;
+		e.mtime.nanoseconds = (uint32_t)st.st_mtim.tv_nsec;
+		e.dev = (uint32_t)st.st_dev;
+		e.ino = (uint32_t)st.st_ino;
+		e.mode = GIT_FILEMODE_BLOB;
+		e.uid = st.st_uid;
+		e.gid = st.st_gid;
+		e.file_size = (uint32_t)st.st_size;
+		e.id = ch[i].oid;
+		e.path = ch[i].path;
+		if (git_index_add(idx, &e) < 0)
+			rc = ps_git_error(d, "cannot update the index");
+	}
+	if (rc == 0 && git_index_write(idx) < 0) {
+		ps_store_gitpath(s, &tmp, "index.lock");
+		rc = access(tmp.s, F_OK) == 0 ? ps_diag_err(d, PS_STORE,
+		    "%s exists: the commit is made, but the index could not "
+		    "be updated; if no git command is running, remove that "
+		    "file and run any ps- command", tmp.s) :
+		    ps_git_error(d, "cannot write the index");
+	}
+	if (rc == 0) {
+		/* libgit2 gives the index mode 0644; records stay private */
+		ps_store_gitpath(s, &tmp, "index");
+		chmod(tmp.s, 0600);
+	}
+done:
+	git_index_free(idx);
+	git_blob_free(b);
+	ps_buf_release(&tmp);
+	ps_buf_release(&full);
+	return rc;
+}
+
+static void
+free_changes(struct change *ch, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(ch[i].path);
+	free(ch);
+}
+
+/* Read the journal into changes; returns -1 if it cannot be parsed. */
+static int
+read_journal(const char *path, char *ref, size_t reflen, git_oid *old,
+    git_oid *new, int *unborn, struct change **out, size_t *nout)
+{
+	char line[512], a[64], b[300];
+	struct change *ch = NULL, *v;
+	size_t n = 0, cap = 0;
+	int got = 0, ok = -1;
+	FILE *fp;
+
+	*out = NULL;
+	*nout = 0;
+	if ((fp = fopen(path, "re")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), fp)) {
+		if (sscanf(line, "ref %299s", b) == 1) {
+			snprintf(ref, reflen, "%s", b);
+			got |= 1;
+		} else if (sscanf(line, "old %63s", a) == 1) {
+			*unborn = strcmp(a, "none") == 0;
+			if (!*unborn && git_oid_fromstr(old, a) < 0)
+				goto done;
+			got |= 2;
+		} else if (sscanf(line, "new %63s", a) == 1) {
+			if (git_oid_fromstr(new, a) < 0)
+				goto done;
+			got |= 4;
+		} else if (sscanf(line, "put %63s %299s", a, b) == 2 ||
+		    sscanf(line, "del %299s", b) == 1) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				if ((v = realloc(ch, cap * sizeof(*v))) == NULL)
+					goto done;
+				ch = v;
+			}
+			memset(&ch[n], 0, sizeof(ch[n]));
+			ch[n].del = line[0] == 'd';
+			if ((!ch[n].del && git_oid_fromstr(&ch[n].oid, a) < 0) ||
+			    (ch[n].path = strdup(b)) == NULL)
+				goto done;
+			n++;
+		} else if (strcmp(line, "end\n") == 0)
+			got |= 8;
+	}
+	ok = got == 15 ? 0 : -1;
+done:
+	fclose(fp);
+	if (ok == 0) {
+		*out = ch;
+		*nout = n;
+	} else
+		free_changes(ch, n);
+	return ok;
+}
+
+int
+ps_store_recover(struct ps_store *s, struct ps_diags *d)
+{
+	struct ps_buf j = PS_BUF_INIT;
+	struct change *ch = NULL;
+	git_oid old, new, cur;
+	char ref[300];
+	size_t n = 0;
+	int unborn = 0, have, rc;
+
+	if ((rc = ps_store_lock(s, d)) != 0)
+		return rc;
+	clean_tmp(s);
+	ps_store_gitpath(s, &j, "ps-journal");
+	if (access(j.s, F_OK) == -1)
+		goto done;
+	if (read_journal(j.s, ref, sizeof(ref), &old, &new, &unborn, &ch,
+	    &n) == -1) {
+		/* torn before its rename: it never described a commit */
+		rc = ps_diag_err(d, PS_STORE, "%s: cannot read the journal of "
+		    "an interrupted write; move it aside and run git status",
+		    j.s);
+		goto done;
+	}
+	have = git_reference_name_to_id(&cur, s->repo, ref) == 0;
+	if (have && git_oid_equal(&cur, &new)) {
+		if ((rc = apply(s, ch, n, d)) != 0)
+			goto done;
+	} else if (!((!have && unborn) || (have && !unborn &&
+	    git_oid_equal(&cur, &old)))) {
+		rc = ps_diag_err(d, PS_STORE, "%s: the branch moved since an "
+		    "interrupted write; compare the journal with git log",
+		    j.s);
+		goto done;
+	}
+	if (unlink(j.s) == -1)
+		rc = ps_diag_err(d, PS_STORE, "%s: %s", j.s, strerror(errno));
+	ps_store_gitpath(s, &j, "");
+	fsync_path(j.s);
+done:
+	free_changes(ch, n);
+	ps_buf_release(&j);
+	return rc;
+}
+
+static int
+refuse_stale_lock(struct ps_store *s, const char *name, struct ps_diags *d)
+{
+	struct ps_buf p = PS_BUF_INIT;
+	int rc = 0;
+
+	ps_store_gitpath(s, &p, name);
+	if (access(p.s, F_OK) == 0)
+		rc = ps_diag_err(d, PS_STORE, "%s exists: a git command is "
+		    "running, or one was killed; if none is running, remove "
+		    "that file and run again", p.s);
+	ps_buf_release(&p);
+	return rc;
+}
+
+static int
+check_clean_state(struct ps_store *s, struct ps_diags *d)
+{
+	const git_index_entry *anc, *ours, *theirs;
+	git_index_conflict_iterator *it = NULL;
+	git_index *idx = NULL;
+	int rc = 0;
+
+	if (git_repository_state(s->repo) != GIT_REPOSITORY_STATE_NONE)
+		return ps_diag_err(d, PS_STORE, "a merge, rebase or cherry-pick "
+		    "is in progress in the store: finish it (resolve, git add, "
+		    "git commit) or abort it, then run again");
+	if (git_repository_index(&idx, s->repo) < 0)
+		return ps_git_error(d, "cannot read the index");
+	if (git_index_has_conflicts(idx) &&
+	    git_index_conflict_iterator_new(&it, idx) == 0) {
+		while (git_index_conflict_next(&anc, &ours, &theirs, it) == 0) {
+			const git_index_entry *e = ours ? ours : theirs ?
+			    theirs : anc;
+
+			rc = ps_diag_add(d, PS_STORE, e->path, 0, 0, NULL,
+			    "unresolved merge conflict: edit the file to keep "
+			    "the right version, then git add it and git commit");
+		}
+	}
+	git_index_conflict_iterator_free(it);
+	git_index_free(idx);
+	return rc;
+}
+
+int
+ps_txn_begin(struct ps_txn **out, struct ps_store *s, struct ps_diags *d)
+{
+	struct ps_txn *t;
+	git_reference *head = NULL;
+	git_commit *c = NULL;
+	struct ps_buf lk = PS_BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return ps_diag_nomem(d);
+	t->store = s;
+	if ((rc = ps_store_recover(s, d)) != 0)
+		goto done;
+	if ((rc = refuse_stale_lock(s, "index.lock", d)) != 0 ||
+	    (rc = refuse_stale_lock(s, "HEAD.lock", d)) != 0 ||
+	    (rc = check_clean_state(s, d)) != 0)
+		goto done;
+	if (git_reference_lookup(&head, s->repo, "HEAD") < 0) {
+		rc = ps_git_error(d, "cannot read HEAD");
+		goto done;
+	}
+	if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) {
+		rc = ps_diag_err(d, PS_STORE, "HEAD is detached: check out the "
+		    "store's branch (git switch main) first");
+		goto done;
+	}
+	if ((t->ref = strdup(git_reference_symbolic_target(head))) == NULL) {
+		rc = ps_diag_nomem(d);
+		goto done;
+	}
+	ps_buf_printf(&lk, "%s.lock", t->ref);
+	if ((rc = refuse_stale_lock(s, lk.s, d)) != 0)
+		goto done;
+	if (git_reference_name_to_id(&t->old, s->repo, t->ref) < 0)
+		t->unborn = 1;
+	else if (git_commit_lookup(&c, s->repo, &t->old) < 0 ||
+	    git_commit_tree(&t->tree, c) < 0)
+		rc = ps_git_error(d, "cannot read the branch head");
+done:
+	git_commit_free(c);
+	git_reference_free(head);
+	ps_buf_release(&lk);
+	if (rc != 0) {
+		ps_txn_free(t);
+		t = NULL;
+	}
+	*out = t;
+	return rc;
+}
+
+void
+ps_txn_free(struct ps_txn *t)
+{
+	if (t == NULL)
+		return;
+	ps_store_unlock(t->store);
+	free_changes(t->ch, t->n);
+	git_tree_free(t->tree);
+	free(t->ref);
+	free(t);
+}
+
+int
+ps_txn_staged(const struct ps_txn *t, const char *relpath)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->ch[i].path, relpath) == 0)
+			return 1;
+	return 0;
+}
+
+/* Refuse to overwrite a file whose content git has not committed. */
+static int
+check_worktree(struct ps_txn *t, const char *rel, const git_oid *in_head,
+    struct ps_diags *d)
+{
+	struct ps_buf full = PS_BUF_INIT;
+	struct stat st;
+	git_oid h;
+	int rc = 0;
+
+	ps_buf_printf(&full, "%s/%s", t->store->root, rel);
+	if (lstat(full.s, &st) == -1) {
+		if (errno != ENOENT)
+			rc = ps_diag_add(d, PS_STORE, rel, 0, 0, NULL, "%s",
+			    strerror(errno));
+		else if (in_head)
+			rc = ps_diag_add(d, PS_STORE, rel, 0, 0, NULL,
+			    "deleted but not committed: restore it with git "
+			    "checkout -- %s, or commit the deletion", rel);
+	} else if (!S_ISREG(st.st_mode))
+		rc = ps_diag_add(d, PS_STORE, rel, 0, 0, NULL,
+		    "not a regular file");
+	else if (in_head == NULL)
+		rc = ps_diag_add(d, PS_STORE, rel, 0, 0, NULL,
+		    "exists but is not committed: commit it with git, or move "
+		    "it away");
+	else if (git_odb_hashfile(&h, full.s, GIT_OBJECT_BLOB) < 0)
+		rc = ps_git_error(d, rel);
+	else if (!git_oid_equal(&h, in_head))
+		rc = ps_diag_add(d, PS_STORE, rel, 0, 0, NULL,
+		    "has changes that are not committed: commit them with git, "
+		    "or undo them with git checkout -- %s", rel);
+	ps_buf_release(&full);
+	return rc;
+}
+
+static int
+stage(struct ps_txn *t, const char *rel, const char *data, size_t len,
+    int del, struct ps_diags *d)
+{
+	git_tree_entry *e = NULL;
+	struct change *v, *c = NULL;
+	git_oid oid;
+	size_t i;
+	int rc = 0;
+
+	if (!safe_path(rel))
+		return ps_diag_err(d, PS_REFUSED, "not a store path: %.80s",
+		    rel);
+	if (t->tree)
+		git_tree_entry_bypath(&e, t->tree, rel);
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->ch[i].path, rel) == 0)
+			c = &t->ch[i];
+	if (c == NULL && (rc = check_worktree(t, rel,
+	    e ? git_tree_entry_id(e) : NULL, d)) != 0)
+		goto done;
+	if (!del && git_blob_create_from_buffer(&oid, t->store->repo, data,
+	    len) < 0) {
+		rc = ps_git_error(d, "cannot write a record to git");
+		goto done;
+	}
+	if (c == NULL && e && !del && git_oid_equal(&oid, git_tree_entry_id(e)))
+		goto done;	/* unchanged: nothing to commit */
+	if (c == NULL) {
+		if (t->n == t->cap) {
+			size_t cap = t->cap ? t->cap * 2 : 16;
+
+			if ((v = realloc(t->ch, cap * sizeof(*v))) == NULL) {
+				rc = ps_diag_nomem(d);
+				goto done;
+			}
+			t->ch = v;
+			t->cap = cap;
+		}
+		c = &t->ch[t->n];
+		memset(c, 0, sizeof(*c));
+		if ((c->path = strdup(rel)) == NULL) {
+			rc = ps_diag_nomem(d);
+			goto done;
+		}
+		t->n++;
+	}
+	c->del = del;
+	c->isnew = e == NULL;
+	if (!del)
+		c->oid = oid;
+done:
+	git_tree_entry_free(e);
+	return rc;
+}
+
+int
+ps_txn_put_file(struct ps_txn *t, const char *rel, const char *data,
+    size_t len, struct ps_diags *d)
+{
+	return stage(t, rel, data, len, 0, d);
+}
+
+int
+ps_txn_put(struct ps_txn *t, const struct ps_node *rec, struct ps_diags *d)
+{
+	struct ps_buf path = PS_BUF_INIT, text = PS_BUF_INIT;
+	int rc;
+
+	if (ps_record_path(rec, &path) == -1)
+		rc = ps_diag_err(d, PS_REFUSED, "record has no kind, id or "
+		    "date to place it in the store");
+	else if (ps_yaml_write(&text, rec) == -1)
+		rc = ps_diag_nomem(d);
+	else
+		rc = stage(t, path.s, text.s, text.len, 0, d);
+	ps_buf_release(&path);
+	ps_buf_release(&text);
+	return rc;
+}
+
+static int
+chcmp(const void *a, const void *b)
+{
+	return strcmp(((const struct change *)a)->path,
+	    ((const struct change *)b)->path);
+}
+
+/* Build the tree for base + changes below a prefix of length off. */
+static int
+build_tree(git_repository *repo, const git_tree *base, struct change *ch,
+    size_t n, size_t off, git_oid *out, int *empty)
+{
+	git_treebuilder *tb = NULL;
+	size_t i = 0, j, len;
+	int rc = -1;
+
+	if (git_treebuilder_new(&tb, repo, base) < 0)
+		return -1;
+	while (i < n) {
+		const char *name = ch[i].path + off, *slash = strchr(name, '/');
+		const git_tree_entry *e;
+		git_tree *sub = NULL;
+		git_oid soid;
+		char comp[256];
+		int sempty = 0;
+
+		if (slash == NULL) {
+			if (ch[i].del)
+				git_treebuilder_remove(tb, name);
+			else if (git_treebuilder_insert(NULL, tb, name,
+			    &ch[i].oid, GIT_FILEMODE_BLOB) < 0)
+				goto done;
+			i++;
+			continue;
+		}
+		len = (size_t)(slash - name);
+		if (len >= sizeof(comp))
+			goto done;
+		memcpy(comp, name, len);
+		comp[len] = '\0';
+		for (j = i; j < n && strncmp(ch[j].path + off, name, len + 1) ==
+		    0; j++)
+			;
+		e = git_treebuilder_get(tb, comp);
+		if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+		    git_tree_lookup(&sub, repo, git_tree_entry_id(e)) < 0)
+			goto done;
+		rc = build_tree(repo, sub, ch + i, j - i, off + len + 1, &soid,
+		    &sempty);
+		git_tree_free(sub);
+		if (rc < 0)
+			goto done;
+		rc = -1;
+		if (sempty)
+			git_treebuilder_remove(tb, comp);
+		else if (git_treebuilder_insert(NULL, tb, comp, &soid,
+		    GIT_FILEMODE_TREE) < 0)
+			goto done;
+		i = j;
+	}
+	*empty = git_treebuilder_entrycount(tb) == 0;
+	rc = git_treebuilder_write(out, tb) < 0 ? -1 : 0;
+done:
+	git_treebuilder_free(tb);
+	return rc;
+}
+
+/* "Name <email>" into a signature; -1 if it does not look like one. */
+static int
+parse_author(git_signature **sig, const char *s)
+{
+	const char *lt = strchr(s, '<'), *gt = strrchr(s, '>');
+	char name[256], email[256];
+	size_t nl;
+
+	if (lt == NULL || gt == NULL || gt < lt || gt[1] != '\0' || lt == s)
+		return -1;
+	nl = (size_t)(lt - s);
+	while (nl > 0 && s[nl - 1] == ' ')
+		nl--;
+	if (nl == 0 || nl >= sizeof(name) || (size_t)(gt - lt - 1) >=
+	    sizeof(email) || gt - lt - 1 == 0)
+		return -1;
+	memcpy(name, s, nl);
+	name[nl] = '\0';
+	memcpy(email, lt + 1, (size_t)(gt - lt - 1));
+	email[gt - lt - 1] = '\0';
+	return git_signature_now(sig, name, email) < 0 ? -1 : 0;
+}
+
+static int
+author(git_signature **sig, struct ps_store *s, const char *given,
+    struct ps_diags *d)
+{
+	const char *env = getenv("PS_AUTHOR");
+
+	*sig = NULL;
+	if (given || (env && *env)) {
+		const char *a = given ? given : env;
+
+		if (parse_author(sig, a) == 0)
+			return 0;
+		return ps_diag_err(d, PS_USAGE, "%s: not an author like "
+		    "\"Name <email>\"", given ? "--author" : "PS_AUTHOR");
+	}
+	if (git_signature_default(sig, s->repo) == 0)
+		return 0;
+	return ps_diag_err(d, PS_USAGE, "no author for the commit: use "
+	    "--author \"Name <email>\", set PS_AUTHOR, or run git config "
+	    "user.name and git config user.email in the store");
+}
+
+static int
+write_journal(struct ps_txn *t, struct ps_diags *d)
+{
+	struct ps_buf j = PS_BUF_INIT, tmp = PS_BUF_INIT, text = PS_BUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t i;
+	int fd = -1, rc = 0;
+
+	ps_buf_printf(&text, "ps-journal 1\nref %s\nold %s\n", t->ref,
+	    t->unborn ? "none" : git_oid_tostr(hex, sizeof(hex), &t->old));
+	ps_buf_printf(&text, "new %s\n", git_oid_tostr(hex, sizeof(hex),
+	    &t->new));
+	for (i = 0; i < t->n; i++) {
+		if (t->ch[i].del)
+			ps_buf_printf(&text, "del %s\n", t->ch[i].path);
+		else
+			ps_buf_printf(&text, "put %s %s\n", git_oid_tostr(hex,
+			    sizeof(hex), &t->ch[i].oid), t->ch[i].path);
+	}
+	if (ps_buf_puts(&text, "end\n") == -1) {
+		rc = ps_diag_nomem(d);
+		goto done;
+	}
+	ps_store_gitpath(t->store, &j, "ps-journal");
+	ps_store_gitpath(t->store, &tmp, "ps-journal.tmp");
+	if ((fd = open(tmp.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) == -1 || write(fd, text.s, text.len) != (ssize_t)text.len ||
+	    fsync(fd) == -1 || close(fd) == -1 || (fd = -1, 0) ||
+	    rename(tmp.s, j.s) == -1) {
+		rc = ps_diag_err(d, PS_STORE, "cannot write %s: %s", j.s,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		unlink(tmp.s);
+		goto done;
+	}
+	ps_store_gitpath(t->store, &tmp, "");
+	if (fsync_path(tmp.s) == -1) {
+		rc = ps_diag_err(d, PS_STORE, "cannot flush %s: %s", tmp.s,
+		    strerror(errno));
+		unlink(j.s);
+	}
+done:
+	ps_buf_release(&j);
+	ps_buf_release(&tmp);
+	ps_buf_release(&text);
+	return rc;
+}
+
+static int
+message(struct ps_buf *m, const struct ps_txn *t,
+    const struct ps_commit_info *ci)
+{
+	size_t i;
+
+	ps_buf_printf(m, "%s\n\n", ci->subject);
+	for (i = 0; i < t->n; i++)
+		ps_buf_printf(m, "%s %s\n", t->ch[i].del ? "delete" :
+		    t->ch[i].isnew ? "add" : "update", t->ch[i].path);
+	return ps_buf_printf(m, "\nPs-Tool: %s\nPs-Version: %s\n", ci->tool,
+	    PS_VERSION);
+}
+
+int
+ps_txn_commit(struct ps_txn *t, const struct ps_commit_info *ci,
+    struct ps_diags *d)
+{
+	struct ps_store *s = t->store;
+	struct ps_buf msg = PS_BUF_INIT, j = PS_BUF_INIT;
+	git_signature *sig = NULL;
+	git_commit *parent = NULL;
+	git_reference *ref = NULL;
+	git_tree *tree = NULL;
+	git_oid toid;
+	int empty = 0, rc, err;
+
+	if ((rc = author(&sig, s, ci->author, d)) != 0 || ci->dry_run ||
+	    t->n == 0)
+		goto done;
+	qsort(t->ch, t->n, sizeof(*t->ch), chcmp);
+	if (build_tree(s->repo, t->tree, t->ch, t->n, 0, &toid, &empty) < 0 ||
+	    git_tree_lookup(&tree, s->repo, &toid) < 0 ||
+	    (!t->unborn && git_commit_lookup(&parent, s->repo, &t->old) < 0)) {
+		rc = ps_git_error(d, "cannot build the commit");
+		goto done;
+	}
+	if (message(&msg, t, ci) == -1) {
+		rc = ps_diag_nomem(d);
+		goto done;
+	}
+	if (git_commit_create(&t->new, s->repo, NULL, sig, sig, NULL, msg.s,
+	    tree, parent ? 1 : 0, (const git_commit **)&parent) < 0) {
+		rc = ps_git_error(d, "cannot create the commit");
+		goto done;
+	}
+	if ((rc = write_journal(t, d)) != 0)
+		goto done;
+	/* the commit point: move the branch only if it has not moved */
+	if (t->unborn)
+		err = git_reference_create(&ref, s->repo, t->ref, &t->new, 0,
+		    ci->subject);
+	else
+		err = git_reference_create_matching(&ref, s->repo, t->ref,
+		    &t->new, 1, &t->old, ci->subject);
+	if (err < 0) {
+		rc = err == GIT_EMODIFIED || err == GIT_EEXISTS ?
+		    ps_diag_err(d, PS_STORE, "the store changed since this "
+		    "command read it (a commit was made outside the tools); "
+		    "nothing was written: run the command again") :
+		    ps_git_error(d, "cannot move the branch");
+		ps_store_gitpath(s, &j, "ps-journal");
+		unlink(j.s);
+		goto done;
+	}
+	t->committed = 1;
+	if ((rc = apply(s, t->ch, t->n, d)) != 0)
+		goto done;
+	ps_store_gitpath(s, &j, "ps-journal");
+	unlink(j.s);
+	ps_store_gitpath(s, &j, "");
+	fsync_path(j.s);
+done:
+	git_reference_free(ref);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	git_signature_free(sig);
+	ps_buf_release(&msg);
+	ps_buf_release(&j);
+	return rc;
+}
+
+const git_oid *
+ps_txn_oid(const struct ps_txn *t)
+{
+	return t->committed ? &t->new : NULL;
+}

@@ -1,0 +1,606 @@
+/*
+ * yaml_read: strict record reading over libyaml's event API; see yaml.h.
+ *
+ * libyaml is converted here, once: its marks are 0-based, its functions
+ * return 1 on success. The read handler sits between the file and the
+ * parser so that it can bound memory per record (libyaml would buffer a
+ * scalar of any size) and see raw lines for git conflict markers, which
+ * libyaml happily accepts inside quoted values.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <yaml.h>
+
+#include "yaml.h"
+
+/* How far the read handler may run ahead of a record's start. */
+#define READ_SLACK	(64 * 1024)
+
+struct frame {
+	struct ps_node	*node;
+	int		 want_key;	/* map: next scalar is a key */
+	struct ps_node	*key;		/* map: key waiting for its value */
+};
+
+struct ps_yaml_reader {
+	yaml_parser_t	 parser;
+	int		 parser_ok;
+	char		*name;
+	int		 flags;
+	/* input */
+	int		 fd;
+	const char	*mem;
+	size_t		 memlen;
+	size_t		 memoff;
+	size_t		 total;		/* bytes handed to libyaml */
+	size_t		 rec_start;	/* total when the record began */
+	int		 read_errno;
+	int		 too_big;
+	/* conflict-marker scan */
+	char		 pfx[9];
+	size_t		 pfxlen;
+	unsigned long	 line;
+	unsigned long	 marker_line;
+	/* tree being built */
+	struct frame	 stack[PS_YAML_DEPTH + 2];
+	int		 depth;
+	int		 split;		/* root is a sequence being split */
+	size_t		 rec_index;	/* mark.index at record start */
+	int		 docs;
+	int		 failed;
+	int		 done;
+};
+
+static int
+is_marker(const char *p, size_t len, int eol)
+{
+	size_t i;
+
+	if (len > 0 && p[len - 1] == '\r')
+		len--, eol = 1;
+	if (len < 7)
+		return 0;
+	for (i = 1; i < 7; i++)
+		if (p[i] != p[0])
+			return 0;
+	if (p[0] == '<' || p[0] == '>')
+		return len == 7 ? eol : p[7] == ' ';
+	return p[0] == '=' && len == 7 && eol;
+}
+
+/* Scan raw bytes for lines that are git conflict markers. */
+static void
+scan_markers(struct ps_yaml_reader *r, const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && r->marker_line == 0; i++) {
+		if (p[i] == '\n') {
+			if (r->pfxlen <= 8 && is_marker(r->pfx, r->pfxlen, 1))
+				r->marker_line = r->line;
+			r->line++;
+			r->pfxlen = 0;
+			continue;
+		}
+		if (r->pfxlen < 9) {
+			r->pfx[r->pfxlen++] = (char)p[i];
+			if (r->pfxlen == 9 && is_marker(r->pfx, 9, 0))
+				r->marker_line = r->line;
+		}
+	}
+}
+
+static int
+read_handler(void *data, unsigned char *buf, size_t size, size_t *got)
+{
+	struct ps_yaml_reader *r = data;
+	ssize_t n;
+
+	*got = 0;
+	if (!(r->flags & PS_YAML_LARGE) &&
+	    r->total - r->rec_start > PS_YAML_RECORD + READ_SLACK) {
+		r->too_big = 1;
+		return 0;
+	}
+	if (r->mem) {
+		n = (ssize_t)(r->memlen - r->memoff);
+		if ((size_t)n > size)
+			n = (ssize_t)size;
+		memcpy(buf, r->mem + r->memoff, (size_t)n);
+		r->memoff += (size_t)n;
+	} else {
+		do
+			n = read(r->fd, buf, size);
+		while (n == -1 && errno == EINTR);
+		if (n == -1) {
+			r->read_errno = errno;
+			return 0;
+		}
+	}
+	if (n == 0 && r->pfxlen > 0 && r->pfxlen <= 8 &&
+	    is_marker(r->pfx, r->pfxlen, 1))
+		r->marker_line = r->line;
+	scan_markers(r, buf, (size_t)n);
+	if (r->marker_line)
+		return 0;
+	r->total += (size_t)n;
+	*got = (size_t)n;
+	return 1;
+}
+
+static int
+reader_new(struct ps_yaml_reader **out, const char *name, int flags,
+    struct ps_diags *d)
+{
+	struct ps_yaml_reader *r;
+
+	*out = NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL ||
+	    (r->name = strdup(name)) == NULL) {
+		free(r);
+		return ps_diag_nomem(d);
+	}
+	if (!yaml_parser_initialize(&r->parser)) {
+		free(r->name);
+		free(r);
+		return ps_diag_nomem(d);
+	}
+	r->parser_ok = 1;
+	r->flags = flags;
+	r->fd = -1;
+	r->line = 1;
+	yaml_parser_set_input(&r->parser, read_handler, r);
+	*out = r;
+	return 0;
+}
+
+int
+ps_yaml_reader_fd(struct ps_yaml_reader **out, int fd, const char *name,
+    int flags, struct ps_diags *d)
+{
+	int rc = reader_new(out, name, flags, d);
+
+	if (rc == 0)
+		(*out)->fd = fd;
+	return rc;
+}
+
+int
+ps_yaml_reader_mem(struct ps_yaml_reader **out, const char *buf, size_t len,
+    const char *name, int flags, struct ps_diags *d)
+{
+	int rc = reader_new(out, name, flags, d);
+
+	if (rc == 0) {
+		(*out)->mem = buf ? buf : "";
+		(*out)->memlen = len;
+	}
+	return rc;
+}
+
+static void
+clear_stack(struct ps_yaml_reader *r)
+{
+	while (r->depth > 0) {
+		r->depth--;
+		ps_node_free(r->stack[r->depth].node);
+		ps_node_free(r->stack[r->depth].key);
+		memset(&r->stack[r->depth], 0, sizeof(r->stack[0]));
+	}
+}
+
+void
+ps_yaml_reader_free(struct ps_yaml_reader *r)
+{
+	if (r == NULL)
+		return;
+	clear_stack(r);
+	if (r->parser_ok)
+		yaml_parser_delete(&r->parser);
+	free(r->name);
+	free(r);
+}
+
+static int fail(struct ps_yaml_reader *, struct ps_diags *, int,
+    const yaml_mark_t *, const char *, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int
+fail(struct ps_yaml_reader *r, struct ps_diags *d, int status,
+    const yaml_mark_t *m, const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	r->failed = 1;
+	return ps_diag_add(d, status, r->name, m ? m->line + 1 : 0,
+	    m ? m->column + 1 : 0, NULL, "%s", msg);
+}
+
+/* Report why libyaml stopped: our handler's reasons first. */
+static int
+parse_error(struct ps_yaml_reader *r, struct ps_diags *d)
+{
+	yaml_parser_t *p = &r->parser;
+	yaml_mark_t m = p->problem_mark;
+
+	if (r->marker_line) {
+		r->failed = 1;
+		return ps_diag_add(d, PS_REFUSED, r->name, r->marker_line, 1,
+		    NULL, "git conflict marker: resolve the merge conflict, "
+		    "then run again");
+	}
+	if (r->too_big)
+		return fail(r, d, PS_REFUSED, &p->mark,
+		    "record is larger than %s", "256 KiB");
+	if (r->read_errno)
+		return fail(r, d, PS_STORE, NULL, "cannot read: %s",
+		    strerror(r->read_errno));
+	if (p->error == YAML_MEMORY_ERROR)
+		return fail(r, d, PS_STORE, NULL, "%s", "out of memory");
+	if (p->error == YAML_READER_ERROR) {
+		m = p->mark;
+		return fail(r, d, PS_REFUSED, &m, "not valid UTF-8 text: %s",
+		    p->problem ? p->problem : "bad byte");
+	}
+	if (p->problem == NULL)
+		return fail(r, d, PS_REFUSED, &p->mark, "not valid YAML");
+	if (p->context) {
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "%s %s", p->problem, p->context);
+		return fail(r, d, PS_REFUSED, &m, "not valid YAML: %s", msg);
+	}
+	return fail(r, d, PS_REFUSED, &m, "not valid YAML: %s", p->problem);
+}
+
+static int
+keycmp(const void *a, const void *b)
+{
+	const struct ps_node *x = *(struct ps_node *const *)a;
+	const struct ps_node *y = *(struct ps_node *const *)b;
+	int c = strcmp(x->str, y->str);
+
+	if (c != 0)
+		return c;
+	return x->line != y->line ? (x->line < y->line ? -1 : 1) :
+	    (x->col < y->col ? -1 : x->col > y->col);
+}
+
+/* Duplicate keys: sort a copy of the keys, report the later of a pair. */
+static int
+check_dups(struct ps_yaml_reader *r, const struct ps_node *m,
+    struct ps_diags *d)
+{
+	struct ps_node **k;
+	size_t i;
+	int rc = 0;
+
+	if (m->n < 2)
+		return 0;
+	if ((k = malloc(m->n * sizeof(*k))) == NULL)
+		return ps_diag_nomem(d);
+	memcpy(k, m->keys, m->n * sizeof(*k));
+	qsort(k, m->n, sizeof(*k), keycmp);
+	for (i = 1; i < m->n; i++)
+		if (strcmp(k[i - 1]->str, k[i]->str) == 0) {
+			r->failed = 1;
+			rc = ps_diag_add(d, PS_REFUSED, r->name, k[i]->line,
+			    k[i]->col, NULL, "duplicate key \"%.40s\"",
+			    k[i]->str);
+			break;
+		}
+	free(k);
+	return rc;
+}
+
+/* Attach a finished node to its parent; *rec gets a finished record. */
+static int
+attach(struct ps_yaml_reader *r, struct ps_node *n, struct ps_node **rec,
+    struct ps_diags *d)
+{
+	struct frame *f;
+
+	if (r->depth == 0 || (r->split && r->depth == 1)) {
+		*rec = n;
+		return 0;
+	}
+	f = &r->stack[r->depth - 1];
+	if (f->node->type == PS_NODE_SEQ) {
+		if (ps_node_seq_append(f->node, n) == -1)
+			return ps_diag_nomem(d);
+		return 0;
+	}
+	if (f->want_key) {
+		if (n->type != PS_NODE_SCALAR) {
+			yaml_mark_t m = { 0, n->line - 1, n->col - 1 };
+
+			ps_node_free(n);
+			return fail(r, d, PS_REFUSED, &m,
+			    "mapping keys must be plain text");
+		}
+		if (!n->quoted && strcmp(n->str, "<<") == 0) {
+			yaml_mark_t m = { 0, n->line - 1, n->col - 1 };
+
+			ps_node_free(n);
+			return fail(r, d, PS_REFUSED, &m,
+			    "merge keys (<<) are not allowed");
+		}
+		f->key = n;
+		f->want_key = 0;
+		return 0;
+	}
+	if (f->node->n == f->node->cap) {
+		/* grow through the node module's own append path */
+		struct ps_node **v, **k;
+		size_t cap = f->node->cap ? f->node->cap * 2 : 4;
+
+		if ((v = realloc(f->node->vals, cap * sizeof(*v))) == NULL)
+			goto nomem;
+		f->node->vals = v;
+		if ((k = realloc(f->node->keys, cap * sizeof(*k))) == NULL)
+			goto nomem;
+		f->node->keys = k;
+		f->node->cap = cap;
+	}
+	f->node->keys[f->node->n] = f->key;
+	f->node->vals[f->node->n++] = n;
+	f->key = NULL;
+	f->want_key = 1;
+	return 0;
+nomem:
+	ps_node_free(n);
+	return ps_diag_nomem(d);
+}
+
+static int
+check_record_size(struct ps_yaml_reader *r, const yaml_event_t *ev,
+    struct ps_diags *d)
+{
+	if (!(r->flags & PS_YAML_LARGE) &&
+	    ev->end_mark.index - r->rec_index > PS_YAML_RECORD)
+		return fail(r, d, PS_REFUSED, &ev->start_mark,
+		    "record is larger than %s", "256 KiB");
+	return 0;
+}
+
+static void
+record_begins(struct ps_yaml_reader *r, const yaml_event_t *ev)
+{
+	r->rec_index = ev->start_mark.index;
+	r->rec_start = r->total;
+}
+
+/* Handle one event; sets *rec when a record is complete. */
+static int
+event(struct ps_yaml_reader *r, yaml_event_t *ev, struct ps_node **rec,
+    struct ps_diags *d)
+{
+	struct ps_node *n = NULL;
+	const char *anchor = NULL, *tag = NULL;
+
+	switch (ev->type) {
+	case YAML_STREAM_START_EVENT:
+		if (ev->data.stream_start.encoding != YAML_UTF8_ENCODING &&
+		    ev->data.stream_start.encoding != YAML_ANY_ENCODING)
+			return fail(r, d, PS_REFUSED, &ev->start_mark,
+			    "not UTF-8 text: convert it to UTF-8");
+		return 0;
+	case YAML_STREAM_END_EVENT:
+		r->done = 1;
+		return 0;
+	case YAML_DOCUMENT_START_EVENT:
+		if (++r->docs > 1 && (r->flags & PS_YAML_ONE_DOC))
+			return fail(r, d, PS_REFUSED, &ev->start_mark,
+			    "more than one document in a record file");
+		if (ev->data.document_start.tag_directives.start !=
+		    ev->data.document_start.tag_directives.end)
+			return fail(r, d, PS_REFUSED, &ev->start_mark,
+			    "%%TAG directives are not allowed");
+		record_begins(r, ev);
+		r->split = 0;
+		return 0;
+	case YAML_DOCUMENT_END_EVENT:
+		return 0;
+	case YAML_ALIAS_EVENT:
+		return fail(r, d, PS_REFUSED, &ev->start_mark,
+		    "aliases are not allowed");
+	case YAML_SCALAR_EVENT:
+		anchor = (const char *)ev->data.scalar.anchor;
+		tag = (const char *)ev->data.scalar.tag;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		anchor = (const char *)ev->data.sequence_start.anchor;
+		tag = (const char *)ev->data.sequence_start.tag;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		anchor = (const char *)ev->data.mapping_start.anchor;
+		tag = (const char *)ev->data.mapping_start.tag;
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		n = r->stack[--r->depth].node;
+		r->stack[r->depth].node = NULL;
+		if (n->type == PS_NODE_MAP && check_dups(r, n, d) != 0) {
+			ps_node_free(n);
+			return PS_REFUSED;
+		}
+		if (r->depth == 0 && r->split) {
+			ps_node_free(n);	/* the emptied outer sequence */
+			return 0;
+		}
+		if ((r->depth == 0 || (r->split && r->depth == 1)) &&
+		    check_record_size(r, ev, d) != 0) {
+			ps_node_free(n);
+			return PS_REFUSED;
+		}
+		return attach(r, n, rec, d);
+	default:
+		return 0;
+	}
+	if (anchor)
+		return fail(r, d, PS_REFUSED, &ev->start_mark,
+		    "anchors are not allowed");
+	if (tag)
+		return fail(r, d, PS_REFUSED, &ev->start_mark,
+		    "tags are not allowed");
+	if (r->split && r->depth == 1)
+		record_begins(r, ev);
+	if (ev->type == YAML_SCALAR_EVENT) {
+		if (ev->data.scalar.length > PS_YAML_SCALAR)
+			return fail(r, d, PS_REFUSED, &ev->start_mark,
+			    "value is longer than %s", "64 KiB");
+		n = ps_node_new_scalar((const char *)ev->data.scalar.value,
+		    ev->data.scalar.length);
+		if (n == NULL)
+			return ps_diag_nomem(d);
+		n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+		n->line = ev->start_mark.line + 1;
+		n->col = ev->start_mark.column + 1;
+		return attach(r, n, rec, d);
+	}
+	if (r->depth >= PS_YAML_DEPTH + 1)
+		return fail(r, d, PS_REFUSED, &ev->start_mark,
+		    "nesting deeper than %s levels", "32");
+	n = ev->type == YAML_MAPPING_START_EVENT ? ps_node_new_map() :
+	    ps_node_new_seq();
+	if (n == NULL)
+		return ps_diag_nomem(d);
+	n->line = ev->start_mark.line + 1;
+	n->col = ev->start_mark.column + 1;
+	if (r->depth > 0 && r->stack[r->depth - 1].want_key &&
+	    r->stack[r->depth - 1].node->type == PS_NODE_MAP) {
+		ps_node_free(n);
+		return fail(r, d, PS_REFUSED, &ev->start_mark,
+		    "mapping keys must be plain text");
+	}
+	if (r->depth == 0 && n->type == PS_NODE_SEQ &&
+	    (r->flags & PS_YAML_SPLIT_SEQ))
+		r->split = 1;
+	r->stack[r->depth].node = n;
+	r->stack[r->depth].want_key = n->type == PS_NODE_MAP;
+	r->stack[r->depth].key = NULL;
+	r->depth++;
+	return 0;
+}
+
+int
+ps_yaml_reader_next(struct ps_yaml_reader *r, struct ps_node **out,
+    struct ps_diags *d)
+{
+	yaml_event_t ev;
+	int rc;
+
+	*out = NULL;
+	if (r->failed)
+		return PS_REFUSED;
+	while (!r->done && *out == NULL) {
+		if (!yaml_parser_parse(&r->parser, &ev)) {
+			rc = parse_error(r, d);
+			clear_stack(r);
+			return rc;
+		}
+		rc = event(r, &ev, out, d);
+		yaml_event_delete(&ev);
+		if (rc != 0) {
+			r->failed = 1;
+			ps_node_free(*out);
+			*out = NULL;
+			clear_stack(r);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static int
+load(struct ps_node **out, struct ps_yaml_reader *r, struct ps_diags *d)
+{
+	struct ps_node *extra = NULL;
+	int rc;
+
+	if ((rc = ps_yaml_reader_next(r, out, d)) != 0)
+		return rc;
+	if (*out == NULL)
+		return ps_diag_add(d, PS_REFUSED, r->name, 0, 0, NULL,
+		    "empty record");
+	if ((rc = ps_yaml_reader_next(r, &extra, d)) != 0 || extra != NULL) {
+		ps_node_free(extra);
+		ps_node_free(*out);
+		*out = NULL;
+		return rc ? rc : ps_diag_add(d, PS_REFUSED, r->name, 0, 0,
+		    NULL, "more than one document in a record file");
+	}
+	return 0;
+}
+
+int
+ps_yaml_load_mem(struct ps_node **out, const char *buf, size_t len,
+    const char *name, struct ps_diags *d)
+{
+	struct ps_yaml_reader *r = NULL;
+	int rc;
+
+	*out = NULL;
+	if (len > PS_YAML_RECORD)
+		return ps_diag_add(d, PS_REFUSED, name, 0, 0, NULL,
+		    "record file is larger than 256 KiB");
+	if ((rc = ps_yaml_reader_mem(&r, buf, len, name, PS_YAML_ONE_DOC,
+	    d)) == 0)
+		rc = load(out, r, d);
+	ps_yaml_reader_free(r);
+	return rc;
+}
+
+int
+ps_yaml_load_file(struct ps_node **out, const char *path, const char *name,
+    int flags, struct ps_diags *d)
+{
+	struct ps_yaml_reader *r = NULL;
+	struct stat st;
+	int fd, rc;
+
+	*out = NULL;
+	if (name == NULL)
+		name = path;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1) {
+		if (errno == ELOOP)
+			return ps_diag_add(d, PS_REFUSED, name, 0, 0, NULL,
+			    "is a symbolic link, not a record file");
+		return ps_diag_add(d, errno == ENOENT ? PS_REFUSED : PS_STORE,
+		    name, 0, 0, NULL, "cannot open: %s", strerror(errno));
+	}
+	if (fstat(fd, &st) == -1) {
+		rc = ps_diag_add(d, PS_STORE, name, 0, 0, NULL,
+		    "cannot stat: %s", strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = ps_diag_add(d, PS_REFUSED, name, 0, 0, NULL,
+		    "not a regular file");
+		goto done;
+	}
+	if (!(flags & PS_YAML_LARGE) && st.st_size > PS_YAML_RECORD) {
+		rc = ps_diag_add(d, PS_REFUSED, name, 0, 0, NULL,
+		    "record file is larger than 256 KiB");
+		goto done;
+	}
+	if ((rc = ps_yaml_reader_fd(&r, fd, name, flags | PS_YAML_ONE_DOC,
+	    d)) == 0)
+		rc = load(out, r, d);
+done:
+	ps_yaml_reader_free(r);
+	close(fd);
+	return rc;
+}
