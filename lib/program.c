@@ -18,8 +18,9 @@ ps_program_load(struct ps_node **out, const struct ps_schemas *set,
 	*out = NULL;
 	if ((rc = ps_yaml_load_file(&p, path, name, 0, d)) != 0)
 		return rc;
-	if (ps_schema_validate(ps_schemas_get(set, "program"), p, name, d) >
-	    0 || ps_program_check(p, name, d) > 0) {
+	/* both, so that every problem is reported at once */
+	if (ps_schema_validate(ps_schemas_get(set, "program"), p, name, d) +
+	    ps_program_check(p, name, d) > 0) {
 		ps_node_free(p);
 		return PS_REFUSED;
 	}
@@ -53,8 +54,11 @@ check_steps(const struct ps_node *steps, const char *name, const char *path,
 
 		before.n = i;
 		req = ps_node_map_get(steps->vals[i], "requires");
-		for (j = 0; req && j < req->n; j++) {
-			if (has_step(&before, req->vals[j]->str))
+		if (req == NULL || req->type != PS_NODE_SEQ)
+			continue;
+		for (j = 0; j < req->n; j++) {
+			if (req->vals[j]->type != PS_NODE_SCALAR ||
+			    has_step(&before, req->vals[j]->str))
 				continue;
 			snprintf(where, sizeof(where), "%s.%zu.requires.%zu",
 			    path, i, j);

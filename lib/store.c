@@ -210,6 +210,7 @@ int
 ps_store_create(struct ps_store **out, const char *root, struct ps_diags *d)
 {
 	git_repository_init_options o = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+	git_config *cfg = NULL;
 	struct ps_store *s;
 	int rc;
 
@@ -217,11 +218,17 @@ ps_store_create(struct ps_store **out, const char *root, struct ps_diags *d)
 		return rc;
 	o.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
 	o.mode = GIT_REPOSITORY_INIT_SHARED_UMASK;
-	if (git_repository_init_ext(&s->repo, root, &o) < 0) {
+	if (git_repository_init_ext(&s->repo, root, &o) < 0 ||
+	    git_repository_config(&cfg, s->repo) < 0 ||
+	    git_config_set_string(cfg, "core.sharedRepository", "0600") < 0) {
+		/* 0600: git itself then keeps the index and objects private,
+		   whatever the umask of whoever runs git status */
 		rc = ps_git_error(d, root);
+		git_config_free(cfg);
 		ps_store_close(s);
 		return rc;
 	}
+	git_config_free(cfg);
 	*out = s;
 	return 0;
 }

@@ -469,7 +469,7 @@ event(struct ps_yaml_reader *r, yaml_event_t *ev, struct ps_node **rec,
 		n->col = ev->start_mark.column + 1;
 		return attach(r, n, rec, d);
 	}
-	if (r->depth >= PS_YAML_DEPTH + 1)
+	if (r->depth >= PS_YAML_DEPTH)
 		return fail(r, d, PS_REFUSED, &ev->start_mark,
 		    "nesting deeper than %s levels", "32");
 	n = ev->type == YAML_MAPPING_START_EVENT ? ps_node_new_map() :

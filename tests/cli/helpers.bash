@@ -1,0 +1,46 @@
+# Shared set-up for the command-line tests: a private HOME with no git
+# identity, the tools from cmd/, and helpers that compare exact output.
+setup() {
+	T=$BATS_TEST_TMPDIR
+	export HOME=$T/home
+	mkdir -p "$HOME"
+	export GIT_CONFIG_NOSYSTEM=1
+	export PS_AUTHOR="Test Coordinator <coord@example.org>"
+	export TZ=UTC
+	FIX=$BATS_TEST_DIRNAME/../fixtures
+	cd "$T" || return 1
+}
+
+# run_split CMD...: run, keeping stdout and stderr apart in $out, $err.
+run_split() {
+	status=0
+	"$@" >"$T/.out" 2>"$T/.err" || status=$?
+	out=$(cat "$T/.out")
+	err=$(cat "$T/.err")
+}
+
+# expect STATUS STDOUT STDERR: compare all three exactly.
+expect() {
+	if [ "$status" != "$1" ] || [ "$out" != "$2" ] || [ "$err" != "$3" ]; then
+		printf 'status: got %s, want %s\n' "$status" "$1"
+		diff -u <(printf '%s\n' "$2") <(printf '%s\n' "$out") | sed 's/^/stdout /'
+		diff -u <(printf '%s\n' "$3") <(printf '%s\n' "$err") | sed 's/^/stderr /'
+		return 1
+	fi
+}
+
+# A store with the example programme, at $T/s.
+new_store() {
+	ps-init "$T/s" >/dev/null
+}
+
+# Commit files into the store with plain git (bypassing the hook).
+git_commit_all() {
+	git -C "$T/s" add -A &&
+	    git -C "$T/s" -c user.name=T -c user.email=t@example.org \
+	    commit -q --no-verify -m "$1"
+}
+
+head_of() {
+	git -C "$1" rev-parse HEAD
+}

@@ -1,0 +1,161 @@
+/*
+ * Unit tests: the schema validator (lib/schema.c) on the fixtures, which
+ * tests/schema-agree.py also runs through a standard validator.
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "record.h"
+#include "schema.h"
+#include "yaml.h"
+
+static struct ps_schemas *set;
+
+static int
+setup(void **state)
+{
+	struct ps_diags d = PS_DIAGS_INIT;
+
+	(void)state;
+	if (ps_schemas_load(&set, "schemas", &d) != 0)
+		return -1;
+	ps_diags_release(&d);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	ps_schemas_free(set);
+	return 0;
+}
+
+static void
+valid_fixtures_pass(void **state)
+{
+	const char *dir = "tests/fixtures/records/valid";
+	struct ps_diags d = PS_DIAGS_INIT;
+	struct dirent **list;
+	struct ps_node *n;
+	char path[512];
+	int i, cnt, seen = 0;
+
+	(void)state;
+	cnt = scandir(dir, &list, NULL, alphasort);
+	for (i = 0; i < cnt; i++) {
+		if (strstr(list[i]->d_name, ".yaml")) {
+			snprintf(path, sizeof(path), "%s/%s", dir,
+			    list[i]->d_name);
+			assert_int_equal(ps_yaml_load_file(&n, path, NULL, 0,
+			    &d), 0);
+			if (ps_record_check(set, n, path, &d) != 0) {
+				ps_diags_print(&d, "test-schema", stderr);
+				fail_msg("%s should be valid", path);
+			}
+			seen++;
+			ps_node_free(n);
+		}
+		free(list[i]);
+	}
+	free(list);
+	assert_true(seen >= 20);
+	ps_diags_release(&d);
+}
+
+static void
+invalid_fixtures_fail_at_their_field(void **state)
+{
+	FILE *fp = fopen("tests/fixtures/records/invalid/EXPECT", "r");
+	char line[512], path[600], kind[64], *tab, *nl;
+	int seen = 0;
+
+	(void)state;
+	assert_non_null(fp);
+	while (fgets(line, sizeof(line), fp)) {
+		struct ps_diags d = PS_DIAGS_INIT;
+		struct ps_node *n = NULL;
+		size_t i, found = 0;
+
+		if ((tab = strchr(line, '\t')) == NULL)
+			continue;
+		*tab++ = '\0';
+		if ((nl = strchr(tab, '\n')) != NULL)
+			*nl = '\0';
+		snprintf(path, sizeof(path), "tests/fixtures/records/invalid/%s",
+		    line);
+		/* the schema named by the file's first word, as the
+		   standard validator in schema-agree.py does */
+		snprintf(kind, sizeof(kind), "%.*s", (int)strcspn(line, "-"),
+		    line);
+		assert_non_null(ps_schemas_get(set, kind));
+		if (ps_yaml_load_file(&n, path, line, 0, &d) == 0 &&
+		    ps_schema_validate(ps_schemas_get(set, kind), n, line,
+		    &d) == 0)
+			fail_msg("%s should be refused", line);
+		for (i = 0; i < d.n; i++)
+			/* at the field, or an item in it (uniqueItems) */
+			if (d.v[i].path && strncmp(d.v[i].path, tab,
+			    strlen(tab)) == 0 && (d.v[i].path[strlen(tab)] ==
+			    '\0' || d.v[i].path[strlen(tab)] == '.') &&
+			    d.v[i].line > 0)
+				found++;
+		if (found == 0) {
+			ps_diags_print(&d, "test-schema", stderr);
+			fail_msg("%s: no error at %s", line, tab);
+		}
+		seen++;
+		ps_node_free(n);
+		ps_diags_release(&d);
+	}
+	fclose(fp);
+	assert_true(seen >= 20);
+}
+
+static void
+sensitive_and_redact(void **state)
+{
+	const struct ps_schema *p = ps_schemas_get(set, "participant");
+	const struct ps_schema *v = ps_schemas_get(set, "volunteer");
+	struct ps_diags d = PS_DIAGS_INIT;
+	struct ps_node *n = NULL;
+
+	(void)state;
+	assert_true(ps_schema_sensitive(p, "name.first"));
+	assert_true(ps_schema_sensitive(p, "contact.email"));
+	assert_true(ps_schema_sensitive(p, "context"));
+	assert_false(ps_schema_sensitive(p, "stream"));
+	assert_false(ps_schema_sensitive(p, "languages.0"));
+	assert_true(ps_schema_sensitive(v,
+	    "screening.steps.0.referee_contact"));
+	assert_non_null(ps_schema_at(v, "public_profile.bio"));
+	assert_int_equal(ps_yaml_load_file(&n,
+	    "tests/fixtures/records/valid/P-7K3Q2X.yaml", NULL, 0, &d), 0);
+	assert_int_equal(ps_record_check(set, n, "p", &d), 0);
+	assert_int_equal(ps_schema_redact(p, n), 0);
+	assert_null(ps_node_get(n, "name"));
+	assert_null(ps_node_get(n, "contact.email"));
+	assert_non_null(ps_node_get(n, "stream"));
+	ps_node_free(n);
+	ps_diags_release(&d);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(valid_fixtures_pass),
+		cmocka_unit_test(invalid_fixtures_fail_at_their_field),
+		cmocka_unit_test(sensitive_and_redact),
+	};
+
+	return cmocka_run_group_tests_name("schema", tests, setup, teardown);
+}
