@@ -7,6 +7,7 @@
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
 #   SANITIZE=1      build with AddressSanitizer and UBSan
 #   WERROR=1        warnings are errors (CI and developer builds)
+#   V=1             show the compiler command lines
 
 VERSION   = 0.1.0
 PREFIX   ?= /usr/local
@@ -48,17 +49,22 @@ MAN      := $(wildcard man/*.[157])
 
 all: depcheck $(TOOLS)
 
+ifneq ($(V),1)
+Q = @
+say = @printf '  %-5s %s\n' $(1) $(2);
+endif
+
 lib/%.o: lib/%.c lib/*.h Makefile
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(call say,CC,$@)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
-	$(AR) rcs $@ $(LIB_OBJ)
+	$(call say,AR,$@)$(AR) rcs $@ $(LIB_OBJ)
 
 cmd/ps-%: cmd/ps-%.c $(LIB) lib/*.h
-	$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
+	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
 
 tests/unit/test-%: tests/unit/test-%.c $(LIB) lib/*.h
-	$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS) -lcmocka
+	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS) -lcmocka
 
 # Missing build or test dependencies: install them, or say how.
 depcheck:

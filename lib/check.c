@@ -95,9 +95,10 @@ record(void *arg, const char *rel, struct ps_node *rec, struct ps_diags *d)
 {
 	struct state *st = arg;
 	struct seen *s;
-	const char *cap, *status;
+	const char *cap, *status, *base;
 
-	st->records++;
+	if (rec != NULL)
+		st->records++;
 	if (st->nids == st->capids) {
 		size_t c = st->capids ? st->capids * 2 : 256;
 
@@ -107,6 +108,21 @@ record(void *arg, const char *rel, struct ps_node *rec, struct ps_diags *d)
 		st->capids = c;
 	}
 	s = &st->ids[st->nids];
+	if (rec == NULL) {
+		/* a bad record: its ID, from the file name, is still taken */
+		base = strrchr(rel, '/');
+		base = base ? base + 1 : rel;
+		if (strlen(base) != PS_ID_LEN + 5)
+			return 0;
+		memcpy(s->id, base, PS_ID_LEN);
+		s->id[PS_ID_LEN] = '\0';
+		if ((s->path = strdup(rel)) == NULL)
+			return ps_diag_nomem(d);
+		s->capacity = -1;
+		s->open = 0;
+		st->nids++;
+		return 0;
+	}
 	memcpy(s->id, ps_record_id(rec), sizeof(s->id));
 	if ((s->path = strdup(rel)) == NULL)
 		return ps_diag_nomem(d);
@@ -298,8 +314,8 @@ ps_check(struct ps_store *s, const struct ps_check_opts *o, FILE *out,
 		rc = each_file(s, o, &st, d);
 	else {
 		for (i = 0; ps_record_kinds[i] && rc == 0; i++)
-			rc = ps_store_each(s, ps_record_kinds[i], record, &st,
-			    d);
+			rc = ps_store_each(s, ps_record_kinds[i], PS_EACH_BAD,
+			    record, &st, d);
 		st.problems += d->errors - before;
 		if (rc == 0)
 			cross_check(&st, d);

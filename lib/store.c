@@ -331,8 +331,8 @@ struct find_arg {
 };
 
 static int
-each_dir(struct ps_store *, const char *rel, int depth, ps_store_fn, void *,
-    struct ps_diags *);
+each_dir(struct ps_store *, const char *rel, int depth, int flags,
+    ps_store_fn, void *, struct ps_diags *);
 
 static int
 find_contact(void *arg, const char *relpath, struct ps_node *rec,
@@ -364,7 +364,7 @@ ps_store_get(struct ps_store *s, const char *id, struct ps_node **out,
 		    "P-7K3Q2X)");
 	kind = ps_id_kind(id);
 	if (strcmp(kind, "contact") == 0) {
-		each_dir(s, "contacts", 3, find_contact, &f, d);
+		each_dir(s, "contacts", 3, 0, find_contact, &f, d);
 		if (f.found == NULL)
 			return ps_diag_err(d, PS_REFUSED, "%s: no such record",
 			    id);
@@ -432,8 +432,8 @@ sub_name(const struct dirent *e)
 
 /* Walk rel (depth levels of sub-folders above the files). */
 static int
-each_dir(struct ps_store *s, const char *rel, int depth, ps_store_fn fn,
-    void *arg, struct ps_diags *d)
+each_dir(struct ps_store *s, const char *rel, int depth, int flags,
+    ps_store_fn fn, void *arg, struct ps_diags *d)
 {
 	struct ps_buf full = PS_BUF_INIT, child = PS_BUF_INIT;
 	struct dirent **list = NULL;
@@ -456,12 +456,15 @@ each_dir(struct ps_store *s, const char *rel, int depth, ps_store_fn fn,
 			break;
 		}
 		if (depth > 0) {
-			rc = each_dir(s, child.s, depth - 1, fn, arg, d);
+			rc = each_dir(s, child.s, depth - 1, flags, fn, arg,
+			    d);
 			continue;
 		}
 		if ((st = ps_store_load(s, child.s, &rec, d)) != 0) {
 			if (st == PS_STORE)
 				rc = st;
+			else if (flags & PS_EACH_BAD)
+				rc = fn(arg, child.s, NULL, d);
 			continue;
 		}
 		rc = fn(arg, child.s, rec, d);
@@ -476,15 +479,15 @@ each_dir(struct ps_store *s, const char *rel, int depth, ps_store_fn fn,
 }
 
 int
-ps_store_each(struct ps_store *s, const char *kind, ps_store_fn fn,
-    void *arg, struct ps_diags *d)
+ps_store_each(struct ps_store *s, const char *kind, int flags,
+    ps_store_fn fn, void *arg, struct ps_diags *d)
 {
 	const char *dir = ps_kind_dir(kind);
 
 	if (dir == NULL)
 		return ps_diag_err(d, PS_USAGE, "unknown record kind");
-	return each_dir(s, dir, strcmp(kind, "contact") == 0 ? 3 : 0, fn, arg,
-	    d);
+	return each_dir(s, dir, strcmp(kind, "contact") == 0 ? 3 : 0, flags,
+	    fn, arg, d);
 }
 
 int

@@ -86,9 +86,15 @@ int	 ps_store_get(struct ps_store *, const char *id, struct ps_node **out,
 	    struct ps_diags *);
 /* Is relpath taken, in HEAD or in the work tree? */
 int	 ps_store_exists(struct ps_store *, const char *relpath);
-/* Every record of a kind in the work tree, in path order. */
-int	 ps_store_each(struct ps_store *, const char *kind, ps_store_fn,
-	    void *, struct ps_diags *);
+/*
+ * Every record of a kind in the work tree, in path order. A file that is
+ * not a good record is reported in the diagnostics and skipped, or, with
+ * PS_EACH_BAD, also passed to fn with rec NULL (ps-check still counts its
+ * ID, taken from the file name, as present).
+ */
+#define PS_EACH_BAD	1
+int	 ps_store_each(struct ps_store *, const char *kind, int flags,
+	    ps_store_fn, void *, struct ps_diags *);
 /* Every record of a kind as of rev (a commit, or a date YYYY-MM-DD: the
    last commit before the end of that day in the programme's zone). */
 int	 ps_store_each_at(struct ps_store *, const char *rev,

@@ -248,11 +248,10 @@ parse_error(struct ps_yaml_reader *r, struct ps_diags *d)
 		    strerror(r->read_errno));
 	if (p->error == YAML_MEMORY_ERROR)
 		return fail(r, d, PS_STORE, NULL, "%s", "out of memory");
-	if (p->error == YAML_READER_ERROR) {
-		m = p->mark;
-		return fail(r, d, PS_REFUSED, &m, "not valid UTF-8 text: %s",
+	if (p->error == YAML_READER_ERROR)
+		return fail(r, d, PS_REFUSED, NULL, "not valid UTF-8 text at "
+		    "byte %zu: %s", p->problem_offset + 1,
 		    p->problem ? p->problem : "bad byte");
-	}
 	if (p->problem == NULL)
 		return fail(r, d, PS_REFUSED, &p->mark, "not valid YAML");
 	if (p->context) {

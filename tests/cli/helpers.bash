@@ -44,3 +44,20 @@ git_commit_all() {
 head_of() {
 	git -C "$1" rev-parse HEAD
 }
+
+# Copy every valid fixture record into the store at its place.
+fill_store() {
+	local f id date
+	for f in "$FIX"/records/valid/*.yaml; do
+		id=$(basename "$f" .yaml)
+		case $id in
+		P-*) mkdir -p s/participants && cp "$f" s/participants/ ;;
+		V-*) mkdir -p s/volunteers && cp "$f" s/volunteers/ ;;
+		M-*) mkdir -p s/matches && cp "$f" s/matches/ ;;
+		G-*) mkdir -p s/groups && cp "$f" s/groups/ ;;
+		C-*) date=$(sed -n 's/^date: \([0-9-]*\)T.*/\1/p' "$f" | tr - /)
+		     mkdir -p "s/contacts/$date" && cp "$f" "s/contacts/$date/" ;;
+		esac
+	done
+	git_commit_all "fixtures"
+}

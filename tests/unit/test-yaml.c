@@ -260,7 +260,7 @@ hostile_input(void **state)
 	REFUSED("a: \"x\n<<<<<<< HEAD\ny\"\n", "git conflict marker", 2, 1);
 	REFUSED("a: 1\n=======\n", "git conflict marker", 2, 1);
 	REFUSED("a: 1\n>>>>>>> branch\n", "git conflict marker", 2, 1);
-	REFUSED("a: \"\xff\xfe\"\n", "not valid UTF-8", 0, 0);
+	REFUSED("a: \"\xff\xfe\"\n", "not valid UTF-8 text at byte 5", 0, 0);
 	REFUSED("a: \"x\0y\"\n", "not valid UTF-8", 0, 0);
 	REFUSED("\xff\xfe" "a\0:\0 \0" "1\0\n\0", "not UTF-8", 0, 0);
 	REFUSED("a: [1\n", "not valid YAML", 0, 0);
