@@ -185,7 +185,8 @@ cross_check(struct state *st, struct ps_diags *d)
 	struct seen *s;
 	size_t i;
 
-	qsort(st->ids, st->nids, sizeof(*st->ids), seencmp);
+	if (st->nids > 1)
+		qsort(st->ids, st->nids, sizeof(*st->ids), seencmp);
 	for (i = 1; i < st->nids; i++)
 		if (strcmp(st->ids[i - 1].id, st->ids[i].id) == 0) {
 			ps_diag_add(d, PS_REFUSED, st->ids[i].path, 0, 0, "id",

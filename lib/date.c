@@ -178,6 +178,17 @@ ps_date_format(char out[11], long days)
 	out[10] = '\0';
 }
 
+time_t
+ps_now(void)
+{
+	const char *e = getenv("PS_NOW");
+	time_t t;
+
+	if (e && *e && ps_datetime_parse(e, &t) == 0)
+		return t;
+	return time(NULL);
+}
+
 int
 ps_tz_valid(const char *tz)
 {

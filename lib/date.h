@@ -39,6 +39,9 @@ long	 ps_date_iso_week_start(int year, int week);
 /* Writes "YYYY-MM-DD" (11 bytes with the NUL). */
 void	 ps_date_format(char out[11], long days);
 
+/* Now: $PS_NOW (an RFC 3339 time, for tests and replays) or the clock. */
+time_t	 ps_now(void);
+
 /* Is there zoneinfo for this IANA name? */
 int	 ps_tz_valid(const char *tz);
 /* t as local time in tz: "YYYY-MM-DDTHH:MM:SS+HH:MM" (26 bytes) and the

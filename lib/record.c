@@ -3,6 +3,7 @@
 
 #include "id.h"
 #include "record.h"
+#include "yaml.h"
 
 const char *
 ps_record_kind(const struct ps_node *rec)
@@ -73,4 +74,12 @@ ps_record_path_matches(const struct ps_node *rec, const char *relpath)
 	ok = ps_record_path(rec, &want) == 0 && strcmp(want.s, relpath) == 0;
 	ps_buf_release(&want);
 	return ok;
+}
+
+int
+ps_record_emit(struct ps_buf *b, const struct ps_node *rec)
+{
+	if (ps_buf_puts(b, "---\n") == -1)
+		return -1;
+	return ps_yaml_write(b, rec);
 }

@@ -29,4 +29,7 @@ size_t		 ps_record_check(const struct ps_schemas *, struct ps_node *,
 int		 ps_record_path_matches(const struct ps_node *,
 		    const char *relpath);
 
+/* Append a record to a record stream: "---" and its canonical text. */
+int		 ps_record_emit(struct ps_buf *, const struct ps_node *);
+
 #endif

@@ -1,0 +1,115 @@
+/*
+ * ps-apply: take in applications; update, withdraw and list them.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "id.h"
+#include "intake.h"
+#include "store.h"
+
+static const char usage[] =
+    "ps-apply [-n] [--author \"Name <email>\"] [--as participant|volunteer]"
+    " [--stream S]\n"
+    "         [--partial] [--allow-duplicate] [FILE ...]\n"
+    "ps-apply --csv --map MAP.yaml [-n] [--partial] [--allow-duplicate] "
+    "[FILE]\n"
+    "ps-apply --update ID [-n] [FILE]\n"
+    "ps-apply --withdraw ID --reason TEXT [-n]\n"
+    "ps-apply --list [--kind K] [--stream S] [--status S] [--since DATE]"
+    " [--yaml | --table]";
+
+enum {
+	O_AS = PS_OPT_TOOL, O_STREAM, O_PARTIAL, O_DUP, O_CSV, O_MAP,
+	O_UPDATE, O_WITHDRAW, O_REASON, O_LIST, O_KIND, O_STATUS, O_SINCE
+};
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		PS_CLI_LONG,
+		{ "as", required_argument, NULL, O_AS },
+		{ "stream", required_argument, NULL, O_STREAM },
+		{ "partial", no_argument, NULL, O_PARTIAL },
+		{ "allow-duplicate", no_argument, NULL, O_DUP },
+		{ "csv", no_argument, NULL, O_CSV },
+		{ "map", required_argument, NULL, O_MAP },
+		{ "update", required_argument, NULL, O_UPDATE },
+		{ "withdraw", required_argument, NULL, O_WITHDRAW },
+		{ "reason", required_argument, NULL, O_REASON },
+		{ "list", no_argument, NULL, O_LIST },
+		{ "kind", required_argument, NULL, O_KIND },
+		{ "status", required_argument, NULL, O_STATUS },
+		{ "since", required_argument, NULL, O_SINCE },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ps_intake_opts o = { 0 };
+	struct ps_list_opts l = { 0 };
+	const char *update = NULL, *withdraw = NULL, *reason = NULL;
+	struct ps_store *s = NULL;
+	struct ps_cli cli;
+	int c, csv = 0, list = 0, rc, modes;
+
+	ps_cli_init(&cli, "ps-apply", usage);
+	while ((c = getopt_long(argc, argv, PS_CLI_SHORT, longopts,
+	    NULL)) != -1) {
+		if (ps_cli_option(&cli, c, optarg))
+			continue;
+		switch (c) {
+		case O_AS: o.as = optarg; break;
+		case O_STREAM: o.stream = l.stream = optarg; break;
+		case O_PARTIAL: o.partial = 1; break;
+		case O_DUP: o.allow_duplicate = 1; break;
+		case O_CSV: csv = 1; break;
+		case O_MAP: o.map = optarg; break;
+		case O_UPDATE: update = optarg; break;
+		case O_WITHDRAW: withdraw = optarg; break;
+		case O_REASON: reason = optarg; break;
+		case O_LIST: list = 1; break;
+		case O_KIND: l.kind = optarg; break;
+		case O_STATUS: l.status = optarg; break;
+		case O_SINCE: l.since = optarg; break;
+		}
+	}
+	o.files = argv + optind;
+	o.nfiles = argc - optind;
+	o.dry_run = cli.dry_run;
+	o.author = cli.author;
+	modes = (update != NULL) + (withdraw != NULL) + list + csv;
+	if (modes > 1)
+		rc = ps_cli_usage(&cli, "--csv, --update, --withdraw and --list "
+		    "go one at a time");
+	else if (csv != (o.map != NULL))
+		rc = ps_cli_usage(&cli, "--csv and --map go together");
+	else if (csv && o.nfiles > 1)
+		rc = ps_cli_usage(&cli, "--csv reads one file");
+	else if (o.as && strcmp(o.as, "participant") != 0 &&
+	    strcmp(o.as, "volunteer") != 0)
+		rc = ps_cli_usage(&cli, "--as: participant or volunteer");
+	else if ((withdraw != NULL) != (reason != NULL))
+		rc = ps_cli_usage(&cli, "--withdraw needs --reason");
+	else if ((update && o.nfiles > 1) || ((withdraw || list) &&
+	    o.nfiles > 0))
+		rc = ps_cli_usage(&cli, "too many operands");
+	else if ((update && !ps_id_valid(update)) ||
+	    (withdraw && !ps_id_valid(withdraw)))
+		rc = ps_cli_usage(&cli, "not a record ID (like P-7K3Q2X)");
+	else if ((rc = ps_git_init(&cli.diags)) == 0 &&
+	    (rc = ps_store_open(&s, cli.store, &cli.diags)) == 0) {
+		l.table = ps_cli_table(&cli);
+		if (update)
+			rc = ps_intake_update(s, update, o.nfiles ?
+			    o.files[0] : NULL, &o, stdout, &cli.diags);
+		else if (withdraw)
+			rc = ps_intake_withdraw(s, withdraw, reason, &o, stdout,
+			    &cli.diags);
+		else if (list)
+			rc = ps_intake_list(s, &l, stdout, &cli.diags);
+		else
+			rc = ps_intake(s, &o, stdout, &cli.diags);
+	}
+	ps_store_close(s);
+	return ps_cli_exit(&cli, rc);
+}
