@@ -159,6 +159,12 @@ ps_csv_next(struct ps_csv *c, struct ps_csv_row **out, struct ps_diags *d)
 					    "a field");
 				continue;
 			}
+			if (ch == '\r') {
+				/* CRLF inside a quoted field is a line break */
+				if ((ch = get(c)) != '\n' && ch >= 0)
+					unget(c);
+				ch = '\n';
+			}
 			if (ch == '\n')
 				c->line++;
 		} else if (ch == '"' && c->field.len == 0) {

@@ -591,17 +591,39 @@ take(struct intake *in, struct ps_node *rec, const char *file,
 		in->refused++;
 		return;
 	}
-	bad += normalise(rec, file, d);
-	if (new_id(in, kind, id, d) != 0 ||
-	    ps_node_set_str(rec, "id", id) ||
-	    ps_node_set_str(rec, "status", "applied") ||
-	    ps_node_set_plain(rec, "received", in->now) ||
-	    set_history(rec, "applied", in->now, NULL)) {
-		ps_diag_nomem(d);
-		in->refused++;
-		return;
+	{
+		/* normalising already reported a field: the schema's own
+		   complaint about it would only repeat it */
+		struct ps_diags norm = PS_DIAGS_INIT, sch = PS_DIAGS_INIT;
+
+		bad += normalise(rec, file, &norm);
+		if (new_id(in, kind, id, d) != 0 ||
+		    ps_node_set_str(rec, "id", id) ||
+		    ps_node_set_str(rec, "status", "applied") ||
+		    ps_node_set_plain(rec, "received", in->now) ||
+		    set_history(rec, "applied", in->now, NULL)) {
+			ps_diag_nomem(d);
+			ps_diags_release(&norm);
+			in->refused++;
+			return;
+		}
+		bad += ps_record_check(in->s->schemas, rec, file, &sch);
+		for (i = 0; i < sch.n; i++) {
+			size_t j;
+
+			for (j = 0; j < norm.n; j++)
+				if (sch.v[i].path && norm.v[j].path &&
+				    strcmp(sch.v[i].path, norm.v[j].path) == 0)
+					break;
+			if (j < norm.n)
+				continue;
+			ps_diag_add(d, sch.v[i].status, sch.v[i].file,
+			    sch.v[i].line, sch.v[i].col, sch.v[i].path, "%s",
+			    sch.v[i].msg);
+		}
+		ps_diags_move(d, &norm);
+		ps_diags_release(&sch);
 	}
-	bad += ps_record_check(in->s->schemas, rec, file, d);
 	bad += program_rules(in->s, rec, file, d);
 	if (bad == 0)
 		bad += check_duplicate(in, rec, file, d);
@@ -657,6 +679,23 @@ truthy(const char *v)
 	return 0;
 }
 
+/* Give nodes built from a CSV cell the cell's row and column. */
+static void
+place(struct ps_node *n, unsigned long row, unsigned long col)
+{
+	size_t i;
+
+	if (n->line == 0) {
+		n->line = row;
+		n->col = col;
+	}
+	for (i = 0; i < n->n; i++) {
+		if (n->keys)
+			place(n->keys[i], row, col);
+		place(n->vals[i], row, col);
+	}
+}
+
 /* One mapped cell into the record being built. */
 static int
 map_cell(struct intake *in, struct ps_node *rec, const struct ps_node *spec,
@@ -701,12 +740,11 @@ map_cell(struct intake *in, struct ps_node *rec, const struct ps_node *spec,
 		    vpath) : "") ||
 		    ps_node_set_plain(c, "date", date) ||
 		    ps_node_set_plain(c, "given", "true") ||
-		    ps_node_set_str(c, "method", "web-form")) {
+		    ps_node_set_str(c, "method", "online")) {
 			ps_node_free(c);
 			return -1;
 		}
-		c->line = row;
-		c->col = col;
+		place(c, row, col);
 		return ps_node_seq_append(cs, c);
 	}
 	if (values && values->type == PS_NODE_MAP &&

@@ -1,0 +1,208 @@
+#!/usr/bin/env bats
+# ps-apply: intake of applications.
+load helpers
+
+A=$BATS_TEST_DIRNAME/../fixtures/apply
+export PS_NOW=2026-11-22T15:00:00Z
+
+# IDs are random: mask them to compare output.
+mask() {
+	sed -E 's/\b([PVMCG])-[0-9A-HJKMNP-TV-Z]{6}\b/\1-XXXXXX/g'
+}
+
+files_in() {
+	(cd s && find participants volunteers matches -name '*.yaml' 2>/dev/null | sort)
+}
+
+@test "ps-apply stores a participant and a volunteer in one commit and prints them" {
+	new_store
+	run_split ps-apply -C s "$A/two.yaml"
+	[ "$status" = 0 ]
+	[ -z "$err" ]
+	diff -u "$A/two.expected" <(printf '%s\n' "$out" | mask)
+	[ "$(git -C s log -1 --format=%s)" = "ps-apply: 2 applications (1 participant, 1 volunteer)" ]
+	[ "$(git -C s log -1 --format=%b | mask)" = "add participants/P-XXXXXX.yaml
+add volunteers/V-XXXXXX.yaml
+
+Ps-Tool: ps-apply
+Ps-Version: 0.1.0" ]
+	[ "$(git -C s rev-list --count HEAD)" = 2 ]
+	[ -z "$(git -C s status --porcelain)" ]
+	run_split ps-check -C s
+	expect 0 "2 records checked, 0 problems" ""
+	git -C s fsck --strict 2>/dev/null
+	find s -perm /077 >perms; [ ! -s perms ]
+	# each printed record is the stored file, byte for byte
+	ps-apply -C s --list --kind participant --yaml | sed 1d >listed.yaml
+	cmp listed.yaml s/participants/*.yaml
+}
+
+@test "ps-apply reads a JSON array on stdin, --as and --stream saying what they are" {
+	new_store
+	run_split ps-apply -C s --as participant --stream onecall <<'JSON'
+[{"role": "living-with", "name": {"first": "Kim", "last": "Lee"},
+  "contact": {"email": "kim@example.org"}, "languages": ["en"],
+  "consents": [{"type": "privacy", "version": "2026-01", "date": "2026-11-21", "given": true}]},
+ {"role": "caregiver", "name": {"first": "Pat", "last": "Ng"},
+  "contact": {"phone": "+1-416-555-0100"}, "languages": ["en"],
+  "consents": [{"type": "privacy", "version": "2026-01", "date": "2026-11-21", "given": true}]}]
+JSON
+	[ "$status" = 0 ]
+	[ "$(git -C s log -1 --format=%s)" = "ps-apply: 2 applications (participants)" ]
+	[ "$(printf '%s\n' "$out" | grep -c '^stream: onecall$')" = 2 ]
+	[ "$(files_in | wc -l)" = 2 ]
+}
+
+@test "ps-apply is all or nothing: one bad application, nothing written, every problem reported" {
+	new_store
+	h=$(head_of s)
+	run_split ps-apply -C s "$A/bad.yaml"
+	expect 1 "" "$(sed "s|@A@|$A|g" "$A/bad.expected")"
+	[[ "$err" != *CANARY* ]]
+	[ "$(head_of s)" = "$h" ]
+	[ -z "$(files_in)" ]
+	[ -z "$(git -C s status --porcelain)" ]
+}
+
+@test "ps-apply --partial stores the good ones and still exits 1" {
+	new_store
+	{ cat "$A/two.yaml"; printf -- '---\nkind: participant\nstream: nowhere\n'; } >apps.yaml
+	run_split ps-apply -C s --partial apps.yaml
+	[ "$status" = 1 ]
+	[[ "$err" == *"apps.yaml:32:9: stream: this programme has no stream \"nowhere\""* ]]
+	[ "$(git -C s log -1 --format=%s)" = "ps-apply: 2 applications (1 participant, 1 volunteer)" ]
+	[ "$(files_in | wc -l)" = 2 ]
+}
+
+@test "ps-apply refuses input that is not YAML, and empty input" {
+	new_store
+	h=$(head_of s)
+	printf 'kind: participant\nname: [oops\n' >bad.yaml
+	run_split ps-apply -C s bad.yaml
+	[ "$status" = 1 ]
+	[[ "$err" == "ps-apply: bad.yaml:3:1: not valid YAML: "* ]]
+	run_split ps-apply -C s </dev/null
+	expect 1 "" "ps-apply: no applications in the input"
+	[ "$(head_of s)" = "$h" ]
+}
+
+@test "ps-apply refuses a probable duplicate, naming the existing record; --allow-duplicate links them" {
+	new_store
+	ps-apply -C s "$A/two.yaml" >first.yaml
+	pid=$(sed -n 's/^id: \(P-.*\)/\1/p' first.yaml)
+	h=$(head_of s)
+	sed -e 's/Jean.Dupont@Example.ORG/other@example.org/' "$A/two.yaml" | sed '/^---$/,$d' >again.yaml
+	run_split ps-apply -C s again.yaml
+	expect 1 "" "ps-apply: again.yaml:1:1: probable duplicate of $pid (same phone number); use --allow-duplicate to store and link both"
+	[ "$(head_of s)" = "$h" ]
+	run_split ps-apply -C s --allow-duplicate again.yaml
+	[ "$status" = 0 ]
+	printf '%s\n' "$out" | grep -qx "  - $pid"
+	run_split ps-check -C s
+	expect 0 "3 records checked, 0 problems" ""
+}
+
+@test "ps-apply finds duplicates within one input too" {
+	new_store
+	sed '/^---$/,$d' "$A/two.yaml" >p.yaml
+	{ cat p.yaml; echo ---; cat p.yaml; } >twice.yaml
+	run_split ps-apply -C s twice.yaml
+	[ "$status" = 1 ]
+	[[ "$err" =~ ^"ps-apply: twice.yaml:21:1: probable duplicate of P-" ]]
+	[ -z "$(files_in)" ]
+}
+
+@test "ps-apply --csv --map imports a web-form export, BOM and CRLF too" {
+	new_store
+	run_split ps-apply -C s --csv --map "$A/form-map.yaml" "$A/form.csv"
+	[ "$status" = 0 ]
+	[ "$(git -C s log -1 --format=%s)" = "ps-apply: 2 applications (participants)" ]
+	printf '%s\n' "$out" | grep -qx 'context: "My partner has MS.\\nSome days are hard."'
+	printf '%s\n' "$out" | grep -qx 'context: Diagnosed in 2019, looking for someone to talk to'
+	printf '%s\n' "$out" | grep -qx '  email: sam@example.org'
+	printf '%s\n' "$out" | grep -qx 'role: living-with'
+	ps-init s2 >/dev/null
+	run_split ps-apply -C s2 --csv --map "$A/form-map.yaml" "$A/form-bom-crlf.csv"
+	[ "$status" = 0 ]
+	diff -u <(ps-apply -C s --list --yaml | mask) <(printf '%s\n' "$out" | mask)
+}
+
+@test "ps-apply --csv refuses a broken quote with its row and column" {
+	new_store
+	run_split ps-apply -C s --csv --map "$A/form-map.yaml" "$A/broken.csv"
+	expect 1 "" "ps-apply: $A/broken.csv:2:8: quoted field is not closed before the end of the file"
+	[ -z "$(files_in)" ]
+}
+
+@test "ps-apply --update merges changes, re-validates, one commit" {
+	new_store
+	id=$(ps-apply -C s "$A/two.yaml" | sed -n 's/^id: \(P-.*\)/\1/p')
+	run_split ps-apply -C s --update "$id" <<'YAML'
+contact:
+  phone: 613 555 0177
+availability: [mon-eve]
+YAML
+	[ "$status" = 0 ]
+	printf '%s\n' "$out" | grep -qx '  phone: "+1 613 555 0177"'
+	printf '%s\n' "$out" | grep -qx '  email: jean.dupont@example.org'
+	[ "$(git -C s log -1 --format=%s)" = "ps-apply: update $id" ]
+	h=$(head_of s)
+	run_split ps-apply -C s --update "$id" <<'YAML'
+status: matched
+YAML
+	expect 1 "" "ps-apply: stdin:1:1: status: is set by the toolkit and cannot be updated"
+	run_split ps-apply -C s --update P-0000AA </dev/null
+	expect 1 "" "ps-apply: P-0000AA: no such record"
+	[ "$(head_of s)" = "$h" ]
+}
+
+@test "ps-apply --withdraw closes the record and ends its open match in one commit" {
+	new_store
+	fill_store
+	run_split ps-apply -C s --withdraw P-7K3Q2X --reason "moving away"
+	[ "$status" = 0 ]
+	[ "$(git -C s log -1 --format=%s)" = "ps-apply: withdraw P-7K3Q2X (ends M-8D1Q4R)" ]
+	grep -qx 'status: withdrawn' s/participants/P-7K3Q2X.yaml
+	grep -qx 'status: ended' s/matches/M-8D1Q4R.yaml
+	grep -qx 'end_reason: participant-request' s/matches/M-8D1Q4R.yaml
+	[[ "$(git -C s log -1 --format=%B)" != *moving* ]]
+	run_split ps-check -C s
+	expect 0 "24 records checked, 0 problems" ""
+	run_split ps-apply -C s --withdraw P-7K3Q2X --reason again
+	expect 1 "" "ps-apply: P-7K3Q2X: already withdrawn"
+}
+
+@test "ps-apply --list prints a table without personal data, or a YAML stream" {
+	new_store
+	ps-apply -C s "$A/two.yaml" >/dev/null
+	run_split ps-apply -C s --list --table
+	[ "$status" = 0 ]
+	diff -u - <(printf '%s\n' "$out" | mask) <<'TABLE'
+ID        KIND         STREAM        STATUS      RECEIVED
+P-XXXXXX  participant  extended      applied     2026-11-22
+V-XXXXXX  volunteer    extended, onecall  applied     2026-11-22
+TABLE
+	[[ "$out" != *Dupont* ]]
+	run_split ps-apply -C s --list --kind volunteer
+	[ "$(printf '%s\n' "$out" | grep -c '^kind: volunteer$')" = 1 ]
+	[ "$(printf '%s\n' "$out" | grep -c '^---$')" = 1 ]
+	run_split ps-apply -C s --list --since 2026-11-23
+	expect 0 "" ""
+	run_split ps-apply -C s --list --since yesterday
+	expect 2 "" "ps-apply: --since: not a date (YYYY-MM-DD)"
+}
+
+@test "ps-apply usage errors" {
+	new_store
+	run_split ps-apply -C s --csv x.csv
+	[ "$status" = 2 ]
+	[[ "$err" == "ps-apply: --csv and --map go together"* ]]
+	run_split ps-apply -C s --withdraw P-7K3Q2X
+	[ "$status" = 2 ]
+	[[ "$err" == "ps-apply: --withdraw needs --reason"* ]]
+	run_split ps-apply -C s --as nobody x
+	[ "$status" = 2 ]
+	run_split ps-apply --help
+	[ "$status" = 0 ]
+	[[ "$out" == "usage: ps-apply "* ]]
+}
