@@ -121,10 +121,11 @@ JSON
 	printf '%s\n' "$out" | grep -qx 'context: Diagnosed in 2019, looking for someone to talk to'
 	printf '%s\n' "$out" | grep -qx '  email: sam@example.org'
 	printf '%s\n' "$out" | grep -qx 'role: living-with'
+	first=$out
 	ps-init s2 >/dev/null
 	run_split ps-apply -C s2 --csv --map "$A/form-map.yaml" "$A/form-bom-crlf.csv"
 	[ "$status" = 0 ]
-	diff -u <(ps-apply -C s --list --yaml | mask) <(printf '%s\n' "$out" | mask)
+	diff -u <(printf '%s\n' "$first" | mask) <(printf '%s\n' "$out" | mask)
 }
 
 @test "ps-apply --csv refuses a broken quote with its row and column" {
