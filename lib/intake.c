@@ -489,8 +489,7 @@ new_id(struct intake *in, const char *kind, char id[PS_ID_LEN + 1],
 			    "new ID: %s", strerror(errno));
 		ps_buf_truncate(&rel, 0);
 		ps_buf_printf(&rel, "%s/%s.yaml", ps_kind_dir(kind), id);
-		if (!ps_store_exists(in->s, rel.s) &&
-		    !ps_txn_staged(in->t, rel.s)) {
+		if (!ps_txn_taken(in->t, rel.s)) {
 			ps_buf_release(&rel);
 			return 0;	/* no collision */
 		}

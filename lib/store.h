@@ -110,6 +110,9 @@ int	 ps_txn_put(struct ps_txn *, const struct ps_node *rec,
 /* Stage raw bytes at a path (program.yaml). */
 int	 ps_txn_put_file(struct ps_txn *, const char *relpath, const char *,
 	    size_t, struct ps_diags *);
+/* Is relpath taken: staged, in the head commit, or in the work tree?
+   (Cheaper than ps_store_exists() in a loop: the head tree is at hand.) */
+int	 ps_txn_taken(const struct ps_txn *, const char *relpath);
 /* Is relpath staged in this transaction? */
 int	 ps_txn_staged(const struct ps_txn *, const char *relpath);
 int	 ps_txn_commit(struct ps_txn *, const struct ps_commit_info *,

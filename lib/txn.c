@@ -454,6 +454,26 @@ ps_txn_free(struct ps_txn *t)
 }
 
 int
+ps_txn_taken(const struct ps_txn *t, const char *relpath)
+{
+	struct ps_buf full = PS_BUF_INIT;
+	git_tree_entry *e = NULL;
+	struct stat st;
+	int taken;
+
+	if (ps_txn_staged(t, relpath))
+		return 1;
+	if (t->tree && git_tree_entry_bypath(&e, t->tree, relpath) == 0) {
+		git_tree_entry_free(e);
+		return 1;
+	}
+	ps_buf_printf(&full, "%s/%s", t->store->root, relpath);
+	taken = full.s == NULL || lstat(full.s, &st) == 0 || errno != ENOENT;
+	ps_buf_release(&full);
+	return taken;
+}
+
+int
 ps_txn_staged(const struct ps_txn *t, const char *relpath)
 {
 	size_t i;
