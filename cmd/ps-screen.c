@@ -1,0 +1,172 @@
+/*
+ * ps-screen: volunteer screening and participant onboarding steps,
+ * decisions, leave and retirement, and who is waiting on what.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "screenop.h"
+
+static const char usage[] =
+    "ps-screen [-n] [--author A] --step STEP --result pass|fail|pending|waived"
+    "\n          [--date D] [--by NAME] [--note TEXT] [--referee N]"
+    " [--hours H]\n          [--practicum-hours H] [--modules M,...]"
+    " [--certificate NUMBER] [ID ...]\n"
+    "ps-screen [-n] ID --decide accept|decline [--reason TEXT] [--by NAME]\n"
+    "ps-screen [-n] ID --leave [--until D] [--reason TEXT] | --return |"
+    " --retire [--reason TEXT]\n"
+    "ps-screen --pending [STEP] | --overdue | --expiring DAYS"
+    " [--yaml | --table]";
+
+enum {
+	O_STEP = PS_OPT_TOOL, O_RESULT, O_DATE, O_BY, O_NOTE, O_REFEREE,
+	O_HOURS, O_PRACTICUM, O_MODULES, O_CERT, O_DECIDE, O_REASON, O_LEAVE,
+	O_UNTIL, O_RETURN, O_RETIRE, O_PENDING, O_OVERDUE, O_EXPIRING
+};
+
+static const struct option longopts[] = {
+	PS_CLI_LONG,
+	{ "step", required_argument, NULL, O_STEP },
+	{ "result", required_argument, NULL, O_RESULT },
+	{ "date", required_argument, NULL, O_DATE },
+	{ "by", required_argument, NULL, O_BY },
+	{ "note", required_argument, NULL, O_NOTE },
+	{ "referee", required_argument, NULL, O_REFEREE },
+	{ "hours", required_argument, NULL, O_HOURS },
+	{ "practicum-hours", required_argument, NULL, O_PRACTICUM },
+	{ "modules", required_argument, NULL, O_MODULES },
+	{ "certificate", required_argument, NULL, O_CERT },
+	{ "decide", required_argument, NULL, O_DECIDE },
+	{ "reason", required_argument, NULL, O_REASON },
+	{ "leave", no_argument, NULL, O_LEAVE },
+	{ "until", required_argument, NULL, O_UNTIL },
+	{ "return", no_argument, NULL, O_RETURN },
+	{ "retire", no_argument, NULL, O_RETIRE },
+	{ "pending", no_argument, NULL, O_PENDING },
+	{ "overdue", no_argument, NULL, O_OVERDUE },
+	{ "expiring", required_argument, NULL, O_EXPIRING },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+number(const char *s, double *out)
+{
+	char *end;
+
+	*out = strtod(s, &end);
+	return *s && *end == '\0' && *out >= 0 && *out < 10000;
+}
+
+/* Options into o; the list wanted (or -1) into *list. */
+static int
+parse(struct ps_cli *cli, int argc, char *argv[], struct ps_screen_opts *o,
+    int *list, long *days)
+{
+	const char *decide = NULL, *bad = NULL;
+	int c, actions = 0;
+	double v;
+
+	while ((c = getopt_long(argc, argv, PS_CLI_SHORT, longopts,
+	    NULL)) != -1) {
+		if (ps_cli_option(cli, c, optarg))
+			continue;
+		switch (c) {
+		case O_STEP: o->step.step = optarg; actions++; break;
+		case O_RESULT: o->step.result = optarg; break;
+		case O_DATE: o->date = optarg; break;
+		case O_BY: o->step.by = optarg; break;
+		case O_NOTE: o->step.note = optarg; break;
+		case O_REFEREE:
+			if (!number(optarg, &v) || v < 1 || v != (int)v)
+				bad = "--referee: a number from 1";
+			o->step.referee = (int)v;
+			break;
+		case O_HOURS:
+			if (!number(optarg, &o->step.hours))
+				bad = "--hours: a number of hours";
+			break;
+		case O_PRACTICUM:
+			if (!number(optarg, &o->step.practicum_hours))
+				bad = "--practicum-hours: a number of hours";
+			break;
+		case O_MODULES: o->step.modules = optarg; break;
+		case O_CERT: o->step.certificate = optarg; break;
+		case O_DECIDE: decide = optarg; actions++; break;
+		case O_REASON: o->reason = optarg; break;
+		case O_LEAVE: o->action = PS_SCREEN_LEAVE; actions++; break;
+		case O_UNTIL: o->until = optarg; break;
+		case O_RETURN: o->action = PS_SCREEN_RETURN; actions++; break;
+		case O_RETIRE: o->action = PS_SCREEN_RETIRE; actions++; break;
+		case O_PENDING: *list = PS_LIST_PENDING; actions++; break;
+		case O_OVERDUE: *list = PS_LIST_OVERDUE; actions++; break;
+		case O_EXPIRING:
+			*list = PS_LIST_EXPIRING;
+			actions++;
+			if (!number(optarg, &v) || v != (long)v)
+				bad = "--expiring: a number of days";
+			*days = (long)v;
+			break;
+		}
+	}
+	if (bad)
+		return ps_cli_usage(cli, "%s", bad);
+	if (actions != 1)
+		return ps_cli_usage(cli, "give one of --step, --decide, --leave, "
+		    "--return, --retire, --pending, --overdue, --expiring");
+	if (decide) {
+		if (strcmp(decide, "accept") && strcmp(decide, "decline"))
+			return ps_cli_usage(cli, "--decide: accept or decline");
+		o->action = decide[0] == 'a' ? PS_SCREEN_ACCEPT :
+		    PS_SCREEN_DECLINE;
+	}
+	if (o->step.step && (o->step.result == NULL ||
+	    (strcmp(o->step.result, "pass") && strcmp(o->step.result, "fail")
+	    && strcmp(o->step.result, "pending") &&
+	    strcmp(o->step.result, "waived"))))
+		return ps_cli_usage(cli, "--step needs --result pass, fail, "
+		    "pending or waived");
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct ps_screen_opts o = { 0 };
+	struct ps_ids ids = { NULL, 0, 0 };
+	struct ps_store *s = NULL;
+	struct ps_cli cli;
+	long days = 0;
+	int list = -1, i, rc;
+
+	ps_cli_init(&cli, "ps-screen", usage);
+	if ((rc = parse(&cli, argc, argv, &o, &list, &days)) != 0)
+		return ps_cli_exit(&cli, rc);
+	o.author = cli.author;
+	o.dry_run = cli.dry_run;
+	if (list >= 0 && argc - optind > (list == PS_LIST_PENDING))
+		return ps_cli_exit(&cli, ps_cli_usage(&cli, "too many "
+		    "operands"));
+	if (list < 0) {
+		for (i = optind; i < argc && rc == 0; i++)
+			rc = ps_ids_add(&ids, argv[i], &cli.diags);
+		if (rc == 0 && optind == argc && !isatty(STDIN_FILENO))
+			rc = ps_ids_read(&ids, STDIN_FILENO, "stdin",
+			    &cli.diags);
+		if (rc == 0 && ids.n == 0)
+			rc = ps_cli_usage(&cli, "no record IDs given");
+		else if (rc == 0 && o.action != PS_SCREEN_STEP && ids.n > 1)
+			rc = ps_cli_usage(&cli, "one record at a time, please");
+	}
+	if (rc == 0 && (rc = ps_git_init(&cli.diags)) == 0 &&
+	    (rc = ps_store_open(&s, cli.store, &cli.diags)) == 0)
+		rc = list >= 0 ? ps_screen_list(s, (enum ps_screen_list)list,
+		    optind < argc ? argv[optind] : NULL, days,
+		    ps_cli_table(&cli), stdout, &cli.diags) :
+		    ps_screen_apply(s, &ids, &o, stdout, &cli.diags);
+	ps_store_close(s);
+	ps_ids_release(&ids);
+	return ps_cli_exit(&cli, rc);
+}

@@ -1,0 +1,32 @@
+/*
+ * ids: the operands of a tool that acts on records — IDs on the command
+ * line, or on standard input either one per line or as a YAML record
+ * stream (the output of another tool), each record's id taken.
+ *
+ * Calling sequence: ps_ids_read(&list, fd, "stdin", &d); use list.v[i];
+ * ps_ids_release(&list). A record stream on the input is held in memory
+ * while it is parsed (batches of steps are tens of records, not the
+ * store); each record is still bounded as yaml.h says.
+ */
+#ifndef PS_IDS_H
+#define PS_IDS_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "id.h"
+
+struct ps_ids {
+	char	(*v)[PS_ID_LEN + 1];
+	size_t	 n;
+	size_t	 cap;
+};
+
+/* Add one ID (refused with a message if malformed; duplicates dropped). */
+int	ps_ids_add(struct ps_ids *, const char *, struct ps_diags *);
+/* Read IDs one per line, or a YAML record stream, from fd. */
+int	ps_ids_read(struct ps_ids *, int fd, const char *name,
+	    struct ps_diags *);
+void	ps_ids_release(struct ps_ids *);
+
+#endif
