@@ -366,6 +366,16 @@ check_amounts(const struct ps_node *rule, const struct ps_node *rec,
 	size_t i;
 	int rc = 0;
 
+	if ((a->hours > 0 && !ps_node_map_get(rule, "hours") && !want) ||
+	    (a->practicum_hours > 0 &&
+	    !ps_node_map_get(rule, "practicum_hours")) ||
+	    (a->modules && !want)) {
+		rc = refuse(d, rec, "step \"", a->step, a->modules &&
+		    !want ? "\" has no modules" : a->hours > 0 &&
+		    !ps_node_map_get(rule, "hours") && !want ?
+		    "\" counts no hours" : "\" counts no practicum hours");
+		goto done;
+	}
 	totals(rec, a->step, &h, &p, &done);
 	if (a->modules) {
 		struct ps_node *seq = ps_node_new_seq();
@@ -485,7 +495,8 @@ ps_screen_step(const struct ps_node *prog, struct ps_node *rec,
 			const struct ps_node *r = ps_screen_rule(prog, kind,
 			    rq->vals[i]->str);
 
-			if (r == NULL || step_state(r, rec, today, NULL,
+			/* valid on the day this step was done */
+			if (r == NULL || step_state(r, rec, a->date, NULL,
 			    NULL) != 1)
 				ps_buf_printf(&names, "%s%s", names.len ?
 				    ", " : "", rq->vals[i]->str);
