@@ -8,24 +8,31 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cohort.h"
 #include "screenop.h"
 
 static const char usage[] =
     "ps-screen [-n] [--author A] --step STEP --result pass|fail|pending|waived"
     "\n          [--date D] [--by NAME] [--note TEXT] [--referee N]"
     " [--hours H]\n          [--practicum-hours H] [--modules M,...]"
-    " [--certificate NUMBER] [ID ...]\n"
+    " [--certificate NUMBER]\n          [--cohort NAME] [ID ...]\n"
     "ps-screen [-n] ID --decide accept|decline [--reason TEXT] [--by NAME]\n"
     "ps-screen [-n] ID --leave [--until D] [--reason TEXT] | --return |"
     " --retire [--reason TEXT]\n"
-    "ps-screen --pending [STEP] | --overdue | --expiring DAYS"
+    "ps-screen [-n] --cohort NAME --seats N [--starts D]\n"
+    "ps-screen [-n] --cohort NAME [ID ...]\n"
+    "ps-screen --pending [STEP] | --overdue | --expiring DAYS | --cohorts"
     " [--yaml | --table]";
 
 enum {
 	O_STEP = PS_OPT_TOOL, O_RESULT, O_DATE, O_BY, O_NOTE, O_REFEREE,
 	O_HOURS, O_PRACTICUM, O_MODULES, O_CERT, O_DECIDE, O_REASON, O_LEAVE,
-	O_UNTIL, O_RETURN, O_RETIRE, O_PENDING, O_OVERDUE, O_EXPIRING
+	O_UNTIL, O_RETURN, O_RETIRE, O_PENDING, O_OVERDUE, O_EXPIRING,
+	O_COHORT, O_SEATS, O_STARTS, O_COHORTS
 };
+
+/* What ps-screen was asked beyond a step, a decision or service. */
+enum { LIST_COHORTS = PS_LIST_EXPIRING + 1, DEFINE, ENROL };
 
 static const struct option longopts[] = {
 	PS_CLI_LONG,
@@ -48,6 +55,10 @@ static const struct option longopts[] = {
 	{ "pending", no_argument, NULL, O_PENDING },
 	{ "overdue", no_argument, NULL, O_OVERDUE },
 	{ "expiring", required_argument, NULL, O_EXPIRING },
+	{ "cohort", required_argument, NULL, O_COHORT },
+	{ "seats", required_argument, NULL, O_SEATS },
+	{ "starts", required_argument, NULL, O_STARTS },
+	{ "cohorts", no_argument, NULL, O_COHORTS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -60,10 +71,13 @@ number(const char *s, double *out)
 	return *s && *end == '\0' && *out >= 0 && *out < 10000;
 }
 
-/* Options into o; the list wanted (or -1) into *list. */
+/*
+ * Options into o and co; the list or cohort action wanted (or -1) into
+ * *list.
+ */
 static int
 parse(struct ps_cli *cli, int argc, char *argv[], struct ps_screen_opts *o,
-    int *list, long *days)
+    struct ps_cohort_opts *co, int *list, long *days)
 {
 	const char *decide = NULL, *bad = NULL;
 	int c, actions = 0;
@@ -109,13 +123,28 @@ parse(struct ps_cli *cli, int argc, char *argv[], struct ps_screen_opts *o,
 				bad = "--expiring: a number of days";
 			*days = (long)v;
 			break;
+		case O_COHORT: co->name = o->step.cohort = optarg; break;
+		case O_SEATS:
+			if (!number(optarg, &v) || v < 1 || v != (long)v)
+				bad = "--seats: a number from 1";
+			co->seats = (long)v;
+			break;
+		case O_STARTS: co->starts = optarg; break;
+		case O_COHORTS: *list = LIST_COHORTS; actions++; break;
 		}
+	}
+	if ((co->seats || co->starts) && co->name == NULL)
+		bad = "--seats and --starts need --cohort NAME";
+	else if (co->name && o->step.step == NULL) {
+		*list = co->seats || co->starts ? DEFINE : ENROL;
+		actions++;
 	}
 	if (bad)
 		return ps_cli_usage(cli, "%s", bad);
 	if (actions != 1)
 		return ps_cli_usage(cli, "give one of --step, --decide, --leave, "
-		    "--return, --retire, --pending, --overdue, --expiring");
+		    "--return, --retire, --pending, --overdue, --expiring, "
+		    "--cohort, --cohorts");
 	if (decide) {
 		if (strcmp(decide, "accept") && strcmp(decide, "decline"))
 			return ps_cli_usage(cli, "--decide: accept or decline");
@@ -131,41 +160,81 @@ parse(struct ps_cli *cli, int argc, char *argv[], struct ps_screen_opts *o,
 	return 0;
 }
 
+/* Record IDs from the operands, else stdin in a pipe, else the cohort. */
+static int
+read_ids(struct ps_cli *cli, int argc, char *argv[], struct ps_ids *ids,
+    const char *cohort)
+{
+	int i, rc = 0;
+
+	for (i = optind; i < argc && rc == 0; i++)
+		rc = ps_ids_add(ids, argv[i], &cli->diags);
+	if (rc == 0 && optind == argc && cohort == NULL &&
+	    !isatty(STDIN_FILENO))
+		rc = ps_ids_read(ids, STDIN_FILENO, "stdin", &cli->diags);
+	if (rc == 0 && ids->n == 0 && cohort == NULL)
+		rc = ps_cli_usage(cli, "no record IDs given");
+	return rc;
+}
+
+static int
+run(struct ps_store *s, struct ps_cli *cli, int list, long days,
+    struct ps_ids *ids, struct ps_screen_opts *o, struct ps_cohort_opts *co,
+    const char *operand)
+{
+	int rc;
+
+	switch (list) {
+	case -1:
+		if (ids->n == 0 && (rc = ps_cohort_seated(s, co->name, ids,
+		    &cli->diags)) != 0)
+			return rc;
+		if (co->name && ps_cohort_find(s->program, co->name) == NULL)
+			return ps_diag_err(&cli->diags, PS_REFUSED, "no cohort "
+			    "\"%s\"", co->name);
+		return ps_screen_apply(s, ids, o, stdout, &cli->diags);
+	case LIST_COHORTS:
+		return ps_cohort_list(s, ps_cli_table(cli), stdout,
+		    &cli->diags);
+	case DEFINE:
+		return ps_cohort_define(s, co, stdout, &cli->diags);
+	case ENROL:
+		return ps_cohort_enrol(s, ids, co, stdout, &cli->diags);
+	default:
+		return ps_screen_list(s, (enum ps_screen_list)list, operand,
+		    days, ps_cli_table(cli), stdout, &cli->diags);
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct ps_screen_opts o = { 0 };
+	struct ps_cohort_opts co = { 0 };
 	struct ps_ids ids = { NULL, 0, 0 };
 	struct ps_store *s = NULL;
 	struct ps_cli cli;
 	long days = 0;
-	int list = -1, i, rc;
+	int list = -1, rc;
 
 	ps_cli_init(&cli, "ps-screen", usage);
-	if ((rc = parse(&cli, argc, argv, &o, &list, &days)) != 0)
+	if ((rc = parse(&cli, argc, argv, &o, &co, &list, &days)) != 0)
 		return ps_cli_exit(&cli, rc);
-	o.author = cli.author;
-	o.dry_run = cli.dry_run;
-	if (list >= 0 && argc - optind > (list == PS_LIST_PENDING))
+	co.author = o.author = cli.author;
+	co.dry_run = o.dry_run = cli.dry_run;
+	if (list != -1 && list != ENROL &&
+	    argc - optind > (list == PS_LIST_PENDING))
 		return ps_cli_exit(&cli, ps_cli_usage(&cli, "too many "
 		    "operands"));
-	if (list < 0) {
-		for (i = optind; i < argc && rc == 0; i++)
-			rc = ps_ids_add(&ids, argv[i], &cli.diags);
-		if (rc == 0 && optind == argc && !isatty(STDIN_FILENO))
-			rc = ps_ids_read(&ids, STDIN_FILENO, "stdin",
-			    &cli.diags);
-		if (rc == 0 && ids.n == 0)
-			rc = ps_cli_usage(&cli, "no record IDs given");
-		else if (rc == 0 && o.action != PS_SCREEN_STEP && ids.n > 1)
-			rc = ps_cli_usage(&cli, "one record at a time, please");
-	}
+	if (list == -1 || list == ENROL)
+		rc = read_ids(&cli, argc, argv, &ids, list == -1 ? co.name :
+		    NULL);
+	if (rc == 0 && o.action != PS_SCREEN_STEP && ids.n > 1)
+		rc = ps_cli_usage(&cli, "one record at a time, please");
 	if (rc == 0 && (rc = ps_git_init(&cli.diags)) == 0 &&
 	    (rc = ps_store_open(&s, cli.store, &cli.diags)) == 0)
-		rc = list >= 0 ? ps_screen_list(s, (enum ps_screen_list)list,
-		    optind < argc ? argv[optind] : NULL, days,
-		    ps_cli_table(&cli), stdout, &cli.diags) :
-		    ps_screen_apply(s, &ids, &o, stdout, &cli.diags);
+		rc = run(s, &cli, list, days, &ids, &o, &co,
+		    optind < argc ? argv[optind] : NULL);
 	ps_store_close(s);
 	ps_ids_release(&ids);
 	return ps_cli_exit(&cli, rc);

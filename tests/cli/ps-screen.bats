@@ -243,3 +243,96 @@ $P  onboarding-call           10" ""
 	expect 1 "" "ps-screen: not-an-id: not a record ID (like P-7K3Q2X)"
 	[ "$(head_of .)" = "$h" ]
 }
+
+# Three volunteers in screening: $V, $W, $X.
+three() {
+	applicants
+	for n in Bo Cy; do
+		ps-apply --as volunteer --stream extended <<YAML
+role: caregiver
+name: {first: $n}
+contact: {email: $n@example.org}
+languages: [en]
+consents: [{type: privacy, version: "2026-01", date: 2026-11-20, given: true},
+  {type: pledge, version: "2026-01", date: 2026-11-20, given: true}]
+YAML
+	done >more.yaml
+	W=$(sed -n 's/^id: \(V-.*\)/\1/p' more.yaml | head -1)
+	X=$(sed -n 's/^id: \(V-.*\)/\1/p' more.yaml | tail -1)
+}
+
+@test "training cohorts: seats, a waiting list in order, attendance for the whole cohort" {
+	three
+	run_split ps-screen --cohort 2027-winter --seats 2 --starts 2027-01-11
+	expect 0 "" ""
+	[ "$(git log -1 --format=%s)" = "ps-screen: cohort 2027-winter (2 seats, starts 2027-01-11)" ]
+	grep -qx '      seats: 2' program.yaml
+	printf '%s\n' "$V" "$W" "$X" | ps-screen --cohort 2027-winter >/dev/null
+	[ "$(git log -1 --format=%s)" = "ps-screen: enrol 3 records in cohort 2027-winter" ]
+	run_split ps-screen --cohorts --table
+	expect 0 "COHORT                STARTS      SEATS  TAKEN  WAITING
+2027-winter           2027-01-11      2      2        1" ""
+	run_split ps-screen --cohorts
+	expect 0 "---
+cohort: \"2027-winter\"
+starts: 2027-01-11
+seats: 2
+seated:
+$(printf '  - %s\n' "$V" "$W" | sort)
+waiting:
+  - $X" ""
+	# the whole cohort attends a session: the seated two, not the waiting one
+	for id in "$V" "$W" "$X"; do ps-screen "$id" --step application --result pass >/dev/null; done
+	printf "%s\n" "$V" "$W" "$X" | ps-screen --step interview --result pass >/dev/null
+	for id in "$V" "$W" "$X"; do
+		for r in 1 2; do ps-screen "$id" --step references --result pass --referee $r >/dev/null; done
+		ps-screen "$id" --step background-check --result pass >/dev/null
+		ps-screen "$id" --step pledge --result pass >/dev/null
+	done
+	run_split ps-screen --cohort 2027-winter --step training --result pending --modules program-orientation
+	[ "$status" = 0 ]
+	[ "$(git log -1 --format=%s)" = "ps-screen: training pending for 2 records" ]
+	grep -qx '      cohort: "2027-winter"' "volunteers/$V.yaml"
+	! grep -q 'program-orientation' "volunteers/$X.yaml"
+	# a third seat goes to the first on the waiting list
+	run_split ps-screen --cohort 2027-winter --seats 3
+	[ "$status" = 0 ]
+	[ "$(git log -1 --format=%s)" = "ps-screen: cohort 2027-winter (3 seats, starts 2027-01-11); 1 from the waiting list" ]
+	grep -qx '  cohort: "2027-winter"' "volunteers/$X.yaml"
+	! grep -q 'waitlist' "volunteers/$X.yaml"
+	run_split ps-check
+	expect 0 "4 records checked, 0 problems" ""
+}
+
+@test "training cohorts: refusals change nothing" {
+	three
+	h=$(head_of .)
+	run_split ps-screen --cohort 2027-winter --seats 2
+	expect 1 "" "ps-screen: cohort \"2027-winter\": a new cohort needs --seats and --starts"
+	run_split ps-screen --cohort 2027-winter "$V"
+	expect 1 "" "ps-screen: no cohort \"2027-winter\" (define it with --cohort NAME --seats N --starts DATE)"
+	run_split ps-screen --cohort "bad name" --seats 2 --starts 2027-01-11
+	expect 1 "" "ps-screen: program.yaml: volunteers.cohorts.0.name: does not have the expected form (^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$)"
+	run_split ps-screen --seats 2
+	[ "$status" = 2 ]
+	[[ "$err" == "ps-screen: --seats and --starts need --cohort NAME"* ]]
+	run_split ps-screen --cohort 2027-winter --seats 0 --starts 2027-01-11
+	[ "$status" = 2 ]
+	run_split ps-screen --cohort 2027-winter --seats 1 --starts 2027-13-11
+	expect 2 "" "ps-screen: --starts: not a real date (YYYY-MM-DD)"
+	[ "$(head_of .)" = "$h" ]
+	ps-screen --cohort 2027-winter --seats 1 --starts 2027-01-11 >/dev/null
+	ps-screen --cohort 2027-winter "$V" "$W" >/dev/null
+	h=$(head_of .)
+	run_split ps-screen --cohort 2027-winter "$V" "$W" "$P"
+	expect 1 "" "ps-screen: $V: already has a seat in cohort \"2027-winter\"
+ps-screen: $W: already on the waiting list of cohort \"2027-winter\"
+ps-screen: $P: only volunteers are enrolled in a training cohort"
+	run_split ps-screen --cohort 2027-winter --seats 1
+	[ "$status" = 0 ]
+	ps-screen --cohort 2027-winter --seats 2 >/dev/null
+	h=$(head_of .)
+	run_split ps-screen --cohort 2027-winter --seats 1
+	expect 1 "" "ps-screen: cohort \"2027-winter\": 2 seats are taken; cannot cut to 1"
+	[ "$(head_of .)" = "$h" ]
+}
