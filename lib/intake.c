@@ -477,28 +477,6 @@ check_duplicate(struct intake *in, struct ps_node *rec, const char *file,
 }
 
 static int
-new_id(struct intake *in, const char *kind, char id[PS_ID_LEN + 1],
-    struct ps_diags *d)
-{
-	struct ps_buf rel = PS_BUF_INIT;
-	int tries;
-
-	for (tries = 0; tries < 100; tries++) {
-		if (ps_id_new(id, kind) == -1)
-			return ps_diag_err(d, PS_STORE, "no randomness for a "
-			    "new ID: %s", strerror(errno));
-		ps_buf_truncate(&rel, 0);
-		ps_buf_printf(&rel, "%s/%s.yaml", ps_kind_dir(kind), id);
-		if (!ps_txn_taken(in->t, rel.s)) {
-			ps_buf_release(&rel);
-			return 0;	/* no collision */
-		}
-	}
-	ps_buf_release(&rel);
-	return ps_diag_err(d, PS_STORE, "cannot find a free ID");
-}
-
-static int
 set_history(struct ps_node *rec, const char *status, const char *when,
     const char *reason)
 {
@@ -596,7 +574,7 @@ take(struct intake *in, struct ps_node *rec, const char *file,
 		struct ps_diags norm = PS_DIAGS_INIT, sch = PS_DIAGS_INIT;
 
 		bad += normalise(rec, file, &norm);
-		if (new_id(in, kind, id, d) != 0 ||
+		if (ps_txn_new_id(in->t, kind, id, d) != 0 ||
 		    ps_node_set_str(rec, "id", id) ||
 		    ps_node_set_str(rec, "status", "applied") ||
 		    ps_node_set_plain(rec, "received", in->now) ||
@@ -1164,38 +1142,20 @@ end_match(void *arg, const char *rel, struct ps_node *m, struct ps_diags *d)
 	memcpy(day, now, 10);
 	day[10] = '\0';
 	if (strcmp(st, "proposed") == 0) {
-		if (ps_node_set_str(m, "status", "declined") ||
-		    ps_node_set_plain(m, "declined.date", day) ||
+		if (ps_record_set_status(m, "declined", now, NULL, "ps-apply",
+		    NULL) || ps_node_set_plain(m, "declined.date", day) ||
 		    ps_node_set_str(m, "declined.by", e->who))
 			return ps_diag_nomem(d);
 	} else if (strcmp(st, "active") == 0 ||
 	    strcmp(st, "callback-open") == 0) {
-		if (ps_node_set_str(m, "status", "ended") ||
-		    ps_node_set_plain(m, "ended", now) ||
+		if (ps_record_set_status(m, "ended", now, NULL, "ps-apply",
+		    NULL) || ps_node_set_plain(m, "ended", now) ||
 		    ps_node_set_str(m, "end_reason", strcmp(e->who,
 		    "participant") == 0 ? "participant-request" :
 		    "volunteer-request"))
 			return ps_diag_nomem(d);
 	} else
 		return 0;
-	{
-		struct ps_node *h = ps_node_get(m, "status_history"), *x;
-
-		if (h == NULL) {
-			if (ps_node_map_set(m, "status_history",
-			    ps_node_new_seq()))
-				return ps_diag_nomem(d);
-			h = ps_node_get(m, "status_history");
-		}
-		if ((x = ps_node_new_map()) == NULL ||
-		    ps_node_set_str(x, "status", ps_node_get_str(m, "status")) ||
-		    ps_node_set_plain(x, "date", now) ||
-		    ps_node_set_str(x, "by", "ps-apply") ||
-		    ps_node_seq_append(h, x)) {
-			ps_node_free(x);
-			return ps_diag_nomem(d);
-		}
-	}
 	if (ps_record_check(e->in->s->schemas, m, rel, d) != 0)
 		return PS_REFUSED;
 	if ((e->rc = ps_txn_put(e->in->t, m, d)) != 0)

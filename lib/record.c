@@ -83,3 +83,35 @@ ps_record_emit(struct ps_buf *b, const struct ps_node *rec)
 		return -1;
 	return ps_yaml_write(b, rec);
 }
+
+static int
+same(const char *a, const char *b)
+{
+	return a && strcmp(a, b) == 0;
+}
+
+int
+ps_record_set_status(struct ps_node *rec, const char *status, const char *now,
+    const char *by, const char *tool, const char *reason)
+{
+	struct ps_node *h = ps_node_get(rec, "status_history"), *e;
+
+	if (same(ps_node_get_str(rec, "status"), status))
+		return 0;
+	if (ps_node_set_str(rec, "status", status))
+		return -1;
+	if (h == NULL) {
+		if (ps_node_map_set(rec, "status_history", ps_node_new_seq()))
+			return -1;
+		h = ps_node_get(rec, "status_history");
+	}
+	if ((e = ps_node_new_map()) == NULL ||
+	    ps_node_set_str(e, "status", status) ||
+	    ps_node_set_plain(e, "date", now) ||
+	    ps_node_set_str(e, "by", by ? by : tool) ||
+	    (reason && ps_node_set_str(e, "reason", reason))) {
+		ps_node_free(e);
+		return -1;
+	}
+	return ps_node_seq_append(h, e);
+}

@@ -31,5 +31,10 @@ int		 ps_record_path_matches(const struct ps_node *,
 
 /* Append a record to a record stream: "---" and its canonical text. */
 int		 ps_record_emit(struct ps_buf *, const struct ps_node *);
+/* Set status and append {status, date: now, by (else tool), reason} to
+   status_history; nothing when the status is already that. */
+int		 ps_record_set_status(struct ps_node *, const char *status,
+		    const char *now, const char *by, const char *tool,
+		    const char *reason);
 
 #endif

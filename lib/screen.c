@@ -301,32 +301,6 @@ ps_screen_next(const struct ps_node *prog, const struct ps_node *rec,
 	return NULL;
 }
 
-int
-ps_screen_set_status(struct ps_node *rec, const char *status, const char *now,
-    const char *by, const char *reason)
-{
-	struct ps_node *h = ps_node_get(rec, "status_history"), *e;
-
-	if (is(ps_node_get_str(rec, "status"), status))
-		return 0;
-	if (ps_node_set_str(rec, "status", status))
-		return -1;
-	if (h == NULL) {
-		if (ps_node_map_set(rec, "status_history", ps_node_new_seq()))
-			return -1;
-		h = ps_node_get(rec, "status_history");
-	}
-	if ((e = ps_node_new_map()) == NULL ||
-	    ps_node_set_str(e, "status", status) ||
-	    ps_node_set_plain(e, "date", now) ||
-	    ps_node_set_str(e, "by", by ? by : "ps-screen") ||
-	    (reason && ps_node_set_str(e, "reason", reason))) {
-		ps_node_free(e);
-		return -1;
-	}
-	return ps_node_seq_append(h, e);
-}
-
 static int
 refuse(struct ps_diags *d, const struct ps_node *rec, const char *fmt,
     const char *a, const char *b)
@@ -581,14 +555,15 @@ ps_screen_step(const struct ps_node *prog, struct ps_node *rec,
 		goto done;
 	}
 	entry = NULL;
-	if (is(status, "applied") && ps_screen_set_status(rec,
+	if (is(status, "applied") && ps_record_set_status(rec,
 	    is_volunteer(rec) ? "screening" : "onboarding", a->now, a->by,
-	    NULL) == -1)
+	    "ps-screen", NULL) == -1)
 		rc = ps_diag_nomem(d);
 	status = ps_node_get_str(rec, "status");
 	if (rc == 0 && !is_volunteer(rec) && (is(status, "onboarding") ||
 	    is(status, "applied")) && onboarding_complete(prog, rec, today) &&
-	    ps_screen_set_status(rec, "waiting", a->now, a->by, NULL) == -1)
+	    ps_record_set_status(rec, "waiting", a->now, a->by,
+	    "ps-screen", NULL) == -1)
 		rc = ps_diag_nomem(d);
 done:
 	ps_node_free(entry);
@@ -658,8 +633,8 @@ ps_screen_decide(const struct ps_node *prog, struct ps_node *rec, int accept,
 			ps_node_set_plain(rec, "commitment.until", day);
 		}
 	}
-	if (ps_screen_set_status(rec, accept ? "active" : "declined", now, by,
-	    NULL) == -1)
+	if (ps_record_set_status(rec, accept ? "active" : "declined", now, by,
+	    "ps-screen", NULL) == -1)
 		return ps_diag_nomem(d);
 	return 0;
 }

@@ -60,9 +60,6 @@ const char *ps_screen_ended(const struct ps_node *prog,
 int	ps_screen_decide(const struct ps_node *prog, struct ps_node *rec,
 	    int accept, const char *reason, const char *by, const char *now,
 	    struct ps_diags *);
-/* Append a status change (status, now, by, reason) and set status. */
-int	ps_screen_set_status(struct ps_node *rec, const char *status,
-	    const char *now, const char *by, const char *reason);
 /* The earliest expiry (days) among passed steps, or LONG_MAX. */
 long	ps_screen_expiry(const struct ps_node *rec, const char **step);
 /* The next step a record waits on, and since when; NULL if none. */

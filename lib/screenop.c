@@ -63,8 +63,8 @@ service(struct ps_store *s, struct ps_node *rec,
 		    strcmp(ps_node_get_str(e, "to"), day) > 0) &&
 		    ps_node_set_plain(e, "to", day))
 			return ps_diag_nomem(d);
-		return ps_screen_set_status(rec, "active", now, o->step.by,
-		    NULL) ? ps_diag_nomem(d) : 0;
+		return ps_record_set_status(rec, "active", now, o->step.by,
+		    "ps-screen", NULL) ? ps_diag_nomem(d) : 0;
 	}
 	if (!is(st, "active") && !(o->action == PS_SCREEN_RETIRE &&
 	    is(st, "on-leave")))
@@ -79,8 +79,8 @@ service(struct ps_store *s, struct ps_node *rec,
 	}
 	if (o->action == PS_SCREEN_RETIRE) {
 		if (ps_node_set_plain(rec, "closed", day) ||
-		    ps_screen_set_status(rec, "retired", now, o->step.by,
-		    o->reason))
+		    ps_record_set_status(rec, "retired", now, o->step.by,
+		    "ps-screen", o->reason))
 			rc = ps_diag_nomem(d);
 		goto done;
 	}
@@ -94,7 +94,8 @@ service(struct ps_store *s, struct ps_node *rec,
 	    (o->until && ps_node_set_plain(e, "to", o->until)) ||
 	    (o->reason && ps_node_set_str(e, "reason", o->reason)) ||
 	    ps_node_seq_append(leave, e) ||
-	    ps_screen_set_status(rec, "on-leave", now, o->step.by, NULL))
+	    ps_record_set_status(rec, "on-leave", now, o->step.by,
+	    "ps-screen", NULL))
 		rc = ps_diag_nomem(d);
 done:
 	ps_buf_release(&om.list);

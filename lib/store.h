@@ -40,6 +40,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "id.h"
 #include "node.h"
 #include "schema.h"
 
@@ -113,6 +114,10 @@ int	 ps_txn_put_file(struct ps_txn *, const char *relpath, const char *,
 /* Is relpath taken: staged, in the head commit, or in the work tree?
    (Cheaper than ps_store_exists() in a loop: the head tree is at hand.) */
 int	 ps_txn_taken(const struct ps_txn *, const char *relpath);
+/* A new random ID of a kind, free in the store and this transaction
+   (a collision is retried). */
+int	 ps_txn_new_id(struct ps_txn *, const char *kind,
+	    char id[PS_ID_LEN + 1], struct ps_diags *);
 /* Is relpath staged in this transaction? */
 int	 ps_txn_staged(const struct ps_txn *, const char *relpath);
 int	 ps_txn_commit(struct ps_txn *, const struct ps_commit_info *,

@@ -849,3 +849,25 @@ ps_txn_oid(const struct ps_txn *t)
 {
 	return t->committed ? &t->new : NULL;
 }
+
+int
+ps_txn_new_id(struct ps_txn *t, const char *kind, char id[PS_ID_LEN + 1],
+    struct ps_diags *d)
+{
+	struct ps_buf rel = PS_BUF_INIT;
+	int tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		if (ps_id_new(id, kind) == -1)
+			return ps_diag_err(d, PS_STORE, "no randomness for a "
+			    "new ID: %s", strerror(errno));
+		ps_buf_truncate(&rel, 0);
+		ps_buf_printf(&rel, "%s/%s.yaml", ps_kind_dir(kind), id);
+		if (!ps_txn_taken(t, rel.s)) {
+			ps_buf_release(&rel);
+			return 0;	/* no collision */
+		}
+	}
+	ps_buf_release(&rel);
+	return ps_diag_err(d, PS_STORE, "cannot find a free ID");
+}
