@@ -32,7 +32,7 @@ endif
 
 PKGS      = yaml-0.1 libgit2
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
              -include lib/banned.h \
@@ -45,6 +45,8 @@ CMD_SRC  := $(wildcard cmd/ps-*.c)
 TOOLS    := $(CMD_SRC:.c=)
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNITS    := $(UNIT_SRC:.c=)
+BENCH_SRC := $(wildcard tests/bench/*.c)
+BENCH    := $(BENCH_SRC:.c=)
 MAN      := $(wildcard man/*.[157])
 
 all: depcheck $(TOOLS)
@@ -66,6 +68,13 @@ cmd/ps-%: cmd/ps-%.c $(LIB) lib/*.h
 tests/unit/test-%: tests/unit/test-%.c $(LIB) lib/*.h
 	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS) -lcmocka
 
+tests/bench/%: tests/bench/%.c $(LIB) lib/*.h
+	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
+
+# libyaml alone, as the floor ps-check is measured against
+tests/bench/yaml-floor: tests/bench/yaml-floor.c
+	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) $(PKG_LIBS)
+
 # Missing build or test dependencies: install them, or say how.
 depcheck:
 	@$(PKG_CONFIG) --exists $(PKGS) 2>/dev/null || tests/deps.sh build
@@ -78,7 +87,7 @@ check: depcheck
 demo: all
 	@examples/demo.sh
 
-bench: all
+bench: all $(BENCH)
 	@tests/bench/bench.sh
 
 deps:
@@ -102,7 +111,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -f $(LIB_OBJ) $(LIB) $(TOOLS) $(UNITS) tests/bench/ps-gen
+	rm -f $(LIB_OBJ) $(LIB) $(TOOLS) $(UNITS) $(BENCH)
 	rm -rf tests/tmp
 
 .PHONY: all check demo bench deps install uninstall clean depcheck

@@ -21,12 +21,11 @@ static const struct {
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
-int
-ps_id_new(char out[PS_ID_LEN + 1], const char *kind)
+/* The kind's letter and dash, then six digits from the low bits of r. */
+static int
+encode(char out[PS_ID_LEN + 1], const char *kind, const unsigned char r[6])
 {
-	unsigned char r[6];
-	size_t i, got = 0;
-	ssize_t n;
+	size_t i;
 
 	for (i = 0; i < NKINDS; i++)
 		if (strcmp(kinds[i].kind, kind) == 0)
@@ -35,6 +34,19 @@ ps_id_new(char out[PS_ID_LEN + 1], const char *kind)
 		return -1;
 	out[0] = kinds[i].letter;
 	out[1] = '-';
+	for (i = 0; i < 6; i++)
+		out[2 + i] = crockford[r[i] & 31];
+	out[PS_ID_LEN] = '\0';
+	return 0;
+}
+
+int
+ps_id_new(char out[PS_ID_LEN + 1], const char *kind)
+{
+	unsigned char r[6];
+	size_t got = 0;
+	ssize_t n;
+
 	while (got < sizeof(r)) {
 		n = getrandom(r + got, sizeof(r) - got, 0);
 		if (n == -1 && errno == EINTR)
@@ -43,10 +55,21 @@ ps_id_new(char out[PS_ID_LEN + 1], const char *kind)
 			return -1;
 		got += (size_t)n;
 	}
-	for (i = 0; i < 6; i++)
-		out[2 + i] = crockford[r[i] & 31];
-	out[PS_ID_LEN] = '\0';
-	return 0;
+	return encode(out, kind, r);
+}
+
+int
+ps_id_from(char out[PS_ID_LEN + 1], const char *kind, const char *seed)
+{
+	unsigned long long h = 1469598103934665603ULL;	/* FNV-1a */
+	unsigned char r[6];
+	size_t i;
+
+	for (; *seed; seed++)
+		h = (h ^ (unsigned char)*seed) * 1099511628211ULL;
+	for (i = 0; i < 6; i++, h >>= 5)
+		r[i] = (unsigned char)(h & 31);
+	return encode(out, kind, r);
 }
 
 int

@@ -14,6 +14,10 @@
 
 /* kind: "participant", "volunteer", "match", "contact", "group". */
 int		 ps_id_new(char out[PS_ID_LEN + 1], const char *kind);
+/* An ID that follows from seed alone (FNV-1a), for output that must be
+   the same on every run; the caller checks it is free. */
+int		 ps_id_from(char out[PS_ID_LEN + 1], const char *kind,
+		    const char *seed);
 /* Is s a well-formed ID (any kind)? */
 int		 ps_id_valid(const char *s);
 /* The kind an ID names, or NULL. */

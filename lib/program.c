@@ -1,4 +1,5 @@
 /* program: program.yaml; see program.h. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
@@ -116,4 +117,24 @@ ps_program_business_days(const struct ps_node *p)
 			if (strcmp(bd->vals[i]->str, weekdays[w]) == 0)
 				mask |= 1u << w;
 	return mask ? mask : 0x1f;
+}
+
+long
+ps_program_add_business(const struct ps_node *p, long start, int n)
+{
+	const struct ps_node *hol = ps_node_map_get(p, "holidays");
+	long *days = NULL, day = -1;
+	size_t i, k = 0;
+	struct ps_date dt;
+
+	if (hol && hol->n && (days = calloc(hol->n, sizeof(*days))) != NULL)
+		for (i = 0; i < hol->n; i++)
+			if (ps_date_parse(hol->vals[i]->str, &dt) == 0)
+				days[k++] = ps_date_days(&dt);
+	if (hol && hol->n && days == NULL)
+		return -1;
+	day = ps_date_add_business(start, n, ps_program_business_days(p),
+	    days, k);
+	free(days);
+	return day;
 }

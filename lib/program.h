@@ -25,5 +25,8 @@ const struct ps_node *ps_program_stream(const struct ps_node *,
 	    const char *name);
 /* Business days as a mask (bit 0 Monday); Monday-Friday by default. */
 unsigned ps_program_business_days(const struct ps_node *);
+/* The day n business days after start (days since 1970), skipping the
+   programme's holidays (sorted, as ps-init checks); -1 on no memory. */
+long	 ps_program_add_business(const struct ps_node *, long start, int n);
 
 #endif
