@@ -77,6 +77,7 @@ struct world {
 	struct ps_store		*s;
 	const struct ps_node	*prog;
 	struct ps_node		*matching;	/* --weights, or NULL */
+	const char		*weights;	/* its file name */
 	struct ps_match_ctx	*ctx;
 	char			 now[26];
 	long			 today;
@@ -333,6 +334,7 @@ world_load(struct world *w, struct ps_store *s, const struct ps_ids *only,
 		    "zone on this system");
 	if (git_reference_name_to_id(&oid, s->repo, "HEAD") == 0)
 		git_oid_tostr(w->head, sizeof(w->head), &oid);
+	w->weights = o->weights;
 	if (o->weights && (rc = load_weights(w, o->weights, d)) != 0)
 		return rc;
 	if ((rc = ps_match_ctx_new(&w->ctx, w->prog, w->matching, w->today,
@@ -451,7 +453,7 @@ new_match(struct world *w, struct ps_txn *t, const struct ps_match_person *p,
 		    "ps-match", NULL))
 			goto nomem;
 	} else if (ps_node_set_str(m, "chosen_by", chosen_by) ||
-	    ps_node_set_str(m, "weights_source", w->matching ? "--weights" :
+	    ps_node_set_str(m, "weights_source", w->weights ? w->weights :
 	    "program.yaml") ||
 	    ps_record_set_status(m, "proposed", w->now, NULL, "ps-match", NULL))
 		goto nomem;
