@@ -285,3 +285,33 @@ ps_date_add_business(long start, int n, unsigned mask, const long *holidays,
 	}
 	return day;
 }
+
+/* The zone's offset from UTC at t, in seconds, from ps_tz_format(). */
+static int
+tz_offset(const char *tz, time_t t, long *off)
+{
+	char out[26];
+	long day;
+
+	if (ps_tz_format(tz, t, out, &day) == -1)
+		return -1;
+	*off = (((out[20] - '0') * 10 + out[21] - '0') * 3600 +
+	    ((out[23] - '0') * 10 + out[24] - '0') * 60) *
+	    (out[19] == '-' ? -1 : 1);
+	return 0;
+}
+
+time_t
+ps_tz_local(const char *tz, long days, int minutes)
+{
+	time_t t0 = (time_t)days * 86400 + (time_t)minutes * 60, t;
+	long off;
+
+	if (tz_offset(tz, t0, &off) == -1)
+		return (time_t)-1;
+	t = t0 - off;
+	/* across a change of offset (daylight saving), ask again */
+	if (tz_offset(tz, t, &off) == -1)
+		return (time_t)-1;
+	return t0 - off;
+}

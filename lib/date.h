@@ -48,6 +48,10 @@ int	 ps_tz_valid(const char *tz);
    local date as days. Returns -1 for an unknown zone. */
 int	 ps_tz_format(const char *tz, time_t t, char out[26], long *days);
 
+/* The instant of local time days (since 1970) + minutes after midnight
+   in tz; (time_t)-1 for an unknown zone. */
+time_t	 ps_tz_local(const char *tz, long days, int minutes);
+
 /*
  * The date n business days after start: weekdays in the mask (bit 0
  * Monday ... bit 6 Sunday) that are not in the sorted holidays list.

@@ -550,7 +550,7 @@ matchable(const struct ps_node *stream)
 {
 	const char *t = ps_node_get_str(stream, "type");
 
-	return is(t, "ongoing") || is(t, "single-call");
+	return is(t, "ongoing") || is(t, "seconded") || is(t, "single-call");
 }
 
 static int

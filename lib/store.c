@@ -491,6 +491,28 @@ ps_store_each(struct ps_store *s, const char *kind, int flags,
 }
 
 int
+ps_store_each_day(struct ps_store *s, long from, long to, ps_store_fn fn,
+    void *arg, struct ps_diags *d)
+{
+	struct ps_buf rel = PS_BUF_INIT;
+	struct ps_date dt;
+	long day;
+	int rc = 0;
+
+	for (day = from; day <= to && rc == 0; day++) {
+		ps_date_from_days(day, &dt);
+		ps_buf_truncate(&rel, 0);
+		if (ps_buf_printf(&rel, "contacts/%04d/%02d/%02d", dt.y, dt.m,
+		    dt.d) == -1)
+			rc = ps_diag_nomem(d);
+		else
+			rc = each_dir(s, rel.s, 0, 0, fn, arg, d);
+	}
+	ps_buf_release(&rel);
+	return rc;
+}
+
+int
 ps_store_resolve(struct ps_store *s, const char *rev, git_oid *out,
     struct ps_diags *d)
 {
@@ -498,25 +520,16 @@ ps_store_resolve(struct ps_store *s, const char *rev, git_oid *out,
 	git_revwalk *w = NULL;
 	git_object *o = NULL;
 	git_commit *c = NULL;
-	const char *tz;
-	char buf[26];
-	long days;
 	git_oid oid;
 	int rc;
 
 	if (ps_date_parse(rev, &day) == 0) {
 		/* the end of that day in the programme's zone */
-		time_t limit = (time_t)(ps_date_days(&day) + 1) * 86400;
+		time_t limit = ps_tz_local(ps_node_get_str(s->program,
+		    "timezone"), ps_date_days(&day) + 1, 0);
 
-		tz = ps_node_get_str(s->program, "timezone");
-		if (tz && ps_tz_format(tz, limit, buf, &days) == 0) {
-			/* shift by the zone's offset at that time */
-			int sign = buf[19] == '-' ? -1 : 1;
-			long off = ((buf[20] - '0') * 10 + buf[21] - '0') * 3600 +
-			    ((buf[23] - '0') * 10 + buf[24] - '0') * 60;
-
-			limit -= sign * off;
-		}
+		if (limit == (time_t)-1)
+			limit = (time_t)(ps_date_days(&day) + 1) * 86400;
 		if (git_revwalk_new(&w, s->repo) < 0 ||
 		    git_revwalk_push_head(w) < 0) {
 			rc = ps_git_error(d, "cannot walk history");

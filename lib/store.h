@@ -96,6 +96,10 @@ int	 ps_store_exists(struct ps_store *, const char *relpath);
 #define PS_EACH_BAD	1
 int	 ps_store_each(struct ps_store *, const char *kind, int flags,
 	    ps_store_fn, void *, struct ps_diags *);
+/* The contacts of days from..to (days since 1970, the partition's date):
+   only those folders are read, however large the store. */
+int	 ps_store_each_day(struct ps_store *, long from, long to,
+	    ps_store_fn, void *, struct ps_diags *);
 /* Every record of a kind as of rev (a commit, or a date YYYY-MM-DD: the
    last commit before the end of that day in the programme's zone). */
 int	 ps_store_each_at(struct ps_store *, const char *rev,
