@@ -58,8 +58,8 @@ field_name(const struct logrun *r, const char *path, char *out, size_t len)
 			snprintf(out, len, "%s", opts[i].opt);
 			return;
 		}
-	snprintf(out, len, "--%s", strchr(path, '.') ? strchr(path, '.') + 1 :
-	    path);
+	snprintf(out, len, "--%s", strrchr(path, '.') ? strrchr(path, '.') +
+	    1 : path);
 	for (p = out; *p; p++)
 		if (*p == '_')
 			*p = '-';
@@ -452,6 +452,34 @@ copy(struct ps_node *c, const struct ps_node *e, const char *key)
 	return 0;
 }
 
+/*
+ * The record against its schema. From the command line, a field is
+ * named by the option that set it (--activity), with no position.
+ */
+static int
+check_record(struct logrun *r, struct ps_node *c)
+{
+	struct ps_diags tmp = PS_DIAGS_INIT;
+	char name[64];
+	size_t i;
+
+	if (ps_record_check(r->s->schemas, c, r->o->source, &tmp) == 0) {
+		ps_diags_release(&tmp);
+		return 0;
+	}
+	for (i = 0; !r->o->source && i < tmp.n; i++) {
+		tmp.v[i].line = tmp.v[i].col = 0;
+		if (tmp.v[i].path == NULL)
+			continue;
+		field_name(r, tmp.v[i].path, name, sizeof(name));
+		free(tmp.v[i].path);
+		tmp.v[i].path = strdup(name);
+	}
+	ps_diags_move(r->d, &tmp);
+	ps_diags_release(&tmp);
+	return PS_REFUSED;
+}
+
 /* One entry into one contact record, checked; changes matches too. */
 static int
 entry(struct logrun *r, const struct ps_node *e, struct ps_node **out)
@@ -586,11 +614,8 @@ entry(struct logrun *r, const struct ps_node *e, struct ps_node **out)
 		    "dropin, group-session, feedback");
 		goto fail;
 	}
-	if (ps_record_check(r->s->schemas, c, r->o->source ? r->o->source :
-	    id, r->d)) {
-		rc = PS_REFUSED;
+	if ((rc = check_record(r, c)) != 0)
 		goto fail;
-	}
 	*out = c;
 	return 0;
 nomem:
