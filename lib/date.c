@@ -315,3 +315,39 @@ ps_tz_local(const char *tz, long days, int minutes)
 		return (time_t)-1;
 	return t0 - off;
 }
+
+void
+ps_tzcache_init(struct ps_tzcache *c, const char *tz)
+{
+	size_t i;
+
+	c->tz = tz;
+	for (i = 0; i < PS_TZCACHE; i++)
+		c->hour[i] = LONG_MIN;
+}
+
+long
+ps_tzcache_day(struct ps_tzcache *c, const char *s)
+{
+	struct ps_date dt;
+	time_t t;
+	long h, off;
+	size_t slot;
+
+	if (s == NULL)
+		return -1;
+	if (ps_date_parse(s, &dt) == 0)
+		return ps_date_days(&dt);
+	if (ps_datetime_parse(s, &t) == -1)
+		return -1;
+	h = (long)(t >= 0 ? t / 3600 : (t - 3599) / 3600);
+	slot = (size_t)h % PS_TZCACHE;
+	if (c->hour[slot] != h) {
+		if (tz_offset(c->tz, t, &off) == -1)
+			off = 0;
+		c->hour[slot] = h;
+		c->off[slot] = off;
+	}
+	t += c->off[slot];
+	return (long)(t >= 0 ? t / 86400 : (t - 86399) / 86400);
+}

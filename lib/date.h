@@ -48,6 +48,21 @@ int	 ps_tz_valid(const char *tz);
    local date as days. Returns -1 for an unknown zone. */
 int	 ps_tz_format(const char *tz, time_t t, char out[26], long *days);
 
+/*
+ * Local days of many times in one zone, fast: the zone's offset is
+ * looked up once per hour of time met (offsets change on the hour).
+ */
+#define PS_TZCACHE	512
+struct ps_tzcache {
+	const char	*tz;
+	long		 hour[PS_TZCACHE];
+	long		 off[PS_TZCACHE];
+};
+void	 ps_tzcache_init(struct ps_tzcache *, const char *tz);
+/* The local day (days since 1970) of a date or an RFC 3339 time; -1 if
+   it is neither. */
+long	 ps_tzcache_day(struct ps_tzcache *, const char *);
+
 /* The instant of local time days (since 1970) + minutes after midnight
    in tz; (time_t)-1 for an unknown zone. */
 time_t	 ps_tz_local(const char *tz, long days, int minutes);

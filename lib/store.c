@@ -574,6 +574,7 @@ struct walk_arg {
 	struct ps_diags	*d;
 	const char	*top;
 	int		 rc;
+	const char	*needle;	/* skip blobs without it, unparsed */
 };
 
 static int
@@ -598,6 +599,13 @@ walk_cb(const char *root, const git_tree_entry *e, void *payload)
 		ps_buf_release(&rel);
 		return -1;
 	}
+	if (w->needle && memmem(git_blob_rawcontent(b),
+	    (size_t)git_blob_rawsize(b), w->needle, strlen(w->needle)) ==
+	    NULL) {
+		git_blob_free(b);
+		ps_buf_release(&rel);
+		return 0;
+	}
 	if (ps_yaml_load_mem(&rec, git_blob_rawcontent(b),
 	    (size_t)git_blob_rawsize(b), rel.s, w->d) == 0 &&
 	    ps_record_check(w->s->schemas, rec, rel.s, w->d) == 0)
@@ -608,38 +616,77 @@ walk_cb(const char *root, const git_tree_entry *e, void *payload)
 	return w->rc ? -1 : 0;
 }
 
-int
-ps_store_each_at(struct ps_store *s, const char *rev, const char *kind,
-    ps_store_fn fn, void *arg, struct ps_diags *d)
+/* The tree of a folder in a commit; 1 if there is none. */
+static int
+folder_at(struct ps_store *s, const git_oid *commit, const char *dir,
+    git_tree **out, struct ps_diags *d)
 {
-	struct walk_arg w = { s, fn, arg, d, ps_kind_dir(kind), 0 };
 	git_tree_entry *e = NULL;
 	git_commit *c = NULL;
-	git_tree *t = NULL, *sub = NULL;
-	git_oid oid;
-	int rc;
+	git_tree *t = NULL;
+	int rc = 1;
 
-	if (w.top == NULL)
-		return ps_diag_err(d, PS_USAGE, "unknown record kind");
-	if ((rc = ps_store_resolve(s, rev, &oid, d)) != 0)
-		return rc;
-	if (git_commit_lookup(&c, s->repo, &oid) < 0 ||
-	    git_commit_tree(&t, c) < 0) {
-		rc = ps_git_error(d, rev);
-		goto done;
-	}
-	if (git_tree_entry_bypath(&e, t, w.top) < 0)
-		goto done;	/* no records of this kind then */
-	if (git_tree_lookup(&sub, s->repo, git_tree_entry_id(e)) < 0) {
-		rc = ps_git_error(d, w.top);
-		goto done;
-	}
-	git_tree_walk(sub, GIT_TREEWALK_PRE, walk_cb, &w);
-	rc = w.rc;
-done:
-	git_tree_free(sub);
+	*out = NULL;
+	if (git_commit_lookup(&c, s->repo, commit) < 0 ||
+	    git_commit_tree(&t, c) < 0)
+		rc = ps_git_error(d, dir);
+	else if (git_tree_entry_bypath(&e, t, dir) == 0 &&
+	    git_tree_entry_type(e) == GIT_OBJECT_TREE)
+		rc = git_tree_lookup(out, s->repo, git_tree_entry_id(e)) < 0 ?
+		    ps_git_error(d, dir) : 0;
 	git_tree_entry_free(e);
 	git_tree_free(t);
 	git_commit_free(c);
 	return rc;
+}
+
+long
+ps_store_count_in(struct ps_store *s, const git_oid *commit, const char *dir,
+    struct ps_diags *d)
+{
+	git_tree *t = NULL;
+	long n;
+	int rc;
+
+	if ((rc = folder_at(s, commit, dir, &t, d)) != 0)
+		return rc == 1 ? 0 : -1;
+	n = (long)git_tree_entrycount(t);
+	git_tree_free(t);
+	return n;
+}
+
+int
+ps_store_each_if(struct ps_store *s, const git_oid *commit, const char *dir,
+    const char *needle, ps_store_fn fn, void *arg, struct ps_diags *d)
+{
+	struct walk_arg w = { s, fn, arg, d, dir, 0, needle };
+	git_tree *sub = NULL;
+	int rc;
+
+	if ((rc = folder_at(s, commit, dir, &sub, d)) != 0)
+		return rc == 1 ? 0 : rc;
+	git_tree_walk(sub, GIT_TREEWALK_PRE, walk_cb, &w);
+	git_tree_free(sub);
+	return w.rc;
+}
+
+int
+ps_store_each_in(struct ps_store *s, const git_oid *commit, const char *dir,
+    ps_store_fn fn, void *arg, struct ps_diags *d)
+{
+	return ps_store_each_if(s, commit, dir, NULL, fn, arg, d);
+}
+
+int
+ps_store_each_at(struct ps_store *s, const char *rev, const char *kind,
+    ps_store_fn fn, void *arg, struct ps_diags *d)
+{
+	git_oid oid;
+	int rc;
+
+	if (ps_kind_dir(kind) == NULL)
+		return ps_diag_err(d, PS_USAGE, "unknown record kind");
+	if ((rc = ps_store_resolve(s, rev, &oid, d)) != 0)
+		return rc;
+	return ps_store_each_in(s, &oid, ps_kind_dir(kind), fn, arg, d);
 }

@@ -104,6 +104,19 @@ int	 ps_store_each_day(struct ps_store *, long from, long to,
    last commit before the end of that day in the programme's zone). */
 int	 ps_store_each_at(struct ps_store *, const char *rev,
 	    const char *kind, ps_store_fn, void *, struct ps_diags *);
+/* Every record under dir ("participants", "contacts/2026/11/22") in a
+   commit: only that folder's trees and blobs are read. */
+int	 ps_store_each_in(struct ps_store *, const git_oid *commit,
+	    const char *dir, ps_store_fn, void *, struct ps_diags *);
+/* The same, skipping unparsed the files that do not contain needle (a
+   cheap filter: "type: feedback"). */
+int	 ps_store_each_if(struct ps_store *, const git_oid *commit,
+	    const char *dir, const char *needle, ps_store_fn, void *,
+	    struct ps_diags *);
+/* How many entries a folder of a commit holds, read from its tree alone
+   (0 when there is no such folder; -1 on error). */
+long	 ps_store_count_in(struct ps_store *, const git_oid *commit,
+	    const char *dir, struct ps_diags *);
 /* The commit rev names (see above). */
 int	 ps_store_resolve(struct ps_store *, const char *rev, git_oid *,
 	    struct ps_diags *);

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "date.h"
 #include "record.h"
 #include "store.h"
 #include "yaml.h"
@@ -669,6 +670,19 @@ done:
 }
 
 /* "Name <email>" into a signature; -1 if it does not look like one. */
+/* A signature at ps_now() ($PS_NOW in tests and replays), local offset. */
+static int
+signature_at_now(git_signature **sig, const char *name, const char *email)
+{
+	time_t t = ps_now();
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return -1;
+	return git_signature_new(sig, name, email, (git_time_t)t,
+	    (int)(tm.tm_gmtoff / 60)) < 0 ? -1 : 0;
+}
+
 static int
 parse_author(git_signature **sig, const char *s)
 {
@@ -688,12 +702,17 @@ parse_author(git_signature **sig, const char *s)
 	name[nl] = '\0';
 	memcpy(email, lt + 1, (size_t)(gt - lt - 1));
 	email[gt - lt - 1] = '\0';
-	return git_signature_now(sig, name, email) < 0 ? -1 : 0;
+	return signature_at_now(sig, name, email);
 }
 
+/*
+ * The commit's author: given (--author), else $PS_AUTHOR, else the
+ * store's git identity. A dry run makes no commit: an author given is
+ * still checked, but with none *sig stays NULL and that is no error.
+ */
 static int
 author(git_signature **sig, struct ps_store *s, const char *given,
-    struct ps_diags *d)
+    int dry_run, struct ps_diags *d)
 {
 	const char *env = getenv("PS_AUTHOR");
 
@@ -706,7 +725,7 @@ author(git_signature **sig, struct ps_store *s, const char *given,
 		return ps_diag_err(d, PS_USAGE, "%s: not an author like "
 		    "\"Name <email>\"", given ? "--author" : "PS_AUTHOR");
 	}
-	if (git_signature_default(sig, s->repo) == 0)
+	if (dry_run || git_signature_default(sig, s->repo) == 0)
 		return 0;
 	return ps_diag_err(d, PS_USAGE, "no author for the commit: use "
 	    "--author \"Name <email>\", set PS_AUTHOR, or run git config "
@@ -789,7 +808,8 @@ ps_txn_commit(struct ps_txn *t, const struct ps_commit_info *ci,
 	git_oid toid;
 	int empty = 0, rc, err;
 
-	if ((rc = author(&sig, s, ci->author, d)) != 0 || ci->dry_run ||
+	if ((rc = author(&sig, s, ci->author, ci->dry_run, d)) != 0 ||
+	    ci->dry_run ||
 	    t->n == 0)
 		goto done;
 	qsort(t->ch, t->n, sizeof(*t->ch), chcmp);

@@ -1,0 +1,167 @@
+/*
+ * ps-report: the weekly report (from cron), any period, as of any past
+ * date or commit, in text, Markdown, CSV, YAML or HTML; a record's history.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "date.h"
+#include "report.h"
+
+static const char usage[] =
+    "ps-report [--week last|this|YYYY-Www | --since D [--until D]]"
+    " [--as-of DATE|COMMIT]\n"
+    "          [--format text|md|csv|yaml|html] [--section NAME ...]"
+    " [--no-suppress]\n"
+    "ps-report --history ID";
+
+enum {
+	O_WEEK = PS_OPT_TOOL, O_SINCE, O_UNTIL, O_FORMAT, O_SECTION, O_ASOF,
+	O_HISTORY, O_NOSUPPRESS
+};
+
+static const struct option longopts[] = {
+	PS_CLI_LONG,
+	{ "week", required_argument, NULL, O_WEEK },
+	{ "since", required_argument, NULL, O_SINCE },
+	{ "until", required_argument, NULL, O_UNTIL },
+	{ "format", required_argument, NULL, O_FORMAT },
+	{ "section", required_argument, NULL, O_SECTION },
+	{ "as-of", required_argument, NULL, O_ASOF },
+	{ "history", required_argument, NULL, O_HISTORY },
+	{ "no-suppress", no_argument, NULL, O_NOSUPPRESS },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char *const formats[] = { "text", "md", "csv", "yaml", "html",
+    NULL };
+
+struct args {
+	struct ps_report_opts	 r;
+	const char		*week, *since, *until, *history;
+	int			 format, suppress;
+	char			 sections[256];
+};
+
+/* The period from --week or --since/--until, as days; 0 to default. */
+static int
+period(struct ps_cli *cli, struct args *a)
+{
+	struct ps_date dt;
+	char now[26];
+	long today;
+	int y, w;
+
+	if (a->week && a->since)
+		return ps_cli_usage(cli, "give --week or --since, not both");
+	if (a->until && !a->since)
+		return ps_cli_usage(cli, "--until goes with --since");
+	if (a->since) {
+		if (ps_date_parse(a->since, &dt) == -1)
+			return ps_cli_usage(cli, "--since: a date, YYYY-MM-DD");
+		a->r.from = ps_date_days(&dt);
+		if (a->until == NULL) {
+			ps_tz_format("UTC", ps_now(), now, &today);
+			a->r.until = today;
+		} else if (ps_date_parse(a->until, &dt) == -1)
+			return ps_cli_usage(cli, "--until: a date, YYYY-MM-DD");
+		else
+			a->r.until = ps_date_days(&dt);
+		if (a->r.until < a->r.from)
+			return ps_cli_usage(cli, "--until is before --since");
+		return 0;
+	}
+	if (a->week == NULL || strcmp(a->week, "last") == 0)
+		return 0;
+	if (strcmp(a->week, "this") == 0) {
+		ps_tz_format("UTC", ps_now(), now, &today);
+		a->r.from = today - ps_date_weekday(today);
+	} else if (sscanf(a->week, "%4d-W%2d", &y, &w) == 2 &&
+	    strlen(a->week) == 8 && w >= 1 && w <= 53 && y > 1970)
+		a->r.from = ps_date_iso_week_start(y, w);
+	else
+		return ps_cli_usage(cli, "--week: last, this or YYYY-Www");
+	a->r.until = a->r.from + 6;
+	return 0;
+}
+
+static int
+parse(struct ps_cli *cli, int argc, char *argv[], struct args *a)
+{
+	int c, i;
+
+	while ((c = getopt_long(argc, argv, PS_CLI_SHORT, longopts,
+	    NULL)) != -1) {
+		if (ps_cli_option(cli, c, optarg))
+			continue;
+		switch (c) {
+		case O_WEEK: a->week = optarg; break;
+		case O_SINCE: a->since = optarg; break;
+		case O_UNTIL: a->until = optarg; break;
+		case O_ASOF: a->r.as_of = optarg; break;
+		case O_HISTORY: a->history = optarg; break;
+		case O_NOSUPPRESS: a->suppress = 0; break;
+		case O_FORMAT:
+			for (i = 0; formats[i] && strcmp(formats[i], optarg);
+			    i++)
+				;
+			if (formats[i] == NULL)
+				return ps_cli_usage(cli, "--format: text, md, "
+				    "csv, yaml or html");
+			a->format = i;
+			break;
+		case O_SECTION:
+			for (i = 0; ps_report_keys[i] &&
+			    strcmp(ps_report_keys[i], optarg); i++)
+				;
+			if (ps_report_keys[i] == NULL)
+				return ps_cli_usage(cli, "--section: one of "
+				    "intake, screening, matching, onecall, "
+				    "active, activity, safety, followup, audit");
+			if (strlen(a->sections) + strlen(optarg) + 2 >
+			    sizeof(a->sections))
+				break;
+			if (a->sections[0])
+				strncat(a->sections, ",", 2);
+			strncat(a->sections, optarg, sizeof(a->sections) -
+			    strlen(a->sections) - 1);
+			break;
+		}
+	}
+	if (optind < argc)
+		return ps_cli_usage(cli, "too many operands");
+	a->r.sections = a->sections[0] ? a->sections : NULL;
+	a->r.charts = a->format == PS_FMT_HTML;
+	return period(cli, a);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct args a;
+	struct ps_report *r = NULL;
+	struct ps_store *s = NULL;
+	struct ps_cli cli;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.suppress = 1;
+	ps_cli_init(&cli, "ps-report", usage);
+	if ((rc = parse(&cli, argc, argv, &a)) != 0)
+		return ps_cli_exit(&cli, rc);
+	if ((rc = ps_git_init(&cli.diags)) == 0 &&
+	    (rc = ps_store_open(&s, cli.store, &cli.diags)) == 0) {
+		if (a.history)
+			rc = ps_report_history(s, a.history, stdout,
+			    &cli.diags);
+		else if ((rc = ps_report_build(&r, s, &a.r, &cli.diags)) == 0 &&
+		    ps_report_render(r, (enum ps_report_format)a.format,
+		    a.suppress, stdout) == -1)
+			rc = ps_diag_nomem(&cli.diags);
+	}
+	ps_report_free(r);
+	ps_store_close(s);
+	return ps_cli_exit(&cli, rc);
+}

@@ -1,0 +1,530 @@
+/*
+ * render: a report as text for an 80-column mail, Markdown, CSV (one
+ * tidy table: section, table, row, column, value), YAML (every figure
+ * machine-readable) or one self-contained HTML page with inline SVG
+ * charts; small counts suppressed on the way out. See report.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "node.h"
+#include "report.h"
+#include "yaml.h"
+
+/*
+ * Small-cell suppression: counts from 1 to threshold - 1 are hidden, and
+ * then, wherever a row or column (totals aside) has a single hidden cell,
+ * its smallest other non-zero count is hidden too (or, with none, the
+ * total), so that no hidden cell can be worked out from a total.
+ */
+static unsigned char *
+suppressed(const struct ps_rtable *t, long thr)
+{
+	size_t rows = t->nrows - ((t->totals & PS_TOTAL_ROW) && t->nrows);
+	size_t last = (size_t)t->counts;	/* the last count column */
+	size_t cols = last + 1 - ((t->totals & PS_TOTAL_COL) ? 1 : 0);
+	size_t r, c, n, best, i, j, k;
+	unsigned char *h;
+	long v, bv;
+	int again = 1, pass;
+
+	if ((h = calloc(t->nrows * t->ncols + 1, 1)) == NULL)
+		return NULL;
+	if (t->counts <= 0 || last >= t->ncols)
+		return h;
+	for (r = 0; r < t->nrows; r++)
+		for (c = 1; c <= last; c++) {
+			v = strtol(t->cells[r * t->ncols + c], NULL, 10);
+			h[r * t->ncols + c] = v > 0 && v < thr;
+		}
+	while (again) {
+		again = 0;
+		for (pass = 0; pass < 2; pass++) {
+			/* pass 0: each row's cells; pass 1: each column's */
+			size_t outer = pass ? cols : rows, inner = pass ? rows :
+			    cols;
+
+			for (i = pass ? 1 : 0; i < outer; i++) {
+				n = 0;
+				best = (size_t)-1;
+				bv = 0;
+				for (j = pass ? 0 : 1; j < inner; j++) {
+					k = pass ? j * t->ncols + i : i *
+					    t->ncols + j;
+					v = strtol(t->cells[k], NULL, 10);
+					if (h[k])
+						n++;
+					else if (v > 0 && (best == (size_t)-1 ||
+					    v < bv)) {
+						best = k;
+						bv = v;
+					}
+				}
+				if (n != 1)
+					continue;
+				/* none to hide beside it: hide the total */
+				if (best == (size_t)-1 && pass == 0 &&
+				    (t->totals & PS_TOTAL_COL))
+					best = i * t->ncols + last;
+				else if (best == (size_t)-1 && pass == 1 &&
+				    (t->totals & PS_TOTAL_ROW))
+					best = (t->nrows - 1) * t->ncols + i;
+				if (best != (size_t)-1 && !h[best]) {
+					h[best] = 1;
+					again = 1;
+				}
+			}
+		}
+	}
+	return h;
+}
+
+/* The cells as shown: hidden counts as "<N". */
+static char **
+shown(const struct ps_rtable *t, long thr, int suppress)
+{
+	unsigned char *h = suppress ? suppressed(t, thr) : NULL;
+	char **v = calloc(t->nrows * t->ncols + 1, sizeof(*v));
+	size_t i;
+
+	if (v == NULL || (suppress && h == NULL)) {
+		free(v);
+		free(h);
+		return NULL;
+	}
+	for (i = 0; i < t->nrows * t->ncols; i++) {
+		if (h && h[i]) {
+			if (asprintf(&v[i], "<%ld", thr) == -1)
+				v[i] = NULL;
+		} else
+			v[i] = strdup(t->cells[i] ? t->cells[i] : "");
+	}
+	free(h);
+	return v;
+}
+
+static void
+shown_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+text_table(const struct ps_rtable *t, char **v, FILE *out)
+{
+	size_t w[16] = { 0 }, r, c, n;
+
+	fprintf(out, "\n  %s\n", t->title);
+	if (t->nrows == 0) {
+		fprintf(out, "    (none)\n");
+		return;
+	}
+	for (c = 0; c < t->ncols && c < 16; c++) {
+		w[c] = strlen(t->cols[c]);
+		for (r = 0; r < t->nrows; r++)
+			if ((n = strlen(v[r * t->ncols + c])) > w[c])
+				w[c] = n;
+	}
+	fprintf(out, "    ");
+	for (c = 0; c < t->ncols && c < 16; c++)
+		fprintf(out, c ? "  %*s" : "%-*s", (int)w[c], t->cols[c]);
+	fputc('\n', out);
+	for (r = 0; r < t->nrows; r++) {
+		fprintf(out, "    ");
+		for (c = 0; c < t->ncols && c < 16; c++)
+			fprintf(out, c ? "  %*s" : "%-*s", (int)w[c],
+			    v[r * t->ncols + c]);
+		fputc('\n', out);
+	}
+}
+
+static void
+text(const struct ps_report *r, int sup, FILE *out)
+{
+	size_t i, j;
+	char **v;
+
+	fprintf(out, "%s\n", r->programme);
+	fprintf(out, "Report for %s to %s (changes are from the period "
+	    "before)\n", r->from, r->until);
+	fprintf(out, "Store commit %s\n", r->commit);
+	for (i = 0; i < r->nsec; i++) {
+		const struct ps_rsection *s = &r->sec[i];
+
+		fprintf(out, "\n%s\n", s->title);
+		for (j = 0; j < strlen(s->title); j++)
+			fputc('=', out);
+		fputc('\n', out);
+		for (j = 0; j < s->nfig; j++) {
+			const struct ps_rfigure *f = &s->fig[j];
+			int pad = 56 - (int)strlen(f->label);
+
+			fprintf(out, "  %s %.*s %8s%s%s%s\n", f->label,
+			    pad > 0 ? pad : 0, "......................................"
+			    "........................", f->value, f->change ?
+			    "  (" : "", f->change ? f->change : "", f->change ?
+			    ")" : "");
+		}
+		for (j = 0; j < s->ntab; j++) {
+			if ((v = shown(&s->tab[j], r->threshold, sup)) == NULL)
+				continue;
+			text_table(&s->tab[j], v, out);
+			shown_free(v, s->tab[j].nrows * s->tab[j].ncols);
+		}
+	}
+}
+
+static void
+md(const struct ps_report *r, int sup, FILE *out)
+{
+	size_t i, j, c, k;
+	char **v;
+
+	fprintf(out, "# %s\n\nReport for %s to %s (changes are from the period "
+	    "before). Store commit `%s`.\n", r->programme, r->from, r->until,
+	    r->commit);
+	for (i = 0; i < r->nsec; i++) {
+		const struct ps_rsection *s = &r->sec[i];
+
+		fprintf(out, "\n## %s\n\n", s->title);
+		for (j = 0; j < s->nfig; j++)
+			fprintf(out, "- %s: **%s**%s%s%s\n", s->fig[j].label,
+			    s->fig[j].value, s->fig[j].change ? " (" : "",
+			    s->fig[j].change ? s->fig[j].change : "",
+			    s->fig[j].change ? ")" : "");
+		for (j = 0; j < s->ntab; j++) {
+			const struct ps_rtable *t = &s->tab[j];
+
+			fprintf(out, "\n%s\n\n", t->title);
+			if (t->nrows == 0) {
+				fprintf(out, "_None._\n");
+				continue;
+			}
+			if ((v = shown(t, r->threshold, sup)) == NULL)
+				continue;
+			for (c = 0; c < t->ncols; c++)
+				fprintf(out, "| %s ", t->cols[c]);
+			fprintf(out, "|\n");
+			for (c = 0; c < t->ncols; c++)
+				fprintf(out, c ? "| ---: " : "| --- ");
+			fprintf(out, "|\n");
+			for (k = 0; k < t->nrows; k++) {
+				for (c = 0; c < t->ncols; c++)
+					fprintf(out, "| %s ", v[k * t->ncols +
+					    c]);
+				fprintf(out, "|\n");
+			}
+			shown_free(v, t->nrows * t->ncols);
+		}
+	}
+}
+
+static void
+csv_field(FILE *out, const char *s, int last)
+{
+	if (strpbrk(s, ",\"\n\r") != NULL) {
+		fputc('"', out);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', out);
+			fputc(*s, out);
+		}
+		fputc('"', out);
+	} else
+		fputs(s, out);
+	fputs(last ? "\r\n" : ",", out);
+}
+
+static void
+csv(const struct ps_report *r, int sup, FILE *out)
+{
+	size_t i, j, k, c;
+	char **v;
+
+	fprintf(out, "section,table,row,column,value\r\n");
+	for (i = 0; i < r->nsec; i++) {
+		const struct ps_rsection *s = &r->sec[i];
+
+		for (j = 0; j < s->nfig; j++) {
+			csv_field(out, s->key, 0);
+			csv_field(out, "figures", 0);
+			csv_field(out, s->fig[j].key, 0);
+			csv_field(out, "value", 0);
+			csv_field(out, s->fig[j].value, 1);
+			if (s->fig[j].change == NULL)
+				continue;
+			csv_field(out, s->key, 0);
+			csv_field(out, "figures", 0);
+			csv_field(out, s->fig[j].key, 0);
+			csv_field(out, "change", 0);
+			csv_field(out, s->fig[j].change, 1);
+		}
+		for (j = 0; j < s->ntab; j++) {
+			const struct ps_rtable *t = &s->tab[j];
+
+			if ((v = shown(t, r->threshold, sup)) == NULL)
+				continue;
+			for (k = 0; k < t->nrows; k++)
+				for (c = 1; c < t->ncols; c++) {
+					csv_field(out, s->key, 0);
+					csv_field(out, t->key, 0);
+					csv_field(out, v[k * t->ncols], 0);
+					csv_field(out, t->cols[c], 0);
+					csv_field(out, v[k * t->ncols + c], 1);
+				}
+			shown_free(v, t->nrows * t->ncols);
+		}
+	}
+}
+
+/* A number as a number, anything else as a string. */
+static struct ps_node *
+value(const char *s)
+{
+	char *end;
+
+	if (*s && (strtod(s, &end), *end == '\0') && strspn(s,
+	    "-0123456789.") == strlen(s))
+		return ps_node_new_plain(s);
+	return ps_node_new_str(s);
+}
+
+static int
+put(struct ps_node *m, const char *k, struct ps_node *v)
+{
+	if (v == NULL)
+		return -1;
+	if (ps_node_map_set(m, k, v) == -1) {
+		ps_node_free(v);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+yaml(const struct ps_report *r, int sup, FILE *out)
+{
+	struct ps_node *doc = ps_node_new_map(), *secs, *s, *l, *e, *rows,
+	    *rw;
+	struct ps_buf b = PS_BUF_INIT;
+	size_t i, j, k, c;
+	char **v, num[32];
+	int rc = 0;
+
+	if (doc == NULL)
+		return -1;
+	snprintf(num, sizeof(num), "%ld", r->threshold);
+	rc |= put(doc, "kind", ps_node_new_str("report"));
+	rc |= put(doc, "programme", ps_node_new_str(r->programme));
+	rc |= put(doc, "commit", ps_node_new_str(r->commit));
+	rc |= put(doc, "from", ps_node_new_plain(r->from));
+	rc |= put(doc, "until", ps_node_new_plain(r->until));
+	rc |= put(doc, "suppression_threshold", sup ? ps_node_new_plain(num) :
+	    ps_node_new_plain("0"));
+	rc |= put(doc, "sections", secs = ps_node_new_seq());
+	for (i = 0; rc == 0 && i < r->nsec; i++) {
+		const struct ps_rsection *x = &r->sec[i];
+
+		rc |= ps_node_seq_append(secs, s = ps_node_new_map());
+		if (rc || s == NULL)
+			break;
+		rc |= put(s, "section", ps_node_new_str(x->key));
+		rc |= put(s, "title", ps_node_new_str(x->title));
+		rc |= put(s, "figures", l = ps_node_new_seq());
+		for (j = 0; rc == 0 && j < x->nfig; j++) {
+			rc |= ps_node_seq_append(l, e = ps_node_new_map());
+			rc |= put(e, "key", ps_node_new_str(x->fig[j].key));
+			rc |= put(e, "label", ps_node_new_str(x->fig[j].label));
+			rc |= put(e, "value", value(x->fig[j].value));
+			if (x->fig[j].change)
+				rc |= put(e, "change", ps_node_new_str(
+				    x->fig[j].change));
+		}
+		rc |= put(s, "tables", l = ps_node_new_seq());
+		for (j = 0; rc == 0 && j < x->ntab; j++) {
+			const struct ps_rtable *t = &x->tab[j];
+
+			if ((v = shown(t, r->threshold, sup)) == NULL) {
+				rc = -1;
+				break;
+			}
+			rc |= ps_node_seq_append(l, e = ps_node_new_map());
+			rc |= put(e, "key", ps_node_new_str(t->key));
+			rc |= put(e, "title", ps_node_new_str(t->title));
+			rc |= put(e, "rows", rows = ps_node_new_seq());
+			for (k = 0; rc == 0 && k < t->nrows; k++) {
+				rc |= ps_node_seq_append(rows, rw =
+				    ps_node_new_map());
+				for (c = 0; rc == 0 && c < t->ncols; c++)
+					rc |= put(rw, t->cols[c], c ?
+					    value(v[k * t->ncols + c]) :
+					    ps_node_new_str(v[k * t->ncols]));
+			}
+			shown_free(v, t->nrows * t->ncols);
+		}
+	}
+	if (rc == 0 && (rc = ps_yaml_write(&b, doc)) == 0) {
+		fputs("---\n", out);
+		fwrite(b.s, 1, b.len, out);
+	}
+	ps_buf_release(&b);
+	ps_node_free(doc);
+	return rc;
+}
+
+static void
+esc(FILE *out, const char *s)
+{
+	for (; *s; s++)
+		switch (*s) {
+		case '&': fputs("&amp;", out); break;
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '"': fputs("&quot;", out); break;
+		default: fputc(*s, out);
+		}
+}
+
+/* A bar chart in SVG: one bar (or two side by side) per label. */
+static void
+svg(const struct ps_rchart *c, FILE *out)
+{
+	double max = 1;
+	size_t i, bw = c->n > 8 ? 36 : 60, w = 40 + c->n * (bw + 8), h = 160;
+
+	for (i = 0; i < c->n; i++) {
+		if (c->a[i] > max)
+			max = c->a[i];
+		if (c->b && c->b[i] > max)
+			max = c->b[i];
+	}
+	fprintf(out, "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" "
+	    "width=\"%zu\" height=\"%zu\" role=\"img\" aria-label=\"", w, h + 40);
+	esc(out, c->title);
+	fprintf(out, "\">\n");
+	fprintf(out, "<line x1=\"30\" y1=\"%zu\" x2=\"%zu\" y2=\"%zu\" "
+	    "stroke=\"#444\"/>\n", h, w, h);
+	for (i = 0; i < c->n; i++) {
+		size_t x = 36 + i * (bw + 8), half = c->b ? bw / 2 : bw;
+		double ha = c->a[i] / max * (double)(h - 20);
+
+		fprintf(out, "<rect x=\"%zu\" y=\"%.1f\" width=\"%zu\" "
+		    "height=\"%.1f\" fill=\"#3b6ea5\"/>", x, (double)h - ha,
+		    half, ha);
+		fprintf(out, "<text x=\"%zu\" y=\"%.1f\" font-size=\"10\">%g"
+		    "</text>", x, (double)h - ha - 2, c->a[i]);
+		if (c->b) {
+			double hb = c->b[i] / max * (double)(h - 20);
+
+			fprintf(out, "<rect x=\"%zu\" y=\"%.1f\" width=\"%zu\" "
+			    "height=\"%.1f\" fill=\"#d9822b\"/>", x + half,
+			    (double)h - hb, half, hb);
+		}
+		fprintf(out, "<text x=\"%zu\" y=\"%zu\" font-size=\"10\">", x,
+		    h + 14);
+		esc(out, c->labels[i]);
+		fprintf(out, "</text>\n");
+	}
+	fprintf(out, "</svg><figcaption>");
+	esc(out, c->title);
+	fprintf(out, ": <span class=\"a\">&#9632;</span> ");
+	esc(out, c->a_name);
+	if (c->b) {
+		fprintf(out, " <span class=\"b\">&#9632;</span> ");
+		esc(out, c->b_name);
+	}
+	fprintf(out, "</figcaption></figure>\n");
+}
+
+static void
+html(const struct ps_report *r, int sup, FILE *out)
+{
+	size_t i, j, k, c;
+	char **v;
+
+	fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
+	    "charset=\"utf-8\">\n<title>");
+	esc(out, r->programme);
+	fprintf(out, " %s to %s</title>\n<style>\nbody{font-family:sans-serif;"
+	    "max-width:52em;margin:1em auto;color:#222}\ntable{border-collapse:"
+	    "collapse;margin:.5em 0}\ntd,th{border:1px solid #bbb;padding:"
+	    ".2em .6em}\ntd.n{text-align:right}\n.a{color:#3b6ea5}.b{color:"
+	    "#d9822b}\nsection{page-break-inside:avoid}\n</style>\n</head>\n"
+	    "<body>\n<h1>", r->from, r->until);
+	esc(out, r->programme);
+	fprintf(out, "</h1>\n<p>Report for %s to %s (changes are from the "
+	    "period before). Store commit <code>%s</code>.</p>\n", r->from,
+	    r->until, r->commit);
+	for (i = 0; i < r->nsec; i++) {
+		const struct ps_rsection *s = &r->sec[i];
+
+		fprintf(out, "<section id=\"%s\">\n<h2>", s->key);
+		esc(out, s->title);
+		fprintf(out, "</h2>\n<table>\n");
+		for (j = 0; j < s->nfig; j++) {
+			fprintf(out, "<tr><th>");
+			esc(out, s->fig[j].label);
+			fprintf(out, "</th><td class=\"n\">");
+			esc(out, s->fig[j].value);
+			fprintf(out, "</td><td>");
+			esc(out, s->fig[j].change ? s->fig[j].change : "");
+			fprintf(out, "</td></tr>\n");
+		}
+		fprintf(out, "</table>\n");
+		for (j = 0; j < s->nchart; j++)
+			svg(&s->chart[j], out);
+		for (j = 0; j < s->ntab; j++) {
+			const struct ps_rtable *t = &s->tab[j];
+
+			fprintf(out, "<h3>");
+			esc(out, t->title);
+			fprintf(out, "</h3>\n");
+			if (t->nrows == 0) {
+				fprintf(out, "<p>None.</p>\n");
+				continue;
+			}
+			if ((v = shown(t, r->threshold, sup)) == NULL)
+				continue;
+			fprintf(out, "<table>\n<tr>");
+			for (c = 0; c < t->ncols; c++) {
+				fprintf(out, "<th>");
+				esc(out, t->cols[c]);
+				fprintf(out, "</th>");
+			}
+			fprintf(out, "</tr>\n");
+			for (k = 0; k < t->nrows; k++) {
+				fprintf(out, "<tr>");
+				for (c = 0; c < t->ncols; c++) {
+					fprintf(out, c ? "<td class=\"n\">" :
+					    "<td>");
+					esc(out, v[k * t->ncols + c]);
+					fprintf(out, "</td>");
+				}
+				fprintf(out, "</tr>\n");
+			}
+			fprintf(out, "</table>\n");
+			shown_free(v, t->nrows * t->ncols);
+		}
+		fprintf(out, "</section>\n");
+	}
+	fprintf(out, "</body>\n</html>\n");
+}
+
+int
+ps_report_render(const struct ps_report *r, enum ps_report_format f,
+    int suppress, FILE *out)
+{
+	switch (f) {
+	case PS_FMT_TEXT: text(r, suppress, out); break;
+	case PS_FMT_MD: md(r, suppress, out); break;
+	case PS_FMT_CSV: csv(r, suppress, out); break;
+	case PS_FMT_YAML: return yaml(r, suppress, out);
+	case PS_FMT_HTML: html(r, suppress, out); break;
+	}
+	return 0;
+}
