@@ -135,8 +135,12 @@ text_table(const struct ps_rtable *t, char **v, FILE *out)
 		fprintf(out, c ? "  %*s" : "%-*s", (int)w[c], t->cols[c]);
 	fputc('\n', out);
 	for (r = 0; r < t->nrows; r++) {
+		/* no trailing blanks when the last cells are empty */
+		for (n = t->ncols < 16 ? t->ncols : 16; n > 1 &&
+		    *v[r * t->ncols + n - 1] == '\0'; n--)
+			;
 		fprintf(out, "    ");
-		for (c = 0; c < t->ncols && c < 16; c++)
+		for (c = 0; c < n; c++)
 			fprintf(out, c ? "  %*s" : "%-*s", (int)w[c],
 			    v[r * t->ncols + c]);
 		fputc('\n', out);
@@ -237,7 +241,7 @@ csv_field(FILE *out, const char *s, int last)
 		fputc('"', out);
 	} else
 		fputs(s, out);
-	fputs(last ? "\r\n" : ",", out);
+	fputs(last ? "\n" : ",", out);
 }
 
 static void
@@ -246,7 +250,7 @@ csv(const struct ps_report *r, int sup, FILE *out)
 	size_t i, j, k, c;
 	char **v;
 
-	fprintf(out, "section,table,row,column,value\r\n");
+	fprintf(out, "section,table,row,column,value\n");
 	for (i = 0; i < r->nsec; i++) {
 		const struct ps_rsection *s = &r->sec[i];
 

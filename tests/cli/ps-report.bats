@@ -1,0 +1,183 @@
+#!/usr/bin/env bats
+# ps-report: every section and format against figures counted by hand,
+# week boundaries and time zones, suppression, --as-of, --history.
+load helpers
+
+MF=$BATS_TEST_DIRNAME/../fixtures/match
+RF=$BATS_TEST_DIRNAME/../fixtures/report
+
+# A programme's week 2026-W47 (Monday 16 to Sunday 22 November, Toronto):
+#   intake: P-B00005 (OneCall, caregiver) on the 20th; the week before,
+#     P-B00003 and P-B00004: 1 application, -1;
+#   matching: P-B00001 and P-B00002 matched on the 20th, after 50 and 18
+#     days (median 18, 90th percentile 50, target 42); P-B00004 (Spanish,
+#     no volunteer) waits, 10 days at the week's end; P-B00003 has an open
+#     proposal, so is not on the waiting list;
+#   onecall: 1 request, called back on the 21st, on time;
+#   activity: phone 45 and 20 (flagged crisis, 988) on the 21st, the
+#     callback (phone 30) on the 21st, video 30 at 23:30 on Sunday 22nd
+#     given in UTC: 4 contacts (+3 on the week before's 1), 125 minutes;
+#     2 hours of supervision; feedback (helpfulness 5) on the 22nd.
+report_store() {
+	export PS_NOW=2026-10-01T12:00:00Z
+	new_store
+	mkdir -p s/participants s/volunteers
+	cp "$MF"/P-*.yaml s/participants/
+	cp "$MF"/V-*.yaml s/volunteers/
+	GIT_AUTHOR_DATE=2026-11-01T12:00:00Z GIT_COMMITTER_DATE=2026-11-01T12:00:00Z \
+	    git_commit_all "fixtures"
+	cd s
+	export PS_NOW=2026-11-20T20:00:00Z
+	ps-match --commit >/dev/null 2>&1
+	M1=$(grep -l 'participant: P-B00001' matches/*.yaml | xargs basename | sed 's/\.yaml$//')
+	M2=$(grep -l 'participant: P-B00002' matches/*.yaml | xargs basename | sed 's/\.yaml$//')
+	CB=$(grep -l 'participant: P-B00005' matches/*.yaml | xargs basename | sed 's/\.yaml$//')
+	ps-match --accept "$M1" >/dev/null
+	ps-match --accept "$M2" >/dev/null
+	export PS_NOW=2026-11-23T15:00:00Z
+	ps-log "$M1" --mode phone --minutes 15 --date 2026-11-12 >/dev/null
+	ps-log "$M1" --mode phone --minutes 45 --date 2026-11-21 --note "CANARY-note" >/dev/null
+	ps-log "$M1" --mode phone --minutes 20 --date 2026-11-21 --flag crisis --referral 988 >/dev/null
+	ps-log "$CB" --mode phone --minutes 30 --date 2026-11-21 >/dev/null
+	ps-log "$M2" --mode video --minutes 30 --date 2026-11-23T04:30:00Z >/dev/null
+	ps-log --volunteer V-A00002 --activity supervision --hours 2 --date 2026-11-18 >/dev/null
+	ps-log --feedback "$M1" --helpfulness 5 --coping 4 --followup yes --comment "CANARY-comment" --date 2026-11-22 >/dev/null
+	export PS_NOW=2026-11-24T15:00:00Z
+}
+
+# IDs drawn at random, and the commit they make, as placeholders.
+norm() {
+	sed -E -e 's/C-[0-9A-HJKMNP-TV-Z]{6}/C-xxxxxx/g' \
+	    -e "s/$(git rev-parse HEAD)/HEAD/g" -e "s/$M1/M-one/g" \
+	    -e "s/$M2/M-two/g" -e "s/$CB/M-callback/g"
+}
+
+golden() {	# format
+	run_split ps-report --format "$1"
+	[ "$status" = 0 ]
+	[ -z "$err" ]
+	printf '%s\n' "$out" | norm >"got.$1"
+	# REGEN=1 writes the golden files anew: read the diff before committing
+	[ -z "${REGEN:-}" ] || cp "got.$1" "$RF/week.$1"
+	diff -u "$RF/week.$1" "got.$1"
+	! grep -q CANARY "got.$1"
+}
+
+@test "the weekly report as text: every section counted by hand" {
+	report_store
+	golden text
+}
+
+@test "the weekly report as Markdown" {
+	report_store
+	golden md
+}
+
+@test "the weekly report as CSV" {
+	report_store
+	golden csv
+}
+
+@test "the weekly report as YAML" {
+	report_store
+	golden yaml
+	python3 -c 'import sys, yaml; d = yaml.safe_load(open("got.yaml")); assert d["sections"][5]["figures"][0]["value"] == 4' 
+}
+
+@test "the weekly report as one self-contained HTML page" {
+	report_store
+	golden html
+	! grep -Eq '<script|https?://[^"]*"|<link|src=' got.html
+	[ "$(grep -c '<svg' got.html)" = 3 ]
+}
+
+@test "the default is last week; --week and --since/--until pick others" {
+	report_store
+	a=$(ps-report --format csv)
+	b=$(ps-report --week 2026-W47 --format csv)
+	c=$(ps-report --since 2026-11-16 --until 2026-11-22 --format csv)
+	[ "$a" = "$b" ]
+	[ "$a" = "$c" ]
+	run_split ps-report --week 2026-W46 --section activity --format csv
+	printf '%s\n' "$out" | grep -qx 'activity,figures,contacts,value,1'
+	run_split ps-report --week this --section activity --format csv
+	printf '%s\n' "$out" | grep -qx 'activity,figures,contacts,value,0'
+}
+
+@test "a contact at 23:30 on Sunday in the programme's zone, given in UTC, counts in that week" {
+	report_store
+	run_split ps-log --list --since 2026-11-22 --until 2026-11-22 --table
+	printf '%s\n' "$out" | grep -q "^C-[0-9A-Z]*  2026-11-22  contact        $M2"
+	grep -l 'mode: video' contacts/2026/11/22/*.yaml | xargs grep -qx 'date: 2026-11-22T23:30:00-05:00'
+	ps-report --week 2026-W48 --section activity --format csv | grep -qx 'activity,figures,contacts,value,0'
+}
+
+@test "a week across the end of daylight saving time" {
+	report_store
+	export PS_NOW=2026-11-05T15:00:00Z
+	ps-log "$M1" --mode phone --minutes 10 --date 2026-11-01T23:30:00-05:00 >/dev/null
+	ps-log "$M1" --mode phone --minutes 10 --date 2026-11-02T00:30:00-05:00 >/dev/null
+	ps-log "$M1" --mode phone --minutes 10 --date 2026-10-26T00:30:00-04:00 >/dev/null
+	[ "$(ps-report --week 2026-W44 --section activity --format csv | grep ',contacts,value,')" = "activity,figures,contacts,value,2" ]
+	[ "$(ps-report --week 2026-W45 --section activity --format csv | grep ',contacts,value,')" = "activity,figures,contacts,value,1" ]
+}
+
+@test "small counts print as <5, with a second cell hidden so none can be worked out" {
+	report_store
+	run_split ps-report --section activity
+	printf '%s\n' "$out" | grep -qx '    phone            <5       95'
+	printf '%s\n' "$out" | grep -qx '    video            <5       30'
+	printf '%s\n' "$out" | grep -qx '    total            <5      125'
+	run_split ps-report --section activity --no-suppress
+	printf '%s\n' "$out" | grep -qx '    phone             3       95'
+	printf '%s\n' "$out" | grep -qx '    total             4      125'
+}
+
+@test "--as-of reproduces an earlier report byte for byte after later changes" {
+	report_store
+	h=$(git rev-parse HEAD)
+	ps-report --format yaml >before.yaml
+	ps-log "$M1" --mode phone --minutes 60 --date 2026-11-20 >/dev/null
+	ps-report --format yaml >after.yaml
+	! cmp -s before.yaml after.yaml
+	ps-report --as-of "$h" --week 2026-W47 --format yaml >again.yaml
+	cmp before.yaml again.yaml
+	# a date: the store as it was at the end of that day
+	run_split ps-report --as-of 2026-11-21 --week 2026-W47 --section activity --format csv
+	printf '%s\n' "$out" | grep -qx 'activity,figures,contacts,value,0'
+}
+
+@test "--history: who changed which fields of a record, and when" {
+	report_store
+	run_split ps-report --history "$M1"
+	expect 0 "WHEN              AUTHOR                TOOL        FIELDS CHANGED
+2026-11-20 15:00  Test Coordinator      ps-match    created
+2026-11-20 15:00  Test Coordinator      ps-match    status, status_history, accepted, planned_end, days_to_match" ""
+	run_split ps-report --history C-000000
+	expect 1 "" "ps-report: C-000000: give a participant, volunteer, match or group ID"
+}
+
+@test "an empty store gives a report of zeros" {
+	new_store
+	cd s
+	run_split ps-report --section intake --section activity --format csv
+	[ "$status" = 0 ]
+	printf '%s\n' "$out" | grep -qx 'intake,figures,participant_applications,value,0'
+	printf '%s\n' "$out" | grep -qx 'activity,figures,contacts,value,0'
+}
+
+@test "refusals: bad options" {
+	new_store
+	cd s
+	run_split ps-report --format pdf
+	[ "$status" = 2 ]
+	[[ "$err" == "ps-report: --format: text, md, csv, yaml or html"* ]]
+	run_split ps-report --week 2026-47
+	[ "$status" = 2 ]
+	run_split ps-report --section gossip
+	[ "$status" = 2 ]
+	run_split ps-report --since 2026-11-20 --until 2026-11-01
+	[ "$status" = 2 ]
+	run_split ps-report --as-of 1999-01-01
+	[ "$status" = 1 ]
+}
