@@ -315,6 +315,31 @@ load_weights(struct world *w, const char *file, struct ps_diags *d)
 	return rc;
 }
 
+/* Records of a kind from the store's work tree. */
+static int
+store_source(void *src, const char *kind, ps_store_fn fn, void *arg,
+    struct ps_diags *d)
+{
+	return ps_store_each(src, kind, 0, fn, arg, d);
+}
+
+/* Matches first (open counts, pairs set aside), then the people. */
+static int
+world_read(struct world *w, ps_match_source each, void *src,
+    struct ps_diags *d)
+{
+	int rc;
+
+	if ((rc = each(src, "match", read_match, w, d)) != 0)
+		return rc;
+	qsort(w->open.v, w->open.n, sizeof(*w->open.v), cmp_id);
+	qsort(w->recent.v, w->recent.n, sizeof(*w->recent.v), cmp_id);
+	qsort(w->busy.v, w->busy.n, sizeof(*w->busy.v), cmp_id);
+	if ((rc = each(src, "volunteer", read_volunteer, w, d)) != 0)
+		return rc;
+	return each(src, "participant", read_participant, w, d);
+}
+
 static int
 world_load(struct world *w, struct ps_store *s, const struct ps_ids *only,
     const struct ps_match_opts *o, struct ps_diags *d)
@@ -341,14 +366,7 @@ world_load(struct world *w, struct ps_store *s, const struct ps_ids *only,
 	    d)) != 0 || o->action == PS_MATCH_BRIEF ||
 	    o->action >= PS_MATCH_ACCEPT)
 		return rc;	/* one match: no need to read the store */
-	if ((rc = ps_store_each(s, "match", 0, read_match, w, d)) != 0)
-		return rc;
-	qsort(w->open.v, w->open.n, sizeof(*w->open.v), cmp_id);
-	qsort(w->recent.v, w->recent.n, sizeof(*w->recent.v), cmp_id);
-	qsort(w->busy.v, w->busy.n, sizeof(*w->busy.v), cmp_id);
-	if ((rc = ps_store_each(s, "volunteer", 0, read_volunteer, w, d)) != 0)
-		return rc;
-	return ps_store_each(s, "participant", 0, read_participant, w, d);
+	return world_read(w, store_source, s, d);
 }
 
 static struct ps_match_person *
@@ -490,18 +508,17 @@ constraint_value(const struct ps_match_person *p, enum ps_hard h,
 }
 
 /* Why no volunteer was left, by the constraint that stopped them all:
-   "no active <stream> volunteer with capacity " and the words. */
+   "no free <stream> volunteer " and the words. Free: active, screened,
+   nothing expired, capacity left. */
 static const char *const why_words[PS_HARD_COUNT] = {
-	[PS_HARD_LANGUAGE] = "speaks the participant's language",
-	[PS_HARD_MODE] = "offers a contact mode the participant accepts",
+	[PS_HARD_LANGUAGE] = "speaks their language",
+	[PS_HARD_MODE] = "offers a contact mode they accept",
 	[PS_HARD_ROLE] = "has the lived-experience role asked for",
 	[PS_HARD_GENDER] = "is of the gender asked for",
 	[PS_HARD_AGE] = "is in the age band asked for",
-	[PS_HARD_REGION] = "is in the participant's region",
-	[PS_HARD_EXCLUDED] = "is left once the participant's exclusions are "
-	    "applied",
-	[PS_HARD_DECLINED] = "is left once pairs declined or ended early are "
-	    "set aside"
+	[PS_HARD_REGION] = "is in their region",
+	[PS_HARD_EXCLUDED] = "is left once their exclusions apply",
+	[PS_HARD_DECLINED] = "is left once declined pairs are set aside"
 };
 
 /*
@@ -521,19 +538,19 @@ why_unmatched(const struct world *w, const struct ps_match_person *p,
 	for (j = 0; j < w->nv; j++) {
 		if ((h = (int)ps_match_check(w->ctx, p, &w->v[j])) ==
 		    PS_HARD_NONE) {
-			ps_buf_printf(out, "every suitable volunteer in the %s "
-			    "stream went to another participant", stream);
+			ps_buf_printf(out, "the suitable %s volunteers all "
+			    "went to others", stream);
 			return;
 		}
 		if (h > furthest)
 			furthest = h;
 	}
 	if (furthest <= PS_HARD_STREAM || furthest >= PS_HARD_COUNT) {
-		ps_buf_printf(out, "no active volunteer with capacity serves "
-		    "the %s stream", stream);
+		ps_buf_printf(out, "no free volunteer serves the %s stream",
+		    stream);
 		return;
 	}
-	ps_buf_printf(out, "no active %s volunteer with capacity %s", stream,
+	ps_buf_printf(out, "no free %s volunteer %s", stream,
 	    why_words[furthest]);
 	constraint_value(p, (enum ps_hard)furthest, out);
 }
@@ -719,6 +736,68 @@ print_gaps(char **why, size_t n, int table, FILE *out)
 	}
 }
 
+/* The plan: the optimum for ongoing streams, then OneCall callbacks. */
+static int
+plan_all(struct world *w, struct plan *pl, struct ps_diags *d)
+{
+	size_t i;
+	int rc;
+
+	if ((pl->vol = malloc((w->np + 1) * sizeof(*pl->vol))) == NULL)
+		return ps_diag_nomem(d);
+	for (i = 0; i < w->np; i++)
+		pl->vol[i] = -1;
+	if ((rc = plan_optimal(w, pl, d)) != 0)
+		return rc;
+	return plan_callbacks(w, pl, d);
+}
+
+/* Is participant i left out by the plan, and not by choice? */
+static int
+left_out(const struct world *w, const struct plan *pl, size_t i)
+{
+	const struct ps_node *st = stream_of(w, w->p[i].rec);
+
+	return pl->vol[i] < 0 && matchable(st) && !(choice_stream(st) &&
+	    !single_call(st));
+}
+
+/* The reasons of everyone left out, sorted (for --gaps). */
+static int
+gap_reasons(const struct world *w, const struct plan *pl, char ***out,
+    size_t *n, struct ps_diags *d)
+{
+	struct ps_buf why = PS_BUF_INIT;
+	size_t i;
+
+	*n = 0;
+	if ((*out = calloc(w->np + 1, sizeof(**out))) == NULL)
+		return ps_diag_nomem(d);
+	for (i = 0; i < w->np; i++) {
+		if (!left_out(w, pl, i))
+			continue;
+		ps_buf_truncate(&why, 0);
+		why_unmatched(w, &w->p[i], &why);
+		if (((*out)[(*n)++] = strdup(why.s)) == NULL) {
+			ps_buf_release(&why);
+			return ps_diag_nomem(d);
+		}
+	}
+	ps_buf_release(&why);
+	qsort(*out, *n, sizeof(**out), cmp_str);
+	return 0;
+}
+
+static void
+free_reasons(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 static int
 propose(struct world *w, const struct ps_match_opts *o, FILE *out,
     struct ps_diags *d)
@@ -731,42 +810,26 @@ propose(struct world *w, const struct ps_match_opts *o, FILE *out,
 	size_t i, ngaps = 0;
 	int rc;
 
-	if ((pl.vol = malloc((w->np + 1) * sizeof(*pl.vol))) == NULL ||
-	    (gaps = calloc(w->np + 1, sizeof(*gaps))) == NULL) {
-		rc = ps_diag_nomem(d);
+	if ((rc = plan_all(w, &pl, d)) != 0)
+		goto done;
+	if (o->action == PS_MATCH_GAPS) {
+		if ((rc = gap_reasons(w, &pl, &gaps, &ngaps, d)) == 0)
+			print_gaps(gaps, ngaps, o->table, out);
 		goto done;
 	}
-	for (i = 0; i < w->np; i++)
-		pl.vol[i] = -1;
-	if ((rc = plan_optimal(w, &pl, d)) != 0 ||
-	    (rc = plan_callbacks(w, &pl, d)) != 0)
-		goto done;
 	if (o->commit && (rc = ps_txn_begin(&t, w->s, d)) != 0)
 		goto done;
-	if (o->table && o->action != PS_MATCH_GAPS)
+	if (o->table)
 		table_head(out);
 	for (i = 0; i < w->np; i++) {
-		const struct ps_node *st = stream_of(w, w->p[i].rec);
-
-		if (pl.vol[i] < 0) {
-			if (!matchable(st) || (choice_stream(st) &&
-			    !single_call(st)))
-				continue;	/* groups; or the participant
-						   chooses */
+		if (left_out(w, &pl, i)) {
 			ps_buf_truncate(&why, 0);
 			why_unmatched(w, &w->p[i], &why);
-			if (o->action == PS_MATCH_GAPS) {
-				if ((gaps[ngaps] = strdup(why.s)) == NULL) {
-					rc = ps_diag_nomem(d);
-					goto done;
-				}
-				ngaps++;
-			} else
-				ps_diag_warn(d, "%s: not matched: %s",
-				    w->p[i].id, why.s);
+			ps_diag_warn(d, "%s: not matched: %s", w->p[i].id,
+			    why.s);
 			continue;
 		}
-		if (o->action == PS_MATCH_GAPS)
+		if (pl.vol[i] < 0)
 			continue;
 		if ((rc = new_match(w, t, &w->p[i], &w->v[pl.vol[i]],
 		    "coordinator", &m, d)) != 0 ||
@@ -778,11 +841,6 @@ propose(struct world *w, const struct ps_match_opts *o, FILE *out,
 		}
 		ps_node_free(m);
 		m = NULL;
-	}
-	if (o->action == PS_MATCH_GAPS) {
-		qsort(gaps, ngaps, sizeof(*gaps), cmp_str);
-		print_gaps(gaps, ngaps, o->table, out);
-		goto done;
 	}
 	if (t == NULL || pl.proposals + pl.callbacks == 0) {
 		fwrite(text.s ? text.s : "", 1, text.len, out);
@@ -801,15 +859,48 @@ propose(struct world *w, const struct ps_match_opts *o, FILE *out,
 		    pl.callbacks == 1 ? "" : "s");
 	rc = commit_msg(t, o, subject, &text, out, d);
 done:
-	for (i = 0; gaps && i < ngaps; i++)
-		free(gaps[i]);
-	free(gaps);
+	free_reasons(gaps, ngaps);
 	free(pl.vol);
 	ps_node_free(m);
 	ps_txn_free(t);
 	ps_buf_release(&text);
 	ps_buf_release(&why);
 	return rc;
+}
+
+int
+ps_match_gaps(struct ps_store *s, const struct ps_node *prog, long today,
+    ps_match_source each, void *src, char ***reasons, size_t *n,
+    struct ps_diags *d)
+{
+	struct plan pl = { NULL, 0, 0 };
+	struct world w;
+	int rc;
+
+	*reasons = NULL;
+	*n = 0;
+	memset(&w, 0, sizeof(w));
+	w.s = s;
+	w.prog = prog;
+	w.today = today;
+	if ((rc = ps_match_ctx_new(&w.ctx, prog, NULL, today, d)) == 0 &&
+	    (rc = world_read(&w, each, src, d)) == 0 &&
+	    (rc = plan_all(&w, &pl, d)) == 0)
+		rc = gap_reasons(&w, &pl, reasons, n, d);
+	if (rc) {
+		free_reasons(*reasons, *n);
+		*reasons = NULL;
+		*n = 0;
+	}
+	free(pl.vol);
+	world_release(&w);
+	return rc;
+}
+
+void
+ps_match_gaps_free(char **reasons, size_t n)
+{
+	free_reasons(reasons, n);
 }
 
 /* Proposals read back from a pipe, checked again, stored as they are. */

@@ -61,6 +61,20 @@ struct ps_match_opts {
 	int			 in_fd;		/* proposals to commit */
 };
 
+/* Records of a kind, from wherever the caller keeps them. */
+typedef int (*ps_match_source)(void *src, const char *kind, ps_store_fn,
+    void *arg, struct ps_diags *);
+
+/*
+ * Recruiting gaps from records read elsewhere (ps-report reads them from
+ * a past commit): the reason each participant the plan leaves out has,
+ * sorted, so equal reasons are neighbours. Free with ps_match_gaps_free.
+ */
+int	ps_match_gaps(struct ps_store *, const struct ps_node *prog, long today,
+	    ps_match_source, void *src, char ***reasons, size_t *n,
+	    struct ps_diags *);
+void	ps_match_gaps_free(char **, size_t);
+
 /* Proposals for the participants in only (all when only->n is 0). */
 int	ps_match_run(struct ps_store *, const struct ps_ids *only,
 	    const struct ps_match_opts *, FILE *out, struct ps_diags *);

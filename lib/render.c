@@ -130,6 +130,14 @@ text_table(const struct ps_rtable *t, char **v, FILE *out)
 			if ((n = strlen(v[r * t->ncols + c])) > w[c])
 				w[c] = n;
 	}
+	if (t->ncols == 2 && 4 + w[0] + 2 + w[1] > 80) {
+		/* a long label: the number first, so lines fit in 80 columns */
+		fprintf(out, "    %*s  %s\n", (int)w[1], t->cols[1], t->cols[0]);
+		for (r = 0; r < t->nrows; r++)
+			fprintf(out, "    %*s  %s\n", (int)w[1], v[r * 2 + 1],
+			    v[r * 2]);
+		return;
+	}
 	fprintf(out, "    ");
 	for (c = 0; c < t->ncols && c < 16; c++)
 		fprintf(out, c ? "  %*s" : "%-*s", (int)w[c], t->cols[c]);

@@ -6,6 +6,7 @@
 
 #include "date.h"
 #include "id.h"
+#include "matchop.h"
 #include "program.h"
 #include "record.h"
 #include "report.h"
@@ -539,6 +540,44 @@ open_status(const char *st)
 {
 	return is(st, "proposed") || is(st, "active") ||
 	    is(st, "callback-open");
+}
+
+/* The records read, by kind, for ps_match_gaps(). */
+static int
+kept(void *src, const char *kind, ps_store_fn fn, void *arg,
+    struct ps_diags *dg)
+{
+	struct data *d = src;
+	int k = is(kind, "participant") ? 0 : is(kind, "volunteer") ? 1 : 2;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < d->n[k] && rc == 0; i++)
+		rc = fn(arg, NULL, d->rec[k][i], dg);
+	return rc;
+}
+
+/* Who the matcher would leave out now, and why: what to recruit for. */
+static int
+gaps(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
+{
+	struct ps_rtable *t;
+	char **why = NULL;
+	size_t n = 0, i, j;
+	int rc;
+
+	if ((rc = ps_match_gaps(d->s, d->prog, d->until, kept, d, &why, &n,
+	    dg)) != 0)
+		return rc;
+	t = table(s, "gaps", "Left unmatched, and why (recruiting gaps)", 1, 0,
+	    2, "reason", "participants");
+	for (i = 0; i < n; i = j) {
+		for (j = i; j < n && strcmp(why[j], why[i]) == 0; j++)
+			;
+		row(t, xstrdup(why[i]), fmt("%zu", j - i));
+	}
+	ps_match_gaps_free(why, n);
+	return 0;
 }
 
 struct waiter {
@@ -1134,6 +1173,7 @@ ps_report_build(struct ps_report **out, struct ps_store *s,
 		case 2:
 			matching(&d, sec, &waits, &nwaits);
 			wait_chart(sec, waits, nwaits);
+			rc = gaps(&d, sec, dg);
 			if (o->charts)
 				trend(&d, sec, dg);
 			break;

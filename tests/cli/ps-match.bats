@@ -35,7 +35,7 @@ anon() {
 M-xxxxxx  P-B00001     V-A00001   extended      14
 M-xxxxxx  P-B00002     V-A00002   extended      12.429
 M-xxxxxx  P-B00003     V-A00003   extended      11.857
-M-xxxxxx  P-B00005     V-A00002   onecall       10.143" "ps-match: warning: P-B00004: not matched: no active extended volunteer with capacity speaks the participant's language (es)"
+M-xxxxxx  P-B00005     V-A00002   onecall       10.143" "ps-match: warning: P-B00004: not matched: no free extended volunteer speaks their language (es)"
 	[ "$(head_of .)" = "$h" ]
 	[ -z "$(git status --porcelain)" ]
 }
@@ -109,7 +109,7 @@ YAML
 	run_split ps-check
 	expect 0 "13 records checked, 0 problems" ""
 	run_split ps-match --table
-	expect 0 "MATCH     PARTICIPANT  VOLUNTEER  STREAM        SCORE" "ps-match: warning: P-B00004: not matched: no active volunteer with capacity serves the extended stream"
+	expect 0 "MATCH     PARTICIPANT  VOLUNTEER  STREAM        SCORE" "ps-match: warning: P-B00004: not matched: no free volunteer serves the extended stream"
 	[ -z "$(git status --porcelain)" ]
 	git fsck --strict 2>&1 | grep -v '^Checking' | (! grep .)
 }
@@ -142,11 +142,11 @@ YAML
 	match_store
 	run_split ps-match --gaps --table
 	expect 0 "PARTICIPANTS  REASON
-           1  no active extended volunteer with capacity speaks the participant's language (es)" ""
+           1  no free extended volunteer speaks their language (es)" ""
 	run_split ps-match --gaps
 	expect 0 "---
 participants: 1
-reason: \"no active extended volunteer with capacity speaks the participant's language (es)\"" ""
+reason: \"no free extended volunteer speaks their language (es)\"" ""
 }
 
 @test "--weights computes other proposals without changing the programme" {
@@ -166,7 +166,7 @@ YAML
 M-xxxxxx  P-B00001     V-A00001   extended      16.857
 M-xxxxxx  P-B00002     V-A00002   extended      7.714
 M-xxxxxx  P-B00003     V-A00003   extended      5.429
-M-xxxxxx  P-B00005     V-A00002   onecall       2.571" "ps-match: warning: P-B00004: not matched: no active extended volunteer with capacity speaks the participant's language (es)"
+M-xxxxxx  P-B00005     V-A00002   onecall       2.571" "ps-match: warning: P-B00004: not matched: no free extended volunteer speaks their language (es)"
 	ps-match --weights w.yaml P-B00001 2>/dev/null | grep -qx 'weights_source: w.yaml'
 	[ "$(head_of .)" = "$h" ]
 	echo 'weights: {role: -1}' >bad.yaml
@@ -281,7 +281,7 @@ Peer support is not counselling and gives no medical advice." ""
 	grep -qx 'status: waiting' participants/P-B00002.yaml
 	[[ "$(git log --format=%B)" != *CANARY* ]]
 	run_split ps-match --table P-B00002
-	expect 0 "MATCH     PARTICIPANT  VOLUNTEER  STREAM        SCORE" "ps-match: warning: P-B00002: not matched: no active extended volunteer with capacity is left once pairs declined or ended early are set aside"
+	expect 0 "MATCH     PARTICIPANT  VOLUNTEER  STREAM        SCORE" "ps-match: warning: P-B00002: not matched: no free extended volunteer is left once declined pairs are set aside"
 	run_split ps-match --candidates 3 P-B00002 --table
 	expect 0 "VOLUNTEER  SCORE   FIRST NAME            LANGUAGES" "ps-match: warning: P-B00002: no suitable volunteer has capacity"
 }

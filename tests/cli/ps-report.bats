@@ -48,7 +48,7 @@ report_store() {
 # IDs drawn at random, and the commit they make, as placeholders.
 norm() {
 	sed -E -e 's/C-[0-9A-HJKMNP-TV-Z]{6}/C-xxxxxx/g' \
-	    -e "s/$(git rev-parse HEAD)/HEAD/g" -e "s/$M1/M-one/g" \
+	    -e "s/\"?$(git rev-parse HEAD)\"?/HEAD/g" -e "s/$M1/M-one/g" \
 	    -e "s/$M2/M-two/g" -e "s/$CB/M-callback/g"
 }
 
