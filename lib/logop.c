@@ -309,6 +309,31 @@ infer_type(const struct ps_node *e)
 	return NULL;
 }
 
+/*
+ * The funder and host organisation a contact is reported to: as logged,
+ * else the participant's, so reports can break figures down by them.
+ */
+static int
+attribute(struct logrun *r, struct ps_node *c)
+{
+	static const char *const keys[] = { "funder", "host_organisation" };
+	struct ps_node *p;
+	const char *v;
+	size_t i;
+	int rc;
+
+	if (ps_node_get(c, "funder") && ps_node_get(c, "host_organisation"))
+		return 0;
+	if ((rc = fetch(r, c, "participant", "participant", &p)) != 0)
+		return rc;
+	for (i = 0; i < 2; i++)
+		if (ps_node_get(c, keys[i]) == NULL &&
+		    (v = ps_node_get_str(p, keys[i])) != NULL &&
+		    ps_node_set_str(c, keys[i], v))
+			return ps_diag_nomem(r->d);
+	return 0;
+}
+
 /* A contact or callback within a match. */
 static int
 in_match(struct logrun *r, const struct ps_node *e, struct ps_node *c,
@@ -317,7 +342,7 @@ in_match(struct logrun *r, const struct ps_node *e, struct ps_node *c,
 	struct ps_node *m, *p = NULL;
 	const struct ps_node *st;
 	const char *status, *due, *mode;
-	char today[11], num[8];
+	char today[11];
 	long limit, mins = lnum(e, "minutes", 0), dueday = 0;
 	int rc;
 
@@ -373,12 +398,11 @@ in_match(struct logrun *r, const struct ps_node *e, struct ps_node *c,
 		ps_diag_warn(r->d, "%s: a contact on a match that is not "
 		    "active (status %s)", ps_record_id(m), status);
 	}
-	snprintf(num, sizeof(num), "%ld", mins);
 	if (ps_node_set_str(c, "participant", ps_node_get_str(m,
 	    "participant")) ||
 	    ps_node_set_str(c, "volunteer", ps_node_get_str(m, "volunteer")))
 		return ps_diag_nomem(r->d);
-	return 0;
+	return attribute(r, c);
 }
 
 static int
@@ -594,6 +618,8 @@ entry(struct logrun *r, const struct ps_node *e, struct ps_node **out)
 		if (is(who, "participant") && ps_node_set_str(c,
 		    "participant", ps_record_id(x)))
 			goto nomem;
+		if ((rc = attribute(r, c)) != 0)
+			goto fail;
 		v = ps_node_get_str(e, "feedback.followup_consent");
 		if (v == NULL) {
 			rc = refuse(r, e, "feedback.followup_consent", "say "

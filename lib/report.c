@@ -57,6 +57,8 @@ struct agg {
 	long	dropins, sessions, attendees;
 	long	flagged, flag_n[3], no_referral;
 	long	feedback, helpful_sum, out_sum[4], out_n[4];
+	long	by_n[2][17], by_min[2][17];	/* funder, host: program.yaml
+						   order; 16: other or none */
 };
 
 /* Everything read for a report. */
@@ -76,6 +78,8 @@ struct data {
 	long			 stalled_from;
 	long			 fu_due;	/* follow-ups due */
 	struct ps_rtable	*due;
+	const char		*names[2][16];	/* funders, host organisations */
+	size_t			 nnames[2];
 	int			 rc;
 };
 
@@ -251,6 +255,27 @@ keep(void *arg, const char *rel, struct ps_node *rec, struct ps_diags *dg)
 	return 0;
 }
 
+/* Count a contact under its funder and host organisation, as listed in
+   program.yaml (funders; the streams' host_organisations). */
+static void
+attribute(struct data *d, struct agg *a, const struct ps_node *c, long mins)
+{
+	static const char *const keys[] = { "funder", "host_organisation" };
+	const char *v;
+	size_t k, i;
+
+	for (k = 0; k < 2; k++) {
+		v = ps_node_get_str(c, keys[k]);
+		for (i = 0; v && i < d->nnames[k] && !is(d->names[k][i], v);
+		    i++)
+			;
+		if (v == NULL || i == d->nnames[k])
+			i = 16;
+		a->by_n[k][i]++;
+		a->by_min[k][i] += mins;
+	}
+}
+
 static void
 add_contact(struct data *d, struct agg *a, const struct ps_node *c, int cur)
 {
@@ -258,6 +283,8 @@ add_contact(struct data *d, struct agg *a, const struct ps_node *c, int cur)
 	long mins = lnum(c, "minutes", 0);
 	int k;
 
+	if (is(type, "contact") || is(type, "callback") || is(type, "dropin"))
+		attribute(d, a, c, mins);
 	if (is(type, "contact") || is(type, "callback")) {
 		a->contacts++;
 		a->callbacks += is(type, "callback");
@@ -768,6 +795,31 @@ hours(long minutes)
 	return fmt("%ld.%ld", minutes / 60, minutes % 60 * 10 / 60);
 }
 
+/* Contacts by funder or host organisation, where the programme has them. */
+static void
+by_name(struct data *d, struct ps_rsection *s, int k, const char *key,
+    const char *title, const char *col)
+{
+	struct ps_rtable *t;
+	long n = 0, mins = 0;
+	size_t i;
+
+	if (d->nnames[k] == 0)
+		return;
+	t = table(s, key, title, 1, PS_TOTAL_ROW, 3, col, "contacts",
+	    "minutes");
+	for (i = 0; i <= 16; i++) {
+		if (i >= d->nnames[k] && i < 16)
+			continue;
+		row(t, xstrdup(i < 16 ? d->names[k][i] : "other or none"),
+		    fmt("%ld", d->cur.by_n[k][i]),
+		    fmt("%ld", d->cur.by_min[k][i]));
+		n += d->cur.by_n[k][i];
+		mins += d->cur.by_min[k][i];
+	}
+	row(t, xstrdup("total"), fmt("%ld", n), fmt("%ld", mins));
+}
+
 static void
 activity(struct data *d, struct ps_rsection *s)
 {
@@ -798,6 +850,9 @@ activity(struct data *d, struct ps_rsection *s)
 	    "activity", "hours");
 	for (k = 0; activities[k]; k++)
 		row(t, xstrdup(activities[k]), fmt("%.1f", a->vol_hours[k]));
+	by_name(d, s, 0, "by_funder", "Contacts by funder", "funder");
+	by_name(d, s, 1, "by_host", "Contacts by host organisation",
+	    "host organisation");
 }
 
 static void
@@ -1072,6 +1127,23 @@ wait_chart(struct ps_rsection *s, const long *w, size_t n)
 	    "participants", NULL);
 }
 
+/* The funders and host organisations program.yaml names (16 each). */
+static void
+names_of(struct data *d)
+{
+	const struct ps_node *l = ps_node_get(d->prog, "funders");
+	const struct ps_node *st = ps_node_get(d->prog, "streams"), *h;
+	size_t i, j;
+
+	for (i = 0; l && i < l->n && d->nnames[0] < 16; i++)
+		d->names[0][d->nnames[0]++] = l->vals[i]->str;
+	for (j = 0; st && j < st->n; j++) {
+		h = ps_node_get(st->vals[j], "host_organisations");
+		for (i = 0; h && i < h->n && d->nnames[1] < 16; i++)
+			d->names[1][d->nnames[1]++] = h->vals[i]->str;
+	}
+}
+
 static int
 period(struct data *d, struct ps_store *s, const struct ps_report_opts *o,
     struct ps_diags *dg)
@@ -1126,6 +1198,7 @@ ps_report_build(struct ps_report **out, struct ps_store *s,
 	    (rc = period(&d, s, o, dg)) != 0)
 		goto done;
 	d.prog = prog;
+	names_of(&d);
 	ps_tzcache_init(&d.tz, ps_node_get_str(prog, "timezone"));
 	git_oid_tostr(r->commit, sizeof(r->commit), &d.commit);
 	ps_date_format(r->from, d.from);

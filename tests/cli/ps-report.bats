@@ -181,3 +181,31 @@ golden() {	# format
 	run_split ps-report --as-of 1999-01-01
 	[ "$status" = 1 ]
 }
+
+@test "breakdowns by funder and host organisation where the programme has them" {
+	export PS_NOW=2026-11-20T17:00:00Z
+	ps-init --program "$BATS_TEST_DIRNAME/../../examples/mental-health/program.yaml" s >/dev/null
+	cd s
+	ps-log >/dev/null <<'YAML'
+- {dropin: true, minutes: 20, date: 2026-11-16, funder: Example Health Funder}
+- {dropin: true, minutes: 30, date: 2026-11-17, funder: Example Health Funder}
+- {dropin: true, minutes: 15, date: 2026-11-18, funder: Example Community Foundation}
+- {dropin: true, minutes: 10, date: 2026-11-19}
+YAML
+	export PS_NOW=2026-11-24T15:00:00Z
+	run_split ps-report --section activity --no-suppress
+	[ "$status" = 0 ]
+	printf '%s\n' "$out" | sed -n '/Contacts by funder/,/total/p' >got
+	cat >want <<'TXT'
+  Contacts by funder
+    funder                        contacts  minutes
+    Example Health Funder                2       50
+    Example Community Foundation         1       15
+    other or none                        1       10
+    total                                4       75
+TXT
+	diff -u want got
+	printf '%s\n' "$out" | grep -q 'Contacts by host organisation'
+	run_split ps-report --section activity
+	printf '%s\n' "$out" | grep -qx '    Example Health Funder               <5       50'
+}
