@@ -10,15 +10,17 @@
 #include "store.h"
 
 static const char usage[] =
-    "ps-apply [-n] [--author \"Name <email>\"] [--as participant|volunteer]"
-    " [--stream S]\n"
-    "         [--partial] [--allow-duplicate] [FILE ...]\n"
-    "ps-apply --csv --map MAP.yaml [-n] [--partial] [--allow-duplicate] "
-    "[FILE]\n"
-    "ps-apply --update ID [-n] [FILE]\n"
-    "ps-apply --withdraw ID --reason TEXT [-n]\n"
-    "ps-apply --list [--kind K] [--stream S] [--status S] [--since DATE]"
-    " [--yaml | --table]";
+    "ps-apply [-C DIR] [-n] [--author \"Name <email>\"]\n"
+    "         [--as participant|volunteer] [--stream S] [--partial]\n"
+    "         [--allow-duplicate] [FILE ...]\n"
+    "ps-apply --csv --map MAP.yaml [-C DIR] [-n] [--author \"Name <email>\"]\n"
+    "         [--as participant|volunteer] [--stream S] [--partial]\n"
+    "         [--allow-duplicate] [FILE]\n"
+    "ps-apply --update ID [-C DIR] [-n] [--author \"Name <email>\"] [FILE]\n"
+    "ps-apply --withdraw ID --reason TEXT [-C DIR] [-n]\n"
+    "         [--author \"Name <email>\"]\n"
+    "ps-apply --list [-C DIR] [--kind participant|volunteer] [--stream S]\n"
+    "         [--status S] [--since DATE] [--yaml | --table]";
 
 enum {
 	O_AS = PS_OPT_TOOL, O_STREAM, O_PARTIAL, O_DUP, O_CSV, O_MAP,
@@ -88,6 +90,9 @@ main(int argc, char *argv[])
 	else if (o.as && strcmp(o.as, "participant") != 0 &&
 	    strcmp(o.as, "volunteer") != 0)
 		rc = ps_cli_usage(&cli, "--as: participant or volunteer");
+	else if (l.kind && strcmp(l.kind, "participant") != 0 &&
+	    strcmp(l.kind, "volunteer") != 0)
+		rc = ps_cli_usage(&cli, "--kind: participant or volunteer");
 	else if ((withdraw != NULL) != (reason != NULL))
 		rc = ps_cli_usage(&cli, "--withdraw needs --reason");
 	else if ((update && o.nfiles > 1) || ((withdraw || list) &&

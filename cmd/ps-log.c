@@ -171,7 +171,12 @@ parse(struct ps_cli *cli, int argc, char *argv[], struct parsed *p)
 			}
 			free(copy);
 			break;
-		case O_GOAL: rc |= goal(p->e, optarg); break;
+		case O_GOAL:
+			if (strchr(optarg, ':') == NULL)
+				bad = "--goal: gN:none, gN:some or gN:achieved";
+			else
+				rc |= goal(p->e, optarg);
+			break;
 		case O_DROPIN:
 			rc |= ps_node_set_str(p->e, "type", "dropin");
 			p->given++;
@@ -211,6 +216,9 @@ parse(struct ps_cli *cli, int argc, char *argv[], struct parsed *p)
 	if (argc - optind > 1)
 		return ps_cli_usage(cli, "one match at a time (a batch goes on "
 		    "stdin)");
+	if (p->newgoal && optind == argc)
+		return ps_cli_usage(cli, "--new-goal needs the match: ps-log "
+		    "M-ID --new-goal TEXT");
 	if (optind < argc)
 		rc = ps_node_set_str(p->e, "match", argv[optind]);
 	if (p->list)

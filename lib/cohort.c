@@ -259,8 +259,9 @@ ps_cohort_define(struct ps_store *s, const struct ps_cohort_opts *o,
 	    d)) != 0 ||
 	    (rc = fill(s, t, &r, seats_of(c), &text, &moved, d)) != 0)
 		goto done;
-	snprintf(subject, sizeof(subject), "ps-screen: cohort %s (%ld seats, "
-	    "starts %s)", o->name, seats_of(c), ps_node_get_str(c, "starts"));
+	snprintf(subject, sizeof(subject), "ps-screen: cohort %s (%ld seat%s, "
+	    "starts %s)", o->name, seats_of(c), seats_of(c) == 1 ? "" : "s",
+	    ps_node_get_str(c, "starts"));
 	if (moved)
 		snprintf(subject + strlen(subject), sizeof(subject) -
 		    strlen(subject), "; %zu from the waiting list", moved);
@@ -368,19 +369,34 @@ int
 ps_cohort_seated(struct ps_store *s, const char *name, struct ps_ids *ids,
     struct ps_diags *d)
 {
+	const struct ps_node *c = ps_cohort_find(s->program, name);
 	struct roster r;
-	size_t i;
+	struct ps_node *rec = NULL;
+	size_t i, free_seats;
 	int rc;
 
-	if (ps_cohort_find(s->program, name) == NULL)
+	if (c == NULL)
 		return ps_diag_err(d, PS_REFUSED, "no cohort \"%s\"", name);
-	if ((rc = roster_read(s, &r, name, d)) == 0) {
-		for (i = 0; i < r.seated.n && rc == 0; i++)
+	if ((rc = roster_read(s, &r, name, d)) != 0)
+		goto done;
+	/* the first waiting take the seats that are free: the step gives
+	   them their seat (ps_screen_step) in the same commit */
+	free_seats = seats_of(c) > (long)r.seated.n ? (size_t)seats_of(c) -
+	    r.seated.n : 0;
+	for (i = 0; i < r.nw && i < free_seats && rc == 0; i++)
+		rc = ps_ids_add(&r.seated, r.w[i].id, d);
+	for (i = 0; i < r.seated.n && rc == 0; i++) {
+		if ((rc = ps_store_get(s, r.seated.v[i], &rec, d)) != 0)
+			break;
+		if (in_screening(rec))
 			rc = ps_ids_add(ids, r.seated.v[i], d);
-		if (rc == 0 && r.seated.n == 0)
-			rc = ps_diag_err(d, PS_REFUSED, "cohort \"%s\": nobody "
-			    "has a seat", name);
+		ps_node_free(rec);
+		rec = NULL;
 	}
+	if (rc == 0 && ids->n == 0)
+		rc = ps_diag_err(d, PS_REFUSED, "cohort \"%s\": nobody in "
+		    "screening has a seat", name);
+done:
 	roster_release(&r);
 	return rc;
 }

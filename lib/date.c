@@ -351,3 +351,22 @@ ps_tzcache_day(struct ps_tzcache *c, const char *s)
 	t += c->off[slot];
 	return (long)(t >= 0 ? t / 86400 : (t - 86399) / 86400);
 }
+
+long
+ps_date_add_months(long day, int k)
+{
+	static const int len[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+	    31 };
+	struct ps_date dt;
+	int last, m;
+
+	ps_date_from_days(day, &dt);
+	m = dt.y * 12 + (dt.m - 1) + k;
+	dt.y = m / 12;
+	dt.m = m % 12 + 1;
+	last = len[dt.m - 1] + (dt.m == 2 && dt.y % 4 == 0 &&
+	    (dt.y % 100 != 0 || dt.y % 400 == 0));
+	if (dt.d > last)
+		dt.d = last;
+	return ps_date_days(&dt);
+}

@@ -31,6 +31,9 @@ int	 ps_time_parse(const char *, int *min);
 
 long	 ps_date_days(const struct ps_date *);
 void	 ps_date_from_days(long, struct ps_date *);
+/* The day k months later (earlier for k < 0); the last day of a month
+   that is shorter: 31 January + 1 month is 28 or 29 February. */
+long	 ps_date_add_months(long days, int k);
 /* 0 Monday ... 6 Sunday. */
 int	 ps_date_weekday(long days);
 void	 ps_date_iso_week(long days, int *year, int *week);

@@ -40,6 +40,7 @@ struct intake {
 	const struct ps_intake_opts	*o;
 	struct ps_txn			*t;
 	struct dupidx			 dups;
+	const struct ps_node		*self;	/* on update: the record */
 	struct ps_buf			 out;
 	char				 now[26];
 	size_t				 accepted[2];	/* participants, volunteers */
@@ -175,6 +176,36 @@ is_closed(const struct ps_node *rec)
 }
 
 static int
+in_list(const struct ps_node *seq, const char *s)
+{
+	size_t i;
+
+	for (i = 0; seq && seq->type == PS_NODE_SEQ && i < seq->n; i++)
+		if (seq->vals[i]->type == PS_NODE_SCALAR &&
+		    strcmp(seq->vals[i]->str, s) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Are a and b the same record, or linked on purpose (either one names
+ * the other in linked)? Such records are the same person by design and
+ * never probable duplicates of each other.
+ */
+static int
+related(const struct ps_node *a, const struct ps_node *b)
+{
+	const char *ia = ps_record_id(a), *ib = ps_record_id(b);
+
+	if (ia == NULL || ib == NULL)
+		return 0;
+	return strcmp(ia, ib) == 0 || in_list(ps_node_get(a, "linked"), ib) ||
+	    in_list(ps_node_get(b, "linked"), ia);
+}
+
+/* Index an open record's person keys, but not the record being updated
+   nor the records linked with it. */
+static int
 index_record(void *arg, const char *rel, struct ps_node *rec,
     struct ps_diags *d)
 {
@@ -183,7 +214,7 @@ index_record(void *arg, const char *rel, struct ps_node *rec,
 	size_t i, n;
 
 	(void)rel;
-	if (is_closed(rec))
+	if (is_closed(rec) || (in->self && related(in->self, rec)))
 		return 0;
 	n = person_keys(rec, keys);
 	for (i = 0; i < n; i++)
@@ -355,18 +386,6 @@ require_consent(const struct ps_node *rec, const char *type,
 	return 1;
 }
 
-static int
-in_list(const struct ps_node *seq, const char *s)
-{
-	size_t i;
-
-	for (i = 0; seq && seq->type == PS_NODE_SEQ && i < seq->n; i++)
-		if (seq->vals[i]->type == PS_NODE_SCALAR &&
-		    strcmp(seq->vals[i]->str, s) == 0)
-			return 1;
-	return 0;
-}
-
 static void
 names_of(const struct ps_node *map, char *out, size_t len)
 {
@@ -383,10 +402,28 @@ names_of(const struct ps_node *map, char *out, size_t len)
 	}
 }
 
-/* The programme's rules: streams, roles, consents. */
+/* Is there a diagnostic about path among d's since from? */
+static int
+reported(const struct ps_diags *d, size_t from, const char *path)
+{
+	size_t i;
+
+	for (i = from; i < d->n; i++)
+		if (d->v[i].path && strcmp(d->v[i].path, path) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The programme's rules: streams, roles, consents. A field that an
+ * earlier check (the schema's) already reported since diagnostic from
+ * is not reported again. The messages name the streams and roles of the
+ * programme, never the value submitted: a stream or role field may hold
+ * an applicant's own words.
+ */
 static size_t
 program_rules(struct ps_store *s, const struct ps_node *rec, const char *file,
-    struct ps_diags *d)
+    size_t from, struct ps_diags *d)
 {
 	const struct ps_node *prog = s->program, *streams, *st, *n;
 	const char *kind = ps_record_kind(rec), *role, *v;
@@ -398,21 +435,24 @@ program_rules(struct ps_store *s, const struct ps_node *rec, const char *file,
 	names_of(streams, list, sizeof(list));
 	if (strcmp(kind, "participant") == 0) {
 		n = ps_node_map_get(rec, "stream");
-		st = n ? ps_program_stream(prog, n->str) : NULL;
+		st = n && n->type == PS_NODE_SCALAR ?
+		    ps_program_stream(prog, n->str) : NULL;
 		role = ps_node_get_str(rec, "role");
 		if (n && st == NULL) {
-			ps_diag_add(d, PS_REFUSED, file, n->line, n->col,
-			    "stream", "this programme has no stream \"%.40s\" "
-			    "(it has: %s)", n->str, list);
-			bad++;
+			if (!reported(d, from, "stream")) {
+				ps_diag_add(d, PS_REFUSED, file, n->line,
+				    n->col, "stream", "not a stream of this "
+				    "programme (it has: %s)", list);
+				bad++;
+			}
 		} else if (st && role && !in_list(ps_node_map_get(st, "roles"),
-		    role)) {
+		    role) && !reported(d, from, "role")) {
 			n = ps_node_map_get(rec, "role");
 			names_of(ps_node_map_get(st, "roles"), list,
 			    sizeof(list));
-			ps_diag_add(d, PS_REFUSED, file, n->line, n->col, "role",
-			    "stream \"%s\" does not take \"%s\" (it takes: %s)",
-			    ps_node_get_str(rec, "stream"), role, list);
+			ps_diag_add(d, PS_REFUSED, file, n->line, n->col,
+			    "role", "stream \"%s\" does not take this role (it "
+			    "takes: %s)", ps_node_get_str(rec, "stream"), list);
 			bad++;
 		}
 		v = st ? ps_node_get_str(st, "pledge_required") : NULL;
@@ -420,13 +460,15 @@ program_rules(struct ps_store *s, const struct ps_node *rec, const char *file,
 	} else {
 		n = ps_node_map_get(rec, "streams");
 		for (i = 0; n && n->type == PS_NODE_SEQ && i < n->n; i++) {
-			if (ps_program_stream(prog, n->vals[i]->str))
+			if (n->vals[i]->type == PS_NODE_SCALAR &&
+			    ps_program_stream(prog, n->vals[i]->str))
 				continue;
 			snprintf(path, sizeof(path), "streams.%zu", i);
+			if (reported(d, from, path))
+				continue;
 			ps_diag_add(d, PS_REFUSED, file, n->vals[i]->line,
-			    n->vals[i]->col, path, "this programme has no "
-			    "stream \"%.40s\" (it has: %s)", n->vals[i]->str,
-			    list);
+			    n->vals[i]->col, path, "not a stream of this "
+			    "programme (it has: %s)", list);
 			bad++;
 		}
 	}
@@ -508,7 +550,7 @@ take(struct intake *in, struct ps_node *rec, const char *file,
 	const char *kind;
 	struct ps_node *k;
 	char id[PS_ID_LEN + 1], keys[3][600];
-	size_t bad = 0, i, n;
+	size_t bad = 0, i, n, from;
 
 	if (rec->type != PS_NODE_MAP) {
 		ps_diag_add(d, PS_REFUSED, file, rec->line, rec->col, NULL,
@@ -568,6 +610,7 @@ take(struct intake *in, struct ps_node *rec, const char *file,
 		in->refused++;
 		return;
 	}
+	from = d->n;
 	{
 		/* normalising already reported a field: the schema's own
 		   complaint about it would only repeat it */
@@ -601,7 +644,7 @@ take(struct intake *in, struct ps_node *rec, const char *file,
 		ps_diags_move(d, &norm);
 		ps_diags_release(&sch);
 	}
-	bad += program_rules(in->s, rec, file, d);
+	bad += program_rules(in->s, rec, file, from, d);
 	if (bad == 0)
 		bad += check_duplicate(in, rec, file, d);
 	if (bad == 0 && ps_record_check(in->s->schemas, rec, file, d) != 0)
@@ -673,6 +716,75 @@ place(struct ps_node *n, unsigned long row, unsigned long col)
 	}
 }
 
+/*
+ * The version of the text a consent column records: the column's own
+ * version, else the programme's current one. program.yaml names a
+ * consent type's version under its type with "_" for "-"
+ * (data-sharing: consents.data_sharing.version). NULL if neither says.
+ */
+static const char *
+consent_version(const struct intake *in, const struct ps_node *spec)
+{
+	const char *type = ps_node_get_str(spec, "consent");
+	const char *v = ps_node_get_str(spec, "version");
+	char path[64];
+	size_t i;
+
+	if (v && *v)
+		return v;
+	if (type == NULL || strlen(type) > 32)
+		return NULL;
+	snprintf(path, sizeof(path), "consents.%s.version", type);
+	for (i = 0; path[i]; i++)
+		if (path[i] == '-')
+			path[i] = '_';
+	v = ps_node_get_str(in->s->program, path);
+	return v && *v ? v : NULL;
+}
+
+/*
+ * Is a mapping file's column spec one ps-apply can follow? A consent
+ * column must name a consent type of the records' schema, and a version:
+ * its own, or the programme's. Reports the problem; 1 if there is one.
+ */
+static size_t
+check_column(const struct intake *in, const char *map,
+    const struct ps_node *title, const struct ps_node *sp, struct ps_diags *d)
+{
+	const struct ps_schema *sch = ps_schemas_get(in->s->schemas,
+	    "participant");
+	const struct ps_node *types = ps_node_map_get(ps_schema_at(sch,
+	    "consents.0.type"), "enum");
+	const char *consent;
+	char list[128];
+
+	if (sp->type == PS_NODE_SCALAR || (sp->type == PS_NODE_MAP &&
+	    ps_node_get_str(sp, "field") && !ps_node_map_get(sp, "consent")))
+		return 0;
+	if (sp->type != PS_NODE_MAP ||
+	    (consent = ps_node_get_str(sp, "consent")) == NULL) {
+		ps_diag_add(d, PS_REFUSED, map, sp->line, sp->col, NULL,
+		    "column \"%.60s\": give a field, or field/split/values, "
+		    "or consent", title->str);
+		return 1;
+	}
+	names_of(types, list, sizeof(list));
+	if (!in_list(types, consent)) {
+		ps_diag_add(d, PS_REFUSED, map, sp->line, sp->col, NULL,
+		    "column \"%.60s\": not a consent type (the types are: "
+		    "%s)", title->str, list);
+		return 1;
+	}
+	if (consent_version(in, sp) == NULL) {
+		ps_diag_add(d, PS_REFUSED, map, sp->line, sp->col, NULL,
+		    "column \"%.60s\": the programme names no version of the "
+		    "%s consent: add version: to the column", title->str,
+		    consent);
+		return 1;
+	}
+	return 0;
+}
+
 /* One mapped cell into the record being built. */
 static int
 map_cell(struct intake *in, struct ps_node *rec, const struct ps_node *spec,
@@ -698,7 +810,7 @@ map_cell(struct intake *in, struct ps_node *rec, const struct ps_node *spec,
 	}
 	if (consent) {
 		struct ps_node *cs = ps_node_get(rec, "consents"), *c;
-		char vpath[64], date[11];
+		char date[11];
 
 		if (!truthy(value))
 			return 0;
@@ -707,14 +819,11 @@ map_cell(struct intake *in, struct ps_node *rec, const struct ps_node *spec,
 				return -1;
 			cs = ps_node_get(rec, "consents");
 		}
-		snprintf(vpath, sizeof(vpath), "consents.%s.version", consent);
 		memcpy(date, in->now, 10);
 		date[10] = '\0';
 		if ((c = ps_node_new_map()) == NULL ||
 		    ps_node_set_str(c, "type", consent) ||
-		    ps_node_set_str(c, "version", ps_node_get_str(
-		    in->s->program, vpath) ? ps_node_get_str(in->s->program,
-		    vpath) : "") ||
+		    ps_node_set_str(c, "version", consent_version(in, spec)) ||
 		    ps_node_set_plain(c, "date", date) ||
 		    ps_node_set_plain(c, "given", "true") ||
 		    ps_node_set_str(c, "method", "online")) {
@@ -789,24 +898,16 @@ read_csv(struct intake *in, int fd, const char *name, struct ps_diags *d)
 		    "fields is required");
 		goto done;
 	}
-	for (i = 0; i < cols->n; i++) {
-		const struct ps_node *sp = cols->vals[i];
-
-		if (sp->type == PS_NODE_SCALAR || (sp->type == PS_NODE_MAP &&
-		    (ps_node_get_str(sp, "field") ||
-		    ps_node_get_str(sp, "consent"))))
-			continue;
-		rc = ps_diag_add(d, PS_REFUSED, in->o->map, sp->line, sp->col,
-		    NULL, "column \"%.60s\": give a field, or field/split/"
-		    "values, or consent", cols->keys[i]->str);
-	}
+	for (i = 0; i < cols->n; i++)
+		if (check_column(in, in->o->map, cols->keys[i], cols->vals[i],
+		    d))
+			rc = PS_REFUSED;
 	if (rc)
 		goto done;
 	if ((rc = ps_csv_open(&c, fd, name, d)) != 0 ||
 	    (rc = ps_csv_next(c, &row, d)) != 0)
 		goto done;
 	if (row == NULL) {
-		in->refused++;
 		rc = ps_diag_add(d, PS_REFUSED, name, 0, 0, NULL, "empty CSV "
 		    "file: no header row");
 		goto done;
@@ -827,10 +928,8 @@ read_csv(struct intake *in, int fd, const char *name, struct ps_diags *d)
 			    "column \"%.60s\" is not in the CSV header",
 			    cols->keys[i]->str);
 	}
-	if (rc) {
-		in->refused++;
+	if (rc)
 		goto done;
-	}
 	while ((rc = ps_csv_next(c, &row, d)) == 0 && row) {
 		if (row->n == 1 && row->f[0][0] == '\0')
 			continue;	/* a blank line */
@@ -870,9 +969,11 @@ read_csv(struct intake *in, int fd, const char *name, struct ps_diags *d)
 			take(in, rec, name, d);
 		ps_node_free(rec);
 	}
+done:
+	/* the map, the header or a row refused: that is the problem, and
+	   no "no applications" after it */
 	if (rc == PS_REFUSED)
 		in->refused++;
-done:
 	free(where);
 	ps_csv_free(c);
 	ps_node_free(map);
@@ -914,7 +1015,6 @@ begin(struct intake *in, struct ps_store *s, const struct ps_intake_opts *o,
     struct ps_diags *d)
 {
 	const char *tz = ps_node_get_str(s->program, "timezone");
-	int rc;
 
 	memset(in, 0, sizeof(*in));
 	in->s = s;
@@ -922,11 +1022,19 @@ begin(struct intake *in, struct ps_store *s, const struct ps_intake_opts *o,
 	if (ps_tz_format(tz, ps_now(), in->now, NULL) == -1)
 		return ps_diag_err(d, PS_STORE, "program.yaml: no such time "
 		    "zone on this system");
-	if ((rc = ps_txn_begin(&in->t, s, d)) != 0)
-		return rc;
-	if ((rc = ps_store_each(s, "participant", 0, index_record, in,
-	    d)) != 0 || (rc = ps_store_each(s, "volunteer", 0, index_record,
-	    in, d)) != 0)
+	return ps_txn_begin(&in->t, s, d);
+}
+
+/* The probable-duplicate index of the open records in the store (under
+   the lock: after begin()). */
+static int
+index_store(struct intake *in, struct ps_diags *d)
+{
+	int rc;
+
+	if ((rc = ps_store_each(in->s, "participant", 0, index_record, in,
+	    d)) != 0 || (rc = ps_store_each(in->s, "volunteer", 0,
+	    index_record, in, d)) != 0)
 		return rc;
 	return d->errors ? PS_REFUSED : 0;
 }
@@ -962,7 +1070,9 @@ ps_intake(struct ps_store *s, const struct ps_intake_opts *o, FILE *out,
 	size_t np, nv, total;
 	int rc;
 
-	if ((rc = begin(&in, s, o, d)) != 0 || (rc = read_inputs(&in, d)) != 0)
+	if ((rc = begin(&in, s, o, d)) != 0 ||
+	    (rc = index_store(&in, d)) != 0 ||
+	    (rc = read_inputs(&in, d)) != 0)
 		goto done;
 	np = in.accepted[0];
 	nv = in.accepted[1];
@@ -1065,7 +1175,7 @@ ps_intake_update(struct ps_store *s, const char *id, const char *file,
 	const char *name = file && strcmp(file, "-") ? file : "stdin";
 	char subject[80];
 	struct intake in;
-	size_t i, bad = 0;
+	size_t i, bad = 0, from;
 	int rc;
 
 	if ((rc = begin(&in, s, o, d)) != 0 ||
@@ -1077,7 +1187,9 @@ ps_intake_update(struct ps_store *s, const char *id, const char *file,
 		    "(participant or volunteer)", id);
 		goto done;
 	}
-	if ((rc = load_one(file, &chg, d)) != 0)
+	in.self = rec;
+	if ((rc = index_store(&in, d)) != 0 || (rc = load_one(file, &chg,
+	    d)) != 0)
 		goto done;
 	for (i = 0; i < chg->n; i++) {
 		const char *key = chg->keys[i]->str;
@@ -1097,9 +1209,10 @@ ps_intake_update(struct ps_store *s, const char *id, const char *file,
 		rc = bad ? PS_REFUSED : ps_diag_nomem(d);
 		goto done;
 	}
+	from = d->n;
 	bad += normalise(rec, name, d);
 	bad += ps_record_check(s->schemas, rec, name, d);
-	bad += program_rules(s, rec, name, d);
+	bad += program_rules(s, rec, name, from, d);
 	if (bad == 0)
 		bad += check_duplicate(&in, rec, name, d);
 	if (bad) {
@@ -1176,6 +1289,7 @@ ps_intake_withdraw(struct ps_store *s, const char *id, const char *reason,
 
 	memset(&e, 0, sizeof(e));
 	if ((rc = begin(&in, s, o, d)) != 0 ||
+	    (rc = index_store(&in, d)) != 0 ||
 	    (rc = ps_store_get(s, id, &rec, d)) != 0)
 		goto done;
 	e.who = ps_record_kind(rec);
@@ -1229,7 +1343,20 @@ struct lister {
 	FILE				*out;
 	struct ps_buf			 b;
 	size_t				 n;
+	struct ps_buf			 rows;	/* table: 5 strings a row */
+	int				 wstream, wstatus;
 };
+
+/* A table cell: kept NUL-terminated in rows; its width noted. */
+static int
+cell(struct lister *l, const char *s, int *width)
+{
+	size_t len = strlen(s);
+
+	if (width && (int)len > *width)
+		*width = (int)len;
+	return ps_buf_add(&l->rows, s, len + 1);
+}
 
 static int
 list_one(void *arg, const char *rel, struct ps_node *rec, struct ps_diags *d)
@@ -1238,27 +1365,41 @@ list_one(void *arg, const char *rel, struct ps_node *rec, struct ps_diags *d)
 	const char *stream = ps_node_get_str(rec, "stream");
 	const char *status = ps_node_get_str(rec, "status");
 	const char *received = ps_node_get_str(rec, "received");
+	const char *id = ps_record_id(rec), *kind = ps_record_kind(rec);
 
 	(void)rel;
 	if (l->o->stream && !(stream && strcmp(stream, l->o->stream) == 0) &&
 	    !in_list(ps_node_get(rec, "streams"), l->o->stream))
 		return 0;
-	if (l->o->status && strcmp(status, l->o->status) != 0)
+	if (l->o->status && (status == NULL ||
+	    strcmp(status, l->o->status) != 0))
 		return 0;
 	if (l->o->since && (received == NULL ||
 	    strncmp(received, l->o->since, 10) < 0))
 		return 0;
 	l->n++;
 	if (l->o->table) {
-		char streams[64];
+		/* a volunteer's streams, all of them: the column fits them */
+		const struct ps_node *seq = ps_node_get(rec, "streams");
+		char day[11];
+		size_t i;
 
-		if (stream == NULL)
-			names_of(ps_node_get(rec, "streams"), streams,
-			    sizeof(streams));
-		fprintf(l->out, "%-8s  %-11s  %-12s  %-10s  %.10s\n",
-		    ps_record_id(rec), ps_record_kind(rec),
-		    stream ? stream : streams, status,
-		    received ? received : "");
+		ps_buf_truncate(&l->b, 0);
+		if (ps_buf_puts(&l->b, stream ? stream : "") == -1)
+			return ps_diag_nomem(d);
+		for (i = 0; !stream && seq && seq->type == PS_NODE_SEQ &&
+		    i < seq->n; i++)
+			if (seq->vals[i]->type == PS_NODE_SCALAR &&
+			    ps_buf_printf(&l->b, "%s%s", i ? ", " : "",
+			    seq->vals[i]->str) == -1)
+				return ps_diag_nomem(d);
+		snprintf(day, sizeof(day), "%.10s", received ? received : "");
+		if (cell(l, id ? id : "", NULL) == -1 ||
+		    cell(l, kind ? kind : "", NULL) == -1 ||
+		    cell(l, l->b.s, &l->wstream) == -1 ||
+		    cell(l, status ? status : "", &l->wstatus) == -1 ||
+		    cell(l, day, NULL) == -1)
+			return ps_diag_nomem(d);
 		return 0;
 	}
 	ps_buf_truncate(&l->b, 0);
@@ -1268,23 +1409,46 @@ list_one(void *arg, const char *rel, struct ps_node *rec, struct ps_diags *d)
 	return 0;
 }
 
+/*
+ * The table: the stream and status columns as wide as their widest cell
+ * (at least 12 and 10 columns), so that a volunteer's several streams do
+ * not push a row out of line.
+ */
+static void
+print_table(const struct lister *l)
+{
+	const char *p = l->rows.s, *f[5];
+	size_t r, i;
+
+	fprintf(l->out, "%-8s  %-11s  %-*s  %-*s  %s\n", "ID", "KIND",
+	    l->wstream, "STREAM", l->wstatus, "STATUS", "RECEIVED");
+	for (r = 0; r < l->n; r++) {
+		for (i = 0; i < 5; i++) {
+			f[i] = p;
+			p += strlen(p) + 1;
+		}
+		fprintf(l->out, "%-8s  %-11s  %-*s  %-*s  %s\n", f[0], f[1],
+		    l->wstream, f[2], l->wstatus, f[3], f[4]);
+	}
+}
+
 int
 ps_intake_list(struct ps_store *s, const struct ps_list_opts *o, FILE *out,
     struct ps_diags *d)
 {
-	struct lister l = { o, out, PS_BUF_INIT, 0 };
+	struct lister l = { o, out, PS_BUF_INIT, 0, PS_BUF_INIT, 12, 10 };
 	int rc = 0;
 
 	if (o->since && ps_date_parse(o->since, NULL) == -1)
 		return ps_diag_err(d, PS_USAGE, "--since: not a date "
 		    "(YYYY-MM-DD)");
-	if (o->table)
-		fprintf(out, "%-8s  %-11s  %-12s  %-10s  %s\n", "ID", "KIND",
-		    "STREAM", "STATUS", "RECEIVED");
 	if (o->kind == NULL || strcmp(o->kind, "participant") == 0)
 		rc = ps_store_each(s, "participant", 0, list_one, &l, d);
 	if (rc == 0 && (o->kind == NULL || strcmp(o->kind, "volunteer") == 0))
 		rc = ps_store_each(s, "volunteer", 0, list_one, &l, d);
+	if (rc == 0 && o->table)
+		print_table(&l);
 	ps_buf_release(&l.b);
+	ps_buf_release(&l.rows);
 	return rc ? rc : d->errors ? PS_REFUSED : 0;
 }

@@ -40,7 +40,7 @@ struct ps_intake_opts {
 };
 
 struct ps_list_opts {
-	const char	*kind;
+	const char	*kind;		/* participant, volunteer, or NULL */
 	const char	*stream;
 	const char	*status;
 	const char	*since;		/* YYYY-MM-DD */
@@ -49,7 +49,11 @@ struct ps_list_opts {
 
 int	ps_intake(struct ps_store *, const struct ps_intake_opts *, FILE *out,
 	    struct ps_diags *);
-/* Merge a partial record read from file (NULL or "-": stdin) into id. */
+/*
+ * Merge a partial record read from file (NULL or "-": stdin) into id. The
+ * records linked with id (its linked list names them, or theirs names
+ * it) are never probable duplicates of it.
+ */
 int	ps_intake_update(struct ps_store *, const char *id, const char *file,
 	    const struct ps_intake_opts *, FILE *out, struct ps_diags *);
 /* Close a record as withdrawn and end its open matches. */

@@ -31,7 +31,8 @@ struct logrun {
 	size_t				 bad;
 };
 
-/* The command-line option that sets a field, for messages. */
+/* The command-line option that sets a field, for messages; "" for a
+   field no option sets. */
 static void
 field_name(const struct logrun *r, const char *path, char *out, size_t len)
 {
@@ -43,21 +44,26 @@ field_name(const struct logrun *r, const char *path, char *out, size_t len)
 		{ "flag.note", "--note" },
 		{ "feedback.helpfulness", "--helpfulness" },
 		{ "feedback.followup_consent", "--followup" },
-		{ "volunteer", "--volunteer" }, { "group", "--group" },
+		{ "feedback.comment", "--comment" },
+		{ "topics", "--topic" }, { "goals", "--goal" },
+		{ "participant", "--feedback" }, { "type", "" },
 		{ NULL, NULL }
 	};
-	size_t i;
+	size_t i, n;
 	char *p;
 
 	if (r->o->source) {
 		snprintf(out, len, "%s", path);
 		return;
 	}
-	for (i = 0; opts[i].path; i++)
-		if (is(opts[i].path, path)) {
+	for (i = 0; opts[i].path; i++) {
+		n = strlen(opts[i].path);
+		if (strncmp(opts[i].path, path, n) == 0 &&
+		    (path[n] == '\0' || path[n] == '.')) {
 			snprintf(out, len, "%s", opts[i].opt);
 			return;
 		}
+	}
 	snprintf(out, len, "--%s", strrchr(path, '.') ? strrchr(path, '.') +
 	    1 : path);
 	for (p = out; *p; p++)
@@ -83,7 +89,7 @@ refuse(struct logrun *r, const struct ps_node *e, const char *path,
 	if (path)
 		field_name(r, path, name, sizeof(name));
 	ps_diag_add(r->d, PS_REFUSED, r->o->source, r->o->source ? e->line : 0,
-	    r->o->source ? e->col : 0, path ? name : NULL, "%s", msg);
+	    r->o->source ? e->col : 0, path && *name ? name : NULL, "%s", msg);
 	return PS_REFUSED;
 }
 
@@ -269,26 +275,6 @@ open_at(const struct ps_node *stream, long day, const char *local)
 	return 0;
 }
 
-/* The day k months after day (the last of a shorter month). */
-static long
-add_months(long day, int k)
-{
-	static const int len[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-	    31 };
-	struct ps_date dt;
-	int last;
-
-	ps_date_from_days(day, &dt);
-	dt.m += k;
-	dt.y += (dt.m - 1) / 12;
-	dt.m = (dt.m - 1) % 12 + 1;
-	last = len[dt.m - 1] + (dt.m == 2 && dt.y % 4 == 0 &&
-	    (dt.y % 100 != 0 || dt.y % 400 == 0));
-	if (dt.d > last)
-		dt.d = last;
-	return ps_date_days(&dt);
-}
-
 static const char *
 infer_type(const struct ps_node *e)
 {
@@ -358,6 +344,10 @@ in_match(struct logrun *r, const struct ps_node *e, struct ps_node *c,
 	    mode))
 		return refuse(r, e, "mode", "the %s stream does not offer "
 		    "this mode", ps_node_get_str(m, "stream"));
+	if (ps_node_get_str(e, "type") && !is(ps_node_get_str(e, "type"),
+	    is(status, "callback-open") ? "callback" : "contact"))
+		return refuse(r, e, "type", "%s is %s an open callback",
+		    ps_record_id(m), is(status, "callback-open") ? "" : "not");
 	if (is(status, "callback-open")) {
 		if (ps_node_set_str(c, "type", "callback"))
 			return ps_diag_nomem(r->d);
@@ -420,12 +410,21 @@ check_goals(struct logrun *r, const struct ps_node *e)
 	have = ps_node_get(m, "goals");
 	for (i = 0; g->type == PS_NODE_SEQ && i < g->n; i++) {
 		const char *id = ps_node_get_str(g->vals[i], "id");
+		struct ps_node *goal = NULL;
 
 		for (j = 0, found = 0; have && j < have->n; j++)
-			found |= is(ps_node_get_str(have->vals[j], "id"), id);
+			if (is(ps_node_get_str(have->vals[j], "id"), id))
+				goal = have->vals[j], found = 1;
 		if (!found)
 			return refuse(r, e, "goals", "%s has no goal %s",
 			    ps_record_id(m), id ? id : "(none)");
+		/* a goal achieved is achieved in the match too */
+		if (is(ps_node_get_str(g->vals[i], "progress"), "achieved") &&
+		    !is(ps_node_get_str(goal, "status"), "achieved")) {
+			if (ps_node_set_str(goal, "status", "achieved"))
+				return ps_diag_nomem(r->d);
+			touch(r, m);
+		}
 	}
 	return 0;
 }
@@ -497,11 +496,26 @@ check_record(struct logrun *r, struct ps_node *c)
 			continue;
 		field_name(r, tmp.v[i].path, name, sizeof(name));
 		free(tmp.v[i].path);
-		tmp.v[i].path = strdup(name);
+		tmp.v[i].path = *name ? strdup(name) : NULL;
 	}
 	ps_diags_move(r->d, &tmp);
 	ps_diags_release(&tmp);
 	return PS_REFUSED;
+}
+
+static int
+known_field(const char *k)
+{
+	static const char *const known[] = { "type", "date", "match",
+	    "volunteer", "group", "participant", "mode", "minutes", "hours",
+	    "activity", "attendees", "flag", "topics", "goals", "feedback",
+	    "note", "funder", "host_organisation", "dropin", NULL };
+	size_t i;
+
+	for (i = 0; known[i]; i++)
+		if (is(known[i], k))
+			return 1;
+	return 0;
 }
 
 /* One entry into one contact record, checked; changes matches too. */
@@ -522,6 +536,11 @@ entry(struct logrun *r, const struct ps_node *e, struct ps_node **out)
 	*out = NULL;
 	if (e->type != PS_NODE_MAP)
 		return refuse(r, e, NULL, "an entry is a mapping of fields");
+	for (i = 0; i < e->n; i++)
+		if (!known_field(e->keys[i]->str))
+			return refuse(r, e->keys[i], e->keys[i]->str, "not a "
+			    "field of a contact entry (misspelt? ids are "
+			    "given by ps-log)");
 	if (type == NULL)
 		return refuse(r, e, "type", "say what to log: a match, "
 		    "--volunteer with --activity, --dropin, --group or "
@@ -628,7 +647,7 @@ entry(struct logrun *r, const struct ps_node *e, struct ps_node **out)
 			goto fail;
 		}
 		if (is(v, "true")) {
-			ps_date_format(day10, add_months(day,
+			ps_date_format(day10, ps_date_add_months(day,
 			    (int)lnum(r->s->program,
 			    "consents.follow_up.min_months", 3)));
 			if (ps_node_set_plain(c, "feedback.followup_after",

@@ -142,8 +142,7 @@ ps_match_ctx_new(struct ps_match_ctx **out, const struct ps_node *prog,
 	ps_date_from_days(today, &dt);
 	c->year = dt.y;
 	for (k = 0; k < W_COUNT; k++)
-		c->w[k] = num(m, "weights", 0) , c->w[k] = num(ps_node_get(m,
-		    "weights"), weight_names[k], 0);
+		c->w[k] = num(ps_node_get(m, "weights"), weight_names[k], 0);
 	c->per_week = num(m, "waiting_points_per_week", 0.5);
 	c->max_waiting = num(m, "max_waiting_points", 3);
 	c->hard = hard_bits(ps_node_get(m, "hard"));
@@ -401,10 +400,11 @@ age_ok(const struct ps_match_ctx *c, const struct ps_match_person *p,
 	return age >= lo[p->want_age] && age <= hi[p->want_age];
 }
 
+/* A volunteer with the role wanted: "both" wants both. */
 static int
 role_ok(unsigned want, unsigned have)
 {
-	return want && (want & have) != 0;
+	return want && (want & have) == want;
 }
 
 enum ps_hard

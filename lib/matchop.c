@@ -633,7 +633,8 @@ by_received(const void *a, const void *b)
 
 /*
  * OneCall: oldest request first, each to the eligible volunteer with the
- * fewest callbacks lately (recent plus open), then the lowest ID.
+ * fewest callbacks in the last RECENT_DAYS (open or done, and those given
+ * in this run), then the lowest ID.
  */
 static int
 plan_callbacks(struct world *w, struct plan *pl, struct ps_diags *d)
@@ -658,8 +659,7 @@ plan_callbacks(struct world *w, struct plan *pl, struct ps_diags *d)
 			if (w->left[j] <= 0 || ps_match_check(w->ctx, q[i],
 			    &w->v[j]) != PS_HARD_NONE)
 				continue;
-			load = bag_count(&w->recent, w->v[j].id) +
-			    bag_count(&w->open, w->v[j].id) + extra[j];
+			load = bag_count(&w->recent, w->v[j].id) + extra[j];
 			if (best < 0 || load < bestload) {
 				best = (long)j;
 				bestload = load;
@@ -736,7 +736,7 @@ print_gaps(char **why, size_t n, int table, FILE *out)
 	}
 }
 
-/* The plan: the optimum for ongoing streams, then OneCall callbacks. */
+/* The plan: OneCall callbacks, then the optimum for ongoing streams. */
 static int
 plan_all(struct world *w, struct plan *pl, struct ps_diags *d)
 {
@@ -747,9 +747,10 @@ plan_all(struct world *w, struct plan *pl, struct ps_diags *d)
 		return ps_diag_nomem(d);
 	for (i = 0; i < w->np; i++)
 		pl->vol[i] = -1;
-	if ((rc = plan_optimal(w, pl, d)) != 0)
+	/* callbacks first: they are due in days, matches in weeks */
+	if ((rc = plan_callbacks(w, pl, d)) != 0)
 		return rc;
-	return plan_callbacks(w, pl, d);
+	return plan_optimal(w, pl, d);
 }
 
 /* Is participant i left out by the plan, and not by choice? */
@@ -810,6 +811,11 @@ propose(struct world *w, const struct ps_match_opts *o, FILE *out,
 	size_t i, ngaps = 0;
 	int rc;
 
+	for (i = 0; w->only && i < w->only->n; i++)
+		if (find_person(w->p, w->np, w->only->v[i]) == NULL)
+			ps_diag_warn(d, "%s: not waiting for a match (see "
+			    "ps-match --candidates %s)", w->only->v[i],
+			    w->only->v[i]);
 	if ((rc = plan_all(w, &pl, d)) != 0)
 		goto done;
 	if (o->action == PS_MATCH_GAPS) {
@@ -1247,6 +1253,9 @@ brief(struct world *w, const struct ps_match_opts *o, FILE *out,
 		fprintf(out, "\nYou make the first contact. Call from a blocked "
 		    "number: the participant\ndoes not receive your contact "
 		    "details.\n");
+	else if (is(ps_node_get_str(st, "first_contact"), "participant"))
+		fprintf(out, "\nThe participant contacts you first, through "
+		    "the programme.\n");
 	else
 		fprintf(out, "\nThe coordinator introduces you to each other "
 		    "first.\n");
@@ -1387,7 +1396,8 @@ lifecycle(struct world *w, const struct ps_match_opts *o, FILE *out,
 	}
 	if ((rc = ps_txn_begin(&t, w->s, d)) != 0 ||
 	    (rc = ps_txn_put(t, m, d)) != 0 ||
-	    (o->action != PS_MATCH_EXTEND && (rc = ps_txn_put(t, p, d)) != 0))
+	    ((o->action == PS_MATCH_ACCEPT || o->action == PS_MATCH_END) &&
+	    (rc = ps_txn_put(t, p, d)) != 0))
 		goto done;
 	if (show(&text, o->table, m) == -1)
 		goto nomem;

@@ -425,6 +425,18 @@ onboarding_complete(const struct ps_node *prog, const struct ps_node *rec,
 	return n == 0;
 }
 
+/* Waiting for the cohort's seat that this step is taken in: seated now. */
+static int
+take_seat(struct ps_node *rec, const char *cohort)
+{
+	struct ps_node *sc = ps_node_get(rec, "screening");
+
+	if (!is(ps_node_get_str(rec, "screening.waitlist.cohort"), cohort))
+		return 0;
+	ps_node_map_del(sc, "waitlist");
+	return ps_node_set_str(rec, "screening.cohort", cohort);
+}
+
 int
 ps_screen_step(const struct ps_node *prog, struct ps_node *rec,
     const struct ps_step_args *a, struct ps_diags *d)
@@ -516,7 +528,8 @@ ps_screen_step(const struct ps_node *prog, struct ps_node *rec,
 	    ps_node_set_plain(entry, "date", day) ||
 	    (a->by && ps_node_set_str(entry, "by", a->by)) ||
 	    (a->note && ps_node_set_str(entry, "note", a->note)) ||
-	    (a->cohort && ps_node_set_str(entry, "cohort", a->cohort))) {
+	    (a->cohort && ps_node_set_str(entry, "cohort", a->cohort)) ||
+	    (a->cohort && take_seat(rec, a->cohort) == -1)) {
 		rc = ps_diag_nomem(d);
 		goto done;
 	}
@@ -615,22 +628,17 @@ ps_screen_decide(const struct ps_node *prog, struct ps_node *rec, int accept,
 			    "volunteers.default_capacity", 1));
 			ps_node_set_plain(rec, "capacity", num);
 		}
-		months = lnum(prog, "volunteers.commitment_months", 0);
-		if (months > 0 && ps_node_get(rec, "commitment") == NULL) {
-			struct ps_date dt;
-
-			ps_date_from_days(today, &dt);
-			dt.m += (int)months;
-			while (dt.m > 12) {
-				dt.m -= 12;
-				dt.y++;
-			}
-			if (dt.d > 28)
-				dt.d = 28;
+		/* the commitment the volunteer made, else the programme's */
+		months = lnum(rec, "commitment.months", lnum(prog,
+		    "volunteers.commitment_months", 0));
+		if (months > 0 && ps_node_get(rec, "commitment.until") ==
+		    NULL) {
 			snprintf(num, sizeof(num), "%ld", months);
-			ps_node_set_plain(rec, "commitment.months", num);
-			ps_date_format(day, ps_date_days(&dt));
-			ps_node_set_plain(rec, "commitment.until", day);
+			ps_date_format(day, ps_date_add_months(today,
+			    (int)months));
+			if (ps_node_set_plain(rec, "commitment.months", num) ||
+			    ps_node_set_plain(rec, "commitment.until", day))
+				return ps_diag_nomem(d);
 		}
 	}
 	if (ps_record_set_status(rec, accept ? "active" : "declined", now, by,

@@ -38,7 +38,8 @@ find_open(void *arg, const char *rel, struct ps_node *m, struct ps_diags *d)
 	return 0;
 }
 
-/* Leave, return, retire: a volunteer's service, not their screening. */
+/* Leave, return, retire: a volunteer's service, not their screening;
+   dated on day (--date, else today). */
 static int
 service(struct ps_store *s, struct ps_node *rec,
     const struct ps_screen_opts *o, const char *now, long today,
@@ -169,7 +170,7 @@ ps_screen_apply(struct ps_store *s, const struct ps_ids *ids,
 			    o->action == PS_SCREEN_ACCEPT, o->reason,
 			    o->step.by, now, d);
 		else
-			r = service(s, rec, o, now, today, d);
+			r = service(s, rec, o, now, o->step.date, d);
 		if (r == 0 && ps_record_check(s->schemas, rec, ids->v[i], d))
 			r = PS_REFUSED;
 		if (r == 0)

@@ -3,6 +3,7 @@
 load helpers
 
 A=$BATS_TEST_DIRNAME/../fixtures/apply
+EX=$BATS_TEST_DIRNAME/../../examples
 export PS_NOW=2026-11-22T15:00:00Z
 
 # IDs are random: mask them to compare output.
@@ -69,7 +70,7 @@ JSON
 	{ cat "$A/two.yaml"; printf -- '---\nkind: participant\nstream: nowhere\n'; } >apps.yaml
 	run_split ps-apply -C s --partial apps.yaml
 	[ "$status" = 1 ]
-	[[ "$err" == *"apps.yaml:32:9: stream: this programme has no stream \"nowhere\""* ]]
+	[[ "$err" == *"apps.yaml:32:9: stream: not a stream of this programme (it has: extended, onecall)"* ]]
 	[ "$(git -C s log -1 --format=%s)" = "ps-apply: 2 applications (1 participant, 1 volunteer)" ]
 	[ "$(files_in | wc -l)" = 2 ]
 }
@@ -179,8 +180,8 @@ YAML
 	run_split ps-apply -C s --list --table
 	[ "$status" = 0 ]
 	diff -u - <(printf '%s\n' "$out" | mask) <<'TABLE'
-ID        KIND         STREAM        STATUS      RECEIVED
-P-XXXXXX  participant  extended      applied     2026-11-22
+ID        KIND         STREAM             STATUS      RECEIVED
+P-XXXXXX  participant  extended           applied     2026-11-22
 V-XXXXXX  volunteer    extended, onecall  applied     2026-11-22
 TABLE
 	[[ "$out" != *Dupont* ]]
@@ -206,4 +207,198 @@ TABLE
 	run_split ps-apply --help
 	[ "$status" = 0 ]
 	[[ "$out" == "usage: ps-apply "* ]]
+}
+
+@test "ps-apply --update: records linked by --allow-duplicate are not duplicates of each other, either way" {
+	new_store
+	C=$EX/ms-society/applications/participant-caregiver.yaml
+	p1=$(ps-apply -C s "$C" | sed -n 's/^id: //p')
+	p2=$(sed 's/^stream: extended/stream: onecall/' "$C" |
+	    ps-apply -C s --allow-duplicate | sed -n 's/^id: //p')
+	grep -qx "  - $p1" "s/participants/$p2.yaml"
+	for id in "$p1" "$p2"; do
+		run_split ps-apply -C s --update "$id" <<<'availability: [sat-am]'
+		expect 0 "$(printf -- '---\n'; cat "s/participants/$id.yaml")" ""
+		grep -A1 -x 'availability:' "s/participants/$id.yaml" | grep -qx '  - sat-am'
+		[ "$(git -C s log -1 --format=%s)" = "ps-apply: update $id" ]
+	done
+	# another person given the same email address is still a duplicate
+	p3=$(ps-apply -C s "$EX/ms-society/applications/participant-living-with.yaml" |
+	    sed -n 's/^id: //p')
+	first=$(printf '%s\n' "$p1" "$p2" | sort | head -1)
+	h=$(head_of s)
+	run_split ps-apply -C s --update "$p3" <<<'contact: {email: robin.sample@example.org}'
+	expect 1 "" "ps-apply: stdin:1:1: probable duplicate of $first (same email address); use --allow-duplicate to store and link both"
+	[ "$(head_of s)" = "$h" ]
+	[ -z "$(git -C s status --porcelain)" ]
+}
+
+@test "ps-apply --csv: a consent column of each type gets the programme's version, named with _ in program.yaml" {
+	ps-init --program "$EX/mental-health/program.yaml" s >/dev/null
+	cat >map.yaml <<'YAML'
+kind: participant
+stream: seconded
+columns:
+  First: name.first
+  Last: name.last
+  Role: role
+  Languages: {field: languages, split: ";"}
+  Privacy: {consent: privacy}
+  Sharing: {consent: data-sharing}
+YAML
+	printf 'First,Last,Role,Languages,Privacy,Sharing\nAl,Bo,living-with,en,yes,yes\n' >form.csv
+	run_split ps-apply -C s --csv --map map.yaml form.csv
+	out=$(printf '%s\n' "$out" | mask)
+	expect 0 "---
+kind: participant
+id: P-XXXXXX
+status: applied
+stream: seconded
+role: living-with
+received: 2026-11-22T10:00:00-05:00
+name:
+  first: Al
+  last: Bo
+languages:
+  - en
+consents:
+  - type: privacy
+    version: \"2026-01\"
+    date: 2026-11-22
+    given: true
+    method: online
+  - type: data-sharing
+    version: \"2026-01\"
+    date: 2026-11-22
+    given: true
+    method: online
+status_history:
+  - status: applied
+    date: 2026-11-22T10:00:00-05:00
+    by: ps-apply" ""
+	[ "$(files_in | wc -l)" = 1 ]
+}
+
+@test "ps-apply --csv: a consent with no version in program.yaml needs one in the map; an unknown type is refused" {
+	ps-init --program "$EX/mental-health/program.yaml" s >/dev/null
+	h=$(head_of s)
+	printf 'First,Last,Role,Languages,Privacy,Survey\nAl,Bo,living-with,en,yes,yes\n' >form.csv
+	cat >map.yaml <<'YAML'
+kind: participant
+stream: seconded
+columns:
+  First: name.first
+  Last: name.last
+  Role: role
+  Languages: {field: languages, split: ";"}
+  Privacy: {consent: privacy}
+  Survey:
+    consent: follow-up
+YAML
+	run_split ps-apply -C s --csv --map map.yaml form.csv
+	expect 1 "" 'ps-apply: map.yaml:10:5: column "Survey": the programme names no version of the follow-up consent: add version: to the column'
+	sed -i 's/consent: follow-up/consent: marketing/' map.yaml
+	run_split ps-apply -C s --csv --map map.yaml form.csv
+	expect 1 "" 'ps-apply: map.yaml:10:5: column "Survey": not a consent type (the types are: privacy, pledge, follow-up, data-sharing)'
+	[ "$(head_of s)" = "$h" ]
+	printf '    consent: follow-up\n    version: "2026-03"\n' >tail.yaml
+	sed -i '$d' map.yaml
+	cat tail.yaml >>map.yaml
+	run_split ps-apply -C s --csv --map map.yaml form.csv
+	[ "$status" = 0 ]
+	[ -z "$err" ]
+	printf '%s\n' "$out" | grep -A1 -x '  - type: follow-up' | grep -qx '    version: "2026-03"'
+}
+
+@test "ps-apply -n needs no author; a real run still does" {
+	new_store
+	h=$(head_of s)
+	unset PS_AUTHOR
+	run_split ps-apply -C s -n "$A/two.yaml"
+	[ "$status" = 0 ]
+	[ -z "$err" ]
+	[ "$(printf '%s\n' "$out" | grep -c '^id: ')" = 2 ]
+	run_split ps-apply -C s -n --author "nobody" "$A/two.yaml"
+	expect 2 "" 'ps-apply: --author: not an author like "Name <email>"'
+	run_split ps-apply -C s "$A/two.yaml"
+	expect 2 "" 'ps-apply: no author for the commit: use --author "Name <email>", set PS_AUTHOR, or run git config user.name and git config user.email in the store'
+	[ "$(head_of s)" = "$h" ]
+	[ -z "$(files_in)" ]
+	[ -z "$(git -C s status --porcelain)" ]
+}
+
+@test "ps-apply --csv: a mapping file without columns, or with a bad column, is the only problem reported" {
+	new_store
+	h=$(head_of s)
+	printf 'First,Last\nAl,Bo\n' >form.csv
+	printf 'kind: participant\n' >map.yaml
+	run_split ps-apply -C s --csv --map map.yaml form.csv
+	expect 1 "" "ps-apply: map.yaml:1:1: columns: a mapping of CSV column titles to record fields is required"
+	printf 'kind: participant\ncolumns:\n  First: name.first\n  Last: [name.last]\n' >map.yaml
+	run_split ps-apply -C s --csv --map map.yaml form.csv
+	expect 1 "" 'ps-apply: map.yaml:4:9: column "Last": give a field, or field/split/values, or consent'
+	printf 'kind: participant\ncolumns:\n  First: name.first\n  Surname: name.last\n' >map.yaml
+	run_split ps-apply -C s --csv --map map.yaml form.csv
+	expect 1 "" 'ps-apply: map.yaml:4:3: column "Surname" is not in the CSV header'
+	[ "$(head_of s)" = "$h" ]
+}
+
+@test "ps-apply never quotes a submitted stream or role, and reports a bad role once" {
+	new_store
+	h=$(head_of s)
+	cat >apps.yaml <<'YAML'
+kind: participant
+stream: extended
+role: My husband Jean-Guy has MS
+name: {first: A, last: B}
+languages: [en]
+consents: [{type: privacy, version: "2026-01", date: 2026-02-03, given: true}]
+---
+kind: participant
+stream: saturdays
+role: caregiver
+name: {first: C, last: D}
+languages: [en]
+consents: [{type: privacy, version: "2026-01", date: 2026-02-03, given: true}]
+---
+kind: participant
+stream: onecall
+role: both
+name: {first: E, last: F}
+languages: [en]
+consents: [{type: privacy, version: "2026-01", date: 2026-02-03, given: true}]
+YAML
+	run_split ps-apply -C s apps.yaml
+	expect 1 "" "ps-apply: apps.yaml:3:7: role: must be one of: living-with, caregiver, both
+ps-apply: apps.yaml:9:9: stream: not a stream of this programme (it has: extended, onecall)
+ps-apply: apps.yaml:17:7: role: stream \"onecall\" does not take this role (it takes: living-with, caregiver)"
+	[ "$(head_of s)" = "$h" ]
+	[ -z "$(files_in)" ]
+}
+
+@test "ps-apply -h shows -C and --author in every form, and --as and --stream with --csv" {
+	run_split ps-apply -h
+	expect 0 'usage: ps-apply [-C DIR] [-n] [--author "Name <email>"]
+                [--as participant|volunteer] [--stream S] [--partial]
+                [--allow-duplicate] [FILE ...]
+       ps-apply --csv --map MAP.yaml [-C DIR] [-n] [--author "Name <email>"]
+                [--as participant|volunteer] [--stream S] [--partial]
+                [--allow-duplicate] [FILE]
+       ps-apply --update ID [-C DIR] [-n] [--author "Name <email>"] [FILE]
+       ps-apply --withdraw ID --reason TEXT [-C DIR] [-n]
+                [--author "Name <email>"]
+       ps-apply --list [-C DIR] [--kind participant|volunteer] [--stream S]
+                [--status S] [--since DATE] [--yaml | --table]' ""
+}
+
+@test "ps-apply --list --kind takes participant or volunteer, nothing else" {
+	new_store
+	ps-apply -C s "$A/two.yaml" >/dev/null
+	run_split ps-apply -C s --list --kind match
+	expect 2 "" "ps-apply: --kind: participant or volunteer
+$(ps-apply -h)"
+	run_split ps-apply -C s --list --kind volunteer --table
+	out=$(printf '%s\n' "$out" | mask)
+	expect 0 "ID        KIND         STREAM             STATUS      RECEIVED
+V-XXXXXX  volunteer    extended, onecall  applied     2026-11-22" ""
 }

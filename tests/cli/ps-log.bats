@@ -107,6 +107,10 @@ EOF2
 	expect 1 "" "ps-log: stdin:3:3: minutes: a whole number of minutes from 1 to 1440
 ps-log: stdin:4:3: match: M-000000: no such record"
 	[ "$(head_of .)" = "$h" ]
+	printf -- '- {match: %s, mode: phone, minutes: 5, notes: CANARY}\n' "$M" >typo.yaml
+	run_split ps-log <typo.yaml
+	expect 1 "" "ps-log: stdin:1:46: notes: not a field of a contact entry (misspelt? ids are given by ps-log)"
+	rm typo.yaml
 	sed -i '3,4d' batch.yaml
 	run_split ps-log <batch.yaml
 	[ "$status" = 0 ]
@@ -224,7 +228,16 @@ YAML
 	[ "$status" = 0 ]
 	grep -qx '    progress: some' "contacts/2026/11/22/$(cid).yaml"
 	run_split ps-log "$M" --mode phone --minutes 30 --goal g2:some
-	expect 1 "" "ps-log: --goals: $M has no goal g2"
+	expect 1 "" "ps-log: --goal: $M has no goal g2"
+	run_split ps-log "$M" --mode phone --minutes 30 --goal g1:achieved
+	[ "$status" = 0 ]
+	grep -qx '    status: achieved' "matches/$M.yaml"
+	run_split ps-log "$M" --mode phone --minutes 30 --goal g1
+	[ "$status" = 2 ]
+	[[ "$err" == "ps-log: --goal: gN:none, gN:some or gN:achieved"* ]]
+	run_split ps-log --new-goal "CANARY-goal"
+	[ "$status" = 2 ]
+	[[ "$err" == "ps-log: --new-goal needs the match: ps-log M-ID --new-goal TEXT"* ]]
 	[[ "$(git log --format=%B)" != *CANARY* ]]
 }
 

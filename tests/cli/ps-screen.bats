@@ -70,6 +70,17 @@ screened() {
 	[ "$status" = 0 ]
 }
 
+@test "a dry run needs no author: it makes no commit" {
+	applicants
+	h=$(head_of .)
+	run_split env -u PS_AUTHOR ps-screen -n "$V" --step application --result pass
+	[ "$status" = 0 ]
+	[ -z "$err" ]
+	printf '%s\n' "$out" | grep -qx 'status: screening'
+	[ "$(head_of .)" = "$h" ]
+	[ -z "$(git status --porcelain)" ]
+}
+
 @test "a failed reference does not count; a failed interview ends screening; decline records the reason" {
 	applicants
 	step application --result pass

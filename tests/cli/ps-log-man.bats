@@ -1,0 +1,77 @@
+#!/usr/bin/env bats
+# ps-log(1): the SYNOPSIS is the usage, every option of the usage is
+# described, and the EXAMPLES run as the page shows them.
+load helpers
+load man-examples
+
+TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+PAGE=$TOP/man/ps-log.1
+MF=$BATS_TEST_DIRNAME/../fixtures/match
+export PS_NOW=2026-11-22T15:00:00Z
+
+@test "the SYNOPSIS of ps-log(1) is the usage of ps-log" {
+	local synopsis usage
+	synopsis=$(mandoc -Tascii -O width=200 "$PAGE" |
+	    sed 's/.\x08//g' | sed -n '/^SYNOPSIS$/,/^DESCRIPTION$/p' |
+	    sed '1d;$d' | grep -vx ' *ps-log -h | --help | --version' |
+	    tr -s ' \n' ' ' | sed 's/^ //; s/ $//')
+	usage=$(ps-log -h | sed 's/^usage: //' | tr -s ' \n' ' ' |
+	    sed 's/^ //; s/ $//')
+	[ -n "$usage" ]
+	if [ "$synopsis" != "$usage" ]; then
+		printf 'man:   %s\nusage: %s\n' "$synopsis" "$usage"
+		return 1
+	fi
+}
+
+@test "every option in the usage of ps-log is described in OPTIONS" {
+	local o missing=
+	for o in $(ps-log -h | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
+		grep -qE "^\.It .*Fl Fl ${o#--}( |$)" "$PAGE" ||
+		    missing="$missing $o"
+	done
+	grep -q '^\.It Fl n , Fl Fl dry-run$' "$PAGE" || missing="$missing -n"
+	if [ -n "$missing" ]; then
+		echo "not in OPTIONS:$missing"
+		return 1
+	fi
+}
+
+# The store the EXAMPLES describe, at ~/peer-support: the matching
+# fixtures under the default programme, proposals committed, the
+# Extended match of P-B00001 with V-A00001 accepted; P-B00005's OneCall
+# callback open, owed by V-A00002, the facilitator of G-A00001. The
+# page's IDs for them are paired with the store's before the run
+# (man-examples.bash pairs the contact IDs as they are shown).
+examples_store() {
+	local s=$HOME/peer-support m cb
+	ps-init "$s" >/dev/null
+	mkdir -p "$s/participants" "$s/volunteers" "$s/groups"
+	cp "$MF"/P-*.yaml "$s/participants/"
+	cp "$MF"/V-*.yaml "$s/volunteers/"
+	cp "$MF"/G-*.yaml "$s/groups/"
+	git -C "$s" add -A
+	git -C "$s" -c user.name=T -c user.email=t@example.org \
+	    commit -q --no-verify -m fixtures
+	(cd "$s" && ps-match --commit >/dev/null 2>&1)
+	m=$(cd "$s" && grep -l 'participant: P-B00001' matches/*.yaml)
+	cb=$(cd "$s" && grep -l 'participant: P-B00005' matches/*.yaml)
+	m=$(basename "$m" .yaml)
+	cb=$(basename "$cb" .yaml)
+	(cd "$s" && ps-match --accept "$m" >/dev/null)
+	grep -qx 'status: callback-open' "$s/matches/$cb.yaml"
+	real_id=([M-8D1Q4R]=$m [M-4RT2QW]=$cb [P-7K3Q2X]=P-B00001
+	    [P-5JX8QB]=P-B00005 [V-3K2J9X]=V-A00001 [V-9DR2JM]=V-A00002
+	    [G-3TK7WQ]=G-A00001)
+}
+
+@test "the EXAMPLES of ps-log(1) run as shown" {
+	export PS_AUTHOR="A. Carey <acarey@example.org>"
+	examples_store
+	run_man_examples "$PAGE" 20
+	# what the examples stored is a clean store
+	run_split ps-check -C "$HOME/peer-support"
+	[ "$status" = 0 ]
+	[ -z "$(git -C "$HOME/peer-support" status --porcelain)" ]
+	git -C "$HOME/peer-support" fsck --strict 2>/dev/null
+}
