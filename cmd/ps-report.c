@@ -45,14 +45,14 @@ struct args {
 	char			 sections[256];
 };
 
-/* The period from --week or --since/--until, as days; 0 to default. */
+/* The period from --week or --since/--until, as days; 0 to default.
+   Today is the programme's: ps-report works that out (this_week,
+   to_today). */
 static int
 period(struct ps_cli *cli, struct args *a)
 {
 	struct ps_date dt;
-	char now[26];
-	long today;
-	int y, w;
+	int y, w, wy, ww;
 
 	if (a->week && a->since)
 		return ps_cli_usage(cli, "give --week or --since, not both");
@@ -62,27 +62,29 @@ period(struct ps_cli *cli, struct args *a)
 		if (ps_date_parse(a->since, &dt) == -1)
 			return ps_cli_usage(cli, "--since: a date, YYYY-MM-DD");
 		a->r.from = ps_date_days(&dt);
-		if (a->until == NULL) {
-			ps_tz_format("UTC", ps_now(), now, &today);
-			a->r.until = today;
-		} else if (ps_date_parse(a->until, &dt) == -1)
+		if (a->until == NULL)
+			a->r.to_today = 1;
+		else if (ps_date_parse(a->until, &dt) == -1)
 			return ps_cli_usage(cli, "--until: a date, YYYY-MM-DD");
 		else
 			a->r.until = ps_date_days(&dt);
-		if (a->r.until < a->r.from)
+		if (a->until && a->r.until < a->r.from)
 			return ps_cli_usage(cli, "--until is before --since");
 		return 0;
 	}
 	if (a->week == NULL || strcmp(a->week, "last") == 0)
 		return 0;
 	if (strcmp(a->week, "this") == 0) {
-		ps_tz_format("UTC", ps_now(), now, &today);
-		a->r.from = today - ps_date_weekday(today);
-	} else if (sscanf(a->week, "%4d-W%2d", &y, &w) == 2 &&
-	    strlen(a->week) == 8 && w >= 1 && w <= 53 && y > 1970)
-		a->r.from = ps_date_iso_week_start(y, w);
-	else
+		a->r.this_week = 1;
+		return 0;
+	}
+	if (sscanf(a->week, "%4d-W%2d", &y, &w) != 2 ||
+	    strlen(a->week) != 8 || w < 1 || w > 53 || y <= 1970)
 		return ps_cli_usage(cli, "--week: last, this or YYYY-Www");
+	a->r.from = ps_date_iso_week_start(y, w);
+	ps_date_iso_week(a->r.from, &wy, &ww);
+	if (wy != y || ww != w)	/* a week 53 the year does not have */
+		return ps_cli_usage(cli, "--week: %d has no week %d", y, w);
 	a->r.until = a->r.from + 6;
 	return 0;
 }

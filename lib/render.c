@@ -13,18 +13,28 @@
 #include "yaml.h"
 
 /*
- * Small-cell suppression: counts from 1 to threshold - 1 are hidden, and
- * then, wherever a row or column (totals aside) has a single hidden cell,
- * its smallest other non-zero count is hidden too (or, with none, the
- * total), so that no hidden cell can be worked out from a total.
+ * Small-cell suppression: counts from 1 to threshold - 1 print as <N;
+ * then cells hidden only so that no small count can be worked out from a
+ * total print as x.
+ */
+static int
+small(long v, long thr)
+{
+	return v > 0 && v < thr;
+}
+
+/*
+ * A line of cells (a row when the table has a total column, a column
+ * when it has a total row) is a sum: with one cell hidden, the others
+ * would give it away, so the smallest other non-zero cell of the line
+ * (the total included) is hidden too; repeated until no line has a
+ * single hidden cell.
  */
 static unsigned char *
 suppressed(const struct ps_rtable *t, long thr)
 {
-	size_t rows = t->nrows - ((t->totals & PS_TOTAL_ROW) && t->nrows);
 	size_t last = (size_t)t->counts;	/* the last count column */
-	size_t cols = last + 1 - ((t->totals & PS_TOTAL_COL) ? 1 : 0);
-	size_t r, c, n, best, i, j, k;
+	size_t i, j, k, n, best, outer, inner;
 	unsigned char *h;
 	long v, bv;
 	int again = 1, pass;
@@ -33,18 +43,19 @@ suppressed(const struct ps_rtable *t, long thr)
 		return NULL;
 	if (t->counts <= 0 || last >= t->ncols)
 		return h;
-	for (r = 0; r < t->nrows; r++)
-		for (c = 1; c <= last; c++) {
-			v = strtol(t->cells[r * t->ncols + c], NULL, 10);
-			h[r * t->ncols + c] = v > 0 && v < thr;
+	for (i = 0; i < t->nrows; i++)
+		for (j = 1; j <= last; j++) {
+			k = i * t->ncols + j;
+			h[k] = small(strtol(t->cells[k], NULL, 10), thr);
 		}
 	while (again) {
 		again = 0;
 		for (pass = 0; pass < 2; pass++) {
-			/* pass 0: each row's cells; pass 1: each column's */
-			size_t outer = pass ? cols : rows, inner = pass ? rows :
-			    cols;
-
+			/* pass 0: rows, if summed; pass 1: columns, if summed */
+			if (!(t->totals & (pass ? PS_TOTAL_ROW : PS_TOTAL_COL)))
+				continue;
+			outer = pass ? last + 1 : t->nrows;
+			inner = pass ? t->nrows : last + 1;
 			for (i = pass ? 1 : 0; i < outer; i++) {
 				n = 0;
 				best = (size_t)-1;
@@ -61,23 +72,34 @@ suppressed(const struct ps_rtable *t, long thr)
 						bv = v;
 					}
 				}
-				if (n != 1)
-					continue;
-				/* none to hide beside it: hide the total */
-				if (best == (size_t)-1 && pass == 0 &&
-				    (t->totals & PS_TOTAL_COL))
-					best = i * t->ncols + last;
-				else if (best == (size_t)-1 && pass == 1 &&
-				    (t->totals & PS_TOTAL_ROW))
-					best = (t->nrows - 1) * t->ncols + i;
-				if (best != (size_t)-1 && !h[best]) {
-					h[best] = 1;
+				if (n == 1 && best != (size_t)-1) {
+					h[best] = 3;	/* complementary */
 					again = 1;
 				}
 			}
 		}
 	}
 	return h;
+}
+
+/* A figure as shown: a small count hidden, and a change that tells. */
+static void
+figure_shown(const struct ps_rfigure *f, long thr, int suppress,
+    char value[32], char change[32])
+{
+	long v = strtol(f->value, NULL, 10), c = f->change ?
+	    strtol(f->change, NULL, 10) : 0;
+
+	snprintf(value, 32, "%s", f->value);
+	snprintf(change, 32, "%s", f->change ? f->change : "");
+	if (suppress && small(f->basis, thr))
+		snprintf(value, 32, "n<%ld", thr);	/* of too few */
+	if (!suppress || !f->count)
+		return;
+	if (small(v, thr))
+		snprintf(value, 32, "<%ld", thr);
+	if (f->change && (small(v, thr) || small(v - c, thr)))
+		change[0] = '\0';	/* the period before was small */
 }
 
 /* The cells as shown: hidden counts as "<N". */
@@ -93,8 +115,17 @@ shown(const struct ps_rtable *t, long thr, int suppress)
 		free(h);
 		return NULL;
 	}
+	/* values worked out from hidden counts are hidden with them */
+	for (i = 0; h && t->derived && i < t->nrows * t->ncols; i++)
+		if (h[i])
+			memset(h + i - i % t->ncols + t->counts + 1, 2,
+			    t->ncols - (size_t)t->counts - 1);
 	for (i = 0; i < t->nrows * t->ncols; i++) {
-		if (h && h[i]) {
+		if (h && h[i] == 2)
+			v[i] = strdup("-");
+		else if (h && h[i] == 3)
+			v[i] = strdup("x");	/* hidden to protect another */
+		else if (h && h[i]) {
 			if (asprintf(&v[i], "<%ld", thr) == -1)
 				v[i] = NULL;
 		} else
@@ -175,12 +206,13 @@ text(const struct ps_report *r, int sup, FILE *out)
 		for (j = 0; j < s->nfig; j++) {
 			const struct ps_rfigure *f = &s->fig[j];
 			int pad = 56 - (int)strlen(f->label);
+			char val[32], chg[32];
 
+			figure_shown(f, r->threshold, sup, val, chg);
 			fprintf(out, "  %s %.*s %8s%s%s%s\n", f->label,
 			    pad > 0 ? pad : 0, "......................................"
-			    "........................", f->value, f->change ?
-			    "  (" : "", f->change ? f->change : "", f->change ?
-			    ")" : "");
+			    "........................", val, *chg ? "  (" : "",
+			    chg, *chg ? ")" : "");
 		}
 		for (j = 0; j < s->ntab; j++) {
 			if ((v = shown(&s->tab[j], r->threshold, sup)) == NULL)
@@ -204,11 +236,13 @@ md(const struct ps_report *r, int sup, FILE *out)
 		const struct ps_rsection *s = &r->sec[i];
 
 		fprintf(out, "\n## %s\n\n", s->title);
-		for (j = 0; j < s->nfig; j++)
+		for (j = 0; j < s->nfig; j++) {
+			char val[32], chg[32];
+
+			figure_shown(&s->fig[j], r->threshold, sup, val, chg);
 			fprintf(out, "- %s: **%s**%s%s%s\n", s->fig[j].label,
-			    s->fig[j].value, s->fig[j].change ? " (" : "",
-			    s->fig[j].change ? s->fig[j].change : "",
-			    s->fig[j].change ? ")" : "");
+			    val, *chg ? " (" : "", chg, *chg ? ")" : "");
+		}
 		for (j = 0; j < s->ntab; j++) {
 			const struct ps_rtable *t = &s->tab[j];
 
@@ -263,18 +297,21 @@ csv(const struct ps_report *r, int sup, FILE *out)
 		const struct ps_rsection *s = &r->sec[i];
 
 		for (j = 0; j < s->nfig; j++) {
+			char val[32], chg[32];
+
+			figure_shown(&s->fig[j], r->threshold, sup, val, chg);
 			csv_field(out, s->key, 0);
 			csv_field(out, "figures", 0);
 			csv_field(out, s->fig[j].key, 0);
 			csv_field(out, "value", 0);
-			csv_field(out, s->fig[j].value, 1);
-			if (s->fig[j].change == NULL)
+			csv_field(out, val, 1);
+			if (*chg == '\0')
 				continue;
 			csv_field(out, s->key, 0);
 			csv_field(out, "figures", 0);
 			csv_field(out, s->fig[j].key, 0);
 			csv_field(out, "change", 0);
-			csv_field(out, s->fig[j].change, 1);
+			csv_field(out, chg, 1);
 		}
 		for (j = 0; j < s->ntab; j++) {
 			const struct ps_rtable *t = &s->tab[j];
@@ -349,13 +386,15 @@ yaml(const struct ps_report *r, int sup, FILE *out)
 		rc |= put(s, "title", ps_node_new_str(x->title));
 		rc |= put(s, "figures", l = ps_node_new_seq());
 		for (j = 0; rc == 0 && j < x->nfig; j++) {
+			char val[32], chg[32];
+
+			figure_shown(&x->fig[j], r->threshold, sup, val, chg);
 			rc |= ps_node_seq_append(l, e = ps_node_new_map());
 			rc |= put(e, "key", ps_node_new_str(x->fig[j].key));
 			rc |= put(e, "label", ps_node_new_str(x->fig[j].label));
-			rc |= put(e, "value", value(x->fig[j].value));
-			if (x->fig[j].change)
-				rc |= put(e, "change", ps_node_new_str(
-				    x->fig[j].change));
+			rc |= put(e, "value", value(val));
+			if (*chg)
+				rc |= put(e, "change", ps_node_new_str(chg));
 		}
 		rc |= put(s, "tables", l = ps_node_new_seq());
 		for (j = 0; rc == 0 && j < x->ntab; j++) {
@@ -404,7 +443,7 @@ esc(FILE *out, const char *s)
 
 /* A bar chart in SVG: one bar (or two side by side) per label. */
 static void
-svg(const struct ps_rchart *c, FILE *out)
+svg(const struct ps_rchart *c, long thr, FILE *out)
 {
 	double max = 1;
 	size_t i, bw = c->n > 8 ? 36 : 60, w = 40 + c->n * (bw + 8), h = 160;
@@ -423,15 +462,26 @@ svg(const struct ps_rchart *c, FILE *out)
 	    "stroke=\"#444\"/>\n", h, w, h);
 	for (i = 0; i < c->n; i++) {
 		size_t x = 36 + i * (bw + 8), half = c->b ? bw / 2 : bw;
-		double ha = c->a[i] / max * (double)(h - 20);
+		/* a small count is drawn as the threshold, labelled <N */
+		int hide = thr && small((long)c->a[i], thr);
+		double va = hide ? (double)thr : c->a[i];
+		double ha = (va > max ? max : va) / max * (double)(h - 20);
+		char label[32];
 
+		if (hide)
+			snprintf(label, sizeof(label), "&lt;%ld", thr);
+		else
+			snprintf(label, sizeof(label), "%g", c->a[i]);
 		fprintf(out, "<rect x=\"%zu\" y=\"%.1f\" width=\"%zu\" "
 		    "height=\"%.1f\" fill=\"#3b6ea5\"/>", x, (double)h - ha,
 		    half, ha);
-		fprintf(out, "<text x=\"%zu\" y=\"%.1f\" font-size=\"10\">%g"
-		    "</text>", x, (double)h - ha - 2, c->a[i]);
+		fprintf(out, "<text x=\"%zu\" y=\"%.1f\" font-size=\"10\">%s"
+		    "</text>", x, (double)h - ha - 2, label);
 		if (c->b) {
-			double hb = c->b[i] / max * (double)(h - 20);
+			double vb = thr && small((long)c->b[i], thr) ?
+			    (double)thr : c->b[i];
+			double hb = (vb > max ? max : vb) / max *
+			    (double)(h - 20);
 
 			fprintf(out, "<rect x=\"%zu\" y=\"%.1f\" width=\"%zu\" "
 			    "height=\"%.1f\" fill=\"#d9822b\"/>", x + half,
@@ -479,17 +529,21 @@ html(const struct ps_report *r, int sup, FILE *out)
 		esc(out, s->title);
 		fprintf(out, "</h2>\n<table>\n");
 		for (j = 0; j < s->nfig; j++) {
+			char val[32], chg[32];
+
+			figure_shown(&s->fig[j], r->threshold, sup, val, chg);
 			fprintf(out, "<tr><th>");
 			esc(out, s->fig[j].label);
 			fprintf(out, "</th><td class=\"n\">");
-			esc(out, s->fig[j].value);
+			esc(out, val);
 			fprintf(out, "</td><td>");
-			esc(out, s->fig[j].change ? s->fig[j].change : "");
+			esc(out, chg);
 			fprintf(out, "</td></tr>\n");
 		}
 		fprintf(out, "</table>\n");
 		for (j = 0; j < s->nchart; j++)
-			svg(&s->chart[j], out);
+			svg(&s->chart[j], sup && s->chart[j].counts ?
+			    r->threshold : 0, out);
 		for (j = 0; j < s->ntab; j++) {
 			const struct ps_rtable *t = &s->tab[j];
 

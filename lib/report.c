@@ -123,6 +123,16 @@ figure(struct ps_rsection *s, const char *key, const char *label,
 	f->label = xstrdup(label);
 	f->value = value ? value : xstrdup("");
 	f->change = change;
+	f->count = 0;
+	f->basis = 0;
+}
+
+/* The last figure added is a median or mean of n answers. */
+static void
+basis(struct ps_rsection *s, long n)
+{
+	if (s->fig && s->nfig)
+		s->fig[s->nfig - 1].basis = n;
 }
 
 static char *
@@ -136,6 +146,18 @@ count_figure(struct ps_rsection *s, const char *key, const char *label,
     long now, long before)
 {
 	figure(s, key, label, fmt("%ld", now), change_of(now, before));
+	if (s->fig && s->nfig)
+		s->fig[s->nfig - 1].count = 1;
+}
+
+/* A count with no change shown (a state, not a flow). */
+static void
+count_only(struct ps_rsection *s, const char *key, const char *label,
+    long now)
+{
+	figure(s, key, label, fmt("%ld", now), NULL);
+	if (s->fig && s->nfig)
+		s->fig[s->nfig - 1].count = 1;
 }
 
 /*
@@ -209,6 +231,7 @@ chart(struct ps_rsection *s, const char *key, const char *title, size_t n,
 	c->b = b;
 	c->a_name = xstrdup(an);
 	c->b_name = bn ? xstrdup(bn) : NULL;
+	c->counts = 1;
 }
 
 static long
@@ -536,8 +559,8 @@ screening(struct data *d, struct ps_rsection *s, double **funnel,
 	}
 	count_figure(s, "accepted", "Volunteers accepted", acc, accp);
 	count_figure(s, "declined", "Volunteers declined", dec, decp);
-	figure(s, "overdue_steps", "Volunteers past the expected time for "
-	    "their step", fmt("%ld", overdue), NULL);
+	count_only(s, "overdue_steps", "Volunteers past the expected time for "
+	    "their step", overdue);
 	x = table(s, "expiring", "Checks expiring in the next 30 days", 0, 0,
 	    3, "volunteer", "step", "expires");
 	for (i = 0; i < d->n[1]; i++) {
@@ -557,8 +580,8 @@ screening(struct data *d, struct ps_rsection *s, double **funnel,
 			    fmt("%s%s", buf, e < d->until ? " (expired)" : ""));
 		}
 	}
-	figure(s, "expiring", "Checks expiring in the next 30 days",
-	    fmt("%zu", x ? x->nrows : 0), NULL);
+	count_only(s, "expiring", "Checks expiring in the next 30 days",
+	    x ? (long)x->nrows : 0);
 	free(at);
 }
 
@@ -672,8 +695,10 @@ matching(struct data *d, struct ps_rsection *s, long **waits, size_t *nw)
 	qsort(ttm, n, sizeof(*ttm), cmp_long);
 	figure(s, "days_to_match_median", "Days to match, median",
 	    n ? fmt("%ld", percentile(ttm, n, 50)) : xstrdup("-"), NULL);
+	basis(s, (long)n);
 	figure(s, "days_to_match_p90", "Days to match, 90th percentile",
 	    n ? fmt("%ld", percentile(ttm, n, 90)) : xstrdup("-"), NULL);
+	basis(s, (long)n);
 	if (target)
 		figure(s, "days_to_match_target", "Target days to match",
 		    fmt("%ld", target), NULL);
@@ -699,8 +724,8 @@ matching(struct data *d, struct ps_rsection *s, long **waits, size_t *nw)
 		(*nw)++;
 	}
 	qsort(w, *nw, sizeof(*w), longest_first);
-	figure(s, "waiting", "Participants waiting for a match",
-	    fmt("%zu", *nw), NULL);
+	count_only(s, "waiting", "Participants waiting for a match",
+	    (long)*nw);
 	t = table(s, "waiting", "Waiting for a match, longest first", 0, 0, 3,
 	    "participant", "stream", "days waiting");
 	for (i = 0; i < *nw; i++)
@@ -744,12 +769,12 @@ onecall(struct data *d, struct ps_rsection *s)
 			    xstrdup(ps_node_get_str(m, "callback.due")));
 	}
 	count_figure(s, "requests", "OneCall requests", req, reqp);
-	figure(s, "callbacks", "Callbacks made", fmt("%ld", closed), NULL);
+	count_only(s, "callbacks", "Callbacks made", closed);
 	figure(s, "on_time", "Callbacks within their due date",
 	    closed ? fmt("%ld%%", (ontime * 100 + closed / 2) / closed) :
 	    xstrdup("-"), NULL);
-	figure(s, "overdue", "Callbacks overdue", fmt("%zu", t ? t->nrows :
-	    0), NULL);
+	basis(s, closed);
+	count_only(s, "overdue", "Callbacks overdue", t ? (long)t->nrows : 0);
 }
 
 static void
@@ -782,11 +807,11 @@ active(struct data *d, struct ps_rsection *s)
 			    xstrdup(ps_node_get_str(m, "participant")),
 			    xstrdup(ps_node_get_str(m, "volunteer")));
 	}
-	figure(s, "active", "Active matches", fmt("%ld", open), NULL);
-	figure(s, "ending", "Ending in the next 30 days", fmt("%zu",
-	    ending ? ending->nrows : 0), NULL);
-	figure(s, "stalled", "Stalled", fmt("%zu", stalled ? stalled->nrows :
-	    0), NULL);
+	count_only(s, "active", "Active matches", open);
+	count_only(s, "ending", "Ending in the next 30 days", ending ?
+	    (long)ending->nrows : 0);
+	count_only(s, "stalled", "Stalled", stalled ? (long)stalled->nrows :
+	    0);
 }
 
 static char *
@@ -835,8 +860,7 @@ activity(struct data *d, struct ps_rsection *s)
 	    p->dropins);
 	count_figure(s, "group_sessions", "Group sessions", a->sessions,
 	    p->sessions);
-	figure(s, "group_attendance", "Group attendance", fmt("%ld",
-	    a->attendees), NULL);
+	count_only(s, "group_attendance", "Group attendance", a->attendees);
 	t = table(s, "by_mode", "Contacts by mode", 1, PS_TOTAL_ROW, 3, "mode",
 	    "contacts", "minutes");
 	for (k = 0; modes[k]; k++) {
@@ -864,8 +888,8 @@ safety(struct data *d, struct ps_rsection *s)
 
 	count_figure(s, "flagged", "Flagged contacts", a->flagged,
 	    d->prev.flagged);
-	figure(s, "no_referral", "Flags without a referral (need attention)",
-	    fmt("%ld", a->no_referral), NULL);
+	count_only(s, "no_referral", "Flags without a referral (need "
+	    "attention)", a->no_referral);
 	t = table(s, "by_flag", "Flags by kind", 1, PS_TOTAL_ROW, 2, "flag",
 	    "contacts");
 	for (k = 0; flags[k]; k++)
@@ -890,13 +914,16 @@ followup(struct data *d, struct ps_rsection *s)
 	    d->prev.feedback);
 	figure(s, "helpfulness", "Helpfulness, mean of 1 to 5",
 	    mean(a->helpful_sum, a->feedback), NULL);
-	t = table(s, "outcomes", "Outcome survey, mean of 1 to 5", 0, 0, 3,
+	basis(s, a->feedback);
+	t = table(s, "outcomes", "Outcome survey, mean of 1 to 5", 1, 0, 3,
 	    "domain", "answers", "mean");
+	if (t)
+		t->derived = 1;
 	for (k = 0; domains[k]; k++)
 		row(t, xstrdup(domains[k]), fmt("%ld", a->out_n[k]),
 		    mean(a->out_sum[k], a->out_n[k]));
-	figure(s, "followups_due", "Follow-up surveys due in the next 4 weeks",
-	    fmt("%ld", d->fu_due), NULL);
+	count_only(s, "followups_due", "Follow-up surveys due in the next 4 "
+	    "weeks", d->fu_due);
 }
 
 /* Commits in the period by author and tool, from git history. */
@@ -1006,8 +1033,9 @@ trend(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
 		if (in(x, start, d->until))
 			b[(x - start) / 7] += 1;
 	}
-	chart(s, "trend", "Contacts and matches made, by week", 12, labels, a,
-	    b, "contacts", "matches made");
+	chart(s, "trend", "Entries logged and matches made, by week", 12,
+	    labels, a, b, "entries logged (contacts, hours, feedback)",
+	    "matches made");
 }
 
 /* A table made apart, filled while reading, then given to a section. */
@@ -1152,20 +1180,25 @@ period(struct data *d, struct ps_store *s, const struct ps_report_opts *o,
 	char now[26];
 	long today;
 
+	if (ps_tz_format(ps_node_get_str(s->program, "timezone"), ps_now(),
+	    now, &today) == -1)
+		return ps_diag_err(dg, PS_STORE, "program.yaml: no such time "
+		    "zone on this system");
 	if (o->from) {
 		d->from = o->from;
-		d->until = o->until;
+		d->until = o->to_today ? today : o->until;
+	} else if (o->this_week) {
+		d->from = today - ps_date_weekday(today);
+		d->until = d->from + 6;
 	} else {
 		if (o->as_of && ps_date_parse(o->as_of, &dt) == 0)
 			today = ps_date_days(&dt) + 1;
-		else if (ps_tz_format(ps_node_get_str(s->program, "timezone"),
-		    ps_now(), now, &today) == -1)
-			return ps_diag_err(dg, PS_STORE, "program.yaml: no such "
-			    "time zone on this system");
 		/* the last full ISO week before today */
 		d->from = today - ps_date_weekday(today) - 7;
 		d->until = d->from + 6;
 	}
+	if (d->until < d->from)
+		return ps_diag_err(dg, PS_USAGE, "--until is before --since");
 	d->puntil = d->from - 1;
 	d->pfrom = d->from - (d->until - d->from + 1);
 	return 0;
@@ -1403,8 +1436,6 @@ ps_report_history(struct ps_store *s, const char *id, FILE *out,
 	}
 	git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME |
 	    GIT_SORT_REVERSE);
-	fprintf(out, "%-16s  %-20s  %-10s  %s\n", "WHEN", "AUTHOR", "TOOL",
-	    "FIELDS CHANGED");
 	while (git_revwalk_next(&oid, w) == 0) {
 		const char *msg, *tool;
 		int gone;
@@ -1434,6 +1465,9 @@ ps_report_history(struct ps_store *s, const char *id, FILE *out,
 		msg = git_commit_message(c);
 		tool = msg ? strstr(msg, "\nPs-Tool: ") : NULL;
 		ps_tz_format(tz, (time_t)git_commit_time(c), when, &day);
+		if (n == 0)
+			fprintf(out, "%-16s  %-20s  %-10s  %s\n", "WHEN",
+			    "AUTHOR", "TOOL", "FIELDS CHANGED");
 		fprintf(out, "%.10s %.5s  %-20.20s  %-10.*s  %s\n", when,
 		    when + 11, git_commit_author(c)->name, tool ?
 		    (int)strcspn(tool + 10, "\n") : 10, tool ? tool + 10 :

@@ -37,6 +37,10 @@ struct ps_rfigure {
 	char	*label;		/* "Applications received" */
 	char	*value;
 	char	*change;	/* "+3", or NULL */
+	int	 count;		/* a count of people or contacts: small ones
+				   are suppressed, and changes that tell */
+	long	 basis;		/* a median or mean: of how many (a small
+				   number hides it); 0 if not one */
 };
 
 struct ps_rtable {
@@ -48,6 +52,8 @@ struct ps_rtable {
 	int	 counts;	/* columns 1..counts hold counts of people
 				   or contacts, suppressed when small */
 	int	 totals;	/* PS_TOTAL_ROW | PS_TOTAL_COL */
+	int	 derived;	/* the columns after the counts are worked
+				   out from them (means): hidden with them */
 };
 
 #define PS_TOTAL_ROW	1	/* the last row is the total of the others */
@@ -61,6 +67,7 @@ struct ps_rchart {
 	char	**labels;
 	double	*a, *b;		/* b: a second series, or NULL */
 	char	*a_name, *b_name;
+	int	 counts;	/* values are counts: small ones suppressed */
 };
 
 struct ps_rsection {
@@ -93,6 +100,8 @@ struct ps_report_opts {
 	const char	*as_of;		/* a date or commit; NULL: HEAD */
 	long		 from, until;	/* days; from 0: the last full week */
 	const char	*sections;	/* comma-separated keys, or NULL */
+	int		 this_week;	/* the current week, not the last */
+	int		 to_today;	/* from given, until today */
 	int		 charts;	/* read the 12-week trend */
 };
 

@@ -237,19 +237,6 @@ report(struct vctx *c, const struct ps_node *n, const char *fmt, ...)
 }
 
 static int
-matches(const char *s, const char *re_src)
-{
-	regex_t re;
-	int ok;
-
-	if (regcomp(&re, re_src, REG_EXTENDED | REG_NOSUB) != 0)
-		return 0;
-	ok = regexec(&re, s, 0, NULL, 0) == 0;
-	regfree(&re);
-	return ok;
-}
-
-static int
 is_null(const char *s)
 {
 	return *s == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0;
@@ -269,10 +256,34 @@ is_integer(const char *s)
 	return *s == '\0';
 }
 
+/* JSON's number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
 static int
 is_number(const char *s)
 {
-	return matches(s, "^-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?$");
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (*s >= '1' && *s <= '9')
+		while (*s >= '0' && *s <= '9')
+			s++;
+	else
+		return 0;
+	if (*s == '.') {
+		if (*++s < '0' || *s > '9')
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	if (*s == 'e' || *s == 'E') {
+		if (*++s == '+' || *s == '-')
+			s++;
+		if (*s < '0' || *s > '9')
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return *s == '\0';
 }
 
 static int

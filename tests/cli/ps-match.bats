@@ -94,7 +94,7 @@ YAML
 	grep -qx 'score: 14' p.yaml
 	grep -qx 'chosen_by: coordinator' p.yaml
 	grep -qx 'weights_source: program.yaml' p.yaml
-	! grep -q CANARY p.yaml
+	! grep -q CANARY p.yaml || false
 }
 
 @test "--commit stores the proposals in one commit; the next run proposes nobody twice" {
