@@ -101,3 +101,25 @@ ps_buf_release(struct ps_buf *b)
 	b->s = NULL;
 	b->len = b->cap = 0;
 }
+
+int
+ps_streq(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+int
+ps_strcmpp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+ps_strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}

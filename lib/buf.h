@@ -8,6 +8,10 @@
  *
  * Errors: the append functions return 0, or -1 when memory ran out (the
  * buffer keeps what it held before the call).
+ *
+ * Also here, the few string helpers every module wants: NULL-safe
+ * equality, a qsort/bsearch comparator for arrays of strings, and freeing
+ * such an array.
  */
 #ifndef PS_BUF_H
 #define PS_BUF_H
@@ -30,5 +34,12 @@ int	 ps_buf_printf(struct ps_buf *, const char *, ...)
 void	 ps_buf_truncate(struct ps_buf *, size_t);
 char	*ps_buf_detach(struct ps_buf *);
 void	 ps_buf_release(struct ps_buf *);
+
+/* Are a and b the same string? NULL equals nothing. */
+int	 ps_streq(const char *a, const char *b);
+/* strcmp for qsort() and bsearch() over an array of char *. */
+int	 ps_strcmpp(const void *, const void *);
+/* Free the n strings of v, then v. */
+void	 ps_strv_free(char **v, size_t n);
 
 #endif

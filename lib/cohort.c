@@ -2,17 +2,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cohort.h"
 #include "date.h"
 #include "program.h"
 #include "record.h"
 #include "yaml.h"
 
-static int
-is(const char *a, const char *b)
-{
-	return a && strcmp(a, b) == 0;
-}
 
 /* Has the volunteer left screening without finishing it? */
 static int
@@ -20,8 +16,8 @@ gone(const struct ps_node *rec)
 {
 	const char *st = ps_node_get_str(rec, "status");
 
-	return is(st, "declined") || is(st, "withdrawn") ||
-	    is(st, "retired") || is(st, "closed");
+	return ps_streq(st, "declined") || ps_streq(st, "withdrawn") ||
+	    ps_streq(st, "retired") || ps_streq(st, "closed");
 }
 
 static int
@@ -29,7 +25,7 @@ in_screening(const struct ps_node *rec)
 {
 	const char *st = ps_node_get_str(rec, "status");
 
-	return is(st, "applied") || is(st, "screening");
+	return ps_streq(st, "applied") || ps_streq(st, "screening");
 }
 
 const struct ps_node *
@@ -39,7 +35,7 @@ ps_cohort_find(const struct ps_node *prog, const char *name)
 	size_t i;
 
 	for (i = 0; l && l->type == PS_NODE_SEQ && i < l->n; i++)
-		if (is(ps_node_get_str(l->vals[i], "name"), name))
+		if (ps_streq(ps_node_get_str(l->vals[i], "name"), name))
 			return l->vals[i];
 	return NULL;
 }
@@ -65,10 +61,10 @@ roster_one(void *arg, const char *rel, struct ps_node *rec, struct ps_diags *d)
 	struct waiter *w;
 
 	(void)rel;
-	if (is(ps_node_get_str(rec, "screening.cohort"), r->name) &&
+	if (ps_streq(ps_node_get_str(rec, "screening.cohort"), r->name) &&
 	    !gone(rec))
 		return ps_ids_add(&r->seated, ps_record_id(rec), d);
-	if (!is(ps_node_get_str(rec, "screening.waitlist.cohort"), r->name) ||
+	if (!ps_streq(ps_node_get_str(rec, "screening.waitlist.cohort"), r->name) ||
 	    !in_screening(rec))
 		return 0;
 	if (r->nw == r->cap) {
@@ -309,16 +305,16 @@ ps_cohort_enrol(struct ps_store *s, const struct ps_ids *ids,
 			bad++;
 			continue;
 		}
-		if (!is(ps_record_kind(rec), "volunteer"))
+		if (!ps_streq(ps_record_kind(rec), "volunteer"))
 			rc = ps_diag_err(d, PS_REFUSED, "%s: only volunteers "
 			    "are enrolled in a training cohort", id);
 		else if (!in_screening(rec))
 			rc = ps_diag_err(d, PS_REFUSED, "%s: not in screening "
 			    "(status %s)", id, ps_node_get_str(rec, "status"));
-		else if (is(ps_node_get_str(rec, "screening.cohort"), o->name))
+		else if (ps_streq(ps_node_get_str(rec, "screening.cohort"), o->name))
 			rc = ps_diag_err(d, PS_REFUSED, "%s: already has a "
 			    "seat in cohort \"%s\"", id, o->name);
-		else if (is(ps_node_get_str(rec, "screening.waitlist.cohort"),
+		else if (ps_streq(ps_node_get_str(rec, "screening.waitlist.cohort"),
 		    o->name))
 			rc = ps_diag_err(d, PS_REFUSED, "%s: already on the "
 			    "waiting list of cohort \"%s\"", id, o->name);

@@ -4,17 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "date.h"
 #include "logop.h"
 #include "program.h"
 #include "record.h"
 #include "yaml.h"
 
-static int
-is(const char *a, const char *b)
-{
-	return a && strcmp(a, b) == 0;
-}
 
 /* One run: the entries' shared state and the records they change. */
 struct logrun {
@@ -105,11 +101,11 @@ fetch(struct logrun *r, const struct ps_node *e, const char *path,
 
 	*out = NULL;
 	for (i = 0; id && i < r->nchanged; i++)
-		if (is(ps_record_id(r->changed[i]), id)) {
+		if (ps_streq(ps_record_id(r->changed[i]), id)) {
 			*out = r->changed[i];
 			return 0;
 		}
-	if (id == NULL || !ps_id_valid(id) || !is(ps_id_kind(id), kind))
+	if (id == NULL || !ps_id_valid(id) || !ps_streq(ps_id_kind(id), kind))
 		return refuse(r, e, path, "not a %s ID", kind);
 	if ((rc = ps_store_get(r->s, id, out, &quiet)) != 0) {
 		if (rc == PS_STORE)
@@ -209,7 +205,7 @@ listed(const struct ps_node *l, const char *s)
 	size_t i;
 
 	for (i = 0; l && l->type == PS_NODE_SEQ && i < l->n; i++)
-		if (is(l->vals[i]->str, s))
+		if (ps_streq(l->vals[i]->str, s))
 			return 1;
 	return 0;
 }
@@ -230,11 +226,11 @@ check_flag(struct logrun *r, const struct ps_node *e)
 	if (ref == NULL)
 		return refuse(r, e, "flag.referral", "a %s flag needs the "
 		    "referral made (988, 911, crisis-line, ... or none)", type);
-	if (is(type, "crisis") && is(ref, "none") &&
+	if (ps_streq(type, "crisis") && ps_streq(ref, "none") &&
 	    ps_node_get(f, "no_referral_reason") == NULL)
 		return refuse(r, e, "flag.referral", "a crisis flag without a "
 		    "referral needs --no-referral-reason");
-	if (!is(ref, "none") && ps_node_get(f, "no_referral_reason"))
+	if (!ps_streq(ref, "none") && ps_node_get(f, "no_referral_reason"))
 		return refuse(r, e, "flag.no_referral_reason", "only with "
 		    "--referral none");
 	return 0;
@@ -247,7 +243,7 @@ dropin_stream(const struct ps_node *prog)
 	size_t i;
 
 	for (i = 0; st && i < st->n; i++)
-		if (is(ps_node_get_str(st->vals[i], "type"), "dropin"))
+		if (ps_streq(ps_node_get_str(st->vals[i], "type"), "dropin"))
 			return st->vals[i];
 	return NULL;
 }
@@ -290,7 +286,7 @@ infer_type(const struct ps_node *e)
 		return "contact";
 	if (ps_node_get(e, "activity"))
 		return "activity";
-	if (is(ps_node_get_str(e, "dropin"), "true"))
+	if (ps_streq(ps_node_get_str(e, "dropin"), "true"))
 		return "dropin";
 	return NULL;
 }
@@ -344,16 +340,16 @@ in_match(struct logrun *r, const struct ps_node *e, struct ps_node *c,
 	    mode))
 		return refuse(r, e, "mode", "the %s stream does not offer "
 		    "this mode", ps_node_get_str(m, "stream"));
-	if (ps_node_get_str(e, "type") && !is(ps_node_get_str(e, "type"),
-	    is(status, "callback-open") ? "callback" : "contact"))
+	if (ps_node_get_str(e, "type") && !ps_streq(ps_node_get_str(e, "type"),
+	    ps_streq(status, "callback-open") ? "callback" : "contact"))
 		return refuse(r, e, "type", "%s is %s an open callback",
-		    ps_record_id(m), is(status, "callback-open") ? "" : "not");
-	if (is(status, "callback-open")) {
+		    ps_record_id(m), ps_streq(status, "callback-open") ? "" : "not");
+	if (ps_streq(status, "callback-open")) {
 		if (ps_node_set_str(c, "type", "callback"))
 			return ps_diag_nomem(r->d);
 		limit = lnum(st, "call_limit_minutes", 0);
 		if (limit > 0 && mins > limit) {
-			if (is(ps_node_get_str(st, "over_limit"), "refuse"))
+			if (ps_streq(ps_node_get_str(st, "over_limit"), "refuse"))
 				return refuse(r, e, "minutes", "longer than the "
 				    "%ld-minute call limit", limit);
 			ps_diag_warn(r->d, "%s: a call of %ld minutes, over "
@@ -381,8 +377,8 @@ in_match(struct logrun *r, const struct ps_node *e, struct ps_node *c,
 		    "ps-log", NULL) ||
 		    ps_node_set_plain(p, "closed", today))
 			return ps_diag_nomem(r->d);
-	} else if (!is(status, "active")) {
-		if (!is(ps_node_get_str(st, "inactive_contact"), "warn"))
+	} else if (!ps_streq(status, "active")) {
+		if (!ps_streq(ps_node_get_str(st, "inactive_contact"), "warn"))
 			return refuse(r, e, "match", "%s is not active (status "
 			    "%s)", ps_record_id(m), status);
 		ps_diag_warn(r->d, "%s: a contact on a match that is not "
@@ -413,14 +409,14 @@ check_goals(struct logrun *r, const struct ps_node *e)
 		struct ps_node *goal = NULL;
 
 		for (j = 0, found = 0; have && j < have->n; j++)
-			if (is(ps_node_get_str(have->vals[j], "id"), id))
+			if (ps_streq(ps_node_get_str(have->vals[j], "id"), id))
 				goal = have->vals[j], found = 1;
 		if (!found)
 			return refuse(r, e, "goals", "%s has no goal %s",
 			    ps_record_id(m), id ? id : "(none)");
 		/* a goal achieved is achieved in the match too */
-		if (is(ps_node_get_str(g->vals[i], "progress"), "achieved") &&
-		    !is(ps_node_get_str(goal, "status"), "achieved")) {
+		if (ps_streq(ps_node_get_str(g->vals[i], "progress"), "achieved") &&
+		    !ps_streq(ps_node_get_str(goal, "status"), "achieved")) {
 			if (ps_node_set_str(goal, "status", "achieved"))
 				return ps_diag_nomem(r->d);
 			touch(r, m);
@@ -513,7 +509,7 @@ known_field(const char *k)
 	size_t i;
 
 	for (i = 0; known[i]; i++)
-		if (is(known[i], k))
+		if (ps_streq(known[i], k))
 			return 1;
 	return 0;
 }
@@ -561,20 +557,20 @@ entry(struct logrun *r, const struct ps_node *e, struct ps_node **out)
 	    ps_node_set_plain(c, "date", at) ||
 	    (r->o->by && ps_node_set_str(c, "logged_by", r->o->by)))
 		goto nomem;
-	if (is(type, "contact") || is(type, "callback")) {
+	if (ps_streq(type, "contact") || ps_streq(type, "callback")) {
 		if ((rc = need_minutes(r, e)) != 0 ||
 		    (rc = in_match(r, e, c, day, at)) != 0 ||
 		    (rc = check_goals(r, e)) != 0)
 			goto fail;
-	} else if (is(type, "activity")) {
+	} else if (ps_streq(type, "activity")) {
 		double h = ps_node_get_str(e, "hours") ? strtod(ps_node_get_str(e,
 		    "hours"), NULL) : 0;
 
 		if ((rc = fetch(r, e, "volunteer", "volunteer", &x)) != 0)
 			goto fail;
-		if (is(ps_node_get_str(x, "status"), "retired") ||
-		    is(ps_node_get_str(x, "status"), "withdrawn") ||
-		    is(ps_node_get_str(x, "status"), "declined")) {
+		if (ps_streq(ps_node_get_str(x, "status"), "retired") ||
+		    ps_streq(ps_node_get_str(x, "status"), "withdrawn") ||
+		    ps_streq(ps_node_get_str(x, "status"), "declined")) {
 			rc = refuse(r, e, "volunteer", "%s is %s",
 			    ps_record_id(x), ps_node_get_str(x, "status"));
 			goto fail;
@@ -586,7 +582,7 @@ entry(struct logrun *r, const struct ps_node *e, struct ps_node **out)
 		}
 		if (ps_node_set_str(c, "volunteer", ps_record_id(x)))
 			goto nomem;
-	} else if (is(type, "dropin")) {
+	} else if (ps_streq(type, "dropin")) {
 		const struct ps_node *st = dropin_stream(r->s->program);
 
 		if (st == NULL) {
@@ -606,7 +602,7 @@ entry(struct logrun *r, const struct ps_node *e, struct ps_node **out)
 		if (!open_at(st, day, at))
 			ps_diag_warn(r->d, "%s: a drop-in visit outside the "
 			    "drop-in's opening hours", id);
-	} else if (is(type, "group-session")) {
+	} else if (ps_streq(type, "group-session")) {
 		if ((rc = fetch(r, e, "group", "group", &x)) != 0 ||
 		    (rc = need_minutes(r, e)) != 0)
 			goto fail;
@@ -623,18 +619,18 @@ entry(struct logrun *r, const struct ps_node *e, struct ps_node **out)
 			    ps_node_get_str(e, "volunteer")))
 				goto nomem;
 		}
-	} else if (is(type, "feedback")) {
+	} else if (ps_streq(type, "feedback")) {
 		const char *who = ps_node_get_str(e, "participant") ?
 		    "participant" : "match";
 
 		if ((rc = fetch(r, e, who, who, &x)) != 0)
 			goto fail;
-		if (is(who, "match") && (ps_node_set_str(c, "participant",
+		if (ps_streq(who, "match") && (ps_node_set_str(c, "participant",
 		    ps_node_get_str(x, "participant")) ||
 		    ps_node_set_str(c, "volunteer", ps_node_get_str(x,
 		    "volunteer"))))
 			goto nomem;
-		if (is(who, "participant") && ps_node_set_str(c,
+		if (ps_streq(who, "participant") && ps_node_set_str(c,
 		    "participant", ps_record_id(x)))
 			goto nomem;
 		if ((rc = attribute(r, c)) != 0)
@@ -646,7 +642,7 @@ entry(struct logrun *r, const struct ps_node *e, struct ps_node **out)
 			    "survey: yes or no");
 			goto fail;
 		}
-		if (is(v, "true")) {
+		if (ps_streq(v, "true")) {
 			ps_date_format(day10, ps_date_add_months(day,
 			    (int)lnum(r->s->program,
 			    "consents.follow_up.min_months", 3)));
@@ -725,18 +721,18 @@ subject_for(const struct ps_node *c, size_t n, char *out, size_t len)
 
 	if (n > 1)
 		snprintf(out, len, "ps-log: %zu entries", n);
-	else if (is(type, "callback"))
+	else if (ps_streq(type, "callback"))
 		snprintf(out, len, "ps-log: callback %s closes %s", id,
 		    ps_node_get_str(c, "match"));
-	else if (is(type, "contact"))
+	else if (ps_streq(type, "contact"))
 		snprintf(out, len, "ps-log: contact %s (%s)", id,
 		    ps_node_get_str(c, "match"));
-	else if (is(type, "activity"))
+	else if (ps_streq(type, "activity"))
 		snprintf(out, len, "ps-log: volunteer hours %s (%s)", id,
 		    ps_node_get_str(c, "volunteer"));
-	else if (is(type, "dropin"))
+	else if (ps_streq(type, "dropin"))
 		snprintf(out, len, "ps-log: drop-in visit %s", id);
-	else if (is(type, "group-session"))
+	else if (ps_streq(type, "group-session"))
 		snprintf(out, len, "ps-log: group session %s (%s)", id,
 		    ps_node_get_str(c, "group"));
 	else
@@ -813,8 +809,8 @@ ps_log_goal(struct ps_store *s, const char *match, const char *text,
 	if ((rc = logrun_begin(&r, s, o, d)) != 0 ||
 	    (rc = ps_store_get(s, match, &m, d)) != 0)
 		goto done;
-	if (!is(ps_record_kind(m), "match") || !(is(ps_node_get_str(m,
-	    "status"), "active") || is(ps_node_get_str(m, "status"),
+	if (!ps_streq(ps_record_kind(m), "match") || !(ps_streq(ps_node_get_str(m,
+	    "status"), "active") || ps_streq(ps_node_get_str(m, "status"),
 	    "proposed"))) {
 		rc = ps_diag_err(d, PS_REFUSED, "%s: not an open match", match);
 		goto done;
@@ -866,8 +862,8 @@ list_one(void *arg, const char *rel, struct ps_node *c, struct ps_diags *d)
 	(void)rel;
 	if ((l->f->since && strncmp(date, l->f->since, 10) < 0) ||
 	    (l->f->until && strncmp(date, l->f->until, 10) > 0) ||
-	    (l->f->match && !is(ps_node_get_str(c, "match"), l->f->match)) ||
-	    (l->f->volunteer && !is(ps_node_get_str(c, "volunteer"),
+	    (l->f->match && !ps_streq(ps_node_get_str(c, "match"), l->f->match)) ||
+	    (l->f->volunteer && !ps_streq(ps_node_get_str(c, "volunteer"),
 	    l->f->volunteer)) ||
 	    (l->f->flagged && ps_node_get(c, "flag") == NULL))
 		return 0;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "assign.h"
 #include "date.h"
 #include "match.h"
@@ -14,17 +15,12 @@
 
 #define RECENT_DAYS	30	/* OneCall load: callbacks this recent */
 
-static int
-is(const char *a, const char *b)
-{
-	return a && strcmp(a, b) == 0;
-}
 
 static int
 is_open(const char *status)
 {
-	return is(status, "proposed") || is(status, "active") ||
-	    is(status, "callback-open");
+	return ps_streq(status, "proposed") || ps_streq(status, "active") ||
+	    ps_streq(status, "callback-open");
 }
 
 static int
@@ -185,8 +181,8 @@ read_match(void *arg, const char *rel, struct ps_node *m, struct ps_diags *d)
 	    day_of(ps_node_get_str(m, "proposed"), &day) == 0 &&
 	    day > w->today - RECENT_DAYS && bag_add(&w->recent, v))
 		return ps_diag_nomem(d);
-	if ((is(st, "declined") || (is(st, "ended") && why &&
-	    !is(why, "completed"))) && ps_match_forbid(w->ctx, p, v))
+	if ((ps_streq(st, "declined") || (ps_streq(st, "ended") && why &&
+	    !ps_streq(why, "completed"))) && ps_match_forbid(w->ctx, p, v))
 		return ps_diag_nomem(d);
 	return 0;
 }
@@ -209,7 +205,7 @@ read_volunteer(void *arg, const char *rel, struct ps_node *rec,
 	long left;
 
 	(void)rel;
-	if (!is(ps_node_get_str(rec, "status"), "active") ||
+	if (!ps_streq(ps_node_get_str(rec, "status"), "active") ||
 	    ps_screen_expiry(rec, NULL) < w->today)
 		return 0;
 	left = capacity_of(w, rec) - (long)bag_count(&w->open,
@@ -238,7 +234,7 @@ stream_of(const struct world *w, const struct ps_node *rec)
 static int
 single_call(const struct ps_node *stream)
 {
-	return is(ps_node_get_str(stream, "type"), "single-call");
+	return ps_streq(ps_node_get_str(stream, "type"), "single-call");
 }
 
 /* Is the participant waiting, onboarded, and without an open match? */
@@ -249,7 +245,7 @@ waiting(const struct world *w, const struct ps_node *rec)
 	struct ps_buf b = PS_BUF_INIT;
 	size_t missing;
 
-	if (!(is(st, "applied") || is(st, "onboarding") || is(st, "waiting")))
+	if (!(ps_streq(st, "applied") || ps_streq(st, "onboarding") || ps_streq(st, "waiting")))
 		return 0;
 	if (stream_of(w, rec) == NULL ||
 	    bag_count(&w->busy, ps_record_id(rec)))
@@ -267,7 +263,7 @@ wanted(const struct world *w, const char *id)
 	if (w->only == NULL || w->only->n == 0)
 		return 1;
 	for (i = 0; i < w->only->n; i++)
-		if (is(w->only->v[i], id))
+		if (ps_streq(w->only->v[i], id))
 			return 1;
 	return 0;
 }
@@ -280,7 +276,7 @@ read_participant(void *arg, const char *rel, struct ps_node *rec,
 
 	(void)rel;
 	if (!wanted(w, ps_record_id(rec)) || !waiting(w, rec) ||
-	    (w->stream && !is(ps_node_get_str(rec, "stream"), w->stream)))
+	    (w->stream && !ps_streq(ps_node_get_str(rec, "stream"), w->stream)))
 		return 0;
 	return add_person(w, &w->p, &w->np, &w->capp, rec, d);
 }
@@ -375,7 +371,7 @@ find_person(struct ps_match_person *v, size_t n, const char *id)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (is(v[i].id, id))
+		if (ps_streq(v[i].id, id))
 			return &v[i];
 	return NULL;
 }
@@ -567,13 +563,13 @@ matchable(const struct ps_node *stream)
 {
 	const char *t = ps_node_get_str(stream, "type");
 
-	return is(t, "ongoing") || is(t, "seconded") || is(t, "single-call");
+	return ps_streq(t, "ongoing") || ps_streq(t, "seconded") || ps_streq(t, "single-call");
 }
 
 static int
 choice_stream(const struct ps_node *stream)
 {
-	return is(ps_node_get_str(stream, "choice.enabled"), "true");
+	return ps_streq(ps_node_get_str(stream, "choice.enabled"), "true");
 }
 
 /* The global optimum over the ongoing streams. */
@@ -710,11 +706,6 @@ commit_msg(struct ps_txn *t, const struct ps_match_opts *o, const char *subject,
 	return rc;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 /* Recruiting gaps: the reasons participants were left unmatched. */
 static void
@@ -785,18 +776,8 @@ gap_reasons(const struct world *w, const struct plan *pl, char ***out,
 		}
 	}
 	ps_buf_release(&why);
-	qsort(*out, *n, sizeof(**out), cmp_str);
+	qsort(*out, *n, sizeof(**out), ps_strcmpp);
 	return 0;
-}
-
-static void
-free_reasons(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; v && i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 static int
@@ -865,7 +846,7 @@ propose(struct world *w, const struct ps_match_opts *o, FILE *out,
 		    pl.callbacks == 1 ? "" : "s");
 	rc = commit_msg(t, o, subject, &text, out, d);
 done:
-	free_reasons(gaps, ngaps);
+	ps_strv_free(gaps, ngaps);
 	free(pl.vol);
 	ps_node_free(m);
 	ps_txn_free(t);
@@ -894,7 +875,7 @@ ps_match_gaps(struct ps_store *s, const struct ps_node *prog, long today,
 	    (rc = plan_all(&w, &pl, d)) == 0)
 		rc = gap_reasons(&w, &pl, reasons, n, d);
 	if (rc) {
-		free_reasons(*reasons, *n);
+		ps_strv_free(*reasons, *n);
 		*reasons = NULL;
 		*n = 0;
 	}
@@ -903,11 +884,6 @@ ps_match_gaps(struct ps_store *s, const struct ps_node *prog, long today,
 	return rc;
 }
 
-void
-ps_match_gaps_free(char **reasons, size_t n)
-{
-	free_reasons(reasons, n);
-}
 
 /* Proposals read back from a pipe, checked again, stored as they are. */
 static int
@@ -936,9 +912,9 @@ commit_stream(struct world *w, const struct ps_match_opts *o, FILE *out,
 		unsigned long line = m->line, col = m->col;
 
 		n++;
-		if (!is(ps_record_kind(m), "match") ||
+		if (!ps_streq(ps_record_kind(m), "match") ||
 		    ps_record_check(w->s->schemas, m, "stdin", d)) {
-			if (!is(ps_record_kind(m), "match"))
+			if (!ps_streq(ps_record_kind(m), "match"))
 				ps_diag_add(d, PS_REFUSED, "stdin", line, col,
 				    "kind", "not a match proposal");
 			bad++;
@@ -949,7 +925,7 @@ commit_stream(struct world *w, const struct ps_match_opts *o, FILE *out,
 		v = find_person(w->v, w->nv, ps_node_get_str(m, "volunteer"));
 		ps_buf_truncate(&rel, 0);
 		ps_buf_printf(&rel, "matches/%s.yaml", id);
-		if (!is(st, "proposed") && !is(st, "callback-open"))
+		if (!ps_streq(st, "proposed") && !ps_streq(st, "callback-open"))
 			ps_diag_add(d, PS_REFUSED, "stdin", line, col, "status",
 			    "%s: not a proposal (status %s)", id, st);
 		else if (ps_txn_taken(t, rel.s))
@@ -972,7 +948,7 @@ commit_stream(struct world *w, const struct ps_match_opts *o, FILE *out,
 		else {
 			used[p - w->p] = 1;
 			w->left[v - w->v]--;
-			nc += is(st, "callback-open");
+			nc += ps_streq(st, "callback-open");
 			if ((rc = ps_txn_put(t, m, d)) != 0)
 				goto done;
 			if (show(&text, o->table, m) == -1) {
@@ -1027,14 +1003,14 @@ the_participant(struct world *w, const char *id, struct ps_match_person **out,
 		return 0;
 	if ((rc = ps_store_get(w->s, id, &rec, d)) != 0)
 		return rc;
-	if (!is(ps_record_kind(rec), "participant"))
+	if (!ps_streq(ps_record_kind(rec), "participant"))
 		rc = ps_diag_err(d, PS_REFUSED, "%s: not a participant", id);
 	else
 		rc = ps_diag_err(d, PS_REFUSED, "%s: not waiting for a match "
 		    "(%s)", id, bag_count(&w->busy, id) ? "has an open match" :
-		    is(ps_node_get_str(rec, "status"), "waiting") ||
-		    is(ps_node_get_str(rec, "status"), "applied") ||
-		    is(ps_node_get_str(rec, "status"), "onboarding") ?
+		    ps_streq(ps_node_get_str(rec, "status"), "waiting") ||
+		    ps_streq(ps_node_get_str(rec, "status"), "applied") ||
+		    ps_streq(ps_node_get_str(rec, "status"), "onboarding") ?
 		    "onboarding not complete" : ps_node_get_str(rec, "status"));
 	ps_node_free(rec);
 	return rc;
@@ -1167,7 +1143,7 @@ the_match(struct world *w, const char *id, struct ps_node **m,
 
 	if ((rc = ps_store_get(w->s, id, m, d)) != 0)
 		return rc;
-	if (is(ps_record_kind(*m), "match"))
+	if (ps_streq(ps_record_kind(*m), "match"))
 		return 0;
 	rc = ps_diag_err(d, PS_REFUSED, "%s: not a match", id);
 	ps_node_free(*m);
@@ -1200,7 +1176,7 @@ brief_field(FILE *out, const struct ps_node *rec, const char *path)
 	size_t i;
 
 	for (i = 0; brief_labels[i].path; i++)
-		if (is(brief_labels[i].path, path))
+		if (ps_streq(brief_labels[i].path, path))
 			label = brief_labels[i].label;
 	if (n == NULL)
 		return;
@@ -1249,11 +1225,11 @@ brief(struct world *w, const struct ps_match_opts *o, FILE *out,
 	if (ps_node_get_str(m, "callback.due"))
 		fprintf(out, "%-19s %s\n", "Call by", ps_node_get_str(m,
 		    "callback.due"));
-	if (is(ps_node_get_str(st, "first_contact"), "volunteer"))
+	if (ps_streq(ps_node_get_str(st, "first_contact"), "volunteer"))
 		fprintf(out, "\nYou make the first contact. Call from a blocked "
 		    "number: the participant\ndoes not receive your contact "
 		    "details.\n");
-	else if (is(ps_node_get_str(st, "first_contact"), "participant"))
+	else if (ps_streq(ps_node_get_str(st, "first_contact"), "participant"))
 		fprintf(out, "\nThe participant contacts you first, through "
 		    "the programme.\n");
 	else
@@ -1277,7 +1253,7 @@ static int
 listed(const char *const *l, const char *s)
 {
 	for (; *l; l++)
-		if (is(*l, s))
+		if (ps_streq(*l, s))
 			return 1;
 	return 0;
 }
@@ -1310,14 +1286,14 @@ lifecycle(struct world *w, const struct ps_match_opts *o, FILE *out,
 	stream = ps_program_stream(w->prog, ps_node_get_str(m, "stream"));
 	ps_date_format(day, w->today);
 	if ((o->action == PS_MATCH_ACCEPT || o->action == PS_MATCH_DECLINE) &&
-	    !is(st, "proposed")) {
+	    !ps_streq(st, "proposed")) {
 		rc = ps_diag_err(d, PS_REFUSED, "%s: not a proposal (status "
 		    "%s)", o->id, st);
 		goto done;
 	}
 	if ((o->action == PS_MATCH_END || o->action == PS_MATCH_EXTEND) &&
-	    !is(st, "active") && !(o->action == PS_MATCH_END &&
-	    is(st, "callback-open"))) {
+	    !ps_streq(st, "active") && !(o->action == PS_MATCH_END &&
+	    ps_streq(st, "callback-open"))) {
 		rc = ps_diag_err(d, PS_REFUSED, "%s: not active (status %s)",
 		    o->id, st);
 		goto done;
@@ -1325,8 +1301,8 @@ lifecycle(struct world *w, const struct ps_match_opts *o, FILE *out,
 	rc = -1;
 	switch (o->action) {
 	case PS_MATCH_ACCEPT:
-		if (is(pst, "withdrawn") || is(pst, "closed") ||
-		    is(pst, "matched")) {
+		if (ps_streq(pst, "withdrawn") || ps_streq(pst, "closed") ||
+		    ps_streq(pst, "matched")) {
 			rc = ps_diag_err(d, PS_REFUSED, "%s: participant %s is "
 			    "%s", o->id, ps_record_id(p), pst);
 			goto done;
@@ -1432,7 +1408,7 @@ overdue_one(void *arg, const char *rel, struct ps_node *m, struct ps_diags *d)
 	long due;
 
 	(void)rel;
-	if (!is(ps_node_get_str(m, "status"), "callback-open") ||
+	if (!ps_streq(ps_node_get_str(m, "status"), "callback-open") ||
 	    day_of(ps_node_get_str(m, "callback.due"), &due) == -1 ||
 	    due >= od->today)
 		return 0;

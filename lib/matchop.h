@@ -68,12 +68,11 @@ typedef int (*ps_match_source)(void *src, const char *kind, ps_store_fn,
 /*
  * Recruiting gaps from records read elsewhere (ps-report reads them from
  * a past commit): the reason each participant the plan leaves out has,
- * sorted, so equal reasons are neighbours. Free with ps_match_gaps_free.
+ * sorted, so equal reasons are neighbours. Free with ps_strv_free().
  */
 int	ps_match_gaps(struct ps_store *, const struct ps_node *prog, long today,
 	    ps_match_source, void *src, char ***reasons, size_t *n,
 	    struct ps_diags *);
-void	ps_match_gaps_free(char **, size_t);
 
 /* Proposals for the participants in only (all when only->n is 0). */
 int	ps_match_run(struct ps_store *, const struct ps_ids *only,

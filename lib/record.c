@@ -1,6 +1,7 @@
 /* record: kinds, IDs, store paths and checks; see record.h. */
 #include <string.h>
 
+#include "buf.h"
 #include "id.h"
 #include "record.h"
 #include "yaml.h"
@@ -84,19 +85,13 @@ ps_record_emit(struct ps_buf *b, const struct ps_node *rec)
 	return ps_yaml_write(b, rec);
 }
 
-static int
-same(const char *a, const char *b)
-{
-	return a && strcmp(a, b) == 0;
-}
-
 int
 ps_record_set_status(struct ps_node *rec, const char *status, const char *now,
     const char *by, const char *tool, const char *reason)
 {
 	struct ps_node *h = ps_node_get(rec, "status_history"), *e;
 
-	if (same(ps_node_get_str(rec, "status"), status))
+	if (ps_streq(ps_node_get_str(rec, "status"), status))
 		return 0;
 	if (ps_node_set_str(rec, "status", status))
 		return -1;

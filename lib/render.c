@@ -136,16 +136,6 @@ shown(const struct ps_rtable *t, long thr, int suppress)
 }
 
 static void
-shown_free(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; v && i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static void
 text_table(const struct ps_rtable *t, char **v, FILE *out)
 {
 	size_t w[16] = { 0 }, r, c, n;
@@ -218,7 +208,7 @@ text(const struct ps_report *r, int sup, FILE *out)
 			if ((v = shown(&s->tab[j], r->threshold, sup)) == NULL)
 				continue;
 			text_table(&s->tab[j], v, out);
-			shown_free(v, s->tab[j].nrows * s->tab[j].ncols);
+			ps_strv_free(v, s->tab[j].nrows * s->tab[j].ncols);
 		}
 	}
 }
@@ -265,7 +255,7 @@ md(const struct ps_report *r, int sup, FILE *out)
 					    c]);
 				fprintf(out, "|\n");
 			}
-			shown_free(v, t->nrows * t->ncols);
+			ps_strv_free(v, t->nrows * t->ncols);
 		}
 	}
 }
@@ -326,7 +316,7 @@ csv(const struct ps_report *r, int sup, FILE *out)
 					csv_field(out, t->cols[c], 0);
 					csv_field(out, v[k * t->ncols + c], 1);
 				}
-			shown_free(v, t->nrows * t->ncols);
+			ps_strv_free(v, t->nrows * t->ncols);
 		}
 	}
 }
@@ -416,7 +406,7 @@ yaml(const struct ps_report *r, int sup, FILE *out)
 					    value(v[k * t->ncols + c]) :
 					    ps_node_new_str(v[k * t->ncols]));
 			}
-			shown_free(v, t->nrows * t->ncols);
+			ps_strv_free(v, t->nrows * t->ncols);
 		}
 	}
 	if (rc == 0 && (rc = ps_yaml_write(&b, doc)) == 0) {
@@ -574,7 +564,7 @@ html(const struct ps_report *r, int sup, FILE *out)
 				fprintf(out, "</tr>\n");
 			}
 			fprintf(out, "</table>\n");
-			shown_free(v, t->nrows * t->ncols);
+			ps_strv_free(v, t->nrows * t->ncols);
 		}
 		fprintf(out, "</section>\n");
 	}

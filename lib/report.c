@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "date.h"
 #include "id.h"
 #include "matchop.h"
@@ -32,11 +33,6 @@ static const char *const roles[] = { "living-with", "caregiver", "both",
 static const char *const domains[] = { "empowerment", "isolation", "coping",
     "distress", NULL };
 
-static int
-is(const char *a, const char *b)
-{
-	return a && strcmp(a, b) == 0;
-}
 
 static int
 index_of(const char *const *l, const char *s)
@@ -260,7 +256,7 @@ keep(void *arg, const char *rel, struct ps_node *rec, struct ps_diags *dg)
 {
 	struct data *d = arg;
 	const char *kind = ps_record_kind(rec);
-	int k = is(kind, "participant") ? 0 : is(kind, "volunteer") ? 1 : 2;
+	int k = ps_streq(kind, "participant") ? 0 : ps_streq(kind, "volunteer") ? 1 : 2;
 	struct ps_node **v, *copy;
 
 	(void)rel;
@@ -289,7 +285,7 @@ attribute(struct data *d, struct agg *a, const struct ps_node *c, long mins)
 
 	for (k = 0; k < 2; k++) {
 		v = ps_node_get_str(c, keys[k]);
-		for (i = 0; v && i < d->nnames[k] && !is(d->names[k][i], v);
+		for (i = 0; v && i < d->nnames[k] && !ps_streq(d->names[k][i], v);
 		    i++)
 			;
 		if (v == NULL || i == d->nnames[k])
@@ -306,28 +302,28 @@ add_contact(struct data *d, struct agg *a, const struct ps_node *c, int cur)
 	long mins = lnum(c, "minutes", 0);
 	int k;
 
-	if (is(type, "contact") || is(type, "callback") || is(type, "dropin"))
+	if (ps_streq(type, "contact") || ps_streq(type, "callback") || ps_streq(type, "dropin"))
 		attribute(d, a, c, mins);
-	if (is(type, "contact") || is(type, "callback")) {
+	if (ps_streq(type, "contact") || ps_streq(type, "callback")) {
 		a->contacts++;
-		a->callbacks += is(type, "callback");
+		a->callbacks += ps_streq(type, "callback");
 		a->support_minutes += mins;
 		if ((k = index_of(modes, ps_node_get_str(c, "mode"))) >= 0) {
 			a->mode_n[k]++;
 			a->mode_min[k] += mins;
 		}
-	} else if (is(type, "activity")) {
+	} else if (ps_streq(type, "activity")) {
 		if ((k = index_of(activities, ps_node_get_str(c,
 		    "activity"))) >= 0)
 			a->vol_hours[k] += ps_node_get_str(c, "hours") ?
 			    strtod(ps_node_get_str(c, "hours"), NULL) : 0;
-	} else if (is(type, "dropin")) {
+	} else if (ps_streq(type, "dropin")) {
 		a->dropins++;
 		a->support_minutes += mins;
-	} else if (is(type, "group-session")) {
+	} else if (ps_streq(type, "group-session")) {
 		a->sessions++;
 		a->attendees += lnum(c, "attendees", 0);
-	} else if (is(type, "feedback")) {
+	} else if (ps_streq(type, "feedback")) {
 		a->feedback++;
 		a->helpful_sum += lnum(c, "feedback.helpfulness", 0);
 		for (k = 0; domains[k]; k++) {
@@ -347,12 +343,12 @@ add_contact(struct data *d, struct agg *a, const struct ps_node *c, int cur)
 		a->flagged++;
 		if ((k = index_of(flags, ps_node_get_str(c, "flag.type"))) >= 0)
 			a->flag_n[k]++;
-		a->no_referral += is(ref, "none");
+		a->no_referral += ps_streq(ref, "none");
 		if (cur)
 			row(d->flagged, xstrdup(ps_record_id(c)),
 			    fmt("%.10s", ps_node_get_str(c, "date")),
 			    xstrdup(ps_node_get_str(c, "flag.type")),
-			    xstrdup(ref), xstrdup(is(ref, "none") ?
+			    xstrdup(ref), xstrdup(ps_streq(ref, "none") ?
 			    "needs attention" : ""));
 	}
 }
@@ -398,7 +394,7 @@ feedback(void *arg, const char *rel, struct ps_node *c, struct ps_diags *dg)
 
 	(void)rel;
 	(void)dg;
-	if (!is(ps_node_get_str(c, "feedback.followup_consent"), "true") ||
+	if (!ps_streq(ps_node_get_str(c, "feedback.followup_consent"), "true") ||
 	    !in(after, d->until + 1, d->until + 28))
 		return 0;
 	d->fu_due++;
@@ -426,16 +422,11 @@ each_day(struct data *d, long from, long to, const char *needle,
 	return rc;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 static int
 seen(const struct data *d, const char *m)
 {
-	return bsearch(&m, d->seen, d->nseen, sizeof(*d->seen), cmp_str) !=
+	return bsearch(&m, d->seen, d->nseen, sizeof(*d->seen), ps_strcmpp) !=
 	    NULL;
 }
 
@@ -476,7 +467,7 @@ intake(struct data *d, struct ps_rsection *s)
 		for (i = 0; i < d->n[0]; i++) {
 			const struct ps_node *p = d->rec[0][i];
 
-			if (!is(ps_node_get_str(p, "stream"), st->keys[j]->str) ||
+			if (!ps_streq(ps_node_get_str(p, "stream"), st->keys[j]->str) ||
 			    !in(day_of(d, p, "received"), d->from, d->until))
 				continue;
 			if ((k = index_of(roles, ps_node_get_str(p, "role"))) >= 0)
@@ -533,17 +524,17 @@ screening(struct data *d, struct ps_rsection *s, double **funnel,
 
 		day = day_of(d, v, "decision.date");
 		what = ps_node_get_str(v, "decision.result");
-		acc += is(what, "accept") && in(day, d->from, d->until);
-		accp += is(what, "accept") && in(day, d->pfrom, d->puntil);
-		dec += is(what, "decline") && in(day, d->from, d->until);
-		decp += is(what, "decline") && in(day, d->pfrom, d->puntil);
-		if (!is(st, "applied") && !is(st, "screening"))
+		acc += ps_streq(what, "accept") && in(day, d->from, d->until);
+		accp += ps_streq(what, "accept") && in(day, d->pfrom, d->puntil);
+		dec += ps_streq(what, "decline") && in(day, d->from, d->until);
+		decp += ps_streq(what, "decline") && in(day, d->pfrom, d->puntil);
+		if (!ps_streq(st, "applied") && !ps_streq(st, "screening"))
 			continue;
 		if (ps_screen_ended(d->prog, v) ||
 		    (next = ps_screen_next(d->prog, v, &since)) == NULL)
 			continue;
 		for (j = 0; j < *nsteps; j++)
-			if (is(ps_node_get_str(steps->vals[j], "step"), next))
+			if (ps_streq(ps_node_get_str(steps->vals[j], "step"), next))
 				at[j]++;
 		rule = ps_screen_rule(d->prog, "volunteer", next);
 		if (rule && ps_node_get_str(rule, "expected_days") &&
@@ -568,8 +559,8 @@ screening(struct data *d, struct ps_rsection *s, double **funnel,
 		const char *step = NULL;
 		long e;
 
-		if (!is(ps_node_get_str(v, "status"), "active") &&
-		    !is(ps_node_get_str(v, "status"), "on-leave"))
+		if (!ps_streq(ps_node_get_str(v, "status"), "active") &&
+		    !ps_streq(ps_node_get_str(v, "status"), "on-leave"))
 			continue;
 		e = ps_screen_expiry(v, &step);
 		if (e != LONG_MAX && e <= d->until + 30) {
@@ -588,8 +579,8 @@ screening(struct data *d, struct ps_rsection *s, double **funnel,
 static int
 open_status(const char *st)
 {
-	return is(st, "proposed") || is(st, "active") ||
-	    is(st, "callback-open");
+	return ps_streq(st, "proposed") || ps_streq(st, "active") ||
+	    ps_streq(st, "callback-open");
 }
 
 /* The records read, by kind, for ps_match_gaps(). */
@@ -598,7 +589,7 @@ kept(void *src, const char *kind, ps_store_fn fn, void *arg,
     struct ps_diags *dg)
 {
 	struct data *d = src;
-	int k = is(kind, "participant") ? 0 : is(kind, "volunteer") ? 1 : 2;
+	int k = ps_streq(kind, "participant") ? 0 : ps_streq(kind, "volunteer") ? 1 : 2;
 	size_t i;
 	int rc = 0;
 
@@ -626,7 +617,7 @@ gaps(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
 			;
 		row(t, xstrdup(why[i]), fmt("%zu", j - i));
 	}
-	ps_match_gaps_free(why, n);
+	ps_strv_free(why, n);
 	return 0;
 }
 
@@ -643,12 +634,6 @@ longest_first(const void *a, const void *b)
 	if (x->days != y->days)
 		return x->days > y->days ? -1 : 1;
 	return strcmp(x->id, y->id);
-}
-
-static int
-cmp_match_participant(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /*
@@ -686,7 +671,7 @@ matching(struct data *d, struct ps_rsection *s, long **waits, size_t *nw)
 		if (open_status(ps_node_get_str(m, "status")))
 			open[no++] = (char *)ps_node_get_str(m, "participant");
 	}
-	qsort(open, no, sizeof(*open), cmp_match_participant);
+	qsort(open, no, sizeof(*open), ps_strcmpp);
 	count_figure(s, "matches_made", "Matches made", made, madep);
 	st = ps_node_get(d->prog, "streams");
 	for (j = 0; st && j < st->n; j++)
@@ -708,14 +693,14 @@ matching(struct data *d, struct ps_rsection *s, long **waits, size_t *nw)
 		const char *type = ps_node_get_str(ps_program_stream(d->prog,
 		    ps_node_get_str(p, "stream")), "type");
 
-		if (!(is(pst, "applied") || is(pst, "onboarding") ||
-		    is(pst, "waiting")) || is(type, "single-call") ||
-		    is(type, "group") || is(type, "dropin"))
+		if (!(ps_streq(pst, "applied") || ps_streq(pst, "onboarding") ||
+		    ps_streq(pst, "waiting")) || ps_streq(type, "single-call") ||
+		    ps_streq(type, "group") || ps_streq(type, "dropin"))
 			continue;
 		id = ps_record_id(p);
 		day = day_of(d, p, "received");
 		if (day < 0 || day > d->until || bsearch(&id, open, no,
-		    sizeof(*open), cmp_match_participant))
+		    sizeof(*open), ps_strcmpp))
 			continue;
 		w[*nw].id = id;
 		w[*nw].stream = ps_node_get_str(p, "stream");
@@ -757,11 +742,11 @@ onecall(struct data *d, struct ps_rsection *s)
 		day = day_of(d, m, "callback.closed");
 		if (in(day, d->from, d->until)) {
 			closed++;
-			ontime += is(ps_node_get_str(m, "callback.on_time"),
+			ontime += ps_streq(ps_node_get_str(m, "callback.on_time"),
 			    "true");
 		}
 		due = day_of(d, m, "callback.due");
-		if (is(ps_node_get_str(m, "status"), "callback-open") &&
+		if (ps_streq(ps_node_get_str(m, "status"), "callback-open") &&
 		    due >= 0 && due < d->until)
 			row(t, xstrdup(ps_record_id(m)),
 			    xstrdup(ps_node_get_str(m, "participant")),
@@ -784,7 +769,7 @@ active(struct data *d, struct ps_rsection *s)
 	long open = 0, end;
 	size_t i;
 
-	qsort(d->seen, d->nseen, sizeof(*d->seen), cmp_str);
+	qsort(d->seen, d->nseen, sizeof(*d->seen), ps_strcmpp);
 	ending = table(s, "ending", "Matches ending in the next 30 days", 0, 0,
 	    3, "match", "stream", "planned end");
 	stalled = table(s, "stalled", "Stalled: no contact logged in the "
@@ -793,7 +778,7 @@ active(struct data *d, struct ps_rsection *s)
 	for (i = 0; i < d->n[2]; i++) {
 		const struct ps_node *m = d->rec[2][i];
 
-		if (!is(ps_node_get_str(m, "status"), "active"))
+		if (!ps_streq(ps_node_get_str(m, "status"), "active"))
 			continue;
 		open++;
 		end = day_of(d, m, "planned_end");
@@ -980,7 +965,7 @@ audit(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
 		git_commit_free(c);
 		c = NULL;
 	}
-	qsort(keys, n, sizeof(*keys), cmp_str);
+	qsort(keys, n, sizeof(*keys), ps_strcmpp);
 	t = table(s, "changes", "Changes by author and tool", 0, 0, 3,
 	    "author", "tool", "commits");
 	for (i = 0; i < n; i = j) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "date.h"
 #include "record.h"
 #include "screen.h"
@@ -84,11 +85,6 @@ today_of(const char *now)
 	return day_of(day);
 }
 
-static int
-is(const char *a, const char *b)
-{
-	return a && strcmp(a, b) == 0;
-}
 
 /*
  * The state of a step on a record: 1 passed (or waived) and valid, 0 not
@@ -110,21 +106,21 @@ step_state(const struct ps_node *rule, const struct ps_node *rec, long today,
 		*have = 0;
 	for (i = e ? e->n : 0; i-- > 0;) {	/* latest first */
 		x = e->vals[i];
-		if (!is(ps_node_get_str(x, "step"), step))
+		if (!ps_streq(ps_node_get_str(x, "step"), step))
 			continue;
 		if (need > 0) {
 			long r = lnum(x, "referee", 0);
 
 			if (r > 0 && r < 32 && !seen[r]) {
 				seen[r] = 1;
-				got += is(ps_node_get_str(x, "result"), "pass");
+				got += ps_streq(ps_node_get_str(x, "result"), "pass");
 			}
 			continue;
 		}
-		if (is(ps_node_get_str(x, "result"), "pending"))
+		if (ps_streq(ps_node_get_str(x, "result"), "pending"))
 			continue;
-		if (!is(ps_node_get_str(x, "result"), "pass") &&
-		    !is(ps_node_get_str(x, "result"), "waived"))
+		if (!ps_streq(ps_node_get_str(x, "result"), "pass") &&
+		    !ps_streq(ps_node_get_str(x, "result"), "waived"))
 			return 0;
 		exp = day_of(ps_node_get_str(x, "expires"));
 		if (exp == LONG_MIN)
@@ -155,8 +151,8 @@ ps_screen_ended(const struct ps_node *prog, const struct ps_node *rec)
 		res = ps_node_get_str(e->vals[i], "result");
 		rule = ps_screen_rule(prog, ps_record_kind(rec), step ? step :
 		    "");
-		if (is(res, "fail") && rule &&
-		    !is(ps_node_get_str(rule, "repeatable"), "true"))
+		if (ps_streq(res, "fail") && rule &&
+		    !ps_streq(ps_node_get_str(rule, "repeatable"), "true"))
 			return step;
 	}
 	return NULL;
@@ -182,7 +178,7 @@ listed(const struct ps_node *seq, const char *s)
 	size_t i;
 
 	for (i = 0; seq && seq->type == PS_NODE_SEQ && i < seq->n; i++)
-		if (is(seq->vals[i]->str, s))
+		if (ps_streq(seq->vals[i]->str, s))
 			return 1;
 	return 0;
 }
@@ -224,7 +220,7 @@ ps_screen_expiry(const struct ps_node *rec, const char **step)
 	size_t i;
 
 	for (i = 0; e && i < e->n; i++) {
-		if (!is(ps_node_get_str(e->vals[i], "result"), "pass"))
+		if (!ps_streq(ps_node_get_str(e->vals[i], "result"), "pass"))
 			continue;
 		x = day_of(ps_node_get_str(e->vals[i], "expires"));
 		if (x == LONG_MIN)
@@ -236,9 +232,9 @@ ps_screen_expiry(const struct ps_node *rec, const char **step)
 			int renewed = 0;
 
 			for (j = i + 1; j < e->n; j++)
-				renewed |= is(ps_node_get_str(e->vals[j],
+				renewed |= ps_streq(ps_node_get_str(e->vals[j],
 				    "step"), ps_node_get_str(e->vals[i],
-				    "step")) && is(ps_node_get_str(e->vals[j],
+				    "step")) && ps_streq(ps_node_get_str(e->vals[j],
 				    "result"), "pass");
 			if (!renewed && x < best) {
 				best = x;
@@ -286,7 +282,7 @@ ps_screen_next(const struct ps_node *prog, const struct ps_node *rec,
 			}
 			/* waiting since the prerequisite passed */
 			for (k = 0; e && k < e->n; k++)
-				if (is(ps_node_get_str(e->vals[k], "step"),
+				if (ps_streq(ps_node_get_str(e->vals[k], "step"),
 				    rq->vals[j]->str) &&
 				    (t = day_of(ps_node_get_str(e->vals[k],
 				    "date"))) > from)
@@ -318,7 +314,7 @@ totals(const struct ps_node *rec, const char *step, double *hours,
 	size_t i, j;
 
 	for (i = 0; e && i < e->n; i++) {
-		if (!is(ps_node_get_str(e->vals[i], "step"), step))
+		if (!ps_streq(ps_node_get_str(e->vals[i], "step"), step))
 			continue;
 		*hours += dnum(e->vals[i], "hours");
 		*practicum += dnum(e->vals[i], "practicum_hours");
@@ -381,7 +377,7 @@ check_amounts(const struct ps_node *rule, const struct ps_node *rec,
 		snprintf(num, sizeof(num), "%g", a->practicum_hours);
 		ps_node_set_plain(entry, "practicum_hours", num);
 	}
-	if (!is(a->result, "pass"))
+	if (!ps_streq(a->result, "pass"))
 		goto done;
 	if (h < dnum(rule, "hours")) {
 		snprintf(num, sizeof(num), "%g of %g", h, dnum(rule, "hours"));
@@ -431,7 +427,7 @@ take_seat(struct ps_node *rec, const char *cohort)
 {
 	struct ps_node *sc = ps_node_get(rec, "screening");
 
-	if (!is(ps_node_get_str(rec, "screening.waitlist.cohort"), cohort))
+	if (!ps_streq(ps_node_get_str(rec, "screening.waitlist.cohort"), cohort))
 		return 0;
 	ps_node_map_del(sc, "waitlist");
 	return ps_node_set_str(rec, "screening.cohort", cohort);
@@ -464,8 +460,8 @@ ps_screen_step(const struct ps_node *prog, struct ps_node *rec,
 	}
 	status = ps_node_get_str(rec, "status");
 	renewal = ps_node_get_str(rule, "validity_days") != NULL;
-	if (is(status, "withdrawn") || is(status, "declined") ||
-	    is(status, "retired") || is(status, "closed") ||
+	if (ps_streq(status, "withdrawn") || ps_streq(status, "declined") ||
+	    ps_streq(status, "retired") || ps_streq(status, "closed") ||
 	    (ps_node_get(rec, "decision") && !renewal)) {
 		rc = refuse(d, rec, "screening is over (status ", status, ")");
 		goto done;
@@ -475,7 +471,7 @@ ps_screen_step(const struct ps_node *prog, struct ps_node *rec,
 		    "\" failed and may not be repeated");
 		goto done;
 	}
-	if (!is(a->result, "pending") &&
+	if (!ps_streq(a->result, "pending") &&
 	    (rq = ps_node_map_get(rule, "requires")) != NULL) {
 		for (i = 0; i < rq->n; i++) {
 			const struct ps_node *r = ps_screen_rule(prog, kind,
@@ -505,8 +501,8 @@ ps_screen_step(const struct ps_node *prog, struct ps_node *rec,
 		rc = refuse(d, rec, "step \"", a->step, "\" has no referees");
 		goto done;
 	}
-	if (need == 0 && is(a->result, "pass") && !renewal &&
-	    !is(ps_node_get_str(rule, "repeatable"), "true") &&
+	if (need == 0 && ps_streq(a->result, "pass") && !renewal &&
+	    !ps_streq(ps_node_get_str(rule, "repeatable"), "true") &&
 	    step_state(rule, rec, today, &exp, NULL) == 1) {
 		rc = refuse(d, rec, "step \"", a->step, "\" is already passed");
 		goto done;
@@ -518,8 +514,8 @@ ps_screen_step(const struct ps_node *prog, struct ps_node *rec,
 	ps_date_format(day, a->date);
 	if ((l = entries(rec)) != NULL)
 		for (i = 0; i < l->n; i++)
-			attempt += is(ps_node_get_str(l->vals[i], "step"),
-			    a->step) && is(ps_node_get_str(l->vals[i],
+			attempt += ps_streq(ps_node_get_str(l->vals[i], "step"),
+			    a->step) && ps_streq(ps_node_get_str(l->vals[i],
 			    "result"), "fail");
 	snprintf(num, sizeof(num), "%ld", attempt);
 	if (ps_node_set_str(entry, "step", a->step) ||
@@ -537,13 +533,13 @@ ps_screen_step(const struct ps_node *prog, struct ps_node *rec,
 		snprintf(num, sizeof(num), "%d", a->referee);
 		ps_node_set_plain(entry, "referee", num);
 	}
-	if (is(a->result, "pass") && renewal) {
+	if (ps_streq(a->result, "pass") && renewal) {
 		ps_date_format(day, a->date + lnum(rule, "validity_days", 0));
 		ps_node_set_plain(entry, a->certificate ? "certificate.expires" :
 		    "expires", day);
 	}
 	if (a->certificate) {
-		if (!is(ps_node_get_str(rule, "certificate"), "true")) {
+		if (!ps_streq(ps_node_get_str(rule, "certificate"), "true")) {
 			rc = refuse(d, rec, "step \"", a->step, "\" gives no "
 			    "certificate");
 			goto done;
@@ -568,13 +564,13 @@ ps_screen_step(const struct ps_node *prog, struct ps_node *rec,
 		goto done;
 	}
 	entry = NULL;
-	if (is(status, "applied") && ps_record_set_status(rec,
+	if (ps_streq(status, "applied") && ps_record_set_status(rec,
 	    is_volunteer(rec) ? "screening" : "onboarding", a->now, a->by,
 	    "ps-screen", NULL) == -1)
 		rc = ps_diag_nomem(d);
 	status = ps_node_get_str(rec, "status");
-	if (rc == 0 && !is_volunteer(rec) && (is(status, "onboarding") ||
-	    is(status, "applied")) && onboarding_complete(prog, rec, today) &&
+	if (rc == 0 && !is_volunteer(rec) && (ps_streq(status, "onboarding") ||
+	    ps_streq(status, "applied")) && onboarding_complete(prog, rec, today) &&
 	    ps_record_set_status(rec, "waiting", a->now, a->by,
 	    "ps-screen", NULL) == -1)
 		rc = ps_diag_nomem(d);
@@ -602,8 +598,8 @@ ps_screen_decide(const struct ps_node *prog, struct ps_node *rec, int accept,
 	if (ps_node_get(rec, "decision"))
 		return refuse(d, rec, "already decided: ",
 		    ps_node_get_str(rec, "decision.result"), NULL);
-	if (!is(ps_node_get_str(rec, "status"), "applied") &&
-	    !is(ps_node_get_str(rec, "status"), "screening"))
+	if (!ps_streq(ps_node_get_str(rec, "status"), "applied") &&
+	    !ps_streq(ps_node_get_str(rec, "status"), "screening"))
 		return refuse(d, rec, "cannot decide on a volunteer who is ",
 		    ps_node_get_str(rec, "status"), NULL);
 	if (accept) {

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "date.h"
 #include "record.h"
 #include "screenop.h"
@@ -10,11 +11,6 @@
 static const char *const action_names[] = { "step", "accept", "decline",
     "leave", "return", "retire" };
 
-static int
-is(const char *a, const char *b)
-{
-	return a && strcmp(a, b) == 0;
-}
 
 struct open_matches {
 	const char	*id;
@@ -29,9 +25,9 @@ find_open(void *arg, const char *rel, struct ps_node *m, struct ps_diags *d)
 
 	(void)rel;
 	(void)d;
-	if (!is(ps_node_get_str(m, "volunteer"), o->id) ||
-	    !(is(st, "active") || is(st, "proposed") ||
-	    is(st, "callback-open")))
+	if (!ps_streq(ps_node_get_str(m, "volunteer"), o->id) ||
+	    !(ps_streq(st, "active") || ps_streq(st, "proposed") ||
+	    ps_streq(st, "callback-open")))
 		return 0;
 	ps_buf_printf(&o->list, "%s%s", o->list.len ? ", " : "",
 	    ps_record_id(m));
@@ -52,10 +48,10 @@ service(struct ps_store *s, struct ps_node *rec,
 	int rc = 0;
 
 	ps_date_format(day, today);
-	if (!is(ps_record_kind(rec), "volunteer"))
+	if (!ps_streq(ps_record_kind(rec), "volunteer"))
 		return ps_diag_err(d, PS_REFUSED, "%s: not a volunteer", id);
 	if (o->action == PS_SCREEN_RETURN) {
-		if (!is(st, "on-leave"))
+		if (!ps_streq(st, "on-leave"))
 			return ps_diag_err(d, PS_REFUSED, "%s: not on leave "
 			    "(status %s)", id, st);
 		leave = ps_node_get(rec, "leave");
@@ -67,8 +63,8 @@ service(struct ps_store *s, struct ps_node *rec,
 		return ps_record_set_status(rec, "active", now, o->step.by,
 		    "ps-screen", NULL) ? ps_diag_nomem(d) : 0;
 	}
-	if (!is(st, "active") && !(o->action == PS_SCREEN_RETIRE &&
-	    is(st, "on-leave")))
+	if (!ps_streq(st, "active") && !(o->action == PS_SCREEN_RETIRE &&
+	    ps_streq(st, "on-leave")))
 		return ps_diag_err(d, PS_REFUSED, "%s: not active (status %s)",
 		    id, st);
 	if ((rc = ps_store_each(s, "match", 0, find_open, &om, d)) != 0)
@@ -158,7 +154,7 @@ ps_screen_apply(struct ps_store *s, const struct ps_ids *ids,
 			continue;
 		}
 		kind = ps_record_kind(rec);
-		if (!is(kind, "volunteer") && !is(kind, "participant")) {
+		if (!ps_streq(kind, "volunteer") && !ps_streq(kind, "participant")) {
 			ps_diag_err(d, PS_REFUSED, "%s: a %s has no screening "
 			    "or onboarding", ids->v[i], kind);
 			r = PS_REFUSED;
@@ -230,20 +226,20 @@ list_one(void *arg, const char *rel, struct ps_node *rec, struct ps_diags *d)
 
 	(void)rel;
 	if (l->what == PS_LIST_EXPIRING) {
-		if (!is(st, "active") && !is(st, "on-leave"))
+		if (!ps_streq(st, "active") && !ps_streq(st, "on-leave"))
 			return 0;
 		when = ps_screen_expiry(rec, &step);
 		if (when == LONG_MAX || when > l->today + l->days)
 			return 0;
 	} else {
-		if (!(is(st, "applied") || is(st, "screening") ||
-		    is(st, "onboarding")))
+		if (!(ps_streq(st, "applied") || ps_streq(st, "screening") ||
+		    ps_streq(st, "onboarding")))
 			return 0;
 		if (ps_screen_ended(l->s->program, rec))
 			return 0;
 		if ((step = ps_screen_next(l->s->program, rec, &since)) == NULL)
 			return 0;
-		if (l->step && !is(step, l->step))
+		if (l->step && !ps_streq(step, l->step))
 			return 0;
 		rule = ps_screen_rule(l->s->program, ps_record_kind(rec), step);
 		when = rule && ps_node_get_str(rule, "expected_days") ?
