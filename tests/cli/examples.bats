@@ -47,7 +47,7 @@ store_is_clean() {
 
 @test "examples/ms-society: the applications and the web form's CSV export are taken in" {
 	A=$TOP/examples/ms-society/applications
-	take_in ms-society "ps-apply: 4 applications (3 participants, 1 volunteer)"
+	take_in ms-society "ps-apply: 7 applications (3 participants, 4 volunteers)"
 	run_split ps-apply -C s --csv --map "$A/form-map.yaml" "$A/applications.csv"
 	[ "$status" = 0 ]
 	[ -z "$err" ]
@@ -63,30 +63,50 @@ store_is_clean() {
 	printf '%s\n' "$out" | grep -qx '  email: taylor.testcase@example.org'
 	[ "$(printf '%s\n' "$out" | grep -c '^  - type: privacy$')" = 4 ]
 	[ "$(records participants)" = 7 ]
-	[ "$(records volunteers)" = 1 ]
+	[ "$(records volunteers)" = 4 ]
 	[ "$(git -C s rev-list --count HEAD)" = 3 ]
 	run_split ps-check -C s
-	expect 0 "8 records checked, 0 problems" ""
+	expect 0 "11 records checked, 0 problems" ""
 	store_is_clean
 }
 
-@test "examples/caregiver: a mentor registration, a group registration and a Peer Mentor are taken in" {
-	take_in caregiver "ps-apply: 3 applications (2 participants, 1 volunteer)"
-	[ "$(records participants)" = 2 ]
-	[ "$(records volunteers)" = 1 ]
+@test "examples/caregiver: registrations for a mentor and a group, the form's CSV export and Peer Mentors are taken in" {
+	A=$TOP/examples/caregiver/applications
+	take_in caregiver "ps-apply: 6 applications (2 participants, 4 volunteers)"
+	run_split ps-apply -C s --csv --map "$A/form-map.yaml" "$A/registrations.csv"
+	[ "$status" = 0 ]
+	[ -z "$err" ]
+	[ "$(git -C s log -1 --format=%s)" = "ps-apply: 3 applications (participants)" ]
+	# the form's choice of stream, and its wording, mapped
+	[ "$(printf '%s\n' "$out" | grep -c '^stream: mentor$')" = 2 ]
+	[ "$(printf '%s\n' "$out" | grep -c '^stream: groups$')" = 1 ]
+	[ "$(printf '%s\n' "$out" | grep -c '^role: caregiver$')" = 3 ]
+	printf '%s\n' "$out" | grep -qx '  - spouse-or-partner'
+	[ "$(records participants)" = 5 ]
+	[ "$(records volunteers)" = 4 ]
 	# every one signed the pledge the programme requires
-	[ "$(grep -l '^  - type: pledge$' s/participants/*.yaml s/volunteers/*.yaml | wc -l)" = 3 ]
+	[ "$(grep -l '^  - type: pledge$' s/participants/*.yaml s/volunteers/*.yaml | wc -l)" = 9 ]
 	run_split ps-check -C s
-	expect 0 "3 records checked, 0 problems" ""
+	expect 0 "9 records checked, 0 problems" ""
 	store_is_clean
 }
 
-@test "examples/mental-health: a seconded participant and a peer supporter are taken in" {
-	take_in mental-health "ps-apply: 2 applications (1 participant, 1 volunteer)"
-	[ "$(records participants)" = 1 ]
-	[ "$(records volunteers)" = 1 ]
+@test "examples/mental-health: referrals (YAML, JSON, the referral form's CSV export) and peer supporters are taken in" {
+	A=$TOP/examples/mental-health/applications
+	take_in mental-health "ps-apply: 6 applications (2 participants, 4 volunteers)"
+	run_split ps-apply -C s --csv --map "$A/form-map.yaml" "$A/referrals.csv"
+	[ "$status" = 0 ]
+	[ -z "$err" ]
+	[ "$(git -C s log -1 --format=%s)" = "ps-apply: 3 applications (participants)" ]
+	# host organisation and funder for the reports; consent to share only
+	# where the box was ticked
+	[ "$(printf '%s\n' "$out" | grep -c '^host_organisation: Example ')" = 3 ]
+	[ "$(printf '%s\n' "$out" | grep -c '^funder: Example ')" = 3 ]
+	[ "$(printf '%s\n' "$out" | grep -c '^  - type: data-sharing$')" = 2 ]
+	[ "$(records participants)" = 5 ]
+	[ "$(records volunteers)" = 4 ]
 	run_split ps-check -C s
-	expect 0 "2 records checked, 0 problems" ""
+	expect 0 "9 records checked, 0 problems" ""
 	store_is_clean
 }
 
