@@ -225,7 +225,11 @@ each_cached(struct ps_store *s, struct state *st, struct ps_diags *d)
 	int rc = 0;
 
 	ps_store_head_tree(s, &head);
-	if (git_repository_index(&idx, s->repo) < 0 ||
+	/* git commit -a and git commit FILE stage into a temporary index,
+	   which git names to the hook in GIT_INDEX_FILE */
+	if ((getenv("GIT_INDEX_FILE") && *getenv("GIT_INDEX_FILE") ?
+	    git_index_open(&idx, getenv("GIT_INDEX_FILE")) :
+	    git_repository_index(&idx, s->repo)) < 0 ||
 	    git_diff_tree_to_index(&diff, s->repo, head, idx, NULL) < 0) {
 		rc = ps_git_error(d, "cannot read the index");
 		goto done;

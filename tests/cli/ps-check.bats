@@ -113,6 +113,12 @@ ps-check: big.yaml: record file is larger than 256 KiB"
 	[ "$status" != 0 ]
 	[[ "$err" == *"stream: does not have the expected form"* ]]
 	[ "$(head_of s)" = "$h" ]
+	# git commit -a stages into a temporary index: checked all the same
+	git -C s reset -q
+	run_split git -C s -c user.name=T -c user.email=t@example.org commit -q -a -m "hand edit"
+	[ "$status" != 0 ]
+	[[ "$err" == *"stream: does not have the expected form"* ]]
+	[ "$(head_of s)" = "$h" ]
 }
 
 @test "ps-check refuses a store that others can write to" {
