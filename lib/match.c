@@ -550,8 +550,11 @@ ps_match_score(const struct ps_match_ctx *c, const struct ps_match_person *p,
 	pts = weeks * c->per_week;
 	if (pts > c->max_waiting)
 		pts = c->max_waiting;
-	snprintf(why, sizeof(why), "waited %ld week%s", (long)weeks,
-	    (long)weeks == 1 ? "" : "s");
+	if (weeks < 2)
+		snprintf(why, sizeof(why), "waited %ld day%s", (long)(weeks *
+		    7 + 0.5), (long)(weeks * 7 + 0.5) == 1 ? "" : "s");
+	else
+		snprintf(why, sizeof(why), "waited %ld weeks", (long)weeks);
 	total += crit(c, b, W_WAITING, pts, why);
 	return round3(total);
 }

@@ -763,17 +763,18 @@ waiting_points(void **state)
 	struct pair t;
 
 	(void)state;
-	/* 20 days: 20 / 7 x 0.5 = 1.4286; the reason counts whole weeks */
+	/* 20 days: 20 / 7 x 0.5 = 1.4286; the reason counts whole weeks,
+	   or days under two weeks */
 	expect_points(w, "received: 2026-11-02T09:00:00-05:00", NULL, 2.429,
 	    "waiting", "1.429", 1, "waited 2 weeks");
 	expect_points(w, "received: 2026-11-15T09:00:00-05:00", NULL, 1.5,
-	    "waiting", "0.5", 1, "waited 1 week");
+	    "waiting", "0.5", 1, "waited 7 days");
 	expect_points(w, "received: 2026-11-19T09:00:00-05:00", NULL, 1.214,
-	    "waiting", "0.214", 1, "waited 0 weeks");
-	expect_points(w, NULL, NULL, 1, "waiting", "0", 0, "waited 0 weeks");
+	    "waiting", "0.214", 1, "waited 3 days");
+	expect_points(w, NULL, NULL, 1, "waiting", "0", 0, "waited 0 days");
 	/* the day of the application, as written in the record */
 	expect_points(w, "received: 2026-11-15T23:30:00-08:00", NULL, 1.5,
-	    "waiting", "0.5", 1, "waited 1 week");
+	    "waiting", "0.5", 1, "waited 7 days");
 	/* 52 days: 3.714, capped at 3 */
 	expect_points(w, "received: 2026-10-01T09:00:00-04:00", NULL, 4,
 	    "waiting", "3", 1, "waited 7 weeks");
@@ -797,7 +798,7 @@ waiting_points(void **state)
 	    "waited 55 weeks");
 	/* an application dated in the future has not waited */
 	expect_points(w, "received: 2026-12-01T09:00:00-05:00", NULL, 1,
-	    "waiting", "0", 0, "waited 0 weeks");
+	    "waiting", "0", 0, "waited 0 days");
 	/* no waiting weight, no waiting points, whatever the rate */
 	pair_init(&t, "weights: {role: 1}\nwaiting_points_per_week: 5",
 	    "received: 2026-10-01T09:00:00-04:00", NULL);
@@ -830,7 +831,7 @@ points_are_rounded_to_thousandths(void **state)
 	    "topics: [a1, a7]");
 	points_are(score(&t), 1.928);
 	expect_entry(t.b, "topics", "0.857", 1, "2 of 7 topics in common");
-	expect_entry(t.b, "waiting", "0.071", 1, "waited 0 weeks");
+	expect_entry(t.b, "waiting", "0.071", 1, "waited 1 day");
 	pair_release(&t);
 }
 
