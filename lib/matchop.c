@@ -572,32 +572,58 @@ choice_stream(const struct ps_node *stream)
 	return ps_streq(ps_node_get_str(stream, "choice.enabled"), "true");
 }
 
-/* The global optimum over the ongoing streams. */
+/*
+ * The global optimum over the ongoing streams. PS_MATCH_DUMP=FILE, a
+ * debugging aid (tests/bench/bench.sh), writes the instance solved as
+ * tests/bench/assign-peer.py reads it: "n m", the m capacities left, then
+ * "i j score" for every eligible pair, in millionths as lib/assign.c has it.
+ */
 static int
 plan_optimal(struct world *w, struct plan *pl, struct ps_diags *d)
 {
+	const char *dump = getenv("PS_MATCH_DUMP");
+	FILE *f = dump && *dump ? fopen(dump, "w") : NULL;
 	struct ps_assign *a;
 	size_t i, j;
+	long long u;
+	double s;
 	long k;
 
-	if ((a = ps_assign_new(w->np, w->nv)) == NULL)
+	if ((a = ps_assign_new(w->np, w->nv)) == NULL) {
+		if (f)
+			fclose(f);
 		return ps_diag_nomem(d);
-	for (j = 0; j < w->nv; j++)
+	}
+	if (f)
+		fprintf(f, "%zu %zu\n", w->np, w->nv);
+	for (j = 0; j < w->nv; j++) {
 		ps_assign_capacity(a, j, w->left[j]);
+		if (f)
+			fprintf(f, "%d\n", w->left[j]);
+	}
 	for (i = 0; i < w->np; i++) {
 		const struct ps_node *st = stream_of(w, w->p[i].rec);
 
 		if (!matchable(st) || single_call(st) || choice_stream(st))
 			continue;
-		for (j = 0; j < w->nv; j++)
-			if (ps_match_check(w->ctx, &w->p[i], &w->v[j]) ==
-			    PS_HARD_NONE && ps_assign_edge(a, i, j,
-			    ps_match_score(w->ctx, &w->p[i], &w->v[j],
-			    NULL)) == -1) {
+		for (j = 0; j < w->nv; j++) {
+			if (ps_match_check(w->ctx, &w->p[i], &w->v[j]) !=
+			    PS_HARD_NONE)
+				continue;
+			s = ps_match_score(w->ctx, &w->p[i], &w->v[j], NULL);
+			if (ps_assign_edge(a, i, j, s) == -1) {
+				if (f)
+					fclose(f);
 				ps_assign_free(a);
 				return ps_diag_nomem(d);
 			}
+			if (f && (u = (long long)(s * 1e6 + 0.5)) > 0)
+				fprintf(f, "%zu %zu %lld.%06lld\n", i, j,
+				    u / 1000000, u % 1000000);
+		}
 	}
+	if (f)
+		fclose(f);
 	if (ps_assign_solve(a) == -1) {
 		ps_assign_free(a);
 		return ps_diag_nomem(d);
@@ -1181,8 +1207,16 @@ brief_field(FILE *out, const struct ps_node *rec, const char *path)
 	if (n == NULL)
 		return;
 	fprintf(out, "%-19s ", label);
-	if (n->type == PS_NODE_SCALAR)
-		fprintf(out, "%s\n", n->str);
+	if (n->type == PS_NODE_SCALAR) {
+		const char *p = n->str, *nl;
+
+		/* lines after the first under the first, not at column 0 */
+		while ((nl = strchr(p, '\n')) != NULL && nl[1] != '\0') {
+			fprintf(out, "%.*s\n%20s", (int)(nl - p), p, "");
+			p = nl + 1;
+		}
+		fprintf(out, "%.*s\n", (int)strcspn(p, "\n"), p);
+	}
 	else {
 		for (i = 0; n->type == PS_NODE_SEQ && i < n->n; i++)
 			fprintf(out, "%s%s", i ? ", " : "", n->vals[i]->str);
@@ -1226,9 +1260,10 @@ brief(struct world *w, const struct ps_match_opts *o, FILE *out,
 		fprintf(out, "%-19s %s\n", "Call by", ps_node_get_str(m,
 		    "callback.due"));
 	if (ps_streq(ps_node_get_str(st, "first_contact"), "volunteer"))
-		fprintf(out, "\nYou make the first contact. Call from a blocked "
-		    "number: the participant\ndoes not receive your contact "
-		    "details.\n");
+		fprintf(out, "\nYou make the first contact.%s\nThe participant "
+		    "does not receive your contact details.\n",
+		    ps_streq(ps_node_get_str(st, "blocked_number"), "true") ?
+		    " Call from a blocked number." : "");
 	else if (ps_streq(ps_node_get_str(st, "first_contact"), "participant"))
 		fprintf(out, "\nThe participant contacts you first, through "
 		    "the programme.\n");

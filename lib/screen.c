@@ -275,6 +275,10 @@ ps_screen_next(const struct ps_node *prog, const struct ps_node *rec,
 			const struct ps_node *r = ps_screen_rule(prog,
 			    ps_record_kind(rec), rq->vals[j]->str);
 
+			if (!is_volunteer(rec) && req &&
+			    !listed(req, rq->vals[j]->str))
+				continue;	/* not asked of this stream */
+
 			if (r == NULL || step_state(r, rec, LONG_MIN + 1, NULL,
 			    NULL) != 1) {
 				ready = 0;
@@ -473,9 +477,15 @@ ps_screen_step(const struct ps_node *prog, struct ps_node *rec,
 	}
 	if (!ps_streq(a->result, "pending") &&
 	    (rq = ps_node_map_get(rule, "requires")) != NULL) {
+		const struct ps_node *asked = required_onboarding(prog, rec);
+
 		for (i = 0; i < rq->n; i++) {
 			const struct ps_node *r = ps_screen_rule(prog, kind,
 			    rq->vals[i]->str);
+
+			/* a step the participant's stream does not ask for */
+			if (asked && !listed(asked, rq->vals[i]->str))
+				continue;
 
 			/* valid on the day this step was done */
 			if (r == NULL || step_state(r, rec, a->date, NULL,
