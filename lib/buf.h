@@ -39,6 +39,12 @@ void	 ps_buf_release(struct ps_buf *);
 int	 ps_streq(const char *a, const char *b);
 /* strcmp for qsort() and bsearch() over an array of char *. */
 int	 ps_strcmpp(const void *, const void *);
+/* qsort() and bsearch() that take an empty array (base may be NULL then,
+   which the C library's may not be given). */
+void	 ps_qsort(void *base, size_t n, size_t size,
+	    int (*cmp)(const void *, const void *));
+void	*ps_bsearch(const void *key, const void *base, size_t n, size_t size,
+	    int (*cmp)(const void *, const void *));
 /* Free the n strings of v, then v. */
 void	 ps_strv_free(char **v, size_t n);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "check.h"
 #include "id.h"
 #include "record.h"
@@ -186,7 +187,7 @@ cross_check(struct state *st, struct ps_diags *d)
 	size_t i;
 
 	if (st->nids > 1)
-		qsort(st->ids, st->nids, sizeof(*st->ids), seencmp);
+		ps_qsort(st->ids, st->nids, sizeof(*st->ids), seencmp);
 	for (i = 1; i < st->nids; i++)
 		if (strcmp(st->ids[i - 1].id, st->ids[i].id) == 0) {
 			ps_diag_add(d, PS_REFUSED, st->ids[i].path, 0, 0, "id",

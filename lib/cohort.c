@@ -103,7 +103,7 @@ roster_read(struct ps_store *s, struct roster *r, const char *name,
 	r->name = name;
 	if ((rc = ps_store_each(s, "volunteer", 0, roster_one, r, d)) != 0)
 		return rc;
-	qsort(r->w, r->nw, sizeof(*r->w), by_since);
+	ps_qsort(r->w, r->nw, sizeof(*r->w), by_since);
 	return 0;
 }
 

@@ -443,12 +443,12 @@ ps_match_check(const struct ps_match_ctx *c, const struct ps_match_person *p,
 		if (!c->sorted) {
 			struct ps_match_ctx *m = (struct ps_match_ctx *)c;
 
-			qsort(m->forbidden, m->nforbidden, sizeof(uint64_t),
+			ps_qsort(m->forbidden, m->nforbidden, sizeof(uint64_t),
 			    cmp_u64);
 			m->sorted = 1;
 		}
 		key = pair_key(p->key, v->key);
-		if (bsearch(&key, c->forbidden, c->nforbidden,
+		if (ps_bsearch(&key, c->forbidden, c->nforbidden,
 		    sizeof(uint64_t), cmp_u64))
 			return PS_HARD_DECLINED;
 	}

@@ -328,9 +328,9 @@ world_read(struct world *w, ps_match_source each, void *src,
 
 	if ((rc = each(src, "match", read_match, w, d)) != 0)
 		return rc;
-	qsort(w->open.v, w->open.n, sizeof(*w->open.v), cmp_id);
-	qsort(w->recent.v, w->recent.n, sizeof(*w->recent.v), cmp_id);
-	qsort(w->busy.v, w->busy.n, sizeof(*w->busy.v), cmp_id);
+	ps_qsort(w->open.v, w->open.n, sizeof(*w->open.v), cmp_id);
+	ps_qsort(w->recent.v, w->recent.n, sizeof(*w->recent.v), cmp_id);
+	ps_qsort(w->busy.v, w->busy.n, sizeof(*w->busy.v), cmp_id);
 	if ((rc = each(src, "volunteer", read_volunteer, w, d)) != 0)
 		return rc;
 	return each(src, "participant", read_participant, w, d);
@@ -674,7 +674,7 @@ plan_callbacks(struct world *w, struct plan *pl, struct ps_diags *d)
 	for (i = 0; i < w->np; i++)
 		if (single_call(stream_of(w, w->p[i].rec)))
 			q[n++] = &w->p[i];
-	qsort(q, n, sizeof(*q), by_received);
+	ps_qsort(q, n, sizeof(*q), by_received);
 	for (i = 0; i < n; i++) {
 		best = -1;
 		for (j = 0; j < w->nv; j++) {
@@ -802,7 +802,7 @@ gap_reasons(const struct world *w, const struct plan *pl, char ***out,
 		}
 	}
 	ps_buf_release(&why);
-	qsort(*out, *n, sizeof(**out), ps_strcmpp);
+	ps_qsort(*out, *n, sizeof(**out), ps_strcmpp);
 	return 0;
 }
 
@@ -1080,7 +1080,7 @@ candidates(struct world *w, const struct ps_match_opts *o, FILE *out,
 			r[n++].score = ps_match_score(w->ctx, p, &w->v[j],
 			    NULL);
 		}
-	qsort(r, n, sizeof(*r), by_score);
+	ps_qsort(r, n, sizeof(*r), by_score);
 	if (n > (size_t)o->k)
 		n = (size_t)o->k;
 	if (o->table)

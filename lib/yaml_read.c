@@ -18,6 +18,7 @@
 
 #include <yaml.h>
 
+#include "buf.h"
 #include "yaml.h"
 
 /* How far the read handler may run ahead of a record's start. */
@@ -290,7 +291,7 @@ check_dups(struct ps_yaml_reader *r, const struct ps_node *m,
 	if ((k = malloc(m->n * sizeof(*k))) == NULL)
 		return ps_diag_nomem(d);
 	memcpy(k, m->keys, m->n * sizeof(*k));
-	qsort(k, m->n, sizeof(*k), keycmp);
+	ps_qsort(k, m->n, sizeof(*k), keycmp);
 	for (i = 1; i < m->n; i++)
 		if (strcmp(k[i - 1]->str, k[i]->str) == 0) {
 			r->failed = 1;
