@@ -426,7 +426,7 @@ each_day(struct data *d, long from, long to, const char *needle,
 static int
 seen(const struct data *d, const char *m)
 {
-	return bsearch(&m, d->seen, d->nseen, sizeof(*d->seen), ps_strcmpp) !=
+	return ps_bsearch(&m, d->seen, d->nseen, sizeof(*d->seen), ps_strcmpp) !=
 	    NULL;
 }
 
@@ -671,13 +671,13 @@ matching(struct data *d, struct ps_rsection *s, long **waits, size_t *nw)
 		if (open_status(ps_node_get_str(m, "status")))
 			open[no++] = (char *)ps_node_get_str(m, "participant");
 	}
-	qsort(open, no, sizeof(*open), ps_strcmpp);
+	ps_qsort(open, no, sizeof(*open), ps_strcmpp);
 	count_figure(s, "matches_made", "Matches made", made, madep);
 	st = ps_node_get(d->prog, "streams");
 	for (j = 0; st && j < st->n; j++)
 		if (lnum(st->vals[j], "target_days_to_match", 0) > target)
 			target = lnum(st->vals[j], "target_days_to_match", 0);
-	qsort(ttm, n, sizeof(*ttm), cmp_long);
+	ps_qsort(ttm, n, sizeof(*ttm), cmp_long);
 	figure(s, "days_to_match_median", "Days to match, median",
 	    n ? fmt("%ld", percentile(ttm, n, 50)) : xstrdup("-"), NULL);
 	basis(s, (long)n);
@@ -699,7 +699,7 @@ matching(struct data *d, struct ps_rsection *s, long **waits, size_t *nw)
 			continue;
 		id = ps_record_id(p);
 		day = day_of(d, p, "received");
-		if (day < 0 || day > d->until || bsearch(&id, open, no,
+		if (day < 0 || day > d->until || ps_bsearch(&id, open, no,
 		    sizeof(*open), ps_strcmpp))
 			continue;
 		w[*nw].id = id;
@@ -708,7 +708,7 @@ matching(struct data *d, struct ps_rsection *s, long **waits, size_t *nw)
 		(*waits)[*nw] = w[*nw].days;
 		(*nw)++;
 	}
-	qsort(w, *nw, sizeof(*w), longest_first);
+	ps_qsort(w, *nw, sizeof(*w), longest_first);
 	count_only(s, "waiting", "Participants waiting for a match",
 	    (long)*nw);
 	t = table(s, "waiting", "Waiting for a match, longest first", 0, 0, 3,
@@ -769,7 +769,7 @@ active(struct data *d, struct ps_rsection *s)
 	long open = 0, end;
 	size_t i;
 
-	qsort(d->seen, d->nseen, sizeof(*d->seen), ps_strcmpp);
+	ps_qsort(d->seen, d->nseen, sizeof(*d->seen), ps_strcmpp);
 	ending = table(s, "ending", "Matches ending in the next 30 days", 0, 0,
 	    3, "match", "stream", "planned end");
 	stalled = table(s, "stalled", "Stalled: no contact logged in the "
@@ -965,7 +965,7 @@ audit(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
 		git_commit_free(c);
 		c = NULL;
 	}
-	qsort(keys, n, sizeof(*keys), ps_strcmpp);
+	ps_qsort(keys, n, sizeof(*keys), ps_strcmpp);
 	t = table(s, "changes", "Changes by author and tool", 0, 0, 3,
 	    "author", "tool", "commits");
 	for (i = 0; i < n; i = j) {

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "date.h"
 #include "record.h"
 #include "store.h"
@@ -812,7 +813,7 @@ ps_txn_commit(struct ps_txn *t, const struct ps_commit_info *ci,
 	    ci->dry_run ||
 	    t->n == 0)
 		goto done;
-	qsort(t->ch, t->n, sizeof(*t->ch), chcmp);
+	ps_qsort(t->ch, t->n, sizeof(*t->ch), chcmp);
 	if (build_tree(s->repo, t->tree, t->ch, t->n, 0, &toid, &empty) < 0 ||
 	    git_tree_lookup(&tree, s->repo, &toid) < 0 ||
 	    (!t->unborn && git_commit_lookup(&parent, s->repo, &t->old) < 0)) {
