@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # examples/: every sample application is taken in by a store made from its
-# programme, and the EXAMPLES of ps-apply(1) run as the page shows them.
+# programme (ps-apply-man.bats runs the EXAMPLES of ps-apply(1), which use
+# the MS Society samples).
 load helpers
 
 TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
@@ -108,107 +109,4 @@ store_is_clean() {
 	run_split ps-check -C s
 	expect 0 "9 records checked, 0 problems" ""
 	store_is_clean
-}
-
-@test "the SYNOPSIS of ps-apply(1) is the usage of ps-apply" {
-	local synopsis usage
-	synopsis=$(mandoc -Tascii -O width=200 "$TOP/man/ps-apply.1" |
-	    sed 's/.\x08//g' | sed -n '/^SYNOPSIS$/,/^DESCRIPTION$/p' |
-	    sed '1d;$d' | grep -vx ' *ps-apply -h | --help | --version' |
-	    tr -s ' \n' ' ' | sed 's/^ //; s/ $//')
-	usage=$(ps-apply -h | sed 's/^usage: //' | tr -s ' \n' ' ' |
-	    sed 's/^ //; s/ $//')
-	[ -n "$usage" ]
-	if [ "$synopsis" != "$usage" ]; then
-		printf 'man:   %s\nusage: %s\n' "$synopsis" "$usage"
-		return 1
-	fi
-}
-
-# The EXAMPLES of a man page: each literal display, with mdoc's escapes
-# undone, after a line "@@"; only displays holding "$ " commands run.
-man_examples() {
-	awk '
-	/^\.Sh / { in_ex = ($0 == ".Sh EXAMPLES") }
-	in_ex && /^\.Bd -literal/ { in_bd = 1; print "@@"; next }
-	in_bd && /^\.Ed/ { in_bd = 0; next }
-	in_bd { print }
-	' "$1" | sed -e 's/\\(dq/"/g' -e 's/\\&//g' -e 's/\\e/\\/g'
-}
-
-# IDs are random: the page's IDs stand for the ones a run makes. The first
-# time a page's ID is shown, it is paired with the one in the same place
-# of the real output; after that, commands use the real one, and output
-# must show the same pairs.
-declare -gA real_id
-
-ids() {
-	grep -oE '\b[PVMCG]-[0-9A-HJKMNP-TV-Z]{6}\b' <<<"$1" || true
-}
-
-# run_example CMD WANT: run CMD in this shell (so cd and export last) as the
-# page's reader would, stdout and stderr together, and compare with WANT.
-run_example() {
-	local cmd=$1 want=$2 got k i rc=0
-	local -a w g
-	for k in "${!real_id[@]}"; do
-		cmd=${cmd//$k/${real_id[$k]}}
-	done
-	cmd=${cmd//\$\?/$last_status}
-	eval "$cmd" >"$T/.ex" 2>&1 || rc=$?
-	last_status=$rc
-	got=$(sed "s|$HOME|/home/acarey|g" "$T/.ex")
-	mapfile -t w < <(ids "$want")
-	mapfile -t g < <(ids "$got")
-	if [ "${#w[@]}" = "${#g[@]}" ]; then
-		for ((i = 0; i < ${#w[@]}; i++)); do
-			[ -n "${real_id[${w[i]}]+set}" ] ||
-			    real_id[${w[i]}]=${g[i]}
-		done
-	fi
-	for k in "${!real_id[@]}"; do
-		got=${got//${real_id[$k]}/$k}
-	done
-	if [ "$got" != "$want" ]; then
-		printf '$ %s\n' "$1"
-		diff -u <(printf '%s\n' "$want") <(printf '%s\n' "$got") || true
-		return 1
-	fi
-}
-
-@test "the EXAMPLES of ps-apply(1) run as shown" {
-	local -a lines
-	local line cmd= want= n=0 i=0 fail=0
-	last_status=0
-	mapfile -t lines < <(man_examples "$TOP/man/ps-apply.1")
-	[ "${#lines[@]}" -gt 0 ]
-	cd "$TOP"
-	lines+=("@@")
-	while [ "$i" -lt "${#lines[@]}" ]; do
-		line=${lines[i]}
-		i=$((i + 1))
-		if [ "$line" = "@@" ] || [[ $line == '$ '* ]]; then
-			if [ -n "$cmd" ]; then
-				run_example "$cmd" "$want" || fail=1
-				n=$((n + 1))
-			fi
-			cmd= want=
-			[[ $line == '$ '* ]] || continue
-			cmd=${line#'$ '}
-			# a command goes on after a line ending in \ or |
-			while [[ $cmd == *'\' || $cmd == *'|' ]] &&
-			    [ "$i" -lt "${#lines[@]}" ]; do
-				cmd=${cmd%'\'}
-				line=${lines[i]}
-				i=$((i + 1))
-				cmd="$cmd ${line#"${line%%[! ]*}"}"
-			done
-			continue
-		fi
-		[ -n "$cmd" ] || continue
-		want=${want:+$want$'\n'}$line
-	done
-	echo "$n commands run"
-	[ "$n" -ge 10 ]
-	[ "$fail" = 0 ]
 }

@@ -1,48 +1,20 @@
 #!/usr/bin/env bats
-# ps-log(1): the SYNOPSIS is the usage, every option of the usage is
-# described, and the EXAMPLES run as the page shows them.
+# ps-log(1): the EXAMPLES run as the page shows them (man-pages.bats
+# reads its SYNOPSIS and OPTIONS against the usage).
 load helpers
-load man-examples
+load man-page
 
 TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 PAGE=$TOP/man/ps-log.1
 MF=$BATS_TEST_DIRNAME/../fixtures/match
 export PS_NOW=2026-11-22T15:00:00Z
 
-@test "the SYNOPSIS of ps-log(1) is the usage of ps-log" {
-	local synopsis usage
-	synopsis=$(mandoc -Tascii -O width=200 "$PAGE" |
-	    sed 's/.\x08//g' | sed -n '/^SYNOPSIS$/,/^DESCRIPTION$/p' |
-	    sed '1d;$d' | grep -vx ' *ps-log -h | --help | --version' |
-	    tr -s ' \n' ' ' | sed 's/^ //; s/ $//')
-	usage=$(ps-log -h | sed 's/^usage: //' | tr -s ' \n' ' ' |
-	    sed 's/^ //; s/ $//')
-	[ -n "$usage" ]
-	if [ "$synopsis" != "$usage" ]; then
-		printf 'man:   %s\nusage: %s\n' "$synopsis" "$usage"
-		return 1
-	fi
-}
-
-@test "every option in the usage of ps-log is described in OPTIONS" {
-	local o missing=
-	for o in $(ps-log -h | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
-		grep -qE "^\.It .*Fl Fl ${o#--}( |$)" "$PAGE" ||
-		    missing="$missing $o"
-	done
-	grep -q '^\.It Fl n , Fl Fl dry-run$' "$PAGE" || missing="$missing -n"
-	if [ -n "$missing" ]; then
-		echo "not in OPTIONS:$missing"
-		return 1
-	fi
-}
-
 # The store the EXAMPLES describe, at ~/peer-support: the matching
 # fixtures under the default programme, proposals committed, the
 # Extended match of P-B00001 with V-A00001 accepted; P-B00005's OneCall
 # callback open, owed by V-A00002, the facilitator of G-A00001. The
 # page's IDs for them are paired with the store's before the run
-# (man-examples.bash pairs the contact IDs as they are shown).
+# (man-page.bash pairs the contact IDs as they are shown).
 examples_store() {
 	local s=$HOME/peer-support m cb
 	ps-init "$s" >/dev/null

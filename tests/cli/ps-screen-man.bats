@@ -1,56 +1,12 @@
 #!/usr/bin/env bats
-# ps-screen(1): its SYNOPSIS is the usage of ps-screen, every option is
-# described, and the page's EXAMPLES run as shown, in a fresh store.
+# ps-screen(1): the page's EXAMPLES run as shown, in a fresh store
+# (man-pages.bats reads its SYNOPSIS and OPTIONS against the usage).
 load helpers
-load man-examples
+load man-page
 
 TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 PAGE=$TOP/man/ps-screen.1
 export PS_NOW=2026-11-22T15:00:00Z
-
-# The SYNOPSIS of the page as mandoc renders it, overstrikes removed.
-synopsis() {
-	mandoc -Tascii "$@" "$PAGE" | sed 's/.\x08//g' |
-	    sed -n '/^SYNOPSIS$/,/^DESCRIPTION$/p' | sed '1d;$d'
-}
-
-@test "every long option in the usage of ps-screen is in the SYNOPSIS of ps-screen(1)" {
-	local opts o missing=
-	run_split ps-screen --help
-	[ "$status" = 0 ]
-	[ -z "$err" ]
-	opts=$(printf '%s\n' "$out" | grep -oE -- '--[a-z][a-z-]*' | sort -u)
-	[ "$(printf '%s\n' "$opts" | wc -l)" -ge 26 ]
-	for o in $opts; do
-		synopsis | grep -qE -- "(^|[[ ])$o([] ]|\$)" || missing="$missing $o"
-	done
-	run_split echo "missing:$missing"
-	expect 0 "missing:" ""
-}
-
-@test "the SYNOPSIS of ps-screen(1) is the usage of ps-screen" {
-	local man usage
-	man=$(synopsis -O width=200 |
-	    grep -vx ' *ps-screen -h | --help | --version' |
-	    tr -s ' \n' ' ' | sed 's/^ //; s/ $//')
-	usage=$(ps-screen -h | sed 's/^usage: //' | tr -s ' \n' ' ' |
-	    sed 's/^ //; s/ $//')
-	[ -n "$usage" ]
-	run_split echo "$man"
-	expect 0 "$usage" ""
-}
-
-@test "every option in the usage of ps-screen is described in OPTIONS" {
-	local o missing=
-	for o in $(ps-screen -h | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
-		grep -qE "^\.It .*Fl Fl ${o#--}( |\$)" "$PAGE" ||
-		    missing="$missing $o"
-	done
-	grep -q '^\.It Fl n , Fl Fl dry-run$' "$PAGE" || missing="$missing -n"
-	grep -q '^\.It Fl C Ar DIR$' "$PAGE" || missing="$missing -C"
-	run_split echo "not in OPTIONS:$missing"
-	expect 0 "not in OPTIONS:" ""
-}
 
 @test "the EXAMPLES of ps-screen(1) run as shown, in a fresh store" {
 	cd "$TOP"
