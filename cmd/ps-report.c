@@ -1,6 +1,7 @@
 /*
  * ps-report: the weekly report (from cron), any period, as of any past
- * date or commit, in text, Markdown, CSV, YAML or HTML; a record's history.
+ * date or commit, in text, Markdown, CSV, YAML or HTML; a record's history;
+ * the records kept past the retention rule.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,17 +10,19 @@
 #include "cli.h"
 #include "date.h"
 #include "report.h"
+#include "retention.h"
 
 static const char usage[] =
     "ps-report [--week last|this|YYYY-Www | --since D [--until D]]"
     " [--as-of DATE|COMMIT]\n"
     "          [--format text|md|csv|yaml|html] [--section NAME ...]"
     " [--no-suppress]\n"
-    "ps-report --history ID";
+    "ps-report --history ID\n"
+    "ps-report --retention [--yaml | --table]";
 
 enum {
 	O_WEEK = PS_OPT_TOOL, O_SINCE, O_UNTIL, O_FORMAT, O_SECTION, O_ASOF,
-	O_HISTORY, O_NOSUPPRESS
+	O_HISTORY, O_NOSUPPRESS, O_RETENTION
 };
 
 static const struct option longopts[] = {
@@ -32,6 +35,7 @@ static const struct option longopts[] = {
 	{ "as-of", required_argument, NULL, O_ASOF },
 	{ "history", required_argument, NULL, O_HISTORY },
 	{ "no-suppress", no_argument, NULL, O_NOSUPPRESS },
+	{ "retention", no_argument, NULL, O_RETENTION },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -41,7 +45,7 @@ static const char *const formats[] = { "text", "md", "csv", "yaml", "html",
 struct args {
 	struct ps_report_opts	 r;
 	const char		*week, *since, *until, *history;
-	int			 format, suppress;
+	int			 format, suppress, retention, others;
 	char			 sections[256];
 };
 
@@ -98,6 +102,7 @@ parse(struct ps_cli *cli, int argc, char *argv[], struct args *a)
 	    NULL)) != -1) {
 		if (ps_cli_option(cli, c, optarg))
 			continue;
+		a->others += c != O_RETENTION;
 		switch (c) {
 		case O_WEEK: a->week = optarg; break;
 		case O_SINCE: a->since = optarg; break;
@@ -105,6 +110,7 @@ parse(struct ps_cli *cli, int argc, char *argv[], struct args *a)
 		case O_ASOF: a->r.as_of = optarg; break;
 		case O_HISTORY: a->history = optarg; break;
 		case O_NOSUPPRESS: a->suppress = 0; break;
+		case O_RETENTION: a->retention = 1; break;
 		case O_FORMAT:
 			for (i = 0; formats[i] && strcmp(formats[i], optarg);
 			    i++)
@@ -134,6 +140,9 @@ parse(struct ps_cli *cli, int argc, char *argv[], struct args *a)
 	}
 	if (optind < argc)
 		return ps_cli_usage(cli, "too many operands");
+	if (a->retention && a->others)
+		return ps_cli_usage(cli, "--retention takes only -C, --yaml "
+		    "and --table");
 	a->r.sections = a->sections[0] ? a->sections : NULL;
 	a->r.charts = a->format == PS_FMT_HTML;
 	return period(cli, a);
@@ -155,7 +164,10 @@ main(int argc, char *argv[])
 		return ps_cli_exit(&cli, rc);
 	if ((rc = ps_git_init(&cli.diags)) == 0 &&
 	    (rc = ps_store_open(&s, cli.store, &cli.diags)) == 0) {
-		if (a.history)
+		if (a.retention)
+			rc = ps_retention_list(s, ps_cli_table(&cli), stdout,
+			    &cli.diags);
+		else if (a.history)
 			rc = ps_report_history(s, a.history, stdout,
 			    &cli.diags);
 		else if ((rc = ps_report_build(&r, s, &a.r, &cli.diags)) == 0 &&

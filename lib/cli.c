@@ -7,6 +7,9 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "cli.h"
 
@@ -21,7 +24,21 @@ ps_cli_init(struct ps_cli *c, const char *tool, const char *usage)
 	c->usage = usage;
 	c->diags = empty;
 	umask(077);
+	/*
+	 * No core dumps. The records a tool holds in memory are people's
+	 * health information; a core file would put them on disk outside
+	 * the store, readable by whoever reads the directory it lands in,
+	 * kept by crash reporters, never erased with the record. A limit
+	 * of 0 stops a core file, but not a core_pattern pipe
+	 * (systemd-coredump, apport), which the kernel hands the memory
+	 * whatever the limit: on Linux the process is also made not
+	 * dumpable, which stops those too, and keeps other processes of
+	 * the same user from reading its memory (ptrace, /proc/PID/mem).
+	 */
 	setrlimit(RLIMIT_CORE, &nocore);
+#ifdef __linux__
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
 	signal(SIGPIPE, SIG_IGN);
 }
 

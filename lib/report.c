@@ -386,6 +386,34 @@ contact(void *arg, const char *rel, struct ps_node *c, struct ps_diags *dg)
 	return 0;
 }
 
+/*
+ * May the participant be asked to a follow-up survey they agreed to with
+ * the feedback of day? Not once they have withdrawn or been erased, nor
+ * when their record's last follow-up consent is a refusal made that day
+ * or later: a consent holds only until it is taken back.
+ */
+static int
+may_follow_up(struct data *d, const char *id, long day)
+{
+	const struct ps_node *p = NULL, *l;
+	size_t i;
+
+	for (i = 0; id && i < d->n[0] && p == NULL; i++)
+		if (ps_streq(ps_record_id(d->rec[0][i]), id))
+			p = d->rec[0][i];
+	if (p == NULL || ps_streq(ps_node_get_str(p, "status"), "withdrawn") ||
+	    ps_streq(ps_node_get_str(p, "erased"), "true"))
+		return 0;
+	l = ps_node_get(p, "consents");
+	for (i = l && l->type == PS_NODE_SEQ ? l->n : 0; i > 0; i--)
+		if (ps_streq(ps_node_get_str(l->vals[i - 1], "type"),
+		    "follow-up"))
+			return ps_streq(ps_node_get_str(l->vals[i - 1],
+			    "given"), "true") || day_of(d, l->vals[i - 1],
+			    "date") < day;
+	return 1;
+}
+
 static int
 feedback(void *arg, const char *rel, struct ps_node *c, struct ps_diags *dg)
 {
@@ -395,7 +423,9 @@ feedback(void *arg, const char *rel, struct ps_node *c, struct ps_diags *dg)
 	(void)rel;
 	(void)dg;
 	if (!ps_streq(ps_node_get_str(c, "feedback.followup_consent"), "true") ||
-	    !in(after, d->until + 1, d->until + 28))
+	    !in(after, d->until + 1, d->until + 28) ||
+	    !may_follow_up(d, ps_node_get_str(c, "participant"),
+	    day_of(d, c, "date")))
 		return 0;
 	d->fu_due++;
 	row(d->due, xstrdup(ps_node_get_str(c, "participant")),
