@@ -1,8 +1,10 @@
 # Peer Support Toolkit — plain GNU make.
 #   make            build the library and every tool in cmd/
 #   make check      all tests (unit, command line, schemas, man pages)
-#   make demo       a guided run in a fresh temporary store
+#   make demo       a guided run in a new store under $TMPDIR or /tmp, kept
 #   make bench      benchmarks (not part of check)
+#   make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang; not in check)
+#   make valgrind   unit and command-line tests under valgrind's memcheck
 #   make deps       install build and test dependencies
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
 #   SANITIZE=1      build with AddressSanitizer and UBSan
@@ -81,8 +83,58 @@ depcheck:
 
 check: depcheck
 	@tests/deps.sh test
-	@$(MAKE) --no-print-directory $(TOOLS) $(UNITS)
+	@$(MAKE) --no-print-directory $(TOOLS) $(UNITS) $(FUZZ_REPLAY) \
+	    $(FAILMALLOC)
 	@tests/run.sh
+
+# The reliability tests' failing-malloc shim (tests/reliability/alloc.sh).
+FAILMALLOC = tests/reliability/failmalloc.so
+$(FAILMALLOC): tests/reliability/failmalloc.c
+	$(call say,CC,$@)$(CC) -shared -fPIC $(CFLAGS) $(WARN) -o $@ $< -ldl
+
+# Fuzzing and memcheck. make check replays the fuzz corpus and regression
+# cases (tests/fuzz/) through replay-* built with $(CC); make fuzz builds
+# the libFuzzer targets with clang, ASan and UBSan into tests/fuzz/build
+# (the library too, apart from lib/*.o) and runs each FUZZ_SECONDS.
+FUZZ_TARGETS = yaml schema roundtrip csv ids stdin
+FUZZ_REPLAY  = $(FUZZ_TARGETS:%=tests/fuzz/replay-%)
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_BUILD   = tests/fuzz/build
+FUZZ_CFLAGS  = $(filter-out -Werror -fsanitize=%,$(ALL_CFLAGS)) -g -O1 \
+               -fno-omit-frame-pointer -fsanitize=address,undefined \
+               -fno-sanitize-recover=undefined
+
+tests/fuzz/replay-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.c \
+    tests/fuzz/fuzz-common.c tests/fuzz/fuzz.h $(LIB) lib/*.h
+	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< \
+	    tests/fuzz/replay.c tests/fuzz/fuzz-common.c $(LIB) $(LDFLAGS) \
+	    $(PKG_LIBS)
+
+$(FUZZ_BUILD)/lib/%.o: lib/%.c lib/*.h Makefile
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) \
+	    -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz-common.c \
+    tests/fuzz/fuzz.h $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
+	$(call say,LD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -Ilib -fsanitize=fuzzer \
+	    -o $@ $< tests/fuzz/fuzz-common.c \
+	    $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o) $(PKG_LIBS)
+
+.SECONDARY: $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
+
+fuzz: depcheck
+	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz needs $(FUZZ_CC) \
+	    with libFuzzer: apt-get install clang libclang-rt-dev" >&2; exit 1; }
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz-%)
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+valgrind: depcheck
+	@command -v valgrind >/dev/null || { echo "make valgrind needs \
+	    valgrind: apt-get install valgrind" >&2; exit 1; }
+	@$(MAKE) --no-print-directory $(TOOLS) $(UNITS) $(FUZZ_REPLAY)
+	@VALGRIND=1 tests/run.sh
 
 demo: all
 	@examples/demo.sh
@@ -111,7 +163,9 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -f $(LIB_OBJ) $(LIB) $(TOOLS) $(UNITS) $(BENCH)
-	rm -rf tests/tmp
+	rm -f $(LIB_OBJ) $(LIB) $(TOOLS) $(UNITS) $(BENCH) $(FUZZ_REPLAY) \
+	    $(FAILMALLOC)
+	rm -rf tests/tmp $(FUZZ_BUILD)
 
-.PHONY: all check demo bench deps install uninstall clean depcheck
+.PHONY: all check demo bench deps install uninstall clean depcheck fuzz \
+	valgrind

@@ -2,6 +2,7 @@
  * ps-log: log contacts, callbacks, volunteer hours, drop-in visits, group
  * sessions, feedback, risk flags and referrals; list contacts.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,6 @@
 
 #include "cli.h"
 #include "logop.h"
-#include "yaml.h"
 
 static const char usage[] =
     "ps-log [-n] M-ID --mode MODE --minutes N [--date D] [--note TEXT]"
@@ -226,41 +226,15 @@ parse(struct ps_cli *cli, int argc, char *argv[], struct parsed *p)
 	return rc ? ps_diag_nomem(&cli->diags) : 0;
 }
 
-/* The entries on stdin: a YAML stream, read whole (bounded per record). */
-static int
-read_entries(struct ps_node ***v, size_t *n, struct ps_diags *d)
-{
-	struct ps_yaml_reader *r = NULL;
-	struct ps_node *e = NULL, **nv;
-	size_t cap = 0;
-	int rc;
-
-	if ((rc = ps_yaml_reader_fd(&r, STDIN_FILENO, "stdin",
-	    PS_YAML_SPLIT_SEQ, d)) != 0)
-		return rc;
-	while ((rc = ps_yaml_reader_next(r, &e, d)) == 0 && e) {
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 64;
-			if ((nv = reallocarray(*v, cap, sizeof(**v))) == NULL) {
-				ps_node_free(e);
-				rc = ps_diag_nomem(d);
-				break;
-			}
-			*v = nv;
-		}
-		(*v)[(*n)++] = e;
-	}
-	ps_yaml_reader_free(r);
-	return rc;
-}
-
-/* The staff name for logged_by: the name part of "Name <email>". */
+/* The staff name for logged_by: the name part of "Name <email>"; NULL
+   when there is none (errno 0) or memory ran out (errno ENOMEM). */
 static char *
 staff(const char *author)
 {
 	const char *a = author ? author : getenv("PS_AUTHOR");
 	const char *lt;
 
+	errno = 0;
 	if (a == NULL || (lt = strchr(a, '<')) == NULL || lt == a)
 		return NULL;
 	while (lt > a && lt[-1] == ' ')
@@ -273,10 +247,8 @@ main(int argc, char *argv[])
 {
 	struct parsed p = { NULL, NULL, 0, 0, { NULL, NULL, NULL, NULL, 0 } };
 	struct ps_log_opts o = { NULL, NULL, 0, NULL };
-	struct ps_node **v = NULL;
 	struct ps_store *s = NULL;
 	struct ps_cli cli;
-	size_t n = 0, i;
 	char *by = NULL;
 	int rc;
 
@@ -287,11 +259,14 @@ main(int argc, char *argv[])
 		goto done;
 	o.author = cli.author;
 	o.dry_run = cli.dry_run;
-	o.by = by = staff(cli.author);
-	if (!p.list && !p.newgoal && p.e->n == 0 && !isatty(STDIN_FILENO)) {
-		o.source = "stdin";
-		rc = read_entries(&v, &n, &cli.diags);
-	} else if (!p.list && !p.newgoal && p.e->n == 0)
+	/* a record without logged_by for want of memory is refused */
+	if ((o.by = by = staff(cli.author)) == NULL && errno == ENOMEM) {
+		rc = ps_diag_nomem(&cli.diags);
+		goto done;
+	}
+	if (!p.list && !p.newgoal && p.e->n == 0 && !isatty(STDIN_FILENO))
+		o.source = "stdin";	/* entries read one at a time */
+	else if (!p.list && !p.newgoal && p.e->n == 0)
 		rc = ps_cli_usage(&cli, "nothing to log");
 	if (rc == 0 && (rc = ps_git_init(&cli.diags)) == 0 &&
 	    (rc = ps_store_open(&s, cli.store, &cli.diags)) == 0) {
@@ -301,14 +276,13 @@ main(int argc, char *argv[])
 		else if (p.newgoal)
 			rc = ps_log_goal(s, ps_node_get_str(p.e, "match"),
 			    p.newgoal, &o, stdout, &cli.diags);
+		else if (o.source)
+			rc = ps_log_run_fd(s, STDIN_FILENO, &o, stdout,
+			    &cli.diags);
 		else
-			rc = ps_log_run(s, o.source ? v : &p.e, o.source ? n :
-			    1, &o, stdout, &cli.diags);
+			rc = ps_log_run(s, &p.e, 1, &o, stdout, &cli.diags);
 	}
 done:
-	for (i = 0; i < n; i++)
-		ps_node_free(v[i]);
-	free(v);
 	free(by);
 	ps_node_free(p.e);
 	ps_store_close(s);

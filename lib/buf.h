@@ -10,8 +10,8 @@
  * buffer keeps what it held before the call).
  *
  * Also here, the few string helpers every module wants: NULL-safe
- * equality, a qsort/bsearch comparator for arrays of strings, and freeing
- * such an array.
+ * equality, a qsort/bsearch comparator for arrays of strings, freeing
+ * such an array, and the test that outside text is text.
  */
 #ifndef PS_BUF_H
 #define PS_BUF_H
@@ -47,5 +47,14 @@ void	*ps_bsearch(const void *key, const void *base, size_t n, size_t size,
 	    int (*cmp)(const void *, const void *));
 /* Free the n strings of v, then v. */
 void	 ps_strv_free(char **v, size_t n);
+
+/*
+ * Is s[0..n) text a record may hold: UTF-8 (no overlong forms, no
+ * surrogates), no NUL and no control characters but tab and newline
+ * (C0, DEL, and C1 but U+0085)? Returns -1 if so; else the offset of the
+ * first bad byte, with *cp the control character found, or -1 for bytes
+ * that are not UTF-8.
+ */
+long	 ps_text_check(const char *s, size_t n, long *cp);
 
 #endif

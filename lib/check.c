@@ -1,4 +1,6 @@
 /* check: store integrity; see check.h. */
+#include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,8 @@ struct state {
 	size_t		 records;
 	size_t		 problems;
 	int		 status;
+	char		(*erased)[PS_ID_LEN + 1];	/* erasures/ */
+	size_t		 nerased, caperased;
 };
 
 static int
@@ -180,11 +184,110 @@ find(struct state *st, const char *id)
 	return NULL;
 }
 
+/*
+ * An erasure note (erasures/ID.yaml, written by ps-apply --erase): not a
+ * record, but the ID and kind of a person erased, named as the file.
+ * Returns the ID, or NULL (reported) when the note is not one.
+ */
+static const char *
+erasure_id(const char *rel, const struct ps_node *n, struct ps_diags *d)
+{
+	const char *base = strrchr(rel, '/'), *id, *kind;
+
+	base = base ? base + 1 : rel;
+	id = n ? ps_node_get_str(n, "id") : NULL;
+	kind = id && ps_id_valid(id) ? ps_id_kind(id) : NULL;
+	if ((ps_streq(kind, "participant") || ps_streq(kind, "volunteer")) &&
+	    ps_streq(ps_node_get_str(n, "kind"), kind) &&
+	    strncmp(base, id, PS_ID_LEN) == 0 &&
+	    strcmp(base + PS_ID_LEN, ".yaml") == 0)
+		return id;
+	ps_diag_add(d, PS_REFUSED, rel, 0, 0, NULL, "not an erasure note "
+	    "(the id and kind of a participant or volunteer erased, named "
+	    "as the file)");
+	return NULL;
+}
+
+static int
+yaml_file(const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+
+	return e->d_name[0] != '.' && n > 5 &&
+	    strcmp(e->d_name + n - 5, ".yaml") == 0;
+}
+
+/* The IDs of the people erased, from erasures/ in the work tree. */
+static int
+each_erasure(struct ps_store *s, struct state *st, struct ps_diags *d)
+{
+	struct ps_buf dir = PS_BUF_INIT, f = PS_BUF_INIT, rel = PS_BUF_INIT;
+	struct dirent **list = NULL;
+	struct ps_node *n;
+	const char *id;
+	int i, nl, rc = 0;
+
+	ps_buf_printf(&dir, "%s/erasures", s->root);
+	if (dir.s == NULL)
+		return ps_diag_nomem(d);
+	if ((nl = scandir(dir.s, &list, yaml_file, alphasort)) < 0) {
+		if (errno != ENOENT)
+			rc = ps_diag_err(d, PS_STORE, "erasures: %s",
+			    strerror(errno));
+		nl = 0;
+	}
+	for (i = 0; i < nl && rc == 0; i++) {
+		ps_buf_truncate(&f, 0);
+		ps_buf_truncate(&rel, 0);
+		ps_buf_printf(&f, "%s/%s", dir.s, list[i]->d_name);
+		ps_buf_printf(&rel, "erasures/%s", list[i]->d_name);
+		n = NULL;
+		if (ps_yaml_load_file(&n, f.s, rel.s, 0, d) != 0 ||
+		    (id = erasure_id(rel.s, n, d)) == NULL) {
+			ps_node_free(n);
+			continue;
+		}
+		if (st->nerased == st->caperased) {
+			size_t cap = st->caperased ? st->caperased * 2 : 16;
+			void *v = realloc(st->erased, cap * sizeof(*st->erased));
+
+			if (v == NULL) {
+				ps_node_free(n);
+				rc = ps_diag_nomem(d);
+				break;
+			}
+			st->erased = v;
+			st->caperased = cap;
+		}
+		memcpy(st->erased[st->nerased++], id, PS_ID_LEN + 1);
+		ps_node_free(n);
+	}
+	for (i = 0; i < nl; i++)
+		free(list[i]);
+	free(list);
+	ps_buf_release(&dir);
+	ps_buf_release(&f);
+	ps_buf_release(&rel);
+	return rc;
+}
+
+static int
+was_erased(const struct state *st, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < st->nerased; i++)
+		if (strcmp(st->erased[i], id) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 cross_check(struct state *st, struct ps_diags *d)
 {
 	struct seen *s;
 	size_t i;
+
 
 	if (st->nids > 1)
 		ps_qsort(st->ids, st->nids, sizeof(*st->ids), seencmp);
@@ -194,11 +297,20 @@ cross_check(struct state *st, struct ps_diags *d)
 			    "same ID as %s", st->ids[i - 1].path);
 			st->problems++;
 		}
+	for (i = 0; i < st->nerased; i++)
+		if ((s = find(st, st->erased[i])) != NULL) {
+			ps_diag_add(d, PS_REFUSED, s->path, 0, 0, "id",
+			    "%s was erased (erasures/%s.yaml), and a copy made "
+			    "before brought this record back: erase it again "
+			    "(ps-apply --erase %s)", s->id, s->id, s->id);
+			st->problems++;
+		}
 	for (i = 0; i < st->nrefs; i++) {
 		struct ref *r = &st->refs[i];
 
 		if ((s = find(st, r->to)) == NULL) {
-			if (strcmp(r->field, "open") != 0) {
+			if (strcmp(r->field, "open") != 0 &&
+			    !was_erased(st, r->to)) {
 				ps_diag_add(d, PS_REFUSED, r->from, r->line,
 				    r->col, r->field, "names %s, which is not "
 				    "in the store", r->to);
@@ -242,19 +354,30 @@ each_cached(struct ps_store *s, struct state *st, struct ps_diags *d)
 		struct ps_node *rec = NULL;
 		git_blob *b = NULL;
 		size_t len = strlen(path);
+		int erasure;
 
 		if (dl->status == GIT_DELTA_DELETED || len < 6 ||
 		    strcmp(path + len - 5, ".yaml") != 0 ||
 		    strchr(path, '/') == NULL)
 			continue;
+		erasure = strncmp(path, "erasures/", 9) == 0;
+		if (dl->new_file.mode == GIT_FILEMODE_LINK) {
+			ps_diag_add(d, PS_REFUSED, path, 0, 0, NULL,
+			    "is a symbolic link, not a record file");
+			st->problems++;
+			continue;
+		}
 		if (git_blob_lookup(&b, s->repo, &dl->new_file.id) < 0) {
 			rc = ps_git_error(d, path);
 			break;
 		}
 		if (ps_yaml_load_mem(&rec, git_blob_rawcontent(b),
 		    (size_t)git_blob_rawsize(b), path, d) != 0 ||
-		    ps_record_check(s->schemas, rec, path, d) > 0)
+		    (erasure ? erasure_id(path, rec, d) == NULL :
+		    ps_record_check(s->schemas, rec, path, d) > 0))
 			st->problems++;
+		else if (erasure)
+			;	/* a note, not a record */
 		else if (!ps_record_path_matches(rec, path)) {
 			ps_diag_add(d, PS_REFUSED, path, 0, 0, "id",
 			    "does not match the file name and folder");
@@ -322,6 +445,8 @@ ps_check(struct ps_store *s, const struct ps_check_opts *o, FILE *out,
 		for (i = 0; ps_record_kinds[i] && rc == 0; i++)
 			rc = ps_store_each(s, ps_record_kinds[i], PS_EACH_BAD,
 			    record, &st, d);
+		if (rc == 0)
+			rc = each_erasure(s, &st, d);
 		st.problems += d->errors - before;
 		if (rc == 0)
 			cross_check(&st, d);
@@ -340,5 +465,6 @@ ps_check(struct ps_store *s, const struct ps_check_opts *o, FILE *out,
 	}
 	free(st.ids);
 	free(st.refs);
+	free(st.erased);
 	return rc;
 }

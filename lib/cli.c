@@ -1,5 +1,6 @@
 /* cli: shared command-line conventions; see cli.h. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -111,6 +112,15 @@ ps_cli_table(const struct ps_cli *c)
 	return isatty(STDOUT_FILENO);
 }
 
+/* Is fd a pipe whose reading end is closed (poll says POLLERR)? */
+static int
+reader_gone(int fd)
+{
+	struct pollfd p = { fd, POLLOUT, 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
 int
 ps_cli_exit(struct ps_cli *c, int status)
 {
@@ -123,6 +133,8 @@ ps_cli_exit(struct ps_cli *c, int status)
 	/* a failed write to stdout changes the exit status; EPIPE is quiet */
 	errno = 0;
 	err = fflush(stdout) != 0 || ferror(stdout);
+	if (err && errno == 0 && reader_gone(STDOUT_FILENO))
+		errno = EPIPE;	/* a write before failed, its errno lost */
 	if (fclose(stdout) != 0)
 		err = 1;
 	if (err && errno != EPIPE) {

@@ -93,14 +93,42 @@ unget(struct ps_csv *c)
 	c->off--;
 }
 
+/* A field must be text: UTF-8, no NUL, no control characters. */
+static int
+check_text(struct ps_csv *c, struct ps_diags *d, unsigned long row)
+{
+	const char *f = c->field.s ? c->field.s : "";
+	long cp;
+
+	if (ps_text_check(f, c->field.len, &cp) == -1)
+		return 0;
+	if (row == 1 && c->nf == 0 && c->field.len >= 2 &&
+	    (memcmp(f, "\xff\xfe", 2) == 0 || memcmp(f, "\xfe\xff", 2) == 0))
+		return ps_diag_add(d, PS_REFUSED, c->name, row, 1, NULL,
+		    "not UTF-8 text: convert it to UTF-8");
+	if (cp == 0)
+		return ps_diag_add(d, PS_REFUSED, c->name, row, c->nf + 1, NULL,
+		    "not text: a NUL byte (if this is UTF-16, convert it to "
+		    "UTF-8)");
+	if (cp > 0)
+		return ps_diag_add(d, PS_REFUSED, c->name, row, c->nf + 1, NULL,
+		    "control character U+%04lX is not allowed",
+		    (unsigned long)cp);
+	return ps_diag_add(d, PS_REFUSED, c->name, row, c->nf + 1, NULL,
+	    "not valid UTF-8 text");
+}
+
 static int
 end_field(struct ps_csv *c, struct ps_diags *d, unsigned long row)
 {
 	struct ps_buf *v;
+	int rc;
 
 	if (c->nf == PS_CSV_FIELDS)
 		return ps_diag_add(d, PS_REFUSED, c->name, row, c->nf + 1, NULL,
 		    "more than %d fields in a row", PS_CSV_FIELDS);
+	if ((rc = check_text(c, d, row)) != 0)
+		return rc;
 	if (c->nf == c->capf) {
 		size_t cap = c->capf ? c->capf * 2 : 16;
 

@@ -12,7 +12,9 @@
  *	ps_csv_free(c);
  * A row (struct ps_csv_row) is owned by the reader and valid until the
  * next call. Errors: PS_REFUSED with the row and column (1-based; the
- * header is row 1), PS_STORE for a read error.
+ * header is row 1), PS_STORE for a read error. A field that is not UTF-8
+ * text, or holds NUL or a control character but tab and line breaks, is
+ * refused too.
  */
 #ifndef PS_CSV_H
 #define PS_CSV_H

@@ -208,6 +208,19 @@ ps_tz_valid(const char *tz)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* Did tzset() fall back to UTC for tz (see ps_tz_format())? */
+static int
+tz_fell_back(const char *tz, const struct tm *tm)
+{
+	size_t n = 0, lower = 0;
+
+	for (; (tz[n] >= 'a' && tz[n] <= 'z') || (tz[n] >= 'A' &&
+	    tz[n] <= 'Z'); n++)
+		lower += tz[n] >= 'a';
+	return lower > 0 && tm->tm_zone && strlen(tm->tm_zone) == n &&
+	    strncmp(tm->tm_zone, tz, n) == 0;
+}
+
 int
 ps_tz_format(const char *tz, time_t t, char out[26], long *days)
 {
@@ -222,10 +235,20 @@ ps_tz_format(const char *tz, time_t t, char out[26], long *days)
 		return -1;
 	if ((saved = getenv("TZ")) != NULL && (old = strdup(saved)) == NULL)
 		return -1;
-	setenv("TZ", tz, 1);
-	tzset();
-	if (localtime_r(&t, &tm) == NULL)
+	/*
+	 * Out of memory, setenv() fails, and tzset() falls back to UTC
+	 * without a word when it cannot read the zone's file: a time would
+	 * then be written in the wrong zone. That fallback gives the letters
+	 * the zone's name begins with as its abbreviation ("America" for
+	 * America/Toronto), which no zone of tzdata has in lower case.
+	 */
+	if (setenv("TZ", tz, 1) == -1)
 		rc = -1;
+	else {
+		tzset();
+		if (localtime_r(&t, &tm) == NULL || tz_fell_back(tz, &tm))
+			rc = -1;
+	}
 	if (old) {
 		setenv("TZ", old, 1);
 		free(old);

@@ -118,6 +118,15 @@ ps_diags_move(struct ps_diags *dst, struct ps_diags *src)
 	ps_diags_release(src);
 }
 
+/* Text on one line: a control character (a newline in a file name or an
+   operand) is shown as '?'. */
+static void
+put_line(const char *s, FILE *fp)
+{
+	for (; *s; s++)
+		putc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, fp);
+}
+
 void
 ps_diags_print(const struct ps_diags *d, const char *tool, FILE *fp)
 {
@@ -130,14 +139,17 @@ ps_diags_print(const struct ps_diags *d, const char *tool, FILE *fp)
 		if (x->status == 0)
 			fputs("warning: ", fp);
 		if (x->file) {
-			fputs(x->file, fp);
+			put_line(x->file, fp);
 			if (x->line)
 				fprintf(fp, ":%lu:%lu", x->line, x->col);
 			fputs(": ", fp);
 		}
-		if (x->path)
-			fprintf(fp, "%s: ", x->path);
-		fprintf(fp, "%s\n", x->msg);
+		if (x->path) {
+			put_line(x->path, fp);
+			fputs(": ", fp);
+		}
+		put_line(x->msg, fp);
+		putc('\n', fp);
 	}
 	if (d->oom)
 		fprintf(fp, "%s: out of memory\n", tool);

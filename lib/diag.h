@@ -63,7 +63,8 @@ int	 ps_diag_warn(struct ps_diags *, const char *fmt, ...)
 int	 ps_diag_nomem(struct ps_diags *);
 /* Move every diagnostic of src to the end of dst; src is emptied. */
 void	 ps_diags_move(struct ps_diags *dst, struct ps_diags *src);
-/* Print "tool: file:line:col: path: msg" lines, one per diagnostic. */
+/* Print "tool: file:line:col: path: msg" lines, one per diagnostic
+   (control characters, such as a newline in a file name, shown as ?). */
 void	 ps_diags_print(const struct ps_diags *, const char *tool, FILE *);
 void	 ps_diags_release(struct ps_diags *);
 

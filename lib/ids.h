@@ -4,9 +4,10 @@
  * stream (the output of another tool), each record's id taken.
  *
  * Calling sequence: ps_ids_read(&list, fd, "stdin", &d); use list.v[i];
- * ps_ids_release(&list). A record stream on the input is held in memory
- * while it is parsed (batches of steps are tens of records, not the
- * store); each record is still bounded as yaml.h says.
+ * ps_ids_release(&list). The input is read a line or a record at a time
+ * (each record bounded as yaml.h says), so memory follows the number of
+ * distinct IDs, at most PS_IDS_MAX, not the length of the input. A bad
+ * line or record stops the reading with its position.
  */
 #ifndef PS_IDS_H
 #define PS_IDS_H
@@ -16,10 +17,14 @@
 #include "diag.h"
 #include "id.h"
 
+#define PS_IDS_MAX	1000000
+
 struct ps_ids {
-	char	(*v)[PS_ID_LEN + 1];
-	size_t	 n;
-	size_t	 cap;
+	char		(*v)[PS_ID_LEN + 1];
+	size_t		 n;
+	size_t		 cap;
+	unsigned int	*hash;		/* private: index + 1 into v, or 0 */
+	size_t		 hcap;
 };
 
 /* Add one ID (refused with a message if malformed; duplicates dropped). */

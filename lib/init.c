@@ -2,10 +2,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -80,27 +82,238 @@ install_hook(struct ps_store *s, struct ps_diags *d)
 	return rc;
 }
 
+/* The repository, program.yaml committed, the hook: a store at root. */
+static int
+create(const char *root, const struct ps_buf *text, const char *author,
+    struct ps_diags *d)
+{
+	struct ps_commit_info ci = { "ps-init", "ps-init: create store",
+	    author, 0 };
+	struct ps_diags late = PS_DIAGS_INIT;
+	struct ps_store *s = NULL;
+	struct ps_txn *t = NULL;
+	struct ps_buf j = PS_BUF_INIT;
+	int rc;
+
+	/* nothing is saved before the store is moved into place */
+	ps_git_after_commit(-1);
+	if ((rc = ps_git_init(d)) != 0 ||
+	    (rc = ps_store_create(&s, root, d)) != 0 ||
+	    (rc = ps_txn_begin(&t, s, d)) != 0 ||
+	    (rc = ps_txn_put_file(t, "program.yaml", text->s, text->len,
+	    d)) != 0 || (rc = ps_txn_commit(t, &ci, &late)) != 0)
+		goto done;
+	/* a work tree that lags its commit (a warning) is finished now */
+	ps_store_gitpath(s, &j, "ps-journal");
+	if (j.s == NULL)
+		rc = ps_diag_nomem(d);
+	else if (access(j.s, F_OK) == 0)
+		rc = ps_store_recover(s, d);
+	if (rc == 0)
+		rc = install_hook(s, d);
+done:
+	if (rc != 0)
+		ps_diags_move(d, &late);
+	ps_diags_release(&late);
+	ps_buf_release(&j);
+	ps_txn_free(t);
+	ps_store_close(s);
+	return rc;
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int type, struct FTW *f)
+{
+	(void)st;
+	(void)f;
+	if ((type == FTW_DP ? rmdir(path) : unlink(path)) == -1 &&
+	    errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+static void
+rm_tree(const char *path)
+{
+	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void
+fsync_dir(const char *path)
+{
+	int fd = open(*path ? path : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd != -1) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+/* The absolute path dir names, which need not exist yet. */
+static int
+abs_path(const char *dir, char out[PATH_MAX])
+{
+	char pdir[PATH_MAX], real[PATH_MAX];
+	const char *name;
+	size_t n = strlen(dir);
+
+	if (realpath(dir, out) != NULL)
+		return 0;
+	if (errno != ENOENT || n == 0 || n >= sizeof(pdir))
+		return -1;
+	memcpy(pdir, dir, n + 1);
+	while (n > 1 && pdir[n - 1] == '/')
+		pdir[--n] = '\0';
+	if ((name = strrchr(pdir, '/')) == NULL) {
+		name = pdir;
+		if (getcwd(real, sizeof(real)) == NULL)
+			return -1;
+	} else {
+		pdir[name++ - pdir] = '\0';
+		if (realpath(*pdir ? pdir : "/", real) == NULL)
+			return -1;
+	}
+	if ((size_t)snprintf(out, PATH_MAX, "%s/%s", strcmp(real, "/") ?
+	    real : "", name) >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A ps-init works in DIR/.ps-init, holding an flock on it. Found with the
+ * flock free, it is what a killed ps-init left: remove it, and the .git
+ * that ps-init may have moved into DIR already (when DIR holds nothing
+ * else). Returns 0, or the error of one still running.
+ */
+static int
+clean_killed(const char *root, const char *tmp, struct ps_diags *d)
+{
+	struct ps_buf git = PS_BUF_INIT;
+	struct dirent *e;
+	DIR *dp;
+	int fd, only_git = 1;
+
+	if ((fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return 0;
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		close(fd);
+		return ps_diag_err(d, PS_STORE, "%s: another ps-init is making "
+		    "this store", root);
+	}
+	if ((dp = opendir(root)) != NULL) {
+		while ((e = readdir(dp)) != NULL)
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+			    strcmp(e->d_name, ".git") &&
+			    strcmp(e->d_name, ".ps-init"))
+				only_git = 0;
+		closedir(dp);
+		if (only_git && ps_buf_printf(&git, "%s/.git", root) == 0)
+			rm_tree(git.s);
+	}
+	rm_tree(tmp);
+	close(fd);
+	ps_buf_release(&git);
+	return 0;
+}
+
+/*
+ * Make the store in DIR/.ps-init, then move its .git and program.yaml up
+ * into DIR: until the second rename the tools do not take DIR for a
+ * store, and a ps-init killed half-way leaves nothing the next one does
+ * not clear (clean_killed). An empty .ps-init left by one killed after
+ * the renames is invisible to git, and the next write removes it.
+ */
+static int
+create_whole(const char *root, const char *tmp, const struct ps_buf *text,
+    const char *author, struct ps_diags *d)
+{
+	struct ps_buf from = PS_BUF_INIT, to = PS_BUF_INIT;
+	const char *move[] = { ".git", "program.yaml" };
+	int fd = -1, rc = 0, i, moved = 0;
+	sigset_t mask;
+
+	ps_signals_hold(&mask);	/* Ctrl-C: made, or cleared, then it ends */
+	if (mkdir(root, 0700) == -1 && errno != EEXIST) {
+		rc = ps_diag_err(d, PS_STORE, "%s: %s", root, strerror(errno));
+		goto done;
+	}
+	chmod(root, 0700);
+	if (mkdir(tmp, 0700) == -1 ||
+	    (fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		rc = ps_diag_err(d, PS_STORE, "%s: %s", tmp, strerror(errno));
+		goto done;
+	}
+	if ((rc = create(tmp, text, author, d)) != 0)
+		goto done;
+	for (i = 0; i < 2; i++) {
+		ps_buf_truncate(&from, 0);
+		ps_buf_truncate(&to, 0);
+		if (ps_buf_printf(&from, "%s/%s", tmp, move[i]) == -1 ||
+		    ps_buf_printf(&to, "%s/%s", root, move[i]) == -1) {
+			rc = ps_diag_nomem(d);
+			goto done;
+		}
+		if (rename(from.s, to.s) == -1) {
+			rc = ps_diag_err(d, PS_STORE, "cannot move %s to %s: %s",
+			    from.s, to.s, strerror(errno));
+			goto done;
+		}
+		moved = 1;
+	}
+	rmdir(tmp);
+	fsync_dir(root);
+	ps_buf_truncate(&to, 0);
+	if (ps_buf_add(&to, root, (size_t)(strrchr(root, '/') - root)) == 0)
+		fsync_dir(to.s);
+done:
+	/* once .git is moved, the next ps-init clears both (clean_killed) */
+	if (rc != 0 && fd != -1 && !moved)
+		rm_tree(tmp);
+	if (fd != -1)
+		close(fd);
+	ps_buf_release(&from);
+	ps_buf_release(&to);
+	ps_signals_release(&mask);
+	return rc;
+}
+
 int
 ps_init(const struct ps_init_opts *o, FILE *out, struct ps_diags *d)
 {
 	struct ps_buf ppath = PS_BUF_INIT, text = PS_BUF_INIT;
-	struct ps_commit_info ci = { "ps-init", NULL, o->author, 0 };
+	struct ps_buf tmp = PS_BUF_INIT;
 	struct ps_schemas *set = NULL;
-	struct ps_store *s = NULL;
 	struct ps_node *prog = NULL;
-	struct ps_txn *t = NULL;
-	char root[PATH_MAX], subject[160];
+	char root[PATH_MAX];
 	const char *pfile = o->program;
 	int rc, state;
 
-	if ((state = dir_state(o->dir)) == 2)
-		return ps_diag_err(d, PS_REFUSED, "%s: already a store", o->dir);
-	if (state == 1)
-		return ps_diag_err(d, PS_REFUSED, "%s: exists and is not empty; "
-		    "a store needs a directory of its own", o->dir);
-	if (pfile == NULL) {
-		if (default_program(&ppath) == -1)
+	if (!o->dry_run) {
+		if (abs_path(o->dir, root) == -1)
+			return ps_diag_err(d, PS_STORE, "%s: %s", o->dir,
+			    strerror(errno));
+		if (ps_buf_printf(&tmp, "%s/.ps-init", root) == -1)
 			return ps_diag_nomem(d);
+		if ((rc = clean_killed(root, tmp.s, d)) != 0)
+			goto done;
+	}
+	if ((state = dir_state(o->dir)) == 2) {
+		rc = ps_diag_err(d, PS_REFUSED, "%s: already a store", o->dir);
+		goto done;
+	}
+	if (state == 1) {
+		rc = ps_diag_err(d, PS_REFUSED, "%s: exists and is not empty; "
+		    "a store needs a directory of its own", o->dir);
+		goto done;
+	}
+	if (pfile == NULL) {
+		if (default_program(&ppath) == -1) {
+			rc = ps_diag_nomem(d);
+			goto done;
+		}
 		pfile = ppath.s;
 	}
 	if ((rc = ps_schemas_load(&set, NULL, d)) != 0 ||
@@ -115,32 +328,15 @@ ps_init(const struct ps_init_opts *o, FILE *out, struct ps_diags *d)
 		fwrite(text.s, 1, text.len, out);
 		goto done;
 	}
-	if (mkdir(o->dir, 0700) == -1 && errno != EEXIST) {
-		rc = ps_diag_err(d, PS_STORE, "%s: %s", o->dir, strerror(errno));
-		goto done;
-	}
-	if (realpath(o->dir, root) == NULL) {
-		rc = ps_diag_err(d, PS_STORE, "%s: %s", o->dir, strerror(errno));
-		goto done;
-	}
-	chmod(root, 0700);
-	snprintf(subject, sizeof(subject), "ps-init: create store");
-	ci.subject = subject;
-	if ((rc = ps_git_init(d)) != 0 ||
-	    (rc = ps_store_create(&s, root, d)) != 0 ||
-	    (rc = ps_txn_begin(&t, s, d)) != 0 ||
-	    (rc = ps_txn_put_file(t, "program.yaml", text.s, text.len,
-	    d)) != 0 || (rc = ps_txn_commit(t, &ci, d)) != 0 ||
-	    (rc = install_hook(s, d)) != 0)
+	if ((rc = create_whole(root, tmp.s, &text, o->author, d)) != 0)
 		goto done;
 	fprintf(out, "ps-init: created store %s (%s)\n", root,
 	    ps_node_get_str(prog, "name"));
 done:
-	ps_txn_free(t);
-	ps_store_close(s);
 	ps_schemas_free(set);
 	ps_node_free(prog);
 	ps_buf_release(&ppath);
 	ps_buf_release(&text);
+	ps_buf_release(&tmp);
 	return rc;
 }

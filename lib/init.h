@@ -5,8 +5,10 @@
  * that hand edits committed with plain git are checked too.
  *
  * A directory that exists must be empty; one that is already a store is
- * refused. With dry_run, the program.yaml that would be written goes to
- * out and nothing is created.
+ * refused. The store is made in DIR/.ps-init and moved up when whole, so
+ * a ps-init killed half-way leaves no partial store, and the next one
+ * clears what it left. With dry_run, the program.yaml that would be
+ * written goes to out and nothing is created.
  */
 #ifndef PS_INIT_H
 #define PS_INIT_H

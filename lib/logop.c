@@ -740,27 +740,63 @@ subject_for(const struct ps_node *c, size_t n, char *out, size_t len)
 		    ps_node_get_str(c, "participant"));
 }
 
-int
-ps_log_run(struct ps_store *s, struct ps_node *const *entries, size_t n,
-    const struct ps_log_opts *o, FILE *out, struct ps_diags *d)
+/* Where the entries come from: an array, or a YAML stream. */
+struct source {
+	struct ps_node *const	*v;
+	size_t			 n, i;
+	struct ps_yaml_reader	*r;
+	struct ps_node		*cur;	/* the stream's entry, owned */
+};
+
+/* The next entry (borrowed until the next call), or NULL at the end. */
+static int
+source_next(struct source *src, const struct ps_node **e, struct ps_diags *d)
+{
+	int rc;
+
+	*e = NULL;
+	ps_node_free(src->cur);
+	src->cur = NULL;
+	if (src->r == NULL) {
+		if (src->i < src->n)
+			*e = src->v[src->i++];
+		return 0;
+	}
+	if ((rc = ps_yaml_reader_next(src->r, &src->cur, d)) == 0)
+		*e = src->cur;
+	return rc;
+}
+
+/*
+ * Check each entry as it comes, so that a stream holds one entry in
+ * memory at a time beside the records to store; write only if all pass.
+ */
+static int
+run(struct ps_store *s, struct source *src, const struct ps_log_opts *o,
+    FILE *out, struct ps_diags *d)
 {
 	struct ps_commit_info ci = { "ps-log", NULL, o->author, o->dry_run };
 	struct ps_buf text = PS_BUF_INIT;
 	struct ps_node *c = NULL, *first = NULL;
+	const struct ps_node *e;
 	struct logrun r;
 	char subject[200];
-	size_t i, bad = 0;
+	size_t n = 0, bad = 0;
 	int rc;
 
 	if ((rc = logrun_begin(&r, s, o, d)) != 0)
 		goto done;
-	if (n == 0) {
-		rc = ps_diag_err(d, PS_REFUSED, "%s: nothing to log", o->source ?
-		    o->source : "command line");
-		goto done;
-	}
-	for (i = 0; i < n; i++) {
-		if ((rc = entry(&r, entries[i], &c)) == PS_STORE)
+	for (;;) {
+		if ((rc = source_next(src, &e, d)) != 0) {
+			if (rc == PS_STORE)
+				goto done;
+			bad++;
+			break;
+		}
+		if (e == NULL)
+			break;
+		n++;
+		if ((rc = entry(&r, e, &c)) == PS_STORE)
 			goto done;
 		if (rc != 0) {
 			bad++;
@@ -777,6 +813,11 @@ ps_log_run(struct ps_store *s, struct ps_node *const *entries, size_t n,
 			ps_node_free(c);
 		c = NULL;
 	}
+	if (n == 0 && bad == 0) {
+		rc = ps_diag_err(d, PS_REFUSED, "%s: nothing to log", o->source ?
+		    o->source : "command line");
+		goto done;
+	}
 	if (bad) {
 		rc = PS_REFUSED;
 		goto done;
@@ -792,6 +833,31 @@ done:
 	ps_node_free(first);
 	logrun_release(&r);
 	ps_buf_release(&text);
+	return rc;
+}
+
+int
+ps_log_run(struct ps_store *s, struct ps_node *const *entries, size_t n,
+    const struct ps_log_opts *o, FILE *out, struct ps_diags *d)
+{
+	struct source src = { entries, n, 0, NULL, NULL };
+
+	return run(s, &src, o, out, d);
+}
+
+int
+ps_log_run_fd(struct ps_store *s, int fd, const struct ps_log_opts *o,
+    FILE *out, struct ps_diags *d)
+{
+	struct source src = { NULL, 0, 0, NULL, NULL };
+	int rc;
+
+	if ((rc = ps_yaml_reader_fd(&src.r, fd, o->source ? o->source :
+	    "stdin", PS_YAML_SPLIT_SEQ, d)) != 0)
+		return rc;
+	rc = run(s, &src, o, out, d);
+	ps_node_free(src.cur);
+	ps_yaml_reader_free(src.r);
 	return rc;
 }
 

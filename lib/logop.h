@@ -13,6 +13,8 @@
  *
  * Calling sequence:
  *	ps_log_run(store, entries, n, &opts, out, &d)   store the entries
+ *	ps_log_run_fd(store, fd, &opts, out, &d)        those of a YAML stream,
+ *							 read one at a time
  *	ps_log_goal(store, match, text, &opts, out, &d)  a goal on a match
  *	ps_log_list(store, &filter, table, out, &d)       the contacts
  *
@@ -46,6 +48,8 @@ struct ps_log_filter {
 
 int	ps_log_run(struct ps_store *, struct ps_node *const *entries, size_t n,
 	    const struct ps_log_opts *, FILE *out, struct ps_diags *);
+int	ps_log_run_fd(struct ps_store *, int fd, const struct ps_log_opts *,
+	    FILE *out, struct ps_diags *);
 int	ps_log_goal(struct ps_store *, const char *match, const char *text,
 	    const struct ps_log_opts *, FILE *out, struct ps_diags *);
 int	ps_log_list(struct ps_store *, const struct ps_log_filter *, int table,

@@ -796,7 +796,8 @@ gap_reasons(const struct world *w, const struct plan *pl, char ***out,
 			continue;
 		ps_buf_truncate(&why, 0);
 		why_unmatched(w, &w->p[i], &why);
-		if (((*out)[(*n)++] = strdup(why.s)) == NULL) {
+		/* why.s is NULL when memory ran out making it */
+		if (why.s == NULL || ((*out)[(*n)++] = strdup(why.s)) == NULL) {
 			ps_buf_release(&why);
 			return ps_diag_nomem(d);
 		}

@@ -31,10 +31,11 @@ ps_node_new_scalar(const char *s, size_t len)
 	return n;
 }
 
+/* NULL for a NULL s: a string that could not be made fails its node. */
 struct ps_node *
 ps_node_new_str(const char *s)
 {
-	struct ps_node *n = ps_node_new_scalar(s, strlen(s));
+	struct ps_node *n = s ? ps_node_new_scalar(s, strlen(s)) : NULL;
 
 	if (n)
 		n->as = PS_AS_STRING;
@@ -44,7 +45,7 @@ ps_node_new_str(const char *s)
 struct ps_node *
 ps_node_new_plain(const char *s)
 {
-	struct ps_node *n = ps_node_new_scalar(s, strlen(s));
+	struct ps_node *n = s ? ps_node_new_scalar(s, strlen(s)) : NULL;
 
 	if (n)
 		n->as = PS_AS_PLAIN;
@@ -78,6 +79,7 @@ ps_node_free(struct ps_node *n)
 	free(n->keys);
 	free(n->vals);
 	free(n->str);
+	free(n->origin);
 	free(n);
 }
 
@@ -117,6 +119,8 @@ ps_node_dup(const struct ps_node *n)
 		return NULL;
 	c->line = n->line;
 	c->col = n->col;
+	if (n->origin && (c->origin = strdup(n->origin)) == NULL)
+		goto fail;
 	for (i = 0; i < n->n; i++) {
 		struct ps_node *k = NULL, *v;
 

@@ -46,6 +46,10 @@ struct ps_node {
 	size_t			 cap;
 	struct ps_node		**keys;
 	struct ps_node		**vals;
+	/* a record read from a store file: "<blob id> <path>", the git blob
+	   id of the bytes read, so that a write can tell the file changed
+	   since (ps_txn_put); else NULL. Copied by ps_node_dup(). */
+	char			*origin;
 };
 
 struct ps_node	*ps_node_new_scalar(const char *, size_t);

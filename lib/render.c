@@ -333,16 +333,11 @@ value(const char *s)
 	return ps_node_new_str(s);
 }
 
+/* ps_node_map_set() owns v, also when it fails (a NULL v fails it). */
 static int
 put(struct ps_node *m, const char *k, struct ps_node *v)
 {
-	if (v == NULL)
-		return -1;
-	if (ps_node_map_set(m, k, v) == -1) {
-		ps_node_free(v);
-		return -1;
-	}
-	return 0;
+	return ps_node_map_set(m, k, v) == -1 ? -1 : 0;
 }
 
 static int
@@ -379,7 +374,9 @@ yaml(const struct ps_report *r, int sup, FILE *out)
 			char val[32], chg[32];
 
 			figure_shown(&x->fig[j], r->threshold, sup, val, chg);
-			rc |= ps_node_seq_append(l, e = ps_node_new_map());
+			/* a failed append has freed e */
+			if ((rc |= ps_node_seq_append(l, e = ps_node_new_map())))
+				break;
 			rc |= put(e, "key", ps_node_new_str(x->fig[j].key));
 			rc |= put(e, "label", ps_node_new_str(x->fig[j].label));
 			rc |= put(e, "value", value(val));
@@ -394,7 +391,10 @@ yaml(const struct ps_report *r, int sup, FILE *out)
 				rc = -1;
 				break;
 			}
-			rc |= ps_node_seq_append(l, e = ps_node_new_map());
+			if ((rc |= ps_node_seq_append(l, e = ps_node_new_map()))) {
+				ps_strv_free(v, t->nrows * t->ncols);
+				break;
+			}
 			rc |= put(e, "key", ps_node_new_str(t->key));
 			rc |= put(e, "title", ps_node_new_str(t->title));
 			rc |= put(e, "rows", rows = ps_node_new_seq());

@@ -79,10 +79,25 @@ struct data {
 	int			 rc;
 };
 
+/*
+ * An allocation failed while the report was built (a figure, row or cell
+ * would be missing): ps_report_build() then fails rather than print a
+ * report short of it. One report is built per process.
+ */
+static int	lost;
+
+static void *
+noted(void *p)
+{
+	if (p == NULL)
+		lost = 1;
+	return p;
+}
+
 static char *
 xstrdup(const char *s)
 {
-	return strdup(s ? s : "");
+	return noted(strdup(s ? s : ""));
 }
 
 static char *
@@ -98,7 +113,7 @@ fmt(const char *f, ...)
 	if (vasprintf(&s, f, ap) == -1)
 		s = NULL;
 	va_end(ap);
-	return s;
+	return noted(s);
 }
 
 /* Figures and tables; memory errors are noted in the report's data. */
@@ -106,7 +121,8 @@ static void
 figure(struct ps_rsection *s, const char *key, const char *label,
     char *value, char *change)
 {
-	struct ps_rfigure *f = reallocarray(s->fig, s->nfig + 1, sizeof(*f));
+	struct ps_rfigure *f = noted(reallocarray(s->fig, s->nfig + 1,
+	    sizeof(*f)));
 
 	if (f == NULL) {
 		free(value);
@@ -168,8 +184,8 @@ table(struct ps_rsection *s, const char *key, const char *title,
 	va_list ap;
 	size_t i;
 
-	if (s->tab == NULL && (s->tab = calloc(PS_RTABLES,
-	    sizeof(*s->tab))) == NULL)
+	if (s->tab == NULL && (s->tab = noted(calloc(PS_RTABLES,
+	    sizeof(*s->tab)))) == NULL)
 		return NULL;
 	if (s->ntab == PS_RTABLES)
 		return NULL;
@@ -180,7 +196,7 @@ table(struct ps_rsection *s, const char *key, const char *title,
 	t->counts = counts;
 	t->totals = totals;
 	t->ncols = ncols;
-	if ((t->cols = calloc(ncols, sizeof(*t->cols))) == NULL)
+	if ((t->cols = noted(calloc(ncols, sizeof(*t->cols)))) == NULL)
 		return t;
 	va_start(ap, ncols);
 	for (i = 0; i < ncols; i++)
@@ -197,8 +213,8 @@ row(struct ps_rtable *t, ...)
 	va_list ap;
 	size_t i;
 
-	if (t == NULL || (c = reallocarray(t->cells, (t->nrows + 1) * t->ncols,
-	    sizeof(*c))) == NULL)
+	if (t == NULL || (c = noted(reallocarray(t->cells, (t->nrows + 1) *
+	    t->ncols, sizeof(*c)))) == NULL)
 		return;
 	t->cells = c;
 	va_start(ap, t);
@@ -212,8 +228,8 @@ static void
 chart(struct ps_rsection *s, const char *key, const char *title, size_t n,
     char **labels, double *a, double *b, const char *an, const char *bn)
 {
-	struct ps_rchart *c = reallocarray(s->chart, s->nchart + 1,
-	    sizeof(*c));
+	struct ps_rchart *c = noted(reallocarray(s->chart, s->nchart + 1,
+	    sizeof(*c)));
 
 	if (c == NULL)
 		return;
@@ -544,9 +560,9 @@ screening(struct data *d, struct ps_rsection *s, double **funnel,
 	const char *next, *what;
 	size_t i, j, n = steps ? steps->n : 0;
 
-	*funnel = calloc(n + 1, sizeof(**funnel));
-	*names = calloc(n + 1, sizeof(**names));
-	at = calloc(n + 1, sizeof(*at));
+	*funnel = noted(calloc(n + 1, sizeof(**funnel)));
+	*names = noted(calloc(n + 1, sizeof(**names)));
+	at = noted(calloc(n + 1, sizeof(*at)));
 	*nsteps = *funnel && *names && at ? n : 0;
 	for (i = 0; i < d->n[1]; i++) {
 		const struct ps_node *v = d->rec[1][i];
@@ -949,7 +965,7 @@ audit(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
 	git_revwalk *w = NULL;
 	git_commit *c = NULL;
 	git_oid oid;
-	char **keys = NULL;
+	char **keys = NULL, **v = NULL;
 	size_t n = 0, cap = 0, i, j;
 	time_t lo = ps_tz_local(d->tz.tz, d->from, 0);
 	time_t hi = ps_tz_local(d->tz.tz, d->until + 1, 0);
@@ -984,11 +1000,16 @@ audit(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
 			key = tool ? fmt("%s\t%.*s", a->name, (int)strcspn(tool +
 			    10, "\n"), tool + 10) : fmt("%s\t%s", a->name,
 			    "by hand (git)");
-			if (key == NULL || (n == cap && (keys = reallocarray(keys,
-			    cap = cap ? 2 * cap : 64, sizeof(*keys))) == NULL)) {
+			/* keys is kept (and freed) when it cannot grow */
+			if (key == NULL || (n == cap && (v = reallocarray(keys,
+			    cap ? 2 * cap : 64, sizeof(*keys))) == NULL)) {
 				free(key);
 				rc = ps_diag_nomem(dg);
 				goto done;
+			}
+			if (n == cap) {
+				keys = v;
+				cap = cap ? 2 * cap : 64;
 			}
 			keys[n++] = key;
 		}
@@ -1020,8 +1041,9 @@ done:
 static void
 trend(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
 {
-	char **labels = calloc(12, sizeof(*labels)), dir[32], day[11];
-	double *a = calloc(12, sizeof(*a)), *b = calloc(12, sizeof(*b));
+	char **labels = noted(calloc(12, sizeof(*labels))), dir[32], day[11];
+	double *a = noted(calloc(12, sizeof(*a)));
+	double *b = noted(calloc(12, sizeof(*b)));
 	struct ps_date dt;
 	long start = d->until - 83, x;
 	size_t i, k;
@@ -1058,10 +1080,11 @@ static struct ps_rtable *
 loose_table(const char *key, const char *title, size_t ncols,
     const char *const *cols)
 {
-	struct ps_rtable *t = calloc(1, sizeof(*t));
+	struct ps_rtable *t = noted(calloc(1, sizeof(*t)));
 	size_t i;
 
-	if (t == NULL || (t->cols = calloc(ncols, sizeof(*t->cols))) == NULL) {
+	if (t == NULL || (t->cols = noted(calloc(ncols,
+	    sizeof(*t->cols)))) == NULL) {
 		free(t);
 		return NULL;
 	}
@@ -1076,8 +1099,8 @@ loose_table(const char *key, const char *title, size_t ncols,
 static void
 adopt(struct ps_rsection *s, struct ps_rtable **t)
 {
-	if (*t == NULL || (s->tab == NULL && (s->tab = calloc(PS_RTABLES,
-	    sizeof(*s->tab))) == NULL) || s->ntab == PS_RTABLES)
+	if (*t == NULL || (s->tab == NULL && (s->tab = noted(calloc(PS_RTABLES,
+	    sizeof(*s->tab)))) == NULL) || s->ntab == PS_RTABLES)
 		return;
 	s->tab[s->ntab++] = **t;
 	free(*t);
@@ -1150,8 +1173,8 @@ wait_chart(struct ps_rsection *s, const long *w, size_t n)
 	static const char *const names[] = { "< 1 wk", "1-2 wk", "2-4 wk",
 	    "4-6 wk", "6-8 wk", "8+ wk" };
 	static const long upto[] = { 7, 14, 28, 42, 56, LONG_MAX };
-	char **labels = calloc(6, sizeof(*labels));
-	double *a = calloc(6, sizeof(*a));
+	char **labels = noted(calloc(6, sizeof(*labels)));
+	double *a = noted(calloc(6, sizeof(*a)));
 	size_t i, k;
 
 	if (labels == NULL || a == NULL) {
@@ -1237,6 +1260,7 @@ ps_report_build(struct ps_report **out, struct ps_store *s,
 	int rc;
 
 	*out = NULL;
+	lost = 0;
 	memset(&d, 0, sizeof(d));
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return ps_diag_nomem(dg);
@@ -1276,7 +1300,7 @@ ps_report_build(struct ps_report **out, struct ps_store *s,
 			continue;
 		sec->key = ps_report_keys[i];
 		sec->title = titles[i];
-		k++;
+		r->nsec = ++k;	/* freed with r from here on, also on an error */
 		switch (i) {
 		case 0: intake(&d, sec); break;
 		case 1:
@@ -1309,7 +1333,7 @@ ps_report_build(struct ps_report **out, struct ps_store *s,
 			goto done;
 	}
 	r->nsec = k;
-	if (d.rc)
+	if (d.rc || lost)
 		rc = ps_diag_nomem(dg);
 done:
 	free(waits);

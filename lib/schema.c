@@ -464,8 +464,20 @@ check_string(struct vctx *c, const struct ps_node *sch, struct ps_node *n)
 	size_t len;
 	regex_t *re;
 	char num[32];
+	long cp;
 
 	n->as = PS_AS_STRING;
+	/* text from a command line or a form: what a record may hold */
+	if (ps_text_check(n->str, n->len, &cp) != -1) {
+		if (cp == -1)
+			report(c, n, "not valid UTF-8 text");
+		else if (cp == 0)
+			report(c, n, "a NUL character is not allowed");
+		else
+			report(c, n, "control character U+%04lX is not "
+			    "allowed", (unsigned long)cp);
+		return;
+	}
 	len = utf8_len(n->str, n->len);
 	if (number_of(sch, "minLength", &lim) && (double)len < lim) {
 		if (lim == 1)

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <git2/sys/alloc.h>
+
 #include "date.h"
 #include "id.h"
 #include "program.h"
@@ -34,9 +36,120 @@ ps_git_error(struct ps_diags *d, const char *what)
 	    e && e->message ? e->message : "git error");
 }
 
+/*
+ * libgit2's allocator. Its paths for a failed allocation are not all safe
+ * (1.5 crashes in some: setting the error message, reading the config or
+ * the index), so one that fails inside libgit2 ends the process here,
+ * like a crash but cleanly: a message and exit status 3, nothing on
+ * stdout said as saved. The write discipline makes stopping at any point
+ * safe: the next command finishes or drops the write and clears its temp
+ * and lock files. (This is the library's one exit, for that reason.)
+ */
+static int	after_commit;
+
+void
+ps_git_after_commit(int on)
+{
+	if (after_commit != -1 || on == -1)
+		after_commit = on;
+}
+
+static void *
+oom(void *p, size_t n)
+{
+	char msg[256];
+	int len;
+
+	if (p != NULL || n == 0)
+		return p;
+	len = snprintf(msg, sizeof(msg), after_commit == 1 ? "%s: warning: out "
+	    "of memory after the commit was made: the write is saved; the "
+	    "next ps- command brings the work tree up to it\n" :
+	    "%s: out of memory\n", program_invocation_short_name);
+	if (len > 0 && write(STDERR_FILENO, msg, (size_t)len) < 0)
+		len = 0;
+	_exit(after_commit == 1 ? PS_OK : PS_STORE);
+}
+
+static void *
+git_malloc(size_t n, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	return oom(malloc(n), n);
+}
+
+static void *
+git_calloc(size_t n, size_t size, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	return oom(calloc(n, size), n * size);
+}
+
+static char *
+git_strdup(const char *s, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	return oom(strdup(s), 1);
+}
+
+static char *
+git_strndup(const char *s, size_t n, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	return oom(strndup(s, n), 1);
+}
+
+static char *
+git_substrdup(const char *s, size_t n, const char *file, int line)
+{
+	char *p;
+
+	(void)file;
+	(void)line;
+	if (n == (size_t)-1 || (p = oom(malloc(n + 1), 1)) == NULL)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static void *
+git_realloc(void *p, size_t n, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	return oom(realloc(p, n), n);
+}
+
+static void *
+git_reallocarray(void *p, size_t n, size_t size, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	return oom(reallocarray(p, n, size), n * size);
+}
+
+static void *
+git_mallocarray(size_t n, size_t size, const char *file, int line)
+{
+	(void)file;
+	(void)line;
+	return oom(reallocarray(NULL, n, size), n * size);
+}
+
 int
 ps_git_init(struct ps_diags *d)
 {
+	static git_allocator a = { git_malloc, git_calloc, git_strdup,
+	    git_strndup, git_substrdup, git_realloc, git_reallocarray,
+	    git_mallocarray, free };
+
+	/* before git_libgit2_init(), which keeps an allocator already set */
+	git_libgit2_opts(GIT_OPT_SET_ALLOCATOR, &a);
 	if (git_libgit2_init() < 0)
 		return ps_git_error(d, "cannot start libgit2");
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
@@ -288,6 +401,38 @@ done:
 	return rc;
 }
 
+/*
+ * A git lock file (index.lock, a ref's .lock) is held by a git command
+ * run by hand: wait for it to go, bounded like ps.lock. One left by a
+ * killed git command never goes, so the message names it and says what
+ * to do.
+ */
+int
+ps_store_wait_git_lock(struct ps_store *s, const char *name,
+    struct ps_diags *d)
+{
+	struct ps_buf p = PS_BUF_INIT;
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	long waited = 0, limit = lock_timeout();
+	int rc = 0;
+
+	ps_store_gitpath(s, &p, name);
+	while (p.s && access(p.s, F_OK) == 0) {
+		if (waited >= limit) {
+			rc = ps_diag_err(d, PS_STORE, "%s exists: a git command "
+			    "is running, or one was killed; if none is running, "
+			    "remove that file and run again", p.s);
+			break;
+		}
+		nanosleep(&nap, NULL);
+		waited += 10;
+	}
+	if (p.s == NULL)
+		rc = ps_diag_nomem(d);
+	ps_buf_release(&p);
+	return rc;
+}
+
 void
 ps_store_unlock(struct ps_store *s)
 {
@@ -301,28 +446,43 @@ int
 ps_store_load(struct ps_store *s, const char *relpath, struct ps_node **out,
     struct ps_diags *d)
 {
-	struct ps_buf full = PS_BUF_INIT;
+	struct ps_buf full = PS_BUF_INIT, bytes = PS_BUF_INIT;
 	struct ps_node *rec = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid oid;
 	int rc;
 
 	*out = NULL;
 	if (join(&full, s->root, relpath) == -1)
 		return ps_diag_nomem(d);
-	rc = ps_yaml_load_file(&rec, full.s, relpath, 0, d);
+	rc = ps_yaml_load_file_kept(&rec, full.s, relpath, 0, &bytes, d);
 	ps_buf_release(&full);
 	if (rc != 0)
-		return rc;
+		goto done;
 	if (ps_record_check(s->schemas, rec, relpath, d) > 0) {
-		ps_node_free(rec);
-		return PS_REFUSED;
+		rc = PS_REFUSED;
+		goto done;
 	}
 	if (!ps_record_path_matches(rec, relpath)) {
-		ps_node_free(rec);
-		return ps_diag_add(d, PS_REFUSED, relpath, 0, 0, "id",
+		rc = ps_diag_add(d, PS_REFUSED, relpath, 0, 0, "id",
 		    "does not match the file name and folder");
+		goto done;
 	}
+	/* the version read, for ps_txn_put() to check against the head */
+	if (git_odb_hash(&oid, bytes.s ? bytes.s : "", bytes.len,
+	    GIT_OBJECT_BLOB) < 0 || ps_buf_printf(&full, "%s %s",
+	    git_oid_tostr(hex, sizeof(hex), &oid), relpath) == -1) {
+		rc = ps_diag_nomem(d);
+		goto done;
+	}
+	rec->origin = ps_buf_detach(&full);
 	*out = rec;
-	return 0;
+	rec = NULL;
+done:
+	ps_node_free(rec);
+	ps_buf_release(&full);
+	ps_buf_release(&bytes);
+	return rc;
 }
 
 struct find_arg {
@@ -360,8 +520,8 @@ ps_store_get(struct ps_store *s, const char *id, struct ps_node **out,
 
 	*out = NULL;
 	if (!ps_id_valid(id))
-		return ps_diag_err(d, PS_REFUSED, "not a record ID (like "
-		    "P-7K3Q2X)");
+		return ps_diag_err(d, PS_REFUSED, "%.40s%s: not a record ID "
+		    "(like P-7K3Q2X)", id, strlen(id) > 40 ? "..." : "");
 	kind = ps_id_kind(id);
 	if (strcmp(kind, "contact") == 0) {
 		each_dir(s, "contacts", 3, 0, find_contact, &f, d);
@@ -606,7 +766,10 @@ walk_cb(const char *root, const git_tree_entry *e, void *payload)
 		ps_buf_release(&rel);
 		return 0;
 	}
-	if (ps_yaml_load_mem(&rec, git_blob_rawcontent(b),
+	if (git_tree_entry_filemode(e) == GIT_FILEMODE_LINK)
+		ps_diag_add(w->d, PS_REFUSED, rel.s, 0, 0, NULL,
+		    "is a symbolic link, not a record file");
+	else if (ps_yaml_load_mem(&rec, git_blob_rawcontent(b),
 	    (size_t)git_blob_rawsize(b), rel.s, w->d) == 0 &&
 	    ps_record_check(w->s->schemas, rec, rel.s, w->d) == 0)
 		w->rc = w->fn(w->arg, rel.s, rec, w->d);

@@ -14,10 +14,13 @@
  * libgit2's compare-and-swap ref update:
  *
  *	ps_txn_begin()	take an flock on .git/ps.lock (bounded wait, then
- *			PS_STORE), refuse unresolved merges and stale git
- *			locks, note the branch head
+ *			PS_STORE), wait (bounded) for git's own lock files
+ *			to go, refuse unresolved merges, note the branch
+ *			head
  *	ps_txn_put()	stage a record's canonical text; a file with changes
- *			not committed is refused, never clobbered
+ *			not committed is refused, never clobbered, and so is
+ *			a record read (ps_store_load) before the lock whose
+ *			file another command changed since (PS_STORE)
  *	ps_txn_commit()	write blobs and only the trees along the changed
  *			paths, the commit, then a journal (.git/ps-journal),
  *			then move the branch if it still points where it
@@ -28,6 +31,9 @@
  *	ps_txn_free()	release the lock
  *
  * With dry_run, ps_txn_commit() checks everything and writes nothing.
+ * A history rewrite (ps_erase) calls ps_txn_replace() instead of staging
+ * and committing: the branch moves to a commit made elsewhere, through
+ * the same journal, and the work tree follows.
  *
  * Ownership: the store owns its schemas and program; records handed to
  * callbacks are borrowed for the call. Errors: 0, or the status of the
@@ -35,6 +41,8 @@
  */
 #ifndef PS_STORE_H
 #define PS_STORE_H
+
+#include <signal.h>
 
 #include <git2.h>
 
@@ -71,13 +79,24 @@ int	 ps_store_find(struct ps_buf *root, const char *dir,
 int	 ps_store_open(struct ps_store **, const char *dir, struct ps_diags *);
 void	 ps_store_close(struct ps_store *);
 
-/* libgit2 set-up shared by every tool (fsync on); call once. */
+/*
+ * libgit2 set-up shared by every tool (fsync on); call once. A failed
+ * allocation inside libgit2 then ends the process with a message (exit
+ * status 3; 0, the write being saved, once ps_git_after_commit(1) said
+ * the branch has moved): libgit2's own recovery from one is not safe.
+ * ps_git_after_commit(-1) keeps it 3 for good (ps-init: a store is not
+ * saved until it is moved into place).
+ */
 int	 ps_git_init(struct ps_diags *);
+void	 ps_git_after_commit(int);
 /* Convert libgit2's last error into a diagnostic. */
 int	 ps_git_error(struct ps_diags *, const char *what);
 
 int	 ps_store_lock(struct ps_store *, struct ps_diags *);
 void	 ps_store_unlock(struct ps_store *);
+/* Wait (bounded like the lock) until git's lock file .git/name is gone. */
+int	 ps_store_wait_git_lock(struct ps_store *, const char *name,
+	    struct ps_diags *);
 
 /* Read and check one record file (path relative to the root). */
 int	 ps_store_load(struct ps_store *, const char *relpath,
@@ -139,9 +158,31 @@ int	 ps_txn_new_id(struct ps_txn *, const char *kind,
 int	 ps_txn_staged(const struct ps_txn *, const char *relpath);
 int	 ps_txn_commit(struct ps_txn *, const struct ps_commit_info *,
 	    struct ps_diags *);
+/*
+ * Move the branch from the head ps_txn_begin() noted to commit, made
+ * elsewhere (a rewrite of history), with nothing staged: the files that
+ * differ between the two trees are journaled and written to the work tree
+ * and index as by ps_txn_commit(). logmsg goes to the reflog.
+ */
+int	 ps_txn_replace(struct ps_txn *, const git_oid *commit,
+	    const char *logmsg, struct ps_diags *);
+/* The author of a commit, as ps_txn_commit() takes it: given, else
+   $PS_AUTHOR, else the store's git identity (see ps_commit_info); with
+   dry_run and none of them, *sig is NULL. The caller frees *sig. */
+int	 ps_store_author(git_signature **sig, struct ps_store *,
+	    const char *given, int dry_run, struct ps_diags *);
 /* The new commit, after ps_txn_commit() (not with dry_run). */
 const git_oid *ps_txn_oid(const struct ps_txn *);
 void	 ps_txn_free(struct ps_txn *);
+
+/*
+ * Hold SIGINT, SIGTERM and SIGHUP while files are written, so that one
+ * ends the process only once the write is done or given up and its temp
+ * files are gone (a transaction does this while it writes a blob, and
+ * from ps_txn_commit() until ps_txn_free()); release lets a held one in.
+ */
+void	 ps_signals_hold(sigset_t *old);
+void	 ps_signals_release(const sigset_t *old);
 
 /* Finish a write a crash interrupted (ps_store_open() calls it). */
 int	 ps_store_recover(struct ps_store *, struct ps_diags *);

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,37 @@ struct ps_txn {
 	size_t		 cap;
 	git_oid		 new;
 	int		 committed;
+	int		 held;		/* signals held (ps_signals_hold) */
+	sigset_t	 mask;		/* the mask before */
 };
+
+void
+ps_signals_hold(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+void
+ps_signals_release(const sigset_t *old)
+{
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+/* From a commit's first write to the transaction's end. */
+static void
+hold(struct ps_txn *t)
+{
+	if (!t->held) {
+		ps_signals_hold(&t->mask);
+		t->held = 1;
+	}
+}
 
 static int
 fsync_path(const char *path)
@@ -56,6 +87,48 @@ fsync_path(const char *path)
 	rc = fsync(fd);
 	close(fd);
 	return rc;
+}
+
+/*
+ * Write a new temp file, path a mkstemp() template (filled in): all of
+ * data, fsync with dosync, close. On failure the file is removed and
+ * errno says why (ENOSPC for a write that stopped short). A failed fsync
+ * is never retried: the kernel may have dropped the pages it could not
+ * write and a second fsync would then succeed, so the caller gives up and
+ * nothing is reported as saved.
+ */
+static int
+write_tmp(char *path, const void *data, size_t len, int dosync)
+{
+	const char *p = data;
+	ssize_t n;
+	int fd, e;
+
+	if ((fd = mkstemp(path)) == -1)
+		return -1;
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = ENOSPC;
+			goto fail;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (dosync && fsync(fd) == -1)
+		goto fail;
+	if (close(fd) == 0)
+		return 0;
+	fd = -1;	/* released even when close fails */
+fail:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	errno = e;
+	return -1;
 }
 
 static int
@@ -81,27 +154,75 @@ mkdirs(const char *root, const char *rel)
 	return 0;
 }
 
-/* Remove leftover temp files of killed runs. */
+/* Remove the files in gitdir/sub whose names start with prefix. */
 static void
-clean_tmp(struct ps_store *s)
+clean_dir(struct ps_store *s, const char *sub, const char *prefix)
 {
 	struct ps_buf dir = PS_BUF_INIT, f = PS_BUF_INIT;
 	struct dirent *e;
 	DIR *dp;
 
-	ps_store_gitpath(s, &dir, "ps-tmp");
-	if ((dp = opendir(dir.s)) != NULL) {
+	ps_store_gitpath(s, &dir, sub);
+	if (dir.s && (dp = opendir(dir.s)) != NULL) {
 		while ((e = readdir(dp)) != NULL) {
-			if (e->d_name[0] == '.')
+			if (e->d_name[0] == '.' ||
+			    strncmp(e->d_name, prefix, strlen(prefix)) != 0)
 				continue;
 			ps_buf_truncate(&f, 0);
-			ps_buf_printf(&f, "%s/%s", dir.s, e->d_name);
-			unlink(f.s);
+			if (ps_buf_printf(&f, "%s/%s", dir.s, e->d_name) == 0)
+				unlink(f.s);
 		}
 		closedir(dp);
 	}
 	ps_buf_release(&dir);
 	ps_buf_release(&f);
+}
+
+/*
+ * Remove leftover temp files of killed runs: ours, and the loose objects
+ * libgit2 was writing (tmp_object_git2_*: a record's text, compressed,
+ * that git would otherwise keep until a gc). Only a tool holding ps.lock
+ * writes objects, and we hold it.
+ */
+static void
+clean_tmp(struct ps_store *s)
+{
+	struct ps_buf p = PS_BUF_INIT;
+
+	clean_dir(s, "ps-tmp", "");
+	clean_dir(s, "objects", "tmp_object_git2_");
+	/* the empty folder a ps-init killed after its last rename left */
+	if (ps_buf_printf(&p, "%s/.ps-init", s->root) == 0)
+		rmdir(p.s);
+	ps_buf_release(&p);
+}
+
+/*
+ * The git lock files an interrupted write took itself: the branch's and
+ * the index's, made after its journal (and within a minute of it) while
+ * it held ps.lock. Its process is gone, so they are stale; any other is
+ * left for ps_txn_begin() to wait for.
+ */
+static void
+drop_own_locks(struct ps_store *s, const char *journal, const char *ref)
+{
+	struct ps_buf p = PS_BUF_INIT, name = PS_BUF_INIT;
+	struct stat js, st;
+	int i;
+
+	if (stat(journal, &js) == -1 ||
+	    ps_buf_printf(&name, "%s.lock", ref) == -1)
+		goto done;
+	for (i = 0; i < 2; i++) {
+		ps_store_gitpath(s, &p, i == 0 ? name.s : "index.lock");
+		if (p.s && lstat(p.s, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_mtime >= js.st_mtime - 1 &&
+		    st.st_mtime <= js.st_mtime + 60)
+			unlink(p.s);
+	}
+done:
+	ps_buf_release(&p);
+	ps_buf_release(&name);
 }
 
 static int
@@ -129,7 +250,7 @@ apply(struct ps_store *s, struct change *ch, size_t n, struct ps_diags *d)
 	git_index *idx = NULL;
 	git_blob *b = NULL;
 	size_t i;
-	int fd = -1, rc = 0;
+	int fd, rc = 0;
 
 	ps_store_gitpath(s, &tmp, "ps-tmp");
 	if (mkdir(tmp.s, 0700) == -1 && errno != EEXIST) {
@@ -150,23 +271,16 @@ apply(struct ps_store *s, struct change *ch, size_t n, struct ps_diags *d)
 			rc = ps_git_error(d, ch[i].path);
 			break;
 		}
-		if ((fd = mkstemp(tmp.s)) == -1 ||
-		    write(fd, git_blob_rawcontent(b),
-		    (size_t)git_blob_rawsize(b)) !=
-		    (ssize_t)git_blob_rawsize(b) || close(fd) == -1) {
+		if (write_tmp(tmp.s, git_blob_rawcontent(b),
+		    (size_t)git_blob_rawsize(b), 0) == -1) {
 			rc = ps_diag_err(d, PS_STORE, "cannot write %s: %s",
 			    ch[i].path, strerror(errno));
-			if (fd != -1) {
-				close(fd);
-				unlink(tmp.s);
-			}
 		} else if (mkdirs(s->root, ch[i].path) == -1 ||
 		    rename(tmp.s, full.s) == -1) {
 			rc = ps_diag_err(d, PS_STORE, "cannot write %s: %s",
 			    ch[i].path, strerror(errno));
 			unlink(tmp.s);
 		}
-		fd = -1;
 		git_blob_free(b);
 		b = NULL;
 	}
@@ -307,6 +421,7 @@ ps_store_recover(struct ps_store *s, struct ps_diags *d)
 	struct ps_buf j = PS_BUF_INIT;
 	struct change *ch = NULL;
 	git_oid old, new, cur;
+	sigset_t mask;
 	char ref[300];
 	size_t n = 0;
 	int unborn = 0, have, rc;
@@ -325,9 +440,13 @@ ps_store_recover(struct ps_store *s, struct ps_diags *d)
 		    j.s);
 		goto done;
 	}
+	drop_own_locks(s, j.s, ref);
 	have = git_reference_name_to_id(&cur, s->repo, ref) == 0;
 	if (have && git_oid_equal(&cur, &new)) {
-		if ((rc = apply(s, ch, n, d)) != 0)
+		ps_signals_hold(&mask);
+		rc = apply(s, ch, n, d);
+		ps_signals_release(&mask);
+		if (rc != 0)
 			goto done;
 	} else if (!((!have && unborn) || (have && !unborn &&
 	    git_oid_equal(&cur, &old)))) {
@@ -343,21 +462,6 @@ ps_store_recover(struct ps_store *s, struct ps_diags *d)
 done:
 	free_changes(ch, n);
 	ps_buf_release(&j);
-	return rc;
-}
-
-static int
-refuse_stale_lock(struct ps_store *s, const char *name, struct ps_diags *d)
-{
-	struct ps_buf p = PS_BUF_INIT;
-	int rc = 0;
-
-	ps_store_gitpath(s, &p, name);
-	if (access(p.s, F_OK) == 0)
-		rc = ps_diag_err(d, PS_STORE, "%s exists: a git command is "
-		    "running, or one was killed; if none is running, remove "
-		    "that file and run again", p.s);
-	ps_buf_release(&p);
 	return rc;
 }
 
@@ -406,8 +510,8 @@ ps_txn_begin(struct ps_txn **out, struct ps_store *s, struct ps_diags *d)
 	t->store = s;
 	if ((rc = ps_store_recover(s, d)) != 0)
 		goto done;
-	if ((rc = refuse_stale_lock(s, "index.lock", d)) != 0 ||
-	    (rc = refuse_stale_lock(s, "HEAD.lock", d)) != 0 ||
+	if ((rc = ps_store_wait_git_lock(s, "index.lock", d)) != 0 ||
+	    (rc = ps_store_wait_git_lock(s, "HEAD.lock", d)) != 0 ||
 	    (rc = check_clean_state(s, d)) != 0)
 		goto done;
 	if (git_reference_lookup(&head, s->repo, "HEAD") < 0) {
@@ -423,8 +527,11 @@ ps_txn_begin(struct ps_txn **out, struct ps_store *s, struct ps_diags *d)
 		rc = ps_diag_nomem(d);
 		goto done;
 	}
-	ps_buf_printf(&lk, "%s.lock", t->ref);
-	if ((rc = refuse_stale_lock(s, lk.s, d)) != 0)
+	if (ps_buf_printf(&lk, "%s.lock", t->ref) == -1) {
+		rc = ps_diag_nomem(d);
+		goto done;
+	}
+	if ((rc = ps_store_wait_git_lock(s, lk.s, d)) != 0)
 		goto done;
 	if (git_reference_name_to_id(&t->old, s->repo, t->ref) < 0)
 		t->unborn = 1;
@@ -446,13 +553,20 @@ done:
 void
 ps_txn_free(struct ps_txn *t)
 {
+	int held;
+	sigset_t mask;
+
 	if (t == NULL)
 		return;
+	held = t->held;
+	mask = t->mask;
 	ps_store_unlock(t->store);
 	free_changes(t->ch, t->n);
 	git_tree_free(t->tree);
 	free(t->ref);
 	free(t);
+	if (held)	/* a signal held ends the process now, the write done */
+		ps_signals_release(&mask);
 }
 
 int
@@ -522,12 +636,37 @@ check_worktree(struct ps_txn *t, const char *rel, const git_oid *in_head,
 	return rc;
 }
 
+/*
+ * A record read from the work tree (origin, see node.h) is written back
+ * only if the head this write holds the lock on still has the version
+ * read: one read before the lock was taken may have been changed by
+ * another command since (two decisions on one record at once). Refused,
+ * never overwritten; exit status 3, and running again reads it afresh.
+ */
+static int
+check_read(const char *rel, const char *origin, const git_tree_entry *e,
+    struct ps_diags *d)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	if (origin == NULL || strlen(origin) <= GIT_OID_HEXSZ + 1 ||
+	    strcmp(origin + GIT_OID_HEXSZ + 1, rel) != 0)
+		return 0;	/* not read from this path */
+	if (e && strncmp(origin, git_oid_tostr(hex, sizeof(hex),
+	    git_tree_entry_id(e)), GIT_OID_HEXSZ) == 0)
+		return 0;
+	return ps_diag_add(d, PS_STORE, rel, 0, 0, NULL, "changed since this "
+	    "command read it (another command wrote it meanwhile); nothing "
+	    "was written: run the command again");
+}
+
 static int
 stage(struct ps_txn *t, const char *rel, const char *data, size_t len,
-    int del, struct ps_diags *d)
+    int del, const char *origin, struct ps_diags *d)
 {
 	git_tree_entry *e = NULL;
 	struct change *v, *c = NULL;
+	sigset_t mask;
 	git_oid oid;
 	size_t i;
 	int rc = 0;
@@ -540,14 +679,21 @@ stage(struct ps_txn *t, const char *rel, const char *data, size_t len,
 	for (i = 0; i < t->n; i++)
 		if (strcmp(t->ch[i].path, rel) == 0)
 			c = &t->ch[i];
-	if (c == NULL && (rc = check_worktree(t, rel,
-	    e ? git_tree_entry_id(e) : NULL, d)) != 0)
+	if (c == NULL && ((rc = check_worktree(t, rel,
+	    e ? git_tree_entry_id(e) : NULL, d)) != 0 ||
+	    (rc = check_read(rel, origin, e, d)) != 0))
 		goto done;
+	/* held while libgit2 has a temp file of the blob; a long import
+	   still stops at Control-C between records */
+	if (!t->held)
+		ps_signals_hold(&mask);
 	if (!del && git_blob_create_from_buffer(&oid, t->store->repo, data,
-	    len) < 0) {
+	    len) < 0)
 		rc = ps_git_error(d, "cannot write a record to git");
+	if (!t->held)
+		ps_signals_release(&mask);
+	if (rc != 0)
 		goto done;
-	}
 	if (c == NULL && e && !del && git_oid_equal(&oid, git_tree_entry_id(e)))
 		goto done;	/* unchanged: nothing to commit */
 	if (c == NULL) {
@@ -582,7 +728,7 @@ int
 ps_txn_put_file(struct ps_txn *t, const char *rel, const char *data,
     size_t len, struct ps_diags *d)
 {
-	return stage(t, rel, data, len, 0, d);
+	return stage(t, rel, data, len, 0, NULL, d);
 }
 
 int
@@ -597,7 +743,7 @@ ps_txn_put(struct ps_txn *t, const struct ps_node *rec, struct ps_diags *d)
 	else if (ps_yaml_write(&text, rec) == -1)
 		rc = ps_diag_nomem(d);
 	else
-		rc = stage(t, path.s, text.s, text.len, 0, d);
+		rc = stage(t, path.s, text.s, text.len, 0, rec->origin, d);
 	ps_buf_release(&path);
 	ps_buf_release(&text);
 	return rc;
@@ -733,13 +879,20 @@ author(git_signature **sig, struct ps_store *s, const char *given,
 	    "user.name and git config user.email in the store");
 }
 
+int
+ps_store_author(git_signature **sig, struct ps_store *s, const char *given,
+    int dry_run, struct ps_diags *d)
+{
+	return author(sig, s, given, dry_run, d);
+}
+
 static int
 write_journal(struct ps_txn *t, struct ps_diags *d)
 {
 	struct ps_buf j = PS_BUF_INIT, tmp = PS_BUF_INIT, text = PS_BUF_INIT;
 	char hex[GIT_OID_HEXSZ + 1];
 	size_t i;
-	int fd = -1, rc = 0;
+	int rc = 0;
 
 	ps_buf_printf(&text, "ps-journal 1\nref %s\nold %s\n", t->ref,
 	    t->unborn ? "none" : git_oid_tostr(hex, sizeof(hex), &t->old));
@@ -757,15 +910,24 @@ write_journal(struct ps_txn *t, struct ps_diags *d)
 		goto done;
 	}
 	ps_store_gitpath(t->store, &j, "ps-journal");
-	ps_store_gitpath(t->store, &tmp, "ps-journal.tmp");
-	if ((fd = open(tmp.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) == -1 || write(fd, text.s, text.len) != (ssize_t)text.len ||
-	    fsync(fd) == -1 || close(fd) == -1 || (fd = -1, 0) ||
+	ps_store_gitpath(t->store, &tmp, "ps-tmp");
+	if (j.s == NULL || tmp.s == NULL) {
+		rc = ps_diag_nomem(d);
+		goto done;
+	}
+	if (mkdir(tmp.s, 0700) == -1 && errno != EEXIST) {
+		rc = ps_diag_err(d, PS_STORE, "%s: %s", tmp.s, strerror(errno));
+		goto done;
+	}
+	ps_store_gitpath(t->store, &tmp, "ps-tmp/journal.XXXXXX");
+	if (tmp.s == NULL) {
+		rc = ps_diag_nomem(d);
+		goto done;
+	}
+	if (write_tmp(tmp.s, text.s, text.len, 1) == -1 ||
 	    rename(tmp.s, j.s) == -1) {
 		rc = ps_diag_err(d, PS_STORE, "cannot write %s: %s", j.s,
 		    strerror(errno));
-		if (fd != -1)
-			close(fd);
 		unlink(tmp.s);
 		goto done;
 	}
@@ -796,23 +958,25 @@ message(struct ps_buf *m, const struct ps_txn *t,
 	    PS_VERSION);
 }
 
+static int	move_branch(struct ps_txn *, const char *, struct ps_diags *);
+
 int
 ps_txn_commit(struct ps_txn *t, const struct ps_commit_info *ci,
     struct ps_diags *d)
 {
 	struct ps_store *s = t->store;
-	struct ps_buf msg = PS_BUF_INIT, j = PS_BUF_INIT;
+	struct ps_buf msg = PS_BUF_INIT;
 	git_signature *sig = NULL;
 	git_commit *parent = NULL;
-	git_reference *ref = NULL;
 	git_tree *tree = NULL;
 	git_oid toid;
-	int empty = 0, rc, err;
+	int empty = 0, rc;
 
 	if ((rc = author(&sig, s, ci->author, ci->dry_run, d)) != 0 ||
 	    ci->dry_run ||
 	    t->n == 0)
 		goto done;
+	hold(t);
 	ps_qsort(t->ch, t->n, sizeof(*t->ch), chcmp);
 	if (build_tree(s->repo, t->tree, t->ch, t->n, 0, &toid, &empty) < 0 ||
 	    git_tree_lookup(&tree, s->repo, &toid) < 0 ||
@@ -829,39 +993,180 @@ ps_txn_commit(struct ps_txn *t, const struct ps_commit_info *ci,
 		rc = ps_git_error(d, "cannot create the commit");
 		goto done;
 	}
+	rc = move_branch(t, ci->subject, d);
+done:
+	git_tree_free(tree);
+	git_commit_free(parent);
+	git_signature_free(sig);
+	ps_buf_release(&msg);
+	return rc;
+}
+
+/*
+ * libgit2 failed to move the branch, but may have failed after the ref
+ * file was renamed into place (syncing its folder): the branch then
+ * points at the commit, which may not survive a crash, and nothing may be
+ * said to be saved that is not. Put it back; 0 when the branch is where
+ * it was. If that fails too, -1: the journal stays and the next command
+ * settles it, forward or back, by what the branch then holds.
+ */
+static int
+moved_anyway(struct ps_txn *t, struct ps_diags *d)
+{
+	git_reference *back = NULL;
+	git_oid cur;
+	int err;
+
+	if (t->unborn ||
+	    git_reference_name_to_id(&cur, t->store->repo, t->ref) < 0 ||
+	    !git_oid_equal(&cur, &t->new))
+		return 0;
+	err = git_reference_create_matching(&back, t->store->repo, t->ref,
+	    &t->old, 1, &t->new, "ps: undo a move that was not synced");
+	git_reference_free(back);
+	if (err == 0)
+		return 0;
+	ps_diag_err(d, PS_STORE, "the branch moved, but could not be synced "
+	    "to disk or moved back: the next ps- command keeps the commit or "
+	    "drops it, whichever the disk holds; git log then shows which");
+	return -1;
+}
+
+/*
+ * From the commit t->new on: the journal, the branch moved if it still
+ * points where it did at ps_txn_begin(), then the work tree and index
+ * brought up to it, then the journal dropped.
+ */
+static int
+move_branch(struct ps_txn *t, const char *logmsg, struct ps_diags *d)
+{
+	struct ps_store *s = t->store;
+	struct ps_buf j = PS_BUF_INIT;
+	struct ps_diags late = PS_DIAGS_INIT;
+	git_reference *ref = NULL;
+	size_t i;
+	int rc, err;
+
 	if ((rc = write_journal(t, d)) != 0)
 		goto done;
 	/* the commit point: move the branch only if it has not moved */
 	if (t->unborn)
 		err = git_reference_create(&ref, s->repo, t->ref, &t->new, 0,
-		    ci->subject);
+		    logmsg);
 	else
 		err = git_reference_create_matching(&ref, s->repo, t->ref,
-		    &t->new, 1, &t->old, ci->subject);
+		    &t->new, 1, &t->old, logmsg);
 	if (err < 0) {
 		rc = err == GIT_EMODIFIED || err == GIT_EEXISTS ?
 		    ps_diag_err(d, PS_STORE, "the store changed since this "
 		    "command read it (a commit was made outside the tools); "
 		    "nothing was written: run the command again") :
 		    ps_git_error(d, "cannot move the branch");
-		ps_store_gitpath(s, &j, "ps-journal");
-		unlink(j.s);
+		if (moved_anyway(t, d) == 0) {
+			ps_store_gitpath(s, &j, "ps-journal");
+			unlink(j.s);
+		}
 		goto done;
 	}
 	t->committed = 1;
-	if ((rc = apply(s, t->ch, t->n, d)) != 0)
+	ps_git_after_commit(1);
+	if (apply(s, t->ch, t->n, &late) != 0) {
+		/*
+		 * The commit is made and on disk (its objects, the ref and
+		 * the journal were synced): the write is done, and saying
+		 * otherwise would have it made twice. Only the work tree
+		 * lags; the journal stays, and the next command that opens
+		 * the store brings the work tree and index up to the commit.
+		 */
+		for (i = 0; i < late.n; i++)
+			if (late.v[i].status != 0)
+				ps_diag_warn(d, "the commit is made, but the work "
+				    "tree is not up to it yet: %s%s%s; the next "
+				    "ps- command finishes it", late.v[i].file ?
+				    late.v[i].file : "", late.v[i].file ?
+				    ": " : "", late.v[i].msg);
 		goto done;
+	}
 	ps_store_gitpath(s, &j, "ps-journal");
 	unlink(j.s);
 	ps_store_gitpath(s, &j, "");
 	fsync_path(j.s);
 done:
+	ps_git_after_commit(0);
 	git_reference_free(ref);
-	git_tree_free(tree);
-	git_commit_free(parent);
-	git_signature_free(sig);
-	ps_buf_release(&msg);
 	ps_buf_release(&j);
+	ps_diags_release(&late);
+	return rc;
+}
+
+/* Note a change of the work tree (ps_txn_replace). */
+static int
+add_change(struct ps_txn *t, const char *path, const git_oid *oid, int del)
+{
+	struct change *v;
+
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+
+		if ((v = realloc(t->ch, cap * sizeof(*v))) == NULL)
+			return -1;
+		t->ch = v;
+		t->cap = cap;
+	}
+	memset(&t->ch[t->n], 0, sizeof(t->ch[t->n]));
+	if ((t->ch[t->n].path = strdup(path)) == NULL)
+		return -1;
+	t->ch[t->n].del = del;
+	if (!del)
+		t->ch[t->n].oid = *oid;
+	t->n++;
+	return 0;
+}
+
+int
+ps_txn_replace(struct ps_txn *t, const git_oid *commit, const char *logmsg,
+    struct ps_diags *d)
+{
+	git_repository *repo = t->store->repo;
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_diff *diff = NULL;
+	size_t i, n;
+	int rc = 0;
+
+	hold(t);
+	if (t->n != 0 || t->unborn)
+		return ps_diag_err(d, PS_STORE, "cannot replace the branch "
+		    "head: %s", t->unborn ? "it has no commit" :
+		    "records are staged");
+	if (git_commit_lookup(&c, repo, commit) < 0 ||
+	    git_commit_tree(&tree, c) < 0 ||
+	    git_diff_tree_to_tree(&diff, repo, t->tree, tree, NULL) < 0) {
+		rc = ps_git_error(d, "cannot compare the new head with the old");
+		goto done;
+	}
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n && rc == 0; i++) {
+		const git_diff_delta *dl = git_diff_get_delta(diff, i);
+		int del = dl->status == GIT_DELTA_DELETED;
+		const git_diff_file *f = del ? &dl->old_file : &dl->new_file;
+
+		if (!safe_path(f->path) || (!del &&
+		    f->mode != GIT_FILEMODE_BLOB))
+			rc = ps_diag_err(d, PS_STORE, "%s: not a record file "
+			    "the tools can write; check the store out with git",
+			    f->path);
+		else if (add_change(t, f->path, &f->id, del) == -1)
+			rc = ps_diag_nomem(d);
+	}
+	if (rc != 0)
+		goto done;
+	t->new = *commit;
+	rc = move_branch(t, logmsg, d);
+done:
+	git_diff_free(diff);
+	git_tree_free(tree);
+	git_commit_free(c);
 	return rc;
 }
 
@@ -884,6 +1189,11 @@ ps_txn_new_id(struct ps_txn *t, const char *kind, char id[PS_ID_LEN + 1],
 			    "new ID: %s", strerror(errno));
 		ps_buf_truncate(&rel, 0);
 		ps_buf_printf(&rel, "%s/%s.yaml", ps_kind_dir(kind), id);
+		if (ps_txn_taken(t, rel.s))
+			continue;
+		/* nor the ID of someone erased (ps_erase) */
+		ps_buf_truncate(&rel, 0);
+		ps_buf_printf(&rel, "erasures/%s.yaml", id);
 		if (!ps_txn_taken(t, rel.s)) {
 			ps_buf_release(&rel);
 			return 0;	/* no collision */

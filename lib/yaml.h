@@ -8,8 +8,12 @@
  * directives, nesting deeper than PS_YAML_DEPTH, a scalar over
  * PS_YAML_SCALAR bytes, a record over PS_YAML_RECORD bytes, text that is
  * not UTF-8, and git conflict markers (even inside a quoted value) are all
- * refused with their position. JSON is read as YAML. Memory is bounded per
- * record, not per stream: a stream reader holds one record at a time.
+ * refused with their position; so are NUL and control characters but tab
+ * and newline, raw or escaped ("\e"). JSON is read as YAML. Memory is
+ * bounded per record, not per stream: a stream reader holds one record
+ * at a time, and stops once PS_YAML_PROBLEMS problems were reported into
+ * the diagnostics it reads with (by it or by its caller, record by
+ * record), so that endless bad input ends quickly too.
  *
  * Calling sequence (a stream):
  *	struct ps_yaml_reader *r;
@@ -47,6 +51,7 @@
 #define PS_YAML_RECORD	(256 * 1024)
 #define PS_YAML_SCALAR	(64 * 1024)
 #define PS_YAML_DEPTH	32
+#define PS_YAML_PROBLEMS 100	/* a stream stops after so many problems */
 
 enum {
 	PS_YAML_SPLIT_SEQ = 1 << 0,	/* top-level sequence items are records */
@@ -60,6 +65,11 @@ int	ps_yaml_reader_fd(struct ps_yaml_reader **, int fd, const char *name,
 	    int flags, struct ps_diags *);
 int	ps_yaml_reader_mem(struct ps_yaml_reader **, const char *, size_t,
 	    const char *name, int flags, struct ps_diags *);
+/* A stream whose first len bytes were already read from fd into head
+   (which must outlive the reader): head, then the rest of fd. */
+int	ps_yaml_reader_resume(struct ps_yaml_reader **, const char *head,
+	    size_t len, int fd, const char *name, int flags,
+	    struct ps_diags *);
 /* The next record in *out (caller frees), or *out = NULL at the end. */
 int	ps_yaml_reader_next(struct ps_yaml_reader *, struct ps_node **out,
 	    struct ps_diags *);
@@ -68,6 +78,10 @@ void	ps_yaml_reader_free(struct ps_yaml_reader *);
 /* One record file; name is what messages call it (NULL: path). */
 int	ps_yaml_load_file(struct ps_node **, const char *path,
 	    const char *name, int flags, struct ps_diags *);
+/* The same, appending the bytes read to kept (the store hashes them). */
+int	ps_yaml_load_file_kept(struct ps_node **, const char *path,
+	    const char *name, int flags, struct ps_buf *kept,
+	    struct ps_diags *);
 /* One record from memory (e.g. a git blob). */
 int	ps_yaml_load_mem(struct ps_node **, const char *, size_t,
 	    const char *name, struct ps_diags *);

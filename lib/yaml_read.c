@@ -42,11 +42,16 @@ struct ps_yaml_reader {
 	size_t		 memoff;
 	size_t		 total;		/* bytes handed to libyaml */
 	size_t		 rec_start;	/* total when the record began */
+	size_t		 errors0;	/* d->errors when the reader began */
 	int		 read_errno;
 	int		 too_big;
+	int		 cut;		/* a pipe ended in mid-line */
+	struct ps_buf	*kept;		/* gets a copy of the bytes read */
+	unsigned char	 last, last_nb;	/* the last byte read, non-blank */
 	/* conflict-marker scan */
 	char		 pfx[9];
 	size_t		 pfxlen;
+	int		 cr;		/* the last byte was a CR */
 	unsigned long	 line;
 	unsigned long	 marker_line;
 	/* tree being built */
@@ -54,6 +59,8 @@ struct ps_yaml_reader {
 	int		 depth;
 	int		 split;		/* root is a sequence being split */
 	size_t		 rec_index;	/* mark.index at record start */
+	yaml_mark_t	 rec_mark;	/* where the record began */
+	yaml_mark_t	 last_end;	/* where the last event ended */
 	int		 docs;
 	int		 failed;
 	int		 done;
@@ -83,7 +90,13 @@ scan_markers(struct ps_yaml_reader *r, const unsigned char *p, size_t n)
 	size_t i;
 
 	for (i = 0; i < n && r->marker_line == 0; i++) {
-		if (p[i] == '\n') {
+		/* lines end in LF, CRLF or CR alone, as YAML says */
+		if (p[i] == '\n' && r->cr) {
+			r->cr = 0;
+			continue;
+		}
+		r->cr = p[i] == '\r';
+		if (p[i] == '\n' || p[i] == '\r') {
 			if (r->pfxlen <= 8 && is_marker(r->pfx, r->pfxlen, 1))
 				r->marker_line = r->line;
 			r->line++;
@@ -98,6 +111,37 @@ scan_markers(struct ps_yaml_reader *r, const unsigned char *p, size_t n)
 	}
 }
 
+static void
+last_bytes(struct ps_yaml_reader *r, const unsigned char *buf, size_t n)
+{
+	r->last = buf[n - 1];
+	while (n > 0 && strchr(" \t\r\n", buf[n - 1]) != NULL)
+		n--;
+	if (n > 0)
+		r->last_nb = buf[n - 1];
+}
+
+/*
+ * A pipe that ends in the middle of a line: what wrote it was most likely
+ * stopped (killed, or out of room) half-way through a record, which may
+ * still parse ("minutes: 3" for "minutes: 30"). Every tool ends what it
+ * writes with a newline; JSON without one ends with } or ], and a JSON
+ * record cut short does not parse. (One cut at a line's end cannot be
+ * told from a whole one.)
+ */
+static int
+cut_short(struct ps_yaml_reader *r)
+{
+	struct stat st;
+
+	if (r->total == 0 || r->last == '\n' || r->last_nb == '}' ||
+	    r->last_nb == ']' || fstat(r->fd, &st) == -1 ||
+	    S_ISREG(st.st_mode))
+		return 0;
+	r->cut = 1;
+	return 1;
+}
+
 static int
 read_handler(void *data, unsigned char *buf, size_t size, size_t *got)
 {
@@ -110,7 +154,7 @@ read_handler(void *data, unsigned char *buf, size_t size, size_t *got)
 		r->too_big = 1;
 		return 0;
 	}
-	if (r->mem) {
+	if (r->mem && (r->memoff < r->memlen || r->fd == -1)) {
 		n = (ssize_t)(r->memlen - r->memoff);
 		if ((size_t)n > size)
 			n = (ssize_t)size;
@@ -124,6 +168,14 @@ read_handler(void *data, unsigned char *buf, size_t size, size_t *got)
 			r->read_errno = errno;
 			return 0;
 		}
+		if (n == 0 && cut_short(r))
+			return 0;
+	}
+	if (n > 0)
+		last_bytes(r, buf, (size_t)n);
+	if (n > 0 && r->kept && ps_buf_add(r->kept, buf, (size_t)n) == -1) {
+		r->read_errno = ENOMEM;
+		return 0;
 	}
 	if (n == 0 && r->pfxlen > 0 && r->pfxlen <= 8 &&
 	    is_marker(r->pfx, r->pfxlen, 1))
@@ -157,6 +209,7 @@ reader_new(struct ps_yaml_reader **out, const char *name, int flags,
 	r->flags = flags;
 	r->fd = -1;
 	r->line = 1;
+	r->errors0 = d->errors;
 	yaml_parser_set_input(&r->parser, read_handler, r);
 	*out = r;
 	return 0;
@@ -182,6 +235,20 @@ ps_yaml_reader_mem(struct ps_yaml_reader **out, const char *buf, size_t len,
 	if (rc == 0) {
 		(*out)->mem = buf ? buf : "";
 		(*out)->memlen = len;
+	}
+	return rc;
+}
+
+int
+ps_yaml_reader_resume(struct ps_yaml_reader **out, const char *head,
+    size_t len, int fd, const char *name, int flags, struct ps_diags *d)
+{
+	int rc = reader_new(out, name, flags, d);
+
+	if (rc == 0) {
+		(*out)->mem = head ? head : "";
+		(*out)->memlen = len;
+		(*out)->fd = fd;
 	}
 	return rc;
 }
@@ -228,6 +295,27 @@ fail(struct ps_yaml_reader *r, struct ps_diags *d, int status,
 	    m ? m->column + 1 : 0, NULL, "%s", msg);
 }
 
+/*
+ * Where libyaml's reader stopped: it decodes ahead of the scanner, so the
+ * bad byte lies after the scanner's mark by what was decoded since.
+ */
+static yaml_mark_t
+reader_mark(const yaml_parser_t *p)
+{
+	const unsigned char *s = p->buffer.pointer, *e = p->buffer.last;
+	yaml_mark_t m = p->mark;
+
+	for (; s && s < e; s++) {
+		if (*s == '\n' ||
+		    (*s == '\r' && (s + 1 == e || s[1] != '\n'))) {
+			m.line++;
+			m.column = 0;
+		} else if (*s != '\r' && (*s & 0xc0) != 0x80)
+			m.column++;
+	}
+	return m;
+}
+
 /* Report why libyaml stopped: our handler's reasons first. */
 static int
 parse_error(struct ps_yaml_reader *r, struct ps_diags *d)
@@ -242,17 +330,32 @@ parse_error(struct ps_yaml_reader *r, struct ps_diags *d)
 		    "then run again");
 	}
 	if (r->too_big)
-		return fail(r, d, PS_REFUSED, &p->mark,
+		return fail(r, d, PS_REFUSED, &r->rec_mark,
 		    "record is larger than %s", "256 KiB");
 	if (r->read_errno)
 		return fail(r, d, PS_STORE, NULL, "cannot read: %s",
 		    strerror(r->read_errno));
+	if (r->cut)
+		return fail(r, d, PS_REFUSED, &r->rec_mark, "the input ends in the "
+		    "middle of a line: its last record looks cut short (was "
+		    "what wrote it stopped?)");
 	if (p->error == YAML_MEMORY_ERROR)
 		return fail(r, d, PS_STORE, NULL, "%s", "out of memory");
-	if (p->error == YAML_READER_ERROR)
-		return fail(r, d, PS_REFUSED, NULL, "not valid UTF-8 text at "
-		    "byte %zu: %s", p->problem_offset + 1,
+	if (p->error == YAML_READER_ERROR) {
+		m = reader_mark(p);
+		if (p->problem_value == 0)
+			return fail(r, d, PS_REFUSED, &m, "not text: a NUL "
+			    "byte (if this is UTF-16, convert it to UTF-8)");
+		if (p->problem && strstr(p->problem, "control"))
+			return fail(r, d, PS_REFUSED, &m, "control "
+			    "character U+%04X is not allowed",
+			    (unsigned)p->problem_value);
+		if (p->problem && strstr(p->problem, "UTF-16"))
+			return fail(r, d, PS_REFUSED, &m, "not valid UTF-16 "
+			    "text: %s: convert it to UTF-8", p->problem);
+		return fail(r, d, PS_REFUSED, &m, "not valid UTF-8 text: %s",
 		    p->problem ? p->problem : "bad byte");
+	}
 	if (p->problem == NULL)
 		return fail(r, d, PS_REFUSED, &p->mark, "not valid YAML");
 	if (p->context) {
@@ -304,6 +407,26 @@ check_dups(struct ps_yaml_reader *r, const struct ps_node *m,
 	return rc;
 }
 
+/*
+ * A key already in a small mapping: refused at once, so that a stream of
+ * one key repeated is not read up to the record bound first. Larger
+ * mappings are checked when they end (check_dups), in n log n.
+ */
+static int
+dup_key(struct ps_yaml_reader *r, const struct ps_node *m,
+    const struct ps_node *k, struct ps_diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (strcmp(m->keys[i]->str, k->str) == 0) {
+			r->failed = 1;
+			return ps_diag_add(d, PS_REFUSED, r->name, k->line,
+			    k->col, NULL, "duplicate key \"%.40s\"", k->str);
+		}
+	return 0;
+}
+
 /* Attach a finished node to its parent; *rec gets a finished record. */
 static int
 attach(struct ps_yaml_reader *r, struct ps_node *n, struct ps_node **rec,
@@ -335,6 +458,10 @@ attach(struct ps_yaml_reader *r, struct ps_node *n, struct ps_node **rec,
 			ps_node_free(n);
 			return fail(r, d, PS_REFUSED, &m,
 			    "merge keys (<<) are not allowed");
+		}
+		if (f->node->n <= 32 && dup_key(r, f->node, n, d) != 0) {
+			ps_node_free(n);
+			return PS_REFUSED;
 		}
 		f->key = n;
 		f->want_key = 0;
@@ -369,7 +496,7 @@ check_record_size(struct ps_yaml_reader *r, const yaml_event_t *ev,
 {
 	if (!(r->flags & PS_YAML_LARGE) &&
 	    ev->end_mark.index - r->rec_index > PS_YAML_RECORD)
-		return fail(r, d, PS_REFUSED, &ev->start_mark,
+		return fail(r, d, PS_REFUSED, &r->rec_mark,
 		    "record is larger than %s", "256 KiB");
 	return 0;
 }
@@ -378,6 +505,7 @@ static void
 record_begins(struct ps_yaml_reader *r, const yaml_event_t *ev)
 {
 	r->rec_index = ev->start_mark.index;
+	r->rec_mark = ev->start_mark;
 	r->rec_start = r->total;
 }
 
@@ -388,6 +516,7 @@ event(struct ps_yaml_reader *r, yaml_event_t *ev, struct ps_node **rec,
 {
 	struct ps_node *n = NULL;
 	const char *anchor = NULL, *tag = NULL;
+	long cp;
 
 	switch (ev->type) {
 	case YAML_STREAM_START_EVENT:
@@ -460,6 +589,13 @@ event(struct ps_yaml_reader *r, yaml_event_t *ev, struct ps_node **rec,
 		if (ev->data.scalar.length > PS_YAML_SCALAR)
 			return fail(r, d, PS_REFUSED, &ev->start_mark,
 			    "value is longer than %s", "64 KiB");
+		if (ps_text_check((const char *)ev->data.scalar.value,
+		    ev->data.scalar.length, &cp) != -1)
+			return cp == 0 ? fail(r, d, PS_REFUSED,
+			    &ev->start_mark, "a NUL character (\\0) is not "
+			    "allowed in a value") : fail(r, d, PS_REFUSED,
+			    &ev->start_mark, "control character U+%04lX is not "
+			    "allowed in a value", (unsigned long)cp);
 		n = ps_node_new_scalar((const char *)ev->data.scalar.value,
 		    ev->data.scalar.length);
 		if (n == NULL)
@@ -504,12 +640,17 @@ ps_yaml_reader_next(struct ps_yaml_reader *r, struct ps_node **out,
 	*out = NULL;
 	if (r->failed)
 		return PS_REFUSED;
+	if (!r->done && d->errors >= r->errors0 + PS_YAML_PROBLEMS)
+		return fail(r, d, PS_REFUSED, &r->last_end, "too many "
+		    "problems: stopped after %d, the rest was not read",
+		    PS_YAML_PROBLEMS);
 	while (!r->done && *out == NULL) {
 		if (!yaml_parser_parse(&r->parser, &ev)) {
 			rc = parse_error(r, d);
 			clear_stack(r);
 			return rc;
 		}
+		r->last_end = ev.end_mark;
 		rc = event(r, &ev, out, d);
 		yaml_event_delete(&ev);
 		if (rc != 0) {
@@ -566,6 +707,13 @@ int
 ps_yaml_load_file(struct ps_node **out, const char *path, const char *name,
     int flags, struct ps_diags *d)
 {
+	return ps_yaml_load_file_kept(out, path, name, flags, NULL, d);
+}
+
+int
+ps_yaml_load_file_kept(struct ps_node **out, const char *path,
+    const char *name, int flags, struct ps_buf *kept, struct ps_diags *d)
+{
 	struct ps_yaml_reader *r = NULL;
 	struct stat st;
 	int fd, rc;
@@ -578,8 +726,10 @@ ps_yaml_load_file(struct ps_node **out, const char *path, const char *name,
 		if (errno == ELOOP)
 			return ps_diag_add(d, PS_REFUSED, name, 0, 0, NULL,
 			    "is a symbolic link, not a record file");
-		return ps_diag_add(d, errno == ENOENT ? PS_REFUSED : PS_STORE,
-		    name, 0, 0, NULL, "cannot open: %s", strerror(errno));
+		/* no such file is bad input; a failing disk is not */
+		return ps_diag_add(d, errno == ENOENT || errno == ENOTDIR ||
+		    errno == ENAMETOOLONG ? PS_REFUSED : PS_STORE, name, 0, 0,
+		    NULL, "cannot open: %s", strerror(errno));
 	}
 	if (fstat(fd, &st) == -1) {
 		rc = ps_diag_add(d, PS_STORE, name, 0, 0, NULL,
@@ -597,8 +747,10 @@ ps_yaml_load_file(struct ps_node **out, const char *path, const char *name,
 		goto done;
 	}
 	if ((rc = ps_yaml_reader_fd(&r, fd, name, flags | PS_YAML_ONE_DOC,
-	    d)) == 0)
+	    d)) == 0) {
+		r->kept = kept;
 		rc = load(out, r, d);
+	}
 done:
 	ps_yaml_reader_free(r);
 	close(fd);

@@ -70,6 +70,55 @@ ps_yaml_needs_quotes(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * Can text typed plain be written plain again, and read back the same?
+ * Most can; not what only a flow context or a stream's start let through
+ * (a leading byte-order mark, an indicator first), nor anything
+ * ps_yaml_needs_quotes() sees breaking a line or a mapping. Whatever
+ * fails here, ps_yaml_needs_quotes() quotes too, so that the text
+ * written is a fixpoint.
+ */
+static int
+plain_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || strchr(",[]{}#&*!|>'\"%@` ", s[0]) ||
+	    (strchr("-?:", s[0]) && (n == 1 || s[1] == ' ')))
+		return 0;
+	if (s[n - 1] == ' ' || s[n - 1] == ':')
+		return 0;
+	/* a document or conflict marker, where a key or a root scalar
+	   starts a line */
+	if (n >= 3 && (strncmp(s, "---", 3) == 0 || strncmp(s, "...", 3) == 0)
+	    && (n == 3 || s[3] == ' '))
+		return 0;
+	if (n >= 7 && (strncmp(s, "<<<<<<<", 7) == 0 ||
+	    strncmp(s, "=======", 7) == 0))
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f)	/* tab too: quoted, escaped */
+			return 0;
+		if ((c == ':' && i + 1 < n && s[i + 1] == ' ') ||
+		    (c == '#' && i > 0 && s[i - 1] == ' '))
+			return 0;
+		/* U+0085, U+2028, U+2029 break lines; U+FEFF is a BOM */
+		if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] == 0x85)
+			return 0;
+		if (c == 0xe2 && i + 2 < n &&
+		    (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] & 0xfe) == 0xa8)
+			return 0;
+		if (c == 0xef && i + 2 < n &&
+		    (unsigned char)s[i + 1] == 0xbb &&
+		    (unsigned char)s[i + 2] == 0xbf)
+			return 0;
+	}
+	return 1;
+}
+
 static int
 write_quoted(struct ps_buf *b, const char *s, size_t n)
 {
@@ -125,8 +174,10 @@ write_scalar(struct ps_buf *b, const struct ps_node *n)
 {
 	int quote;
 
-	/* not validated: a scalar typed plain stays plain */
-	if (n->as == PS_AS_PLAIN || (n->as == PS_AS_UNKNOWN && !n->quoted))
+	/* not validated: a scalar typed plain stays plain where it can */
+	if (n->as == PS_AS_UNKNOWN && !n->quoted)
+		quote = !plain_ok(n->str, n->len);
+	else if (n->as == PS_AS_PLAIN)
 		quote = n->len == 0 || memchr(n->str, '\n', n->len) != NULL;
 	else
 		quote = ps_yaml_needs_quotes(n->str, n->len);

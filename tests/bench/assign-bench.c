@@ -5,11 +5,16 @@
  *
  *	assign-bench [-n participants] [-m volunteers] [-d degree]
  *	    [-s seed] [-o instance.txt]
+ *	assign-bench -i instance.txt
  *
  * -o also writes the instance as text for tests/bench/assign-peer.py:
  * "n m", the m capacities one a line, then "i j score" an edge a line.
  * Scores are whole millionths, so both sides see exactly the same numbers;
  * about one in fifty is negative (never worth using).
+ *
+ * -i solves an instance in that form instead (lines that start with # are
+ * skipped), such as the one ps-match writes when PS_MATCH_DUMP names a
+ * file: the solver alone on ps-match's own problem.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -55,8 +60,51 @@ static void
 usage(void)
 {
 	fputs("usage: assign-bench [-n participants] [-m volunteers] "
-	    "[-d degree] [-s seed] [-o instance.txt]\n", stderr);
+	    "[-d degree] [-s seed] [-o instance.txt]\n"
+	    "       assign-bench -i instance.txt\n", stderr);
 	exit(2);
+}
+
+/* An instance from a file: n, m, the capacities, then the edges. */
+static struct ps_assign *
+load(const char *file, size_t *n, size_t *m, size_t *edges)
+{
+	struct ps_assign *a = NULL;
+	char line[256];
+	size_t i, j, k = 0;
+	double score;
+	FILE *f;
+	int cap, ok = 0;
+
+	if ((f = fopen(file, "r")) == NULL) {
+		fprintf(stderr, "assign-bench: %s: %s\n", file, strerror(errno));
+		exit(1);
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (line[0] == '#')
+			continue;
+		if (a == NULL) {
+			if (sscanf(line, "%zu %zu", n, m) != 2 ||
+			    (a = ps_assign_new(*n, *m)) == NULL)
+				break;
+		} else if (k < *m) {
+			if (sscanf(line, "%d", &cap) != 1 ||
+			    ps_assign_capacity(a, k++, cap) == -1)
+				break;
+		} else if (sscanf(line, "%zu %zu %lf", &i, &j, &score) != 3 ||
+		    ps_assign_edge(a, i, j, score) == -1)
+			break;
+		else
+			(*edges)++;
+	}
+	ok = a != NULL && k == *m && feof(f) && !ferror(f);
+	fclose(f);
+	if (!ok) {
+		fprintf(stderr, "assign-bench: %s: not an instance (line %zu "
+		    "of the edges)\n", file, *edges + 1);
+		exit(1);
+	}
+	return a;
 }
 
 static size_t
@@ -79,7 +127,7 @@ main(int argc, char *argv[])
 	struct timespec t0;
 	struct rusage ru;
 	FILE *dump = NULL;
-	const char *out = NULL;
+	const char *out = NULL, *in = NULL;
 	size_t n = 10000, m = 2000, deg = 50, i, j, k, edges = 0, matched = 0;
 	uint32_t *mark = NULL;
 	double score, ms;
@@ -87,7 +135,7 @@ main(int argc, char *argv[])
 	int c, cap, rc = 1;
 
 	rng_state = 20240601;
-	while ((c = getopt(argc, argv, "n:m:d:s:o:")) != -1) {
+	while ((c = getopt(argc, argv, "n:m:d:s:o:i:")) != -1) {
 		switch (c) {
 		case 'n':
 			n = number(optarg);
@@ -104,12 +152,19 @@ main(int argc, char *argv[])
 		case 'o':
 			out = optarg;
 			break;
+		case 'i':
+			in = optarg;
+			break;
 		default:
 			usage();
 		}
 	}
-	if (optind != argc || deg > m)
+	if (optind != argc || deg > m || (in != NULL && out != NULL))
 		usage();
+	if (in != NULL) {
+		a = load(in, &n, &m, &edges);
+		goto solve;
+	}
 	if (out != NULL && (dump = fopen(out, "w")) == NULL) {
 		fprintf(stderr, "assign-bench: %s: %s\n", out, strerror(errno));
 		return 1;
@@ -155,6 +210,7 @@ main(int argc, char *argv[])
 	}
 	dump = NULL;
 
+solve:
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (ps_assign_solve(a) == -1)
 		goto nomem;

@@ -3,15 +3,17 @@
 
     assign-peer.py instance.txt
 
-The instance (from assign-bench -o) is "n m", m capacities, then
-"i j score" lines. Volunteer j becomes cap[j] identical columns, and each
+The instance (from assign-bench -o, or ps-match with PS_MATCH_DUMP) is
+"n m", m capacities, then "i j score" lines; lines that start with # are
+skipped. Volunteer j becomes cap[j] identical columns, and each
 participant gets a private column of score 0 for staying unmatched, so
 every participant is assigned and scipy's min_weight_full_bipartite_matching
 (LAPJVsp) applies. Costs are BIG - score, all positive; the shift adds the
 same n * BIG to every full matching, so the optimum is unchanged. A pair
 given twice keeps its higher score, as in lib/assign.c.
 
-Prints "peer n=... total=... time=... ms" with the optimal total.
+Prints "peer n=... total=... time=... ms" with the optimal total; time is
+the solve (building the sparse graph and LAPJVsp), not reading the file.
 """
 import sys
 import time
@@ -21,33 +23,49 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 
+def read(path):
+    """n, m, capacities, and the edges' left, right and score arrays."""
+    with open(path, "rb") as f:
+        n, m = map(int, f.readline().split())
+        cap = np.array([int(f.readline()) for _ in range(m)], dtype=np.int64)
+        rest = f.read()
+    if b"#" in rest:
+        rest = b"\n".join(line for line in rest.split(b"\n")
+                          if not line.lstrip().startswith(b"#"))
+    # numpy's C parser: whitespace, newlines included, separates numbers
+    data = np.fromstring(rest.decode("ascii"), dtype=np.float64, sep=" ")
+    if data.size % 3:
+        sys.exit("assign-peer.py: %s: an edge line is not \"i j score\""
+                 % path)
+    data = data.reshape(-1, 3)
+    return (n, m, cap, data[:, 0].astype(np.int64),
+            data[:, 1].astype(np.int64), data[:, 2])
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: assign-peer.py instance.txt")
-    with open(sys.argv[1]) as f:
-        n, m = map(int, f.readline().split())
-        cap = np.array([int(f.readline()) for _ in range(m)], dtype=np.int64)
-        data = np.loadtxt(f, ndmin=2)
-    li = data[:, 0].astype(np.int64)
-    rj = data[:, 1].astype(np.int64)
-    sc = data[:, 2]
+    n, m, cap, li, rj, sc = read(sys.argv[1])
 
-    best = {}
-    for i, j, s in zip(li.tolist(), rj.tolist(), sc.tolist()):
-        if (i, j) not in best or s > best[(i, j)]:
-            best[(i, j)] = s
-    keys = np.array(list(best.keys()), dtype=np.int64).reshape(-1, 2)
-    vals = np.array(list(best.values()), dtype=np.float64)
+    # One score a pair, the highest: sort by pair, best score first.
+    key = li * max(m, 1) + rj
+    order = np.lexsort((-sc, key))
+    key = key[order]
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    key = key[first]
+    vals = sc[order][first]
+    kl, kr = key // max(m, 1), key % max(m, 1)
 
     t0 = time.perf_counter()
-    first = np.concatenate(([0], np.cumsum(cap)))
-    slots = int(first[-1])
+    start = np.concatenate(([0], np.cumsum(cap)))
+    slots = int(start[-1])
     big = (max(vals.max(), 0.0) if len(vals) else 0.0) + 1.0
     rows, cols, cost = [], [], []
     for c in range(int(cap.max()) if m else 0):
-        ok = cap[keys[:, 1]] > c
-        rows.append(keys[ok, 0])
-        cols.append(first[keys[ok, 1]] + c)
+        ok = cap[kr] > c
+        rows.append(kl[ok])
+        cols.append(start[kr[ok]] + c)
         cost.append(big - vals[ok])
     rows.append(np.arange(n))
     cols.append(slots + np.arange(n))
@@ -59,11 +77,10 @@ def main():
     ms = (time.perf_counter() - t0) * 1e3
 
     # Summed in whole millionths, exactly, as lib/assign.c does.
-    total = 0
-    colof = np.searchsorted(first, col, side="right") - 1
-    for i in range(n):
-        if col[i] < slots:
-            total += round(best[(i, int(colof[i]))] * 1e6)
+    mine = np.flatnonzero(col < slots)
+    colof = np.searchsorted(start, col[mine], side="right") - 1
+    at = np.searchsorted(key, mine * max(m, 1) + colof)
+    total = int(np.rint(vals[at] * 1e6).astype(np.int64).sum())
     print("peer n=%d m=%d edges=%d total=%d.%06d time=%.1f ms"
           % (n, m, len(li), total // 1000000, total % 1000000, ms))
 

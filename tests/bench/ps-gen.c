@@ -2,7 +2,8 @@
  * ps-gen: write a synthetic but realistic store, for benchmarks.
  *
  *	ps-gen [--seed N] [--participants N] [--volunteers N] [--matches N]
- *	    [--contacts N] [--weeks N] [--as-of YYYY-MM-DD] [--no-commit] DIR
+ *	    [--contacts N] [--waiting N] [--active N] [--weeks N]
+ *	    [--as-of YYYY-MM-DD] [--commits N] [--no-commit] DIR
  *
  * DIR is a store made by ps-init with the MS Society programme (streams
  * extended and onecall) and no records yet. ps-gen writes participants,
@@ -10,8 +11,14 @@
  * through the tools: this is what makes a 100,000-record store take
  * seconds), every record built as a tree, checked against its schema and
  * written by the library's canonical writer, so ps-check finds nothing
- * wrong with it. All of it goes into one commit, with a fixed author and
- * date, through git fast-import (one pack, no loose objects).
+ * wrong with it. All of it goes into git through git fast-import, then
+ * one repack (one pack, no loose objects), with a fixed author: by default
+ * one commit at noon on the --as-of day; with --commits N, a history of N
+ * commits, the first on the day before the --weeks window and the others
+ * evenly to the --as-of day, each at noon. A record enters the history
+ * in the first commit on or after the day it was created (received,
+ * proposed, the contact's day), already in its final form: each commit
+ * holds the records that existed then, not their states at the time.
  *
  * The data is made up ("Gen000123", gen.p000123@example.org) but shaped
  * like a programme's: streams, roles, languages (mostly English, some
@@ -19,9 +26,16 @@
  * waiting, matched, closed or withdrawn; volunteers screened step by step,
  * most active with a capacity of 1-3; matches active or ended (and OneCall
  * callbacks) naming existing people, never beyond a volunteer's capacity;
- * contacts over the --weeks before --as-of, in contacts/YYYY/MM/DD/, with
- * modes, minutes, topics, goals, feedback, volunteer hours and a few risk
- * flags with their referrals.
+ * contacts over the --weeks before --as-of, about as many each day, in
+ * contacts/YYYY/MM/DD/, with modes, minutes, topics, goals, feedback,
+ * volunteer hours and a few risk flags with their referrals.
+ *
+ * For matching benchmarks, --waiting N adds N participants of the
+ * extended stream waiting to be matched (onboarding call passed, received
+ * over the last six months, no match), and --active N adds N volunteers
+ * who can take them: active, screening passed and in date, capacity 1-3,
+ * serving the extended stream, no open match. Both are drawn and written
+ * after everything else, so they leave the rest of the store as it was.
  *
  * Output depends only on the options: the same seed and sizes give the
  * same files, byte for byte (IDs included). Exit status: 0 done, 1 a
@@ -53,8 +67,8 @@
 static const char usage[] =
     "usage: ps-gen [--seed N] [--participants N] [--volunteers N] "
     "[--matches N]\n"
-    "              [--contacts N] [--weeks N] [--as-of YYYY-MM-DD] "
-    "[--no-commit] DIR\n";
+    "              [--contacts N] [--waiting N] [--active N] [--weeks N]\n"
+    "              [--as-of YYYY-MM-DD] [--commits N] [--no-commit] DIR\n";
 
 enum { EXTENDED, ONECALL };
 enum { LIVING, CAREGIVER, BOTH };
@@ -193,6 +207,7 @@ struct person {
 	unsigned char	 stream;	/* participants */
 	unsigned char	 streams;	/* volunteers: bit per stream */
 	unsigned char	 status;
+	unsigned char	 renews;	/* volunteers: checks never lapse */
 	unsigned short	 birth;
 	uint32_t	 topics, slots;
 	long		 from, to;	/* volunteers: active; participants:
@@ -215,6 +230,7 @@ struct match {
 struct opts {
 	unsigned long	 seed;
 	long		 participants, volunteers, matches, contacts, weeks;
+	long		 waiting, active, commits;
 	long		 asof;
 	int		 commit;
 	const char	*dir;
@@ -234,9 +250,16 @@ struct gen {
 	struct ps_buf		 path, text;
 	struct ps_diags		 d;
 	char			 lastdir[64];
+	char			 head[256];	/* "ref: refs/heads/..." */
 	FILE			*fi;		/* git fast-import's input */
 	pid_t			 pid;
 	long			 written[4];
+	long			 day;		/* the record's creation day */
+	/* the files written, for the commits: path, blob mark, commit */
+	struct ps_buf		 paths;		/* NUL-terminated, one by one */
+	size_t			*pathoff;
+	uint32_t		*batch;
+	size_t			 nfiles, capfiles;
 };
 
 static void
@@ -584,59 +607,124 @@ reap(struct gen *g, pid_t pid, const char *what)
 }
 
 /*
- * One commit of everything, streamed to git fast-import while the files
- * are written: one pack, no loose objects, so the store looks like one
+ * The store's history, streamed to git fast-import: each file as a blob
+ * while it is written, then the commits, each adding the files created
+ * up to its day. One pack, no loose objects, so the store looks like one
  * that has lived a while (and a later commit does not start an automatic
- * gc), in seconds where git add and gc take half a minute. A fixed author
- * at a fixed time (noon on the --as-of day, in the programme's zone); no
- * hook (every record was checked here). import_end() then brings the
- * index up to the new commit.
+ * gc), in seconds where git add and gc take half a minute. A fixed author,
+ * at noon in the programme's zone on each commit's day; no hook (every
+ * record was checked here). import_end() then repacks, as git gc would
+ * have: fast-import makes each blob a delta of the one before it in the
+ * stream, in chains 50 deep, and reading records back in another order
+ * then costs tens of inflates each (a weekly report of a million contacts
+ * took twice as long); and it brings the index up to the last commit.
  */
 static void
 import_begin(struct gen *g)
 {
 	const char *argv[] = { "git", "-C", g->o.dir, "fast-import",
 	    "--quiet", NULL };
-	char path[512], head[256], msg[512], day[11], *nl;
-	long long when;
+	char path[512], *nl;
 	FILE *f;
-	int fd, off, n;
+	int fd;
 
 	snprintf(path, sizeof(path), "%s/.git/HEAD", g->o.dir);
 	if ((f = fopen(path, "r")) == NULL ||
-	    fgets(head, sizeof(head), f) == NULL ||
-	    strncmp(head, "ref: refs/heads/", 16) != 0)
+	    fgets(g->head, sizeof(g->head), f) == NULL ||
+	    strncmp(g->head, "ref: refs/heads/", 16) != 0)
 		fail(3, "%s: cannot tell the store's branch", path);
 	fclose(f);
-	if ((nl = strchr(head, '\n')) != NULL)
+	if ((nl = strchr(g->head, '\n')) != NULL)
 		*nl = '\0';
-	off = zone_offset(g->o.asof, g->zone);
-	when = (long long)g->o.asof * 86400 + 12 * 3600 - off * 60;
-	n = snprintf(msg, sizeof(msg), "ps-gen: synthetic store (seed %lu)"
-	    "\n\n%ld participants, %ld volunteers, %ld matches, %ld contacts"
-	    "\nover %ld weeks to %s.\n\nPs-Tool: ps-gen\n", g->o.seed,
-	    g->o.participants, g->o.volunteers, g->o.matches, g->o.contacts,
-	    g->o.weeks, day_str(day, g->o.asof));
 	signal(SIGPIPE, SIG_IGN);	/* a dead fast-import: reap() says so */
 	g->pid = spawn(argv, &fd);
 	if ((g->fi = fdopen(fd, "w")) == NULL)
 		fail(3, "out of memory");
 	setvbuf(g->fi, NULL, _IOFBF, 1 << 20);
-	fprintf(g->fi, "commit %s\n", head + 5);
+}
+
+/* The day before the --weeks window: the first commit of a history. */
+static long
+window_start(const struct gen *g)
+{
+	return g->o.asof - 7 * g->o.weeks;
+}
+
+/* Commit k's day: the first on window_start(), the last on --as-of. */
+static long
+commit_day(const struct gen *g, long k)
+{
+	long S = window_start(g), N = g->o.commits;
+
+	return N <= 1 ? g->o.asof : S + k * (g->o.asof - S) / (N - 1);
+}
+
+/* The first commit on or after day: the one a file created then joins. */
+static uint32_t
+commit_of(const struct gen *g, long day)
+{
+	long S = window_start(g), N = g->o.commits, k;
+
+	if (N <= 1 || day <= S)
+		return 0;
+	k = ((day - S) * (N - 1) + (g->o.asof - S) - 1) / (g->o.asof - S);
+	return (uint32_t)(k >= N ? N - 1 : k);
+}
+
+static void
+import_file(struct gen *g, const char *path, const char *text, size_t len)
+{
+	if (g->nfiles == g->capfiles) {
+		g->capfiles = g->capfiles ? 2 * g->capfiles : 4096;
+		g->pathoff = need(reallocarray(g->pathoff, g->capfiles,
+		    sizeof(*g->pathoff)));
+		g->batch = need(reallocarray(g->batch, g->capfiles,
+		    sizeof(*g->batch)));
+	}
+	g->pathoff[g->nfiles] = g->paths.len;
+	ok(ps_buf_add(&g->paths, path, strlen(path) + 1));
+	g->batch[g->nfiles] = commit_of(g, g->day);
+	g->nfiles++;
+	fprintf(g->fi, "blob\nmark :%zu\ndata %zu\n", g->nfiles, len);
+	fwrite(text, 1, len, g->fi);
+	fputc('\n', g->fi);
+}
+
+static void
+import_commit(struct gen *g, long k, const size_t *files, size_t n)
+{
+	char msg[512], day[11];
+	long long when;
+	long D = commit_day(g, k);
+	size_t i;
+	int off, len;
+
+	off = zone_offset(D, g->zone);
+	when = (long long)D * 86400 + 12 * 3600 - off * 60;
+	if (k == g->o.commits - 1)
+		len = snprintf(msg, sizeof(msg), "ps-gen: synthetic store "
+		    "(seed %lu)\n\n%ld participants, %ld volunteers, %ld "
+		    "matches, %ld contacts\nover %ld weeks to %s.\n\n"
+		    "Ps-Tool: ps-gen\n", g->o.seed, g->o.participants +
+		    g->o.waiting, g->o.volunteers + g->o.active, g->o.matches,
+		    g->o.contacts, g->o.weeks, day_str(day, g->o.asof));
+	else
+		len = snprintf(msg, sizeof(msg), "ps-gen: history to %s "
+		    "(%ld of %ld)\n\nPs-Tool: ps-gen\n", day_str(day, D),
+		    k + 1, g->o.commits);
+	fprintf(g->fi, "commit %s\n", g->head + 5);
 	fprintf(g->fi, "author ps-gen <ps-gen@example.invalid> %lld "
 	    "%c%02d%02d\n", when, off < 0 ? '-' : '+', abs(off) / 60,
 	    abs(off) % 60);
 	fprintf(g->fi, "committer ps-gen <ps-gen@example.invalid> %lld "
 	    "%c%02d%02d\n", when, off < 0 ? '-' : '+', abs(off) / 60,
 	    abs(off) % 60);
-	fprintf(g->fi, "data %d\n%s\nfrom %s^0\n", n, msg, head + 5);
-}
-
-static void
-import_file(struct gen *g, const char *path, const char *text, size_t len)
-{
-	fprintf(g->fi, "M 100644 inline %s\ndata %zu\n", path, len);
-	fwrite(text, 1, len, g->fi);
+	fprintf(g->fi, "data %d\n%s\n", len, msg);
+	if (k == 0)
+		fprintf(g->fi, "from %s^0\n", g->head + 5);
+	for (i = 0; i < n; i++)
+		fprintf(g->fi, "M 100644 :%zu %s\n", files[i] + 1,
+		    g->paths.s + g->pathoff[files[i]]);
 	fputc('\n', g->fi);
 }
 
@@ -644,12 +732,32 @@ static void
 import_end(struct gen *g)
 {
 	const char *reset[] = { "git", "-C", g->o.dir, "reset", "-q", NULL };
+	const char *repack[] = { "git", "-C", g->o.dir, "repack", "-adfq",
+	    NULL };
+	size_t *first, *order, i;
+	long k, N = g->o.commits;
 
-	fputc('\n', g->fi);
+	/* the files by commit, in the order written */
+	first = need(calloc((size_t)N + 1, sizeof(*first)));
+	order = need(calloc(g->nfiles + 1, sizeof(*order)));
+	for (i = 0; i < g->nfiles; i++)
+		first[g->batch[i] + 1]++;
+	for (k = 0; k < N; k++)
+		first[k + 1] += first[k];
+	for (i = 0; i < g->nfiles; i++)
+		order[first[g->batch[i]]++] = i;
+	for (k = N; k > 0; k--)		/* back to where each starts */
+		first[k] = first[k - 1];
+	first[0] = 0;
+	for (k = 0; k < N; k++)
+		import_commit(g, k, order + first[k], first[k + 1] - first[k]);
+	free(first);
+	free(order);
 	if (fclose(g->fi) == EOF)
 		fail(3, "git fast-import: %s", strerror(errno));
 	g->fi = NULL;
 	reap(g, g->pid, "fast-import");
+	reap(g, spawn(repack, NULL), "repack");
 	reap(g, spawn(reset, NULL), "reset");
 }
 
@@ -1049,6 +1157,40 @@ plan_participants(struct gen *g)
 	}
 }
 
+/*
+ * For matching: --active volunteers free to take new participants, and
+ * --waiting participants of the extended stream ready to be matched.
+ */
+static void
+plan_extras(struct gen *g)
+{
+	long i, A = g->o.asof;
+	struct person *x;
+
+	for (i = g->o.volunteers; i < g->o.volunteers + g->o.active; i++) {
+		x = &g->v[i];
+		new_id(g, x->id, 'V');
+		person_traits(g, x, 1);
+		x->status = V_ACTIVE;
+		x->streams = chance(g, 55) ? 3 : 1;
+		x->capacity = (int)between(g, 1, 3);
+		x->from = between(g, A - 5 * 365, A - 20);
+		x->to = A;
+		x->received = x->from - between(g, 40, 80);
+		x->renews = 1;
+	}
+	for (i = g->o.participants; i < g->o.participants + g->o.waiting;
+	    i++) {
+		x = &g->p[i];
+		new_id(g, x->id, 'P');
+		person_traits(g, x, 0);
+		x->stream = EXTENDED;
+		x->status = P_WAITING;
+		x->received = between(g, A - 183, A - 8);
+		x->to = A;
+	}
+}
+
 static void
 write_participant(struct gen *g, long i)
 {
@@ -1142,6 +1284,7 @@ write_participant(struct gen *g, long i)
 		add(l, status_change(pstatus[p->status], p->to, m ? m->t_end :
 		    16 * 3600 + 30 * 60, zp, by));
 	put(rec, "status_history", l);
+	g->day = p->received;
 	emit(g, rec, 0);
 }
 
@@ -1241,7 +1384,8 @@ write_volunteer(struct gen *g, long i)
 		add(steps, s);
 		/* checks renewed before they lapse, while serving; a few lapse */
 		end = v->status == V_ACTIVE ? g->o.asof : v->to;
-		for (k = 2; checked + 1095 < end + 30 && chance(g, 92); k++) {
+		for (k = 2; checked + 1095 < end + 30 && (v->renews ||
+		    chance(g, 92)); k++) {
 			checked += 1095 - between(g, 5, 40);
 			if (checked > end)
 				break;
@@ -1300,6 +1444,7 @@ write_volunteer(struct gen *g, long i)
 	if (v->status == V_DECLINED)
 		add(l, status_change("declined", day + 1, office(g), zp, by));
 	put(rec, "status_history", l);
+	g->day = R;
 	emit(g, rec, 1);
 }
 
@@ -1396,6 +1541,7 @@ write_match(struct gen *g, long j)
 			add(l, status_change("callback-done", m->ended,
 			    m->t_end, zp, v->id));
 		put(rec, "status_history", l);
+		g->day = m->proposed;
 		emit(g, rec, 2);
 		return;
 	}
@@ -1437,6 +1583,7 @@ write_match(struct gen *g, long j)
 	if (m->status == M_ENDED)
 		add(l, status_change("ended", m->ended, m->t_end, zp, by));
 	put(rec, "status_history", l);
+	g->day = m->proposed;
 	emit(g, rec, 2);
 }
 
@@ -1490,6 +1637,7 @@ contact_new(struct gen *g, const char *type, long day, int sec)
 	char id[PS_ID_LEN + 1];
 
 	new_id(g, id, 'C');
+	g->day = day;
 	put_str(rec, "kind", "contact");
 	put_str(rec, "id", id);
 	put_str(rec, "type", type);
@@ -1630,7 +1778,7 @@ write_contacts(struct gen *g)
 {
 	long A = g->o.asof, W0 = A - 7 * g->o.weeks + 1, j, n, i;
 	long ncb = 0, nfb = 0, nact, nct, next = 0, cap;
-	long *ext, *cb, *fb, lo, hi;
+	long *ext, *cb, *fb, lo, hi, day, tries;
 	const struct match *m;
 
 	if (g->o.contacts == 0)
@@ -1668,10 +1816,20 @@ write_contacts(struct gen *g)
 		write_feedback(g, &g->m[fb[i]]);
 	for (i = 0; i < nact; i++)
 		write_activity(g, W0, A);
+	/* spread evenly over the days (a day's folder holds about as many
+	   as any other's), each in a match running that day: a few tries,
+	   else any day of the last match drawn */
 	for (i = 0; i < nct; i++) {
-		m = &g->m[ext[below(g, next)]];
-		lo = m->accepted + 1 > W0 ? m->accepted + 1 : W0;
-		hi = m->ended < A ? m->ended : A;
+		day = between(g, W0, A);
+		for (tries = 0; tries < 100; tries++) {
+			m = &g->m[ext[below(g, next)]];
+			lo = m->accepted + 1 > W0 ? m->accepted + 1 : W0;
+			hi = m->ended < A ? m->ended : A;
+			if (lo <= day && day <= hi) {
+				lo = hi = day;
+				break;
+			}
+		}
 		write_match_contact(g, m, lo, hi);
 	}
 	free(ext);
@@ -1741,6 +1899,9 @@ parse(struct gen *g, int argc, char *argv[])
 		{ "volunteers", required_argument, NULL, 'v' },
 		{ "matches", required_argument, NULL, 'm' },
 		{ "contacts", required_argument, NULL, 'c' },
+		{ "waiting", required_argument, NULL, 'W' },
+		{ "active", required_argument, NULL, 'A' },
+		{ "commits", required_argument, NULL, 'k' },
 		{ "weeks", required_argument, NULL, 'w' },
 		{ "as-of", required_argument, NULL, 'a' },
 		{ "no-commit", no_argument, NULL, 'N' },
@@ -1756,6 +1917,7 @@ parse(struct gen *g, int argc, char *argv[])
 	g->o.matches = 120;
 	g->o.contacts = 700;
 	g->o.weeks = 52;
+	g->o.commits = 1;
 	g->o.commit = 1;
 	ps_date_parse("2026-11-20", &d);
 	g->o.asof = ps_date_days(&d);
@@ -1778,6 +1940,17 @@ parse(struct gen *g, int argc, char *argv[])
 			break;
 		case 'c':
 			g->o.contacts = number("contacts", optarg, 50000000);
+			break;
+		case 'W':
+			g->o.waiting = number("waiting", optarg, 10000000);
+			break;
+		case 'A':
+			g->o.active = number("active", optarg, 1000000);
+			break;
+		case 'k':
+			g->o.commits = number("commits", optarg, 10000);
+			if (g->o.commits == 0)
+				g->o.commits = 1;
 			break;
 		case 'w':
 			g->o.weeks = number("weeks", optarg, 520);
@@ -1839,12 +2012,14 @@ main(int argc, char *argv[])
 		fail(3, "cannot load the schemas (set PS_SCHEMA_DIR)");
 	}
 	total = g.o.participants + g.o.volunteers + g.o.matches +
-	    g.o.contacts;
+	    g.o.contacts + g.o.waiting + g.o.active;
 	for (g.idcap = 1024; g.idcap < (size_t)total * 2; g.idcap *= 2)
 		;
 	g.ids = need(calloc(g.idcap, sizeof(*g.ids)));
-	g.p = need(calloc((size_t)g.o.participants + 1, sizeof(*g.p)));
-	g.v = need(calloc((size_t)g.o.volunteers + 1, sizeof(*g.v)));
+	g.p = need(calloc((size_t)(g.o.participants + g.o.waiting) + 1,
+	    sizeof(*g.p)));
+	g.v = need(calloc((size_t)(g.o.volunteers + g.o.active) + 1,
+	    sizeof(*g.v)));
 	g.m = need(calloc((size_t)g.o.matches + 1, sizeof(*g.m)));
 
 	if (g.o.commit)
@@ -1856,6 +2031,7 @@ main(int argc, char *argv[])
 	}
 	plan_matches(&g);
 	plan_participants(&g);
+	plan_extras(&g);
 	for (i = 0; i < g.o.participants; i++)
 		write_participant(&g, i);
 	for (i = 0; i < g.o.volunteers; i++)
@@ -1863,16 +2039,23 @@ main(int argc, char *argv[])
 	for (i = 0; i < g.o.matches; i++)
 		write_match(&g, i);
 	write_contacts(&g);
+	for (i = g.o.volunteers; i < g.o.volunteers + g.o.active; i++)
+		write_volunteer(&g, i);
+	for (i = g.o.participants; i < g.o.participants + g.o.waiting; i++)
+		write_participant(&g, i);
 	if (g.o.commit)
 		import_end(&g);
 	fprintf(stderr, "ps-gen: %s: %ld participants, %ld volunteers, "
 	    "%ld matches, %ld contacts%s\n", g.o.dir, g.written[0],
-	    g.written[1], g.written[2], g.written[3], g.o.commit ?
-	    ", committed" : "");
+	    g.written[1], g.written[2], g.written[3], !g.o.commit ? "" :
+	    g.o.commits > 1 ? ", committed in a history" : ", committed");
 
 	ps_schemas_free(g.schemas);
 	ps_buf_release(&g.path);
 	ps_buf_release(&g.text);
+	ps_buf_release(&g.paths);
+	free(g.pathoff);
+	free(g.batch);
 	ps_diags_release(&g.d);
 	free(g.ids);
 	free(g.p);

@@ -4,7 +4,7 @@
 #   awk -v tmp=DIR -f examples-run.awk
 #
 # - DIR, where the test ran, reads "<tmp>", and a temporary directory's
-#   random suffix (ps-example.XXXXXX) reads "XXXXXX";
+#   random suffix (ps-example.XXXXXX, ps-demo.XXXXXX) reads "XXXXXX";
 # - a commit hash (40 hexadecimal digits) reads "<commit>";
 # - the IDs, drawn at random, become placeholders numbered per kind in the
 #   order in which they first appear: P-1, P-2..., V-1..., M-1..., C-1...,
@@ -95,6 +95,7 @@ function flush(   i, j, t, tk) {
 {
 	line = literal($0, tmp, "<tmp>")
 	gsub(/ps-example\.[A-Za-z0-9]+/, "ps-example.XXXXXX", line)
+	gsub(/ps-demo\.[A-Za-z0-9]+/, "ps-demo.XXXXXX", line)
 	gsub(hre, "<commit>", line)
 	if (match(line, "^ *" idre) && substr(line, RLENGTH + 1, 1) ~ /^( |)$/) {
 		if (nrow > 0 && RLENGTH != indent)

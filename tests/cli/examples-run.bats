@@ -53,20 +53,43 @@ store_is_clean() {
 	store_is_clean
 }
 
-@test "examples/demo.sh (make demo): a temporary store, the weekly report, nothing left behind" {
-	example "$TOP/examples/demo.sh" "$TOP/examples/demo.expected"
-	[ "$(tail -1 "$T/got")" = "The store was temporary and is removed (KEEP=1 keeps it)." ]
-	[ -z "$(ls -A "$T/tmp")" ]
+# demo_store: the store that the demo says it kept, in $T/raw.
+demo_store() {
+	sed -n 's/^The store is kept in \(.*\)\.$/\1/p' "$T/raw"
 }
 
-@test "examples/demo.sh with KEEP=1 says where the store is, and keeps it" {
-	mkdir -p "$T/tmp"
-	KEEP=1 TMPDIR=$T/tmp "$TOP/examples/demo.sh" >"$T/raw" 2>&1 </dev/null
-	store=$(sed -n 's/^The store is kept in \(.*\): cd there.*/\1/p' "$T/raw")
-	[ -n "$store" ]
-	[[ "$store" == "$T/tmp/ps-example."*/store ]]
+@test "examples/demo.sh (make demo): the weekly report, the audit trail, and the store kept, where it says" {
+	example "$TOP/examples/demo.sh" "$TOP/examples/demo.expected"
+	store=$(demo_store)
+	[[ "$store" == "$T/tmp/ps-demo."?????? ]]
+	[ "$(ls -A "$T/tmp")" = "${store##*/}" ]
+	# the report, then the history of the store, then what to try
+	grep -q '^==> The weekly report for last week' "$T/got"
+	grep -q "^\\$ git log --reverse --date=short --format='%ad  %an  %s'\$" "$T/got"
+	[ "$(sed -n '/^\$ git log --reverse/,/^$/p' "$T/got" | sed '1d;$d' | wc -l)" = "$(git -C "$store" rev-list --count HEAD)" ]
+	[ "$(tail -1 "$T/got")" = "rm -rf <tmp>/tmp/ps-demo.XXXXXX" ]
+	# the store is whole, clean and private
+	[ -z "$(git -C "$store" status --porcelain)" ]
 	run_split ps-check -C "$store"
 	[ "$status" = 0 ]
-	[ -z "$(git -C "$store" status --porcelain)" ]
+	[[ "$out" == *" checked, 0 problems" ]]
+	[ -z "$(find "$store" -perm /077)" ]
 	[ "$(git -C "$store" log -1 --format=%s)" = "$(grep -m1 -o 'ps-log: feedback C-[0-9A-Z]* (P-[0-9A-Z]*)' "$T/raw")" ]
+	# the commands it suggests work in it
+	(cd "$store" && ps-report --history "$(sed -n 's/^ *ps-report --history \([^ ]*\).*/\1/p' "$T/raw")" >/dev/null)
+	rm -rf "$store"
+}
+
+@test "make demo again: another store, in another directory" {
+	mkdir -p "$T/tmp"
+	TMPDIR=$T/tmp "$TOP/examples/demo.sh" >"$T/raw" 2>&1 </dev/null
+	first=$(demo_store)
+	TMPDIR=$T/tmp "$TOP/examples/demo.sh" >"$T/raw" 2>&1 </dev/null
+	second=$(demo_store)
+	[ -n "$first" ] && [ -n "$second" ] && [ "$first" != "$second" ]
+	run_split ps-check -C "$first"
+	[ "$status" = 0 ]
+	run_split ps-check -C "$second"
+	[ "$status" = 0 ]
+	rm -rf "$first" "$second"
 }

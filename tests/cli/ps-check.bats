@@ -94,7 +94,7 @@ ps-check: dup.yaml:2:1: duplicate key \"kind\"
 ps-check: tag.yaml:1:7: tags are not allowed
 ps-check: two.yaml:2:1: more than one document in a record file
 ps-check: conflict.yaml:2:1: git conflict marker: resolve the merge conflict, then run again
-ps-check: utf8.yaml: not valid UTF-8 text at byte 9: invalid trailing UTF-8 octet
+ps-check: utf8.yaml:1:8: not valid UTF-8 text: invalid trailing UTF-8 octet
 ps-check: link.yaml: is a symbolic link, not a record file
 ps-check: fifo.yaml: not a regular file
 ps-check: big.yaml: record file is larger than 256 KiB"

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -254,15 +255,29 @@ hostile_input(void **state)
 	REFUSED("a: !custom {}\n", "tags are not allowed", 1, 4);
 	REFUSED("<<: {a: 1}\n", "merge keys", 1, 1);
 	REFUSED("a: 1\nb: 2\na: 3\n", "duplicate key \"a\"", 3, 1);
+	/* found as soon as the key is read, before the mapping ends */
+	REFUSED("a: 1\na: 2\n[", "duplicate key \"a\"", 2, 1);
 	REFUSED("x:\n  a: 1\n  a: 2\n", "duplicate key \"a\"", 3, 3);
 	REFUSED("? [a]\n: 1\n", "mapping keys must be plain text", 1, 3);
 	REFUSED("a: 1\n---\nb: 2\n", "more than one document", 0, 0);
 	REFUSED("a: \"x\n<<<<<<< HEAD\ny\"\n", "git conflict marker", 2, 1);
 	REFUSED("a: 1\n=======\n", "git conflict marker", 2, 1);
 	REFUSED("a: 1\n>>>>>>> branch\n", "git conflict marker", 2, 1);
-	REFUSED("a: \"\xff\xfe\"\n", "not valid UTF-8 text at byte 5", 0, 0);
-	REFUSED("a: \"x\0y\"\n", "not valid UTF-8", 0, 0);
-	REFUSED("\xff\xfe" "a\0:\0 \0" "1\0\n\0", "not UTF-8", 0, 0);
+	/* a CR alone ends a line too */
+	REFUSED("a: 1\r=======\rb: 2\n", "git conflict marker", 2, 1);
+	REFUSED("a: \"\xff\xfe\"\n", "not valid UTF-8 text: invalid leading",
+	    1, 5);
+	REFUSED("a: 1\nb: \"x\xc3\x28\"\n", "invalid trailing UTF-8", 2, 6);
+	REFUSED("a: \"x\0y\"\n", "not text: a NUL byte", 1, 6);
+	REFUSED("a: \x01\n", "control character U+0001 is not allowed", 1, 4);
+	REFUSED("a\0:\0 \0" "1\0\n\0", "if this is UTF-16", 1, 2);
+	REFUSED("\xff\xfe" "a\0:\0 \0" "1\0\n\0", "not UTF-8", 1, 1);
+	/* escapes make what the raw text may not hold */
+	REFUSED("a: \"x\\0y\"\n", "a NUL character", 1, 4);
+	REFUSED("a: \"\\e[31m\"\n", "control character U+001B", 1, 4);
+	REFUSED("a: \"\\x9b\"\n", "control character U+009B", 1, 4);
+	REFUSED("a: \"\\r\"\n", "control character U+000D", 1, 4);
+	REFUSED("k\\0: \"\\u0007\"\n", "control character U+0007", 1, 6);
 	REFUSED("a: [1\n", "not valid YAML", 0, 0);
 	REFUSED("", "empty record", 0, 0);
 
@@ -308,6 +323,68 @@ stream_reader_bounds_each_record(void **state)
 	ps_yaml_reader_free(r);
 }
 
+/* A caller refusing every record: the reader stops after 100 problems. */
+static void
+stream_stops_after_problems(void **state)
+{
+	struct ps_diags d = PS_DIAGS_INIT;
+	struct ps_yaml_reader *r = NULL;
+	struct ps_node *n = NULL;
+	struct ps_buf in = PS_BUF_INIT;
+	int i, count = 0;
+
+	(void)state;
+	for (i = 0; i < 1000; i++)
+		ps_buf_puts(&in, "- x\n");
+	assert_int_equal(ps_yaml_reader_mem(&r, in.s, in.len, "s",
+	    PS_YAML_SPLIT_SEQ, &d), 0);
+	while (ps_yaml_reader_next(r, &n, &d) == 0 && n) {
+		ps_diag_add(&d, PS_REFUSED, "s", n->line, n->col, NULL, "no");
+		ps_node_free(n);
+		count++;
+	}
+	assert_int_equal(count, PS_YAML_PROBLEMS);
+	assert_int_equal(d.n, PS_YAML_PROBLEMS + 1);
+	assert_string_equal(d.v[d.n - 1].msg, "too many problems: stopped "
+	    "after 100, the rest was not read");
+	assert_int_equal(d.v[d.n - 1].line, 100);
+	assert_int_equal(d.v[d.n - 1].col, 4);
+	ps_yaml_reader_free(r);
+	ps_buf_release(&in);
+	ps_diags_release(&d);
+}
+
+/* What was read to look at the input, then the rest of the descriptor. */
+static void
+resume_reads_head_then_fd(void **state)
+{
+	struct ps_diags d = PS_DIAGS_INIT;
+	struct ps_yaml_reader *r = NULL;
+	struct ps_node *n = NULL;
+	const char head[] = "- id: P-7K3Q2X\n- id: V-3K", rest[] = "2J9X\n";
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], rest, sizeof(rest) - 1),
+	    (ssize_t)sizeof(rest) - 1);
+	close(p[1]);
+	assert_int_equal(ps_yaml_reader_resume(&r, head, sizeof(head) - 1,
+	    p[0], "stdin", PS_YAML_SPLIT_SEQ, &d), 0);
+	assert_int_equal(ps_yaml_reader_next(r, &n, &d), 0);
+	assert_string_equal(ps_node_get_str(n, "id"), "P-7K3Q2X");
+	ps_node_free(n);
+	assert_int_equal(ps_yaml_reader_next(r, &n, &d), 0);
+	assert_string_equal(ps_node_get_str(n, "id"), "V-3K2J9X");
+	assert_int_equal(n->line, 2);
+	ps_node_free(n);
+	assert_int_equal(ps_yaml_reader_next(r, &n, &d), 0);
+	assert_null(n);
+	ps_yaml_reader_free(r);
+	close(p[0]);
+	ps_diags_release(&d);
+}
+
 int
 main(void)
 {
@@ -318,6 +395,8 @@ main(void)
 		cmocka_unit_test(escapes_round_trip),
 		cmocka_unit_test(hostile_input),
 		cmocka_unit_test(stream_reader_bounds_each_record),
+		cmocka_unit_test(stream_stops_after_problems),
+		cmocka_unit_test(resume_reads_head_then_fd),
 	};
 
 	return cmocka_run_group_tests_name("yaml", tests, setup, teardown);

@@ -1,0 +1,318 @@
+#!/usr/bin/env bats
+# ps-apply --erase: a person out of the store and out of its whole history.
+load helpers
+
+MF=$BATS_TEST_DIRNAME/../fixtures/match
+EF=$BATS_TEST_DIRNAME/../fixtures/erase
+export PS_NOW=2026-11-22T15:00:00Z
+
+# Every trace of the canary participant: the canaries, in any case (the
+# email is put in lower case), and their phone numbers.
+CANARY='canary-erase|999 555 019'
+
+# A store with other people (the matching fixtures) and $P, the canary
+# participant: applied, onboarded (with a note), matched with V-A00001
+# ($M), a contact logged with a note, their phone changed, withdrawn
+# with a reason; an annotated tag and a plain one on the way. $O is
+# another participant with a match of their own, who must not change.
+erase_store() {
+	new_store
+	mkdir -p s/participants s/volunteers s/groups
+	cp "$MF"/P-B0000[2-5].yaml s/participants/
+	cp "$MF"/V-*.yaml s/volunteers/
+	cp "$MF"/G-*.yaml s/groups/
+	git_commit_all "fixtures"
+	cd s
+	P=$(ps-apply "$EF/canary.yaml" | sed -n 's/^id: //p')
+	ps-screen "$P" --step onboarding-call --result pass \
+	    --note "CANARY-ERASE-onboarding-note" >/dev/null
+	ps-match --commit >/dev/null 2>&1
+	M=$(grep -l "participant: $P" matches/*.yaml | xargs basename | sed 's/\.yaml$//')
+	ps-match --accept "$M" >/dev/null
+	git -c user.name=T -c user.email=t@example.org tag -a q4 -m "quarter four"
+	ps-log "$M" --mode phone --minutes 30 --note "CANARY-ERASE-contact-note" >/dev/null
+	git tag light
+	echo 'contact: {phone: "+1 999 555 0198"}' | ps-apply --update "$P" >/dev/null
+	ps-apply --withdraw "$P" --reason "CANARY-ERASE-reason" >/dev/null
+	O=P-B00002
+	git gc -q
+	[ -n "$P" ] && [ -n "$M" ]
+}
+
+# Every object of the repository, reachable or not, in full.
+all_objects() {
+	git cat-file --batch-all-objects --batch
+}
+
+# What must not change when the erasure is refused.
+snapshot() {
+	{
+		git for-each-ref --format='%(refname) %(objectname)'
+		git cat-file --batch-all-objects --batch-check
+		find .git/objects .git/logs -type f | sort
+		git status --porcelain
+	} >"$T/$1"
+}
+
+@test "the canary participant is all through the history before" {
+	erase_store
+	[ "$(git log --all -S CANARY-ERASE --oneline | wc -l)" -ge 4 ]
+	all_objects | grep -aqiE "$CANARY"
+}
+
+@test "ps-apply --erase takes the person out of every commit and object, and says what to do elsewhere" {
+	erase_store
+	n=$(git rev-list --all --count)
+	git log --format='%H %an <%ae> %ad %cn <%ce> %cd %s' >"$T/log.before"
+	git log --all --format='%s%n%an %ad' -p -- "participants/$O.yaml" \
+	    "matches/$(grep -l "participant: $O" matches/*.yaml | xargs basename)" \
+	    >"$T/other.before"
+	git log --all --topo-order --format=%B >"$T/bodies.before"
+	run_split ps-apply --erase "$P" --yes
+	[ "$status" = 0 ]
+	[ -z "$err" ]
+	diff -u - <(printf '%s\n' "$out") <<EOF
+erased $P from the store and from its whole history:
+  removed   participants/$P.yaml, 5 versions
+  redacted  1 record that names them: $(ls contacts/2026/11/22 | sed 's/\.yaml$//')
+  rewrote   7 of 9 commits, on refs/heads/master, refs/tags/light, refs/tags/q4
+  committed erasures/$P.yaml: ps-apply: erase $P
+  pruned    the reflogs, and every object no ref reaches (47 objects kept, in one pack)
+
+Their personal data is gone from this store only. Every clone and backup
+still holds it, and a pull, push or merge from one brings it back. Now:
+
+  - Each other clone: delete it and clone this store again. Or, in it,
+    once its own work is here (commits made there since must be made
+    again on the new history), where origin is this store:
+        git fetch origin
+        git reset --hard origin/master
+        git tag -l | xargs -r git tag -d; git fetch --tags origin
+        git reflog expire --expire=now --all
+        git gc --prune=now
+    and delete its other branches, or rebuild them on the new history.
+
+  - Backups and copies made before now: delete them, or keep them unused
+    until they expire. A store restored from one must be erased again
+    (ps-apply --erase $P); erasures/ lists whom.
+
+  - Reports, exports and mail sent before now are not reached by this.
+EOF
+	# nothing of theirs anywhere: history, objects, work tree, .git
+	[ -z "$(git log --all -S CANARY-ERASE --oneline)" ]
+	[ -z "$(git log --all -p | grep -aiE "$CANARY")" ]
+	! all_objects | grep -aqiE "$CANARY"
+	! grep -rqiE "$CANARY" .
+	[ ! -e "participants/$P.yaml" ]
+	[ -z "$(git log --all --format=%H -- "participants/$P.yaml")" ]
+	# a clean, checked store, one commit more, nothing left dangling
+	[ -z "$(git fsck --full --strict 2>&1)" ]
+	run_split ps-check
+	expect 0 "14 records checked, 0 problems" ""
+	[ -z "$(git status --porcelain)" ]
+	[ "$(git rev-list --all --count)" = $((n + 1)) ]
+	[ -z "$(git reflog)" ]
+	[ "$(find .git/objects -type f -name '*.pack' | wc -l)" = 1 ]
+	# the audit stays: every commit, author, date and message, every ID
+	[ "$(git log -1 --format=%s)" = "ps-apply: erase $P" ]
+	[ "$(git log -1 --format=%b)" = "add erasures/$P.yaml
+
+Ps-Tool: ps-apply
+Ps-Version: 0.1.0" ]
+	git log --skip=1 --format='%an <%ae> %ad %cn <%ce> %cd %s' >"$T/log.after"
+	diff -u <(cut -d' ' -f2- "$T/log.before") "$T/log.after"
+	diff -u "$T/bodies.before" <(git log --all --topo-order --format=%B | sed '1,7d')
+	grep -qx "participant: $P" "matches/$M.yaml"
+	grep -qx "participant: $P" contacts/2026/11/22/*.yaml
+	grep -qx "status: ended" "matches/$M.yaml"
+	grep -qx "mode: phone" contacts/2026/11/22/*.yaml
+	! grep -q '^note:' contacts/2026/11/22/*.yaml
+	# someone else's records and their history: the same blobs
+	git log --all --format='%s%n%an %ad' -p -- "participants/$O.yaml" \
+	    "matches/$(grep -l "participant: $O" matches/*.yaml | xargs basename)" |
+	    diff -u "$T/other.before" -
+	grep -q CANARY-Ada-surname volunteers/V-A00001.yaml
+	# the note says who, when and what, with no personal data
+	diff -u - "erasures/$P.yaml" <<EOF
+# An erasure (ps-apply --erase): the record of this person, and the
+# personal data other records held about them, were removed from the
+# whole history of the store. No personal data here.
+id: $P
+kind: participant
+erased: 2026-11-22T10:00:00-05:00
+by: Test Coordinator
+commits_rewritten: 7
+records_redacted:
+  - $(ls contacts/2026/11/22 | sed 's/\.yaml$//')
+EOF
+	# tags stay tags: the annotated one keeps its tagger and message
+	[ "$(git cat-file -t q4)" = tag ]
+	[ "$(git tag -l --format='%(taggername) %(contents:subject)' q4)" = "T quarter four" ]
+	[ "$(git log -1 --format=%s q4)" = "ps-match: accept $M ($P with V-A00001)" ]
+	# the tools go on working
+	run_split ps-match --accept "$(grep -l "participant: $O" matches/*.yaml | xargs basename | sed 's/\.yaml$//')"
+	[ "$status" = 0 ]
+	run_split ps-check
+	expect 0 "14 records checked, 0 problems" ""
+}
+
+@test "ps-apply --erase again finishes an erasure: only what is left unreachable goes" {
+	erase_store
+	mkdir "$T/old"
+	cp .git/objects/pack/pack-* "$T/old/"
+	ps-apply --erase "$P" --yes >/dev/null
+	h=$(head_of .)
+	# as if a first run was killed before it pruned: the old pack is back
+	cp "$T"/old/pack-* .git/objects/pack/
+	all_objects | grep -aqiE "$CANARY"
+	run_split ps-apply -n --erase "$P"
+	expect 0 "$P: erased before; would prune what no ref reaches" ""
+	all_objects | grep -aqiE "$CANARY"
+	run_split ps-apply --erase "$P" --yes
+	expect 0 "$P: erased before; pruned what no ref reaches" ""
+	[ "$(head_of .)" = "$h" ]
+	! all_objects | grep -aqiE "$CANARY"
+	[ -z "$(git fsck --full --strict 2>&1)" ]
+}
+
+@test "ps-apply -n --erase says what would change and changes nothing" {
+	erase_store
+	snapshot before
+	run_split ps-apply -n --erase "$P"
+	expect 0 "would erase $P from the store and from its whole history:
+  remove    participants/$P.yaml, 5 versions
+  redact    1 record that names them: $(ls contacts/2026/11/22 | sed 's/\.yaml$//')
+  rewrite   7 of 9 commits, on refs/heads/master, refs/tags/light, refs/tags/q4
+  commit    erasures/$P.yaml: ps-apply: erase $P
+  prune     the reflogs, and every object no ref reaches" ""
+	snapshot after
+	diff -u "$T/before" "$T/after"
+	all_objects | grep -aqiE "$CANARY"
+}
+
+@test "ps-apply --erase refuses, changing nothing: no --yes, an unknown ID, another kind, changes not committed, an open match" {
+	erase_store
+	snapshot before
+	run_split ps-apply --erase "$P" </dev/null
+	expect 2 "" "ps-apply: --erase $P removes their record, and the personal data other records hold about them, from the store and from its whole history, for good: add --yes to do it, or -n to see what it would change"
+	run_split ps-apply --erase P-0000AA --yes
+	expect 1 "" "ps-apply: P-0000AA: no such record, in the store or in its history"
+	run_split ps-apply --erase "$M" --yes
+	expect 2 "" "ps-apply: --erase: not the ID of a participant or a volunteer (like P-7K3Q2X)"
+	run_split ps-apply --erase nobody --yes
+	[ "$status" = 2 ]
+	[[ "$err" == "ps-apply: not a record ID (like P-7K3Q2X)"* ]]
+	run_split ps-apply --erase "$P" --yes --withdraw "$P" --reason x
+	[ "$status" = 2 ]
+	[[ "$err" == "ps-apply: --csv, --update, --withdraw, --erase and --list go one at a time"* ]]
+	run_split ps-apply --yes
+	[ "$status" = 2 ]
+	[[ "$err" == "ps-apply: --yes goes with --erase"* ]]
+	snapshot after
+	diff -u "$T/before" "$T/after"
+	echo "more: text" >>"participants/$O.yaml"
+	run_split ps-apply --erase "$P" --yes
+	expect 1 "" "ps-apply: participants/$O.yaml: changes not committed: commit or undo them first (git status), then erase"
+	git checkout -q -- "participants/$O.yaml"
+	echo "kind: note" >notes.yaml
+	run_split ps-apply --erase "$P" --yes
+	expect 1 "" "ps-apply: notes.yaml: changes not committed: commit or undo them first (git status), then erase"
+	rm notes.yaml
+	snapshot after
+	diff -u "$T/before" "$T/after"
+	# someone with a match still open is withdrawn first
+	om=$(grep -l "participant: $O" matches/*.yaml | xargs basename | sed 's/\.yaml$//')
+	run_split ps-apply --erase "$O" --yes
+	expect 1 "" "ps-apply: $O: has open matches ($om): withdraw them first (ps-apply --withdraw $O --reason ...), then erase"
+	snapshot after
+	diff -u "$T/before" "$T/after"
+}
+
+@test "ps-apply --erase refuses a history whose messages hold their data, or with a stash" {
+	erase_store
+	echo "# fixed the phone of Ms CANARY-ERASE-last" >>program.yaml
+	git -c user.name=T -c user.email=t@example.org commit -qam "phone of canary-erase-first fixed"
+	c=$(git rev-parse --short=7 HEAD)
+	snapshot before
+	run_split ps-apply --erase "$P" --yes
+	expect 1 "" "ps-apply: commit $c: its message holds a value of the record of $P: reword it first (git rebase -i), then erase"
+	snapshot after
+	diff -u "$T/before" "$T/after"
+	git -c user.name=T -c user.email=t@example.org commit -q --amend -m "program note"
+	echo "x: y" >>"participants/$O.yaml"
+	git -c user.name=T -c user.email=t@example.org stash -q
+	run_split ps-apply --erase "$P" --yes
+	expect 1 "" "ps-apply: the store has stashed changes: apply and commit them, or drop them (git stash list), then erase"
+	git stash drop -q
+	# a value of theirs copied into a file by hand is kept, and named
+	run_split ps-apply --erase "$P" --yes
+	[ "$status" = 0 ]
+	[ "$err" = "ps-apply: warning: program.yaml: holds a value of the record of $P in some commit, and was kept as it was: check it" ]
+}
+
+@test "ps-apply --erase of a volunteer: their record goes, their matches and contacts lose what is sensitive" {
+	erase_store
+	ps-apply --erase "$P" --yes >/dev/null
+	V=V-A00001
+	ps-apply --withdraw "$V" --reason "moving" >/dev/null
+	grep -q CANARY-Ada-surname "volunteers/$V.yaml"
+	run_split ps-apply --erase "$V" --yes
+	[ "$status" = 0 ]
+	[ -z "$err" ]
+	[ ! -e "volunteers/$V.yaml" ]
+	! all_objects | grep -aq CANARY-Ada
+	! all_objects | grep -aq moving
+	grep -qx "volunteer: $V" "matches/$M.yaml"
+	run_split ps-check
+	expect 0 "13 records checked, 0 problems" ""
+	[ -z "$(git fsck --full --strict 2>&1)" ]
+	# the participant erased before stays erased; both notes are there
+	ls erasures >"$T/notes"
+	[ "$(cat "$T/notes")" = "$P.yaml
+$V.yaml" ]
+	! all_objects | grep -aqiE "$CANARY"
+}
+
+@test "a clone follows the instructions and holds nothing of theirs" {
+	erase_store
+	git clone -q "$T/s" "$T/c"
+	git -C "$T/c" log --all -S CANARY-ERASE --oneline | grep -q .
+	ps-apply --erase "$P" --yes >/dev/null
+	cd "$T/c"
+	git fetch -q origin
+	git reset -q --hard origin/master
+	git tag -l | xargs -r git tag -d >/dev/null; git fetch -q --tags origin
+	git reflog expire --expire=now --all
+	git gc -q --prune=now
+	[ -z "$(git log --all -S CANARY-ERASE --oneline)" ]
+	! all_objects | grep -aqiE "$CANARY"
+	[ "$(git rev-parse HEAD)" = "$(git -C "$T/s" rev-parse HEAD)" ]
+}
+
+@test "ps-check accepts the IDs of people erased, and finds one brought back" {
+	erase_store
+	cp "participants/$P.yaml" "$T/kept.yaml"
+	ps-apply --erase "$P" --yes >/dev/null
+	run_split ps-check
+	expect 0 "14 records checked, 0 problems" ""
+	cp "$T/kept.yaml" "participants/$P.yaml"
+	run_split ps-check
+	expect 1 "15 records checked, 1 problem" "ps-check: participants/$P.yaml: id: $P was erased (erasures/$P.yaml), and a copy made before brought this record back: erase it again (ps-apply --erase $P)"
+	rm "participants/$P.yaml"
+	echo "id: $M" >"erasures/$M.yaml"
+	run_split ps-check
+	expect 1 "14 records checked, 1 problem" "ps-check: erasures/$M.yaml: not an erasure note (the id and kind of a participant or volunteer erased, named as the file)"
+}
+
+@test "ps-apply --erase on a terminal asks for the ID to be typed back" {
+	command -v script >/dev/null || skip "no script(1)"
+	erase_store
+	h=$(head_of .)
+	printf 'P-0000AA\n' | script -qec "ps-apply --erase $P" /dev/null >"$T/tty" || true
+	grep -q "Type the ID to confirm" "$T/tty"
+	grep -q "not confirmed: nothing was changed" "$T/tty"
+	[ "$(head_of .)" = "$h" ]
+	printf '%s\n' "$P" | script -qec "ps-apply --erase $P" /dev/null >"$T/tty"
+	grep -q "erased $P from the store" "$T/tty"
+	[ "$(git log -1 --format=%s)" = "ps-apply: erase $P" ]
+}
