@@ -48,7 +48,7 @@ root=$PWD
 export PATH="$root/cmd:$PATH" PS_SCHEMA_DIR="$root/schemas"
 export PS_AUTHOR="Bench <bench@example.invalid>"
 export LC_ALL=C
-unset PS_STORE
+unset PS_STORE PS_MATCH_DUMP
 
 gen=$root/tests/bench/ps-gen
 floor=$root/tests/bench/yaml-floor
