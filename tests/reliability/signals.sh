@@ -171,7 +171,7 @@ tap "an upstream process killed half-way through a record: the cut is detected, 
 
 # --- git's lock files
 h=$(git -C "$S" rev-parse HEAD)
-for f in index.lock refs/heads/master.lock; do
+for f in index.lock "$(git -C "$S" symbolic-ref HEAD).lock"; do
 	: >"$S/.git/$f"
 	t1=$(now)
 	PS_LOCK_TIMEOUT=1 ps-log -C "$S" "$M" --mode phone --minutes 5 >"$R/out" 2>"$R/err"
