@@ -617,7 +617,7 @@ take(struct intake *in, struct ps_node *rec, const char *file,
 		struct ps_diags norm = PS_DIAGS_INIT, sch = PS_DIAGS_INIT;
 
 		bad += normalise(rec, file, &norm);
-		if (ps_txn_new_id(in->t, kind, id, d) != 0 ||
+		if (ps_txn_new_id(in->t, kind, NULL, id, d) != 0 ||
 		    ps_node_set_str(rec, "id", id) ||
 		    ps_node_set_str(rec, "status", "applied") ||
 		    ps_node_set_plain(rec, "received", in->now) ||

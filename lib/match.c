@@ -455,6 +455,23 @@ ps_match_check(const struct ps_match_ctx *c, const struct ps_match_person *p,
 	return PS_HARD_NONE;
 }
 
+void
+ps_match_points(char out[32], double x)
+{
+	size_t n;
+
+	snprintf(out, 32, "%.3f", x);
+	/* trim trailing zeros: 2.500 -> 2.5, 3.000 -> 3 */
+	for (n = strlen(out); n > 1 && (out[n - 1] == '0' ||
+	    out[n - 1] == '.'); ) {
+		int dot = out[n - 1] == '.';
+
+		out[--n] = '\0';
+		if (dot)
+			break;
+	}
+}
+
 /* Points rounded to thousandths, as written in records. */
 static double
 round3(double x)
@@ -471,11 +488,7 @@ explain(struct ps_node *b, const char *name, double points, int held,
 
 	if (b == NULL || (e = ps_node_new_map()) == NULL)
 		return;
-	snprintf(num, sizeof(num), "%.3f", points);
-	/* trim trailing zeros: 2.500 -> 2.5, 3.000 -> 3 */
-	while (strchr(num, '.') && (num[strlen(num) - 1] == '0' ||
-	    num[strlen(num) - 1] == '.'))
-		num[strlen(num) - 1] = '\0';
+	ps_match_points(num, points);
 	if (ps_node_set_str(e, "criterion", name) ||
 	    ps_node_set_plain(e, "points", num) ||
 	    ps_node_set_plain(e, "held", held ? "true" : "false") ||

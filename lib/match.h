@@ -102,6 +102,8 @@ enum ps_hard ps_match_check(const struct ps_match_ctx *,
 double	ps_match_score(const struct ps_match_ctx *,
 	    const struct ps_match_person *p, const struct ps_match_person *v,
 	    struct ps_node *breakdown);
+/* Points as records write them: thousandths, no trailing zeros (2.5). */
+void	ps_match_points(char out[32], double);
 /* The constraint's name as program.yaml matching.hard spells it. */
 const char *ps_match_hard_name(enum ps_hard);
 /* The stream's name for a participant profile's stream index. */

@@ -407,22 +407,6 @@ new_id(struct world *w, struct ps_txn *t, const char *p, const char *v,
 	return taken ? ps_diag_err(d, PS_STORE, "cannot find a free ID") : 0;
 }
 
-static void
-fmt_points(char out[32], double x)
-{
-	size_t n;
-
-	snprintf(out, 32, "%.3f", x);
-	n = strlen(out);
-	while (n > 1 && (out[n - 1] == '0' || out[n - 1] == '.')) {
-		int dot = out[n - 1] == '.';
-
-		out[--n] = '\0';
-		if (dot)
-			break;
-	}
-}
-
 /* A match record for a pair: a proposal, or a OneCall callback. */
 static int
 new_match(struct world *w, struct ps_txn *t, const struct ps_match_person *p,
@@ -441,7 +425,7 @@ new_match(struct world *w, struct ps_txn *t, const struct ps_match_person *p,
 		return rc;
 	if ((m = ps_node_new_map()) == NULL || (b = ps_node_new_seq()) == NULL)
 		goto nomem;
-	fmt_points(num, ps_match_score(w->ctx, p, v, b));
+	ps_match_points(num, ps_match_score(w->ctx, p, v, b));
 	if (ps_node_map_set(m, "breakdown", b) == -1) {
 		ps_node_free(b);
 		goto nomem;
@@ -1092,7 +1076,7 @@ candidates(struct world *w, const struct ps_match_opts *o, FILE *out,
 		const struct ps_node *l;
 		size_t i;
 
-		fmt_points(num, r[j].score);
+		ps_match_points(num, r[j].score);
 		prof = ps_node_get(v->rec, "public_profile");
 		l = ps_node_get(prof, "languages");
 		if (o->table) {

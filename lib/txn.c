@@ -1177,8 +1177,8 @@ ps_txn_oid(const struct ps_txn *t)
 }
 
 int
-ps_txn_new_id(struct ps_txn *t, const char *kind, char id[PS_ID_LEN + 1],
-    struct ps_diags *d)
+ps_txn_new_id(struct ps_txn *t, const char *kind, const char *dir,
+    char id[PS_ID_LEN + 1], struct ps_diags *d)
 {
 	struct ps_buf rel = PS_BUF_INIT;
 	int tries;
@@ -1188,7 +1188,8 @@ ps_txn_new_id(struct ps_txn *t, const char *kind, char id[PS_ID_LEN + 1],
 			return ps_diag_err(d, PS_STORE, "no randomness for a "
 			    "new ID: %s", strerror(errno));
 		ps_buf_truncate(&rel, 0);
-		ps_buf_printf(&rel, "%s/%s.yaml", ps_kind_dir(kind), id);
+		ps_buf_printf(&rel, "%s/%s.yaml", dir ? dir : ps_kind_dir(kind),
+		    id);
 		if (ps_txn_taken(t, rel.s))
 			continue;
 		/* nor the ID of someone erased (ps_erase) */
