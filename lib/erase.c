@@ -1188,7 +1188,7 @@ is_hex2(const char *s)
 
 /*
  * What no ref reaches any more: the reflogs, ORIG_HEAD and FETCH_HEAD,
- * then every pack but keep and every loose object, and the files that
+ * ps-apply's cache of hashed person keys (intake.c), then every pack but keep and every loose object, and the files that
  * index them (commit-graph, multi-pack-index, info/packs). The refs'
  * objects are all in keep, fsynced before the refs moved.
  */
@@ -1197,7 +1197,7 @@ prune(struct erase *e, const char *keep)
 {
 	static const char *const gone[] = { "ORIG_HEAD", "FETCH_HEAD",
 	    "COMMIT_EDITMSG", "objects/info/commit-graph",
-	    "objects/info/packs", NULL };
+	    "objects/info/packs", "ps-dupkeys", NULL };
 	struct ps_buf p = PS_BUF_INIT, objs = PS_BUF_INIT;
 	git_refdb *refdb = NULL;
 	struct dirent *de;

@@ -2,8 +2,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "csv.h"
@@ -35,11 +37,44 @@ struct dupidx {
 	size_t	 n;
 };
 
+/*
+ * The stored records' probable-duplicate keys, kept between runs in
+ * .git/ps-dupkeys: a 64-bit hash of each key of each open participant
+ * and volunteer with its ID, and the trees of participants/ and
+ * volunteers/ they were taken from. When those trees have changed since
+ * (another tool, a commit by hand, a merge) only the files that differ
+ * are read; when the old trees are gone (an erasure prunes them) or the
+ * file is not ours, every record. A hash found is confirmed against the
+ * record itself, so a collision never refuses anyone. The file holds
+ * hashes, not values, beside the objects that hold the records
+ * themselves; an erasure removes it.
+ */
+struct stored {
+	uint64_t	 hash;
+	char		 id[16];
+};
+
+struct storedkeys {
+	struct stored	*v;
+	size_t		 n;
+	size_t		 cap;
+	size_t		 sorted;	/* v[0..sorted) are in order */
+	git_oid		 tree[2];
+	int		 loaded;
+	int		 building;	/* from nothing: no file to drop */
+};
+
+static const char *const person_dirs[2] = { "participants", "volunteers" };
+static const char stored_magic[8] = { 'p', 's', 'd', 'u', 'p', 'k', '1',
+    '\n' };
+
 struct intake {
 	struct ps_store			*s;
 	const struct ps_intake_opts	*o;
 	struct ps_txn			*t;
-	struct dupidx			 dups;
+	struct dupidx			 dups;	/* this run's records */
+	struct storedkeys		 stored;	/* the store's */
+	char				 found[PS_ID_LEN + 1];
 	const struct ps_node		*self;	/* on update: the record */
 	struct ps_buf			 out;
 	char				 now[26];
@@ -203,24 +238,340 @@ related(const struct ps_node *a, const struct ps_node *b)
 	    in_list(ps_node_get(b, "linked"), ia);
 }
 
-/* Index an open record's person keys, but not the record being updated
-   nor the records linked with it. */
 static int
-index_record(void *arg, const char *rel, struct ps_node *rec,
-    struct ps_diags *d)
+stored_cmp(const void *a, const void *b)
 {
-	struct intake *in = arg;
+	const struct stored *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* The keys added after the sorted ones, sorted in. */
+static int
+stored_sort(struct storedkeys *k)
+{
+	struct stored *v;
+	size_t i = 0, j = k->sorted, o = 0;
+
+	ps_qsort(k->v + j, k->n - j, sizeof(*k->v), stored_cmp);
+	if (j != 0 && j != k->n) {
+		if ((v = reallocarray(NULL, k->cap, sizeof(*v))) == NULL)
+			return -1;
+		while (i < k->sorted || j < k->n)
+			v[o++] = j == k->n || (i < k->sorted &&
+			    stored_cmp(&k->v[i], &k->v[j]) <= 0) ?
+			    k->v[i++] : k->v[j++];
+		free(k->v);
+		k->v = v;
+	}
+	k->sorted = k->n;
+	return 0;
+}
+
+/* Forget the keys of a record. */
+static void
+stored_drop(struct storedkeys *k, const char *id)
+{
+	size_t i, j, sorted = k->sorted;
+
+	for (i = j = 0; i < k->n; i++)
+		if (strcmp(k->v[i].id, id) != 0)
+			k->v[j++] = k->v[i];
+		else if (i < k->sorted)
+			sorted--;
+	k->n = j;
+	k->sorted = sorted;
+}
+
+/* Note the keys of a record, if it is open. */
+static int
+stored_add(struct storedkeys *k, const struct ps_node *rec)
+{
 	char keys[3][600];
+	const char *id = ps_record_id(rec);
 	size_t i, n;
 
-	(void)rel;
-	if (is_closed(rec) || (in->self && related(in->self, rec)))
+	if (is_closed(rec) || id == NULL || strlen(id) > PS_ID_LEN)
 		return 0;
 	n = person_keys(rec, keys);
-	for (i = 0; i < n; i++)
-		if (dup_add(&in->dups, keys[i], ps_record_id(rec)) == -1)
-			return ps_diag_nomem(d);
+	if (k->n + n > k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 1024;
+		struct stored *v = reallocarray(k->v, cap, sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		k->v = v;
+		k->cap = cap;
+	}
+	for (i = 0; i < n; i++) {
+		memset(&k->v[k->n], 0, sizeof(k->v[k->n]));
+		k->v[k->n].hash = hash(keys[i]);
+		memcpy(k->v[k->n++].id, id, strlen(id));
+	}
 	return 0;
+}
+
+/*
+ * A person file changed in a commit: its keys again from blob (NULL:
+ * deleted). A record that does not read is left out, as ps-check says.
+ */
+static int
+stored_file(void *arg, const char *rel, const git_oid *blob)
+{
+	struct intake *in = arg;
+	struct ps_diags scratch = PS_DIAGS_INIT;
+	struct ps_node *rec = NULL;
+	char id[PS_ID_LEN + 1];
+	const char *base = strrchr(rel, '/');
+	size_t i, len;
+	int rc = 0;
+
+	for (i = 0; i < 2; i++)
+		if (strncmp(rel, person_dirs[i], strlen(person_dirs[i])) == 0 &&
+		    rel + strlen(person_dirs[i]) == base)
+			break;
+	len = base ? strlen(base + 1) : 0;
+	if (i == 2 || len != PS_ID_LEN + 5 || strcmp(base + 1 + PS_ID_LEN,
+	    ".yaml") != 0)
+		return 0;
+	memcpy(id, base + 1, PS_ID_LEN);
+	id[PS_ID_LEN] = '\0';
+	if (!in->stored.building)
+		stored_drop(&in->stored, id);
+	if (blob && ps_store_blob_record(in->s, blob, rel, &rec,
+	    &scratch) == 0)
+		rc = stored_add(&in->stored, rec);
+	ps_node_free(rec);
+	ps_diags_release(&scratch);
+	return rc;
+}
+
+/* The trees of participants/ and volunteers/ in a commit's tree. */
+static void
+stored_trees(const git_tree *root, git_oid tree[2])
+{
+	const git_tree_entry *e;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		e = root ? git_tree_entry_byname(root, person_dirs[i]) : NULL;
+		if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+			tree[i] = *git_tree_entry_id(e);
+		else
+			memset(&tree[i], 0, sizeof(tree[i]));
+	}
+}
+
+/* Read .git/ps-dupkeys; -1 when it is missing or not ours. */
+static int
+stored_read(struct intake *in)
+{
+	struct storedkeys *k = &in->stored;
+	struct ps_buf p = PS_BUF_INIT;
+	struct stat st;
+	char magic[8];
+	uint64_t n;
+	size_t i;
+	int fd, ok = 0;
+
+	ps_store_gitpath(in->s, &p, "ps-dupkeys");
+	if (p.s == NULL || (fd = open(p.s, O_RDONLY | O_CLOEXEC)) == -1) {
+		ps_buf_release(&p);
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && read(fd, magic, 8) == 8 &&
+	    memcmp(magic, stored_magic, 8) == 0 &&
+	    read(fd, k->tree, sizeof(k->tree)) == sizeof(k->tree) &&
+	    read(fd, &n, sizeof(n)) == sizeof(n) &&
+	    (uint64_t)st.st_size == 8 + sizeof(k->tree) + sizeof(n) +
+	    n * sizeof(*k->v) && n < SIZE_MAX / sizeof(*k->v) &&
+	    (k->v = malloc(n ? n * sizeof(*k->v) : 1)) != NULL &&
+	    read(fd, k->v, n * sizeof(*k->v)) == (ssize_t)(n * sizeof(*k->v))) {
+		k->n = k->cap = k->sorted = n;
+		/* in order, IDs ended: else damaged, and read again */
+		for (i = 0, ok = 1; i < k->n && ok; i++)
+			ok = memchr(k->v[i].id, '\0', sizeof(k->v[i].id)) &&
+			    (i == 0 || stored_cmp(&k->v[i - 1], &k->v[i]) < 0);
+	}
+	close(fd);
+	ps_buf_release(&p);
+	if (!ok) {
+		free(k->v);
+		memset(k, 0, sizeof(*k));
+	}
+	return ok ? 0 : -1;
+}
+
+/* Write .git/ps-dupkeys (a cache: a failure only costs the next run). */
+static void
+stored_write(struct intake *in)
+{
+	struct storedkeys *k = &in->stored;
+	struct ps_buf b = PS_BUF_INIT, tmp = PS_BUF_INIT, p = PS_BUF_INIT;
+	uint64_t n = k->n;
+	sigset_t mask;
+
+	ps_signals_hold(&mask);	/* no temp file left by a Control-C */
+	ps_store_gitpath(in->s, &tmp, "ps-tmp");
+	if (tmp.s)
+		mkdir(tmp.s, 0700);
+	ps_store_gitpath(in->s, &tmp, "ps-tmp/dupkeys.XXXXXX");
+	ps_store_gitpath(in->s, &p, "ps-dupkeys");
+	if (ps_buf_add(&b, stored_magic, 8) == 0 &&
+	    ps_buf_add(&b, k->tree, sizeof(k->tree)) == 0 &&
+	    ps_buf_add(&b, &n, sizeof(n)) == 0 &&
+	    ps_buf_add(&b, k->v, k->n * sizeof(*k->v)) == 0 && tmp.s && p.s &&
+	    ps_write_tmp(tmp.s, b.s, b.len, 0) == 0 &&
+	    rename(tmp.s, p.s) == -1)
+		unlink(tmp.s);
+	ps_signals_release(&mask);
+	ps_buf_release(&b);
+	ps_buf_release(&tmp);
+	ps_buf_release(&p);
+}
+
+/* Bring the keys from the trees of old (or none) to those of HEAD. */
+static int
+stored_catch_up(struct intake *in, const git_oid old[2], const git_oid cur[2])
+{
+	git_repository *repo = in->s->repo;
+	git_tree *a = NULL, *b = NULL;
+	git_diff *diff = NULL;
+	size_t i, j, n;
+	int rc = 0;
+
+	in->stored.building = old == NULL;
+	for (i = 0; i < 2 && rc == 0; i++) {
+		if ((old && git_oid_equal(&old[i], &cur[i])) ||
+		    (old == NULL && git_oid_is_zero(&cur[i])))
+			continue;
+		if ((old && !git_oid_is_zero(&old[i]) &&
+		    git_tree_lookup(&a, repo, &old[i]) < 0) ||
+		    (!git_oid_is_zero(&cur[i]) &&
+		    git_tree_lookup(&b, repo, &cur[i]) < 0) ||
+		    git_diff_tree_to_tree(&diff, repo, a, b, NULL) < 0)
+			rc = -1;
+		n = diff ? git_diff_num_deltas(diff) : 0;
+		for (j = 0; j < n && rc == 0; j++) {
+			const git_diff_delta *dl = git_diff_get_delta(diff, j);
+			char rel[300];
+
+			snprintf(rel, sizeof(rel), "%s/%s", person_dirs[i],
+			    dl->status == GIT_DELTA_DELETED ?
+			    dl->old_file.path : dl->new_file.path);
+			rc = stored_file(in, rel, dl->status ==
+			    GIT_DELTA_DELETED ? NULL : &dl->new_file.id);
+		}
+		git_diff_free(diff);
+		git_tree_free(a);
+		git_tree_free(b);
+		diff = NULL;
+		a = b = NULL;
+	}
+	return rc;
+}
+
+/*
+ * The store's keys, as of HEAD (under the lock: after begin()): from
+ * .git/ps-dupkeys, brought up to HEAD, else from every person record.
+ */
+static int
+stored_load(struct intake *in, struct ps_diags *d)
+{
+	struct storedkeys *k = &in->stored;
+	git_tree *root = NULL;
+	git_oid cur[2], old[2];
+	int changed = 1;
+
+	ps_store_head_tree(in->s, &root);
+	stored_trees(root, cur);
+	git_tree_free(root);
+	if (stored_read(in) == 0) {
+		memcpy(old, k->tree, sizeof(old));
+		changed = !git_oid_equal(&old[0], &cur[0]) ||
+		    !git_oid_equal(&old[1], &cur[1]);
+		if (!changed)
+			goto done;
+		if (stored_catch_up(in, old, cur) == 0)
+			goto sort;
+		k->n = k->sorted = 0;
+	}
+	if (stored_catch_up(in, NULL, cur) == -1)
+		return ps_git_error(d, "cannot read the store's people");
+sort:
+	if (stored_sort(k) == -1)
+		return ps_diag_nomem(d);
+done:
+	memcpy(k->tree, cur, sizeof(cur));
+	k->loaded = 1;
+	if (changed && !in->o->dry_run)
+		stored_write(in);
+	return 0;
+}
+
+/* After the commit: this run's records in, then saved under its trees. */
+static void
+stored_commit(struct intake *in)
+{
+	struct storedkeys *k = &in->stored;
+	const git_oid *c = ps_txn_oid(in->t);
+	git_commit *commit = NULL;
+	git_tree *root = NULL;
+
+	if (!k->loaded || c == NULL)
+		return;
+	k->building = 0;
+	if (git_commit_lookup(&commit, in->s->repo, c) == 0 &&
+	    git_commit_tree(&root, commit) == 0 &&
+	    ps_txn_each_change(in->t, stored_file, in) == 0) {
+		stored_trees(root, k->tree);
+		if (stored_sort(k) == 0)
+			stored_write(in);
+	}
+	git_tree_free(root);
+	git_commit_free(commit);
+}
+
+/*
+ * A stored open record with this key, other than the record being
+ * updated and those linked with it: its ID, else NULL.
+ */
+static const char *
+stored_find(struct intake *in, const char *key)
+{
+	struct storedkeys *k = &in->stored;
+	struct ps_diags scratch = PS_DIAGS_INIT;
+	struct ps_node *rec;
+	char keys[3][600];
+	uint64_t h = hash(key);
+	size_t lo = 0, hi = k->n, mid, i, n;
+	const char *found = NULL;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (k->v[mid].hash < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < k->n && k->v[lo].hash == h && !found; lo++) {
+		rec = NULL;
+		if (ps_store_get(in->s, k->v[lo].id, &rec, &scratch) == 0 &&
+		    !is_closed(rec) && !(in->self && related(in->self, rec))) {
+			n = person_keys(rec, keys);
+			for (i = 0; i < n && !found; i++)
+				if (strcmp(keys[i], key) == 0) {
+					memcpy(in->found, k->v[lo].id,
+					    PS_ID_LEN + 1);
+					found = in->found;
+				}
+		}
+		ps_node_free(rec);
+	}
+	ps_diags_release(&scratch);
+	return found;
 }
 
 static void
@@ -494,7 +845,8 @@ check_duplicate(struct intake *in, struct ps_node *rec, const char *file,
 	struct ps_node *linked = NULL;
 
 	for (i = 0; i < n; i++) {
-		if ((found = dup_find(&in->dups, keys[i])) == NULL ||
+		if (((found = dup_find(&in->dups, keys[i])) == NULL &&
+		    (found = stored_find(in, keys[i])) == NULL) ||
 		    (self && strcmp(found, self) == 0))
 			continue;
 		if (!in->o->allow_duplicate) {
@@ -657,6 +1009,7 @@ take(struct intake *in, struct ps_node *rec, const char *file,
 	for (i = 0; i < n; i++)
 		if (dup_add(&in->dups, keys[i], id) == -1) {
 			ps_diag_nomem(d);
+			in->refused++;
 			return;
 		}
 	if (ps_txn_put(in->t, rec, d) != 0 ||
@@ -1025,25 +1378,12 @@ begin(struct intake *in, struct ps_store *s, const struct ps_intake_opts *o,
 	return ps_txn_begin(&in->t, s, d);
 }
 
-/* The probable-duplicate index of the open records in the store (under
-   the lock: after begin()). */
-static int
-index_store(struct intake *in, struct ps_diags *d)
-{
-	int rc;
-
-	if ((rc = ps_store_each(in->s, "participant", 0, index_record, in,
-	    d)) != 0 || (rc = ps_store_each(in->s, "volunteer", 0,
-	    index_record, in, d)) != 0)
-		return rc;
-	return d->errors ? PS_REFUSED : 0;
-}
-
 static void
 end(struct intake *in)
 {
 	ps_txn_free(in->t);
 	dup_release(&in->dups);
+	free(in->stored.v);
 	ps_buf_release(&in->out);
 }
 
@@ -1058,6 +1398,8 @@ commit(struct intake *in, const char *subject, FILE *out, struct ps_diags *d)
 		return rc;
 	if (in->out.len)
 		fwrite(in->out.s, 1, in->out.len, out);
+	fflush(out);	/* before the cache: it may yet run out of memory */
+	stored_commit(in);
 	return 0;
 }
 
@@ -1071,7 +1413,7 @@ ps_intake(struct ps_store *s, const struct ps_intake_opts *o, FILE *out,
 	int rc;
 
 	if ((rc = begin(&in, s, o, d)) != 0 ||
-	    (rc = index_store(&in, d)) != 0 ||
+	    (rc = stored_load(&in, d)) != 0 ||
 	    (rc = read_inputs(&in, d)) != 0)
 		goto done;
 	np = in.accepted[0];
@@ -1188,7 +1530,7 @@ ps_intake_update(struct ps_store *s, const char *id, const char *file,
 		goto done;
 	}
 	in.self = rec;
-	if ((rc = index_store(&in, d)) != 0 || (rc = load_one(file, &chg,
+	if ((rc = stored_load(&in, d)) != 0 || (rc = load_one(file, &chg,
 	    d)) != 0)
 		goto done;
 	for (i = 0; i < chg->n; i++) {
@@ -1241,6 +1583,33 @@ struct ending {
 };
 
 /* End a match, proposal or callback open for the withdrawn person. */
+/*
+ * A volunteer withdrew from a match under way: its participant goes back
+ * on the waiting list (their waiting time counts from their application,
+ * as when a match is declined).
+ */
+static int
+rewait(struct intake *in, const char *pid, struct ps_diags *d)
+{
+	struct ps_node *p = NULL;
+	int rc;
+
+	if (pid == NULL)
+		return 0;
+	if ((rc = ps_store_get(in->s, pid, &p, d)) == 0 &&
+	    ps_streq(ps_node_get_str(p, "status"), "matched")) {
+		if (ps_record_set_status(p, "waiting", in->now, NULL,
+		    "ps-apply", NULL))
+			rc = ps_diag_nomem(d);
+		else if (ps_record_check(in->s->schemas, p, pid, d) != 0)
+			rc = PS_REFUSED;
+		else
+			rc = ps_txn_put(in->t, p, d);
+	}
+	ps_node_free(p);
+	return rc;
+}
+
 static int
 end_match(void *arg, const char *rel, struct ps_node *m, struct ps_diags *d)
 {
@@ -1267,6 +1636,10 @@ end_match(void *arg, const char *rel, struct ps_node *m, struct ps_diags *d)
 		    "participant") == 0 ? "participant-request" :
 		    "volunteer-request"))
 			return ps_diag_nomem(d);
+		if (strcmp(e->who, "volunteer") == 0 &&
+		    (e->rc = rewait(e->in, ps_node_get_str(m, "participant"),
+		    d)) != 0)
+			return e->rc;
 	} else
 		return 0;
 	if (ps_record_check(e->in->s->schemas, m, rel, d) != 0)
@@ -1289,7 +1662,6 @@ ps_intake_withdraw(struct ps_store *s, const char *id, const char *reason,
 
 	memset(&e, 0, sizeof(e));
 	if ((rc = begin(&in, s, o, d)) != 0 ||
-	    (rc = index_store(&in, d)) != 0 ||
 	    (rc = ps_store_get(s, id, &rec, d)) != 0)
 		goto done;
 	e.who = ps_record_kind(rec);

@@ -172,6 +172,10 @@ int	 ps_txn_replace(struct ps_txn *, const git_oid *commit,
    dry_run and none of them, *sig is NULL. The caller frees *sig. */
 int	 ps_store_author(git_signature **sig, struct ps_store *,
 	    const char *given, int dry_run, struct ps_diags *);
+/* Call fn for each staged change: its path and blob (NULL: deleted),
+   until fn returns non-zero, which is returned. */
+int	 ps_txn_each_change(const struct ps_txn *, int (*fn)(void *arg,
+	    const char *relpath, const git_oid *blob), void *arg);
 /* The new commit, after ps_txn_commit() (not with dry_run). */
 const git_oid *ps_txn_oid(const struct ps_txn *);
 void	 ps_txn_free(struct ps_txn *);
@@ -190,6 +194,15 @@ int	 ps_store_recover(struct ps_store *, struct ps_diags *);
 /* "<gitdir>/name" into b. */
 void	 ps_store_gitpath(const struct ps_store *, struct ps_buf *,
 	    const char *name);
+/*
+ * Write data to a new file made from the mkstemp() template path (which
+ * gets its name), fsynced with dosync; -1 with errno, the file removed.
+ */
+int	 ps_write_tmp(char *path, const void *data, size_t len, int dosync);
+/* A record from a blob, read and checked as ps_store_each_in() does;
+   relpath names it in diagnostics. */
+int	 ps_store_blob_record(struct ps_store *, const git_oid *blob,
+	    const char *relpath, struct ps_node **out, struct ps_diags *);
 /* The tree of HEAD's commit; -1 when the branch has no commit yet. */
 int	 ps_store_head_tree(struct ps_store *, git_tree **);
 

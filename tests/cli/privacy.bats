@@ -545,7 +545,6 @@ store_clean() {
 }
 
 @test "a dry run writes nothing, not even an object that no commit names" {
-	skip "reported: -n stages each record as a git blob (lib/txn.c, stage()): it stays in .git/objects, unreferenced, until git gc"
 	canary_store
 	n=$(find .git/objects -type f | wc -l)
 	tool ps-log -n M-Q00001 --mode phone --minutes 20 --note "not to be kept"
@@ -913,7 +912,6 @@ person: V-R00002" ]
 }
 
 @test "consent: a volunteer's withdrawal puts their participants back on the waiting list" {
-	skip "reported: ps-apply --withdraw of a volunteer ends the match but leaves the participant matched (lib/intake.c, end_match)"
 	canary_store
 	tool ps-apply --withdraw V-Q00001 --reason "moving away"
 	grep -qx 'status: waiting' participants/P-Q00002.yaml

@@ -103,6 +103,32 @@ JSON
 	expect 0 "3 records checked, 0 problems" ""
 }
 
+@test "the store's duplicate keys are kept between runs as hashes and follow changes made by hand" {
+	new_store
+	sed '/^---$/,$d' "$A/two.yaml" >p.yaml
+	pid=$(ps-apply -C s p.yaml | sed -n 's/^id: //p')
+	# kept: hashes and IDs, no value of theirs
+	[ -s s/.git/ps-dupkeys ]
+	! grep -qai -e dupont -e 555 -e jean s/.git/ps-dupkeys || false
+	# a change committed by hand: the old address is free, the new one taken
+	sed -i -e 's/jean.dupont@example.org/jd@example.org/' -e '/phone:/d' "s/participants/$pid.yaml"
+	git_commit_all "new address"
+	sed -e 's/Jean.Dupont@Example.ORG/jd@example.org/' -e '/phone:/d' -e 's/Dupont/Other/' p.yaml >new.yaml
+	run_split ps-apply -C s new.yaml
+	expect 1 "" "ps-apply: new.yaml:1:1: probable duplicate of $pid (same email address); use --allow-duplicate to store and link both"
+	sed -e '/phone:/d' -e 's/Dupont/Third/' p.yaml >old.yaml
+	run_split ps-apply -C s old.yaml
+	[ "$status" = 0 ]
+	# a withdrawn person is no one's duplicate; a cache not ours is rebuilt
+	ps-apply -C s --withdraw "$pid" --reason moved >/dev/null
+	echo junk >s/.git/ps-dupkeys
+	run_split ps-apply -C s new.yaml
+	[ "$status" = 0 ]
+	run_split ps-apply -C s new.yaml
+	[ "$status" = 1 ]
+	[[ "$err" == *"probable duplicate of P-"*"(same email address)"* ]]
+}
+
 @test "ps-apply finds duplicates within one input too" {
 	new_store
 	sed '/^---$/,$d' "$A/two.yaml" >p.yaml

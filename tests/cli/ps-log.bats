@@ -57,6 +57,50 @@ logged_by: Test Coordinator" ""
 	expect 0 "15 records checked, 0 problems" ""
 }
 
+@test "a large index is brought up to the commit by a child holding the lock" {
+	logged_store
+	n=$(git rev-list --count HEAD)
+	# every index counts as large: the child path, as in a big store
+	PS_INDEX_DEFER=0 run_split ps-log "$M" --mode phone --minutes 30 --date 2026-11-21
+	[ "$status" = 0 ]
+	[ -z "$err" ]
+	c=$(cid)
+	# the commit and the work tree are there when ps-log returns
+	[ "$(git rev-list --count HEAD)" = $((n + 1)) ]
+	[ -f "contacts/2026/11/21/$c.yaml" ]
+	# the next writer waits for the child (it holds ps.lock), then
+	# finds the index up to HEAD and the journal gone
+	flock .git/ps.lock true
+	[ ! -e .git/ps-journal ]
+	[ -z "$(git status --porcelain)" ]
+	run_split ps-log "$M" --mode video --minutes 20 --date 2026-11-21
+	[ "$status" = 0 ]
+	[ -z "$(git status --porcelain)" ]
+	[ "$(git rev-list --count HEAD)" = $((n + 2)) ]
+}
+
+@test "a merge conflict made by git after the tools' last write is found" {
+	logged_store
+	ps-log "$M" --mode phone --minutes 30 --date 2026-11-21 >/dev/null
+	# an index entry at stage 1-3 written by git itself
+	blob=$(git hash-object -w program.yaml)
+	printf '100644 %s 1\tmatches/x.yaml\n100644 %s 2\tmatches/x.yaml\n' "$blob" "$blob" | git update-index --index-info
+	run_split ps-log "$M" --mode phone --minutes 30 --date 2026-11-21
+	expect 3 "" "ps-log: matches/x.yaml: unresolved merge conflict: edit the file to keep the right version, then git add it and git commit"
+	# the same in each index format git writes (4 compresses names)
+	for v in 4 2 3; do
+		git update-index --index-version $v
+		run_split ps-log "$M" --mode phone --minutes 30 --date 2026-11-21
+		expect 3 "" "ps-log: matches/x.yaml: unresolved merge conflict: edit the file to keep the right version, then git add it and git commit"
+	done
+	# resolved (in format 4): the next write goes ahead
+	git update-index --index-version 4
+	git rm -q --cached matches/x.yaml
+	run_split ps-log "$M" --mode phone --minutes 30 --date 2026-11-21
+	[ "$status" = 0 ]
+	[ -z "$(git status --porcelain)" ]
+}
+
 @test "every mode the stream offers is accepted; others are refused" {
 	logged_store
 	for mode in phone email video; do
