@@ -1,9 +1,14 @@
 #!/bin/sh
 # Run every test suite, TAP from each, and print "N passed, N failed".
 #   unit tests (cmocka), schema agreement with a standard validator,
-#   command-line tests (bats), man page lint.
-# TESTS="unit cli" limits the suites; VALGRIND=1 runs tools and unit tests
-# under valgrind's memcheck.
+#   command-line tests (bats), the fuzz corpus and regression cases
+#   replayed (tests/fuzz/), reliability (tests/reliability/: kill -9,
+#   disk full and I/O errors, allocation failures, signals and pipes,
+#   concurrent writers; RELIABILITY_FULL=1 for the long variants), man
+#   page lint.
+# TESTS="unit cli" limits the suites; VALGRIND=1 runs the unit tests, the
+# replays and every tool the command-line tests run under valgrind's
+# memcheck (make valgrind): an error or a leak fails the suite.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 3
@@ -14,8 +19,32 @@ export LC_ALL=C.UTF-8
 unset PS_STORE PS_AUTHOR
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ps-tests.XXXXXX") || exit 3
 trap 'rm -rf "$tmp"' EXIT INT TERM
-suites=${TESTS:-unit schema cli man}
+suites=${TESTS:-unit schema cli fuzz reliability man}
 pass=0 fail=0
+vg="$(command -v valgrind || echo valgrind) -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect"
+
+if [ "${VALGRIND:-0}" = 1 ]; then
+	# the tools on PATH, each under memcheck, logging to $tmp/vg/log.PID
+	mkdir -p "$tmp/vg/bin"
+	for t in cmd/ps-*; do
+		case $t in *.c) continue ;; esac
+		printf '#!/bin/sh\nexec %s --log-file=%s/vg/log.%%p %s "$@"\n' \
+		    "$vg" "$tmp" "$top/$t" >"$tmp/vg/bin/${t#cmd/}"
+		chmod +x "$tmp/vg/bin/${t#cmd/}"
+	done
+	export PATH="$tmp/vg/bin:$PATH"
+	export HOSTILE_TIMEOUT=120
+fi
+
+# memcheck's reports since the last call, appended to a suite's log
+vg_reports() {	# logfile
+	for l in "$tmp"/vg/log.*; do
+		[ -s "$l" ] || { rm -f "$l"; continue; }
+		printf 'not ok - valgrind: %s\n' "$(grep -m1 -E 'Process terminating|Invalid|uninitialised|definitely|indirectly|Mismatched|overlap|Syscall param' "$l" | sed 's/^==[0-9]*== *//')" >>"$1"
+		sed 's/^/# /' "$l" >>"$1"
+		rm -f "$l"
+	done
+}
 
 tally() {	# name logfile
 	p=$(grep -c '^ok ' "$2")
@@ -37,7 +66,7 @@ for s in $suites; do
 			case $t in *.c) continue ;; esac
 			[ -x "$t" ] || continue
 			if [ "${VALGRIND:-0}" = 1 ]; then
-				valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 "$t" >"$tmp/log" 2>&1
+				$vg "$t" >"$tmp/log" 2>&1
 			else
 				"$t" >"$tmp/log" 2>&1
 			fi
@@ -49,7 +78,29 @@ for s in $suites; do
 	cli)
 		for t in tests/cli/*.bats; do
 			bats --tap "$t" >"$tmp/log" 2>&1
-			tally "$(basename "$t")" "$tmp/log" $?
+			rc=$?
+			[ "${VALGRIND:-0}" = 1 ] && vg_reports "$tmp/log"
+			tally "$(basename "$t")" "$tmp/log" $rc
+		done ;;
+	fuzz)
+		for t in tests/fuzz/replay-*; do
+			case $t in *.c) continue ;; esac
+			[ -x "$t" ] || continue
+			g=${t##*/replay-}
+			set -- "tests/fuzz/corpus/$g"
+			[ -d "tests/fuzz/regress/$g" ] && set -- "$@" "tests/fuzz/regress/$g"
+			if [ "${VALGRIND:-0}" = 1 ]; then
+				$vg "$t" "$@" >"$tmp/log" 2>&1
+			else
+				"$t" "$@" >"$tmp/log" 2>&1
+			fi
+			tally "fuzz-$g" "$tmp/log" $?
+		done ;;
+	reliability)
+		for t in tests/reliability/*.sh; do
+			case $t in */lib.sh) continue ;; esac
+			bash "$t" >"$tmp/log" 2>&1
+			tally "reliability/$(basename "$t" .sh)" "$tmp/log" $?
 		done ;;
 	man)
 		: >"$tmp/log"

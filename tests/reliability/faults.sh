@@ -18,10 +18,12 @@
 
 # The store's files (names, sizes, modes, times) and folders, but its
 # object database, where a failed write may leave an object no commit
-# names (git fsck calls it dangling; git gc prunes it), and the reflogs.
+# names (git fsck calls it dangling; git gc prunes it), the reflogs, and
+# the tools' caches, which a run may bring up to date before it fails
+# (each is checked against what it caches before use; peer-support(7)).
 fingerprint() {	# dir
 	(cd "$1" && find s new \( -path '*/.git/objects' -o \
-	    -path '*/.git/logs' \) -prune -o -type d -printf '%p/\n' -o \
+	    -path '*/.git/logs' "${CACHES[@]}" \) -prune -o -type d -printf '%p/\n' -o \
 	    -type f -exec md5sum {} + 2>/dev/null | sort)
 }
 

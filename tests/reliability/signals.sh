@@ -66,9 +66,9 @@ fi
 make_store "$R/base" || { not_ok "a store"; done_testing; exit 1; }
 . "$R/base/ids"
 S=$R/base/s
-fp() {
-	(cd "$S" && find . -path ./.git/objects -prune -o -type f \
-	    -exec md5sum {} + | sort)
+fp() {	# but the objects and the tools' caches (as faults.sh)
+	(cd "$S" && find . \( -path ./.git/objects "${CACHES[@]}" \) -prune -o \
+	    -type f -exec md5sum {} + | sort)
 }
 
 # --- readers that stop early
