@@ -132,6 +132,18 @@ int	 ps_store_each_in(struct ps_store *, const git_oid *commit,
 int	 ps_store_each_if(struct ps_store *, const git_oid *commit,
 	    const char *dir, const char *needle, ps_store_fn, void *,
 	    struct ps_diags *);
+/* A callback over the record files of a folder: path and blob id. */
+typedef int (*ps_store_blob_fn)(void *arg, const char *relpath,
+    const git_oid *blob, struct ps_diags *);
+/* Every record file under dir in a commit, unread: for a caller that may
+   know a blob already (its content never changes under its id). */
+int	 ps_store_each_blob(struct ps_store *, const git_oid *commit,
+	    const char *dir, ps_store_blob_fn, void *, struct ps_diags *);
+/* Read and check the record in a blob, as ps_store_each_in() does: *out
+   is the record (the caller frees it), or NULL for a file that is not a
+   good record (reported in the diagnostics). */
+int	 ps_store_read_blob(struct ps_store *, const git_oid *blob,
+	    const char *relpath, struct ps_node **out, struct ps_diags *);
 /* How many entries a folder of a commit holds, read from its tree alone
    (0 when there is no such folder; -1 on error). */
 long	 ps_store_count_in(struct ps_store *, const git_oid *commit,
