@@ -346,7 +346,42 @@ ps_tzcache_init(struct ps_tzcache *c, const char *tz)
 
 	c->tz = tz;
 	for (i = 0; i < PS_TZCACHE; i++)
-		c->hour[i] = LONG_MIN;
+		c->span[i] = LONG_MIN;
+}
+
+/* The offset at t; 0 for a zone that cannot be read. */
+static long
+offset_at(const char *tz, time_t t)
+{
+	long off;
+
+	return tz_offset(tz, t, &off) == -1 ? 0 : off;
+}
+
+/* Fill slot with the offsets of the span from UTC day (see ps_tzcache). */
+static void
+tzcache_fill(struct ps_tzcache *c, size_t slot, long day)
+{
+	time_t t0 = (time_t)day * 86400;
+	long lo = 0, hi = PS_TZSPAN * 86400L, mid;
+
+	c->span[slot] = day;
+	c->off[slot] = offset_at(c->tz, t0);
+	c->off2[slot] = offset_at(c->tz, t0 + hi);
+	c->at[slot] = hi;
+	if (c->off2[slot] == c->off[slot])
+		return;
+	/* the first minute with the new offset: off at lo, off2 at hi */
+	while (hi - lo > 60) {
+		mid = (lo + hi) / 2 / 60 * 60;
+		if (mid <= lo)
+			mid = lo + 60;
+		if (offset_at(c->tz, t0 + mid) == c->off[slot])
+			lo = mid;
+		else
+			hi = mid;
+	}
+	c->at[slot] = hi;
 }
 
 long
@@ -354,7 +389,7 @@ ps_tzcache_day(struct ps_tzcache *c, const char *s)
 {
 	struct ps_date dt;
 	time_t t;
-	long h, off;
+	long day, span, sec, off;
 	size_t slot;
 
 	if (s == NULL)
@@ -363,15 +398,14 @@ ps_tzcache_day(struct ps_tzcache *c, const char *s)
 		return ps_date_days(&dt);
 	if (ps_datetime_parse(s, &t) == -1)
 		return -1;
-	h = (long)(t >= 0 ? t / 3600 : (t - 3599) / 3600);
-	slot = (size_t)h % PS_TZCACHE;
-	if (c->hour[slot] != h) {
-		if (tz_offset(c->tz, t, &off) == -1)
-			off = 0;
-		c->hour[slot] = h;
-		c->off[slot] = off;
-	}
-	t += c->off[slot];
+	day = (long)(t >= 0 ? t / 86400 : (t - 86399) / 86400);
+	span = day >= 0 ? day / PS_TZSPAN : (day - PS_TZSPAN + 1) / PS_TZSPAN;
+	sec = (long)(t - (time_t)span * PS_TZSPAN * 86400);
+	slot = (size_t)span % PS_TZCACHE;
+	if (c->span[slot] != span * PS_TZSPAN)
+		tzcache_fill(c, slot, span * PS_TZSPAN);
+	off = sec < c->at[slot] ? c->off[slot] : c->off2[slot];
+	t += off;
 	return (long)(t >= 0 ? t / 86400 : (t - 86399) / 86400);
 }
 

@@ -52,14 +52,22 @@ int	 ps_tz_valid(const char *tz);
 int	 ps_tz_format(const char *tz, time_t t, char out[26], long *days);
 
 /*
- * Local days of many times in one zone, fast: the zone's offset is
- * looked up once per hour of time met (offsets change on the hour).
+ * Local days of many times in one zone, fast: the zone's offsets are
+ * looked up once per span of PS_TZSPAN days met (at its start and end;
+ * where they differ, the minute of the change is found by bisection),
+ * not once per time, since each look-up makes the C library read the
+ * zone's file again. A zone is taken to change its offset at most once
+ * in a span, as every zone of tzdata does (changes are a month apart, at
+ * the least).
  */
-#define PS_TZCACHE	512
+#define PS_TZCACHE	1024
+#define PS_TZSPAN	16
 struct ps_tzcache {
 	const char	*tz;
-	long		 hour[PS_TZCACHE];
-	long		 off[PS_TZCACHE];
+	long		 span[PS_TZCACHE];	/* first UTC day, or LONG_MIN */
+	long		 off[PS_TZCACHE];	/* offset from the span's start */
+	long		 at[PS_TZCACHE];	/* second of the span it changes */
+	long		 off2[PS_TZCACHE];	/* offset from then */
 };
 void	 ps_tzcache_init(struct ps_tzcache *, const char *tz);
 /* The local day (days since 1970) of a date or an RFC 3339 time; -1 if

@@ -1198,6 +1198,11 @@ prune(struct erase *e, const char *keep)
 	static const char *const gone[] = { "ORIG_HEAD", "FETCH_HEAD",
 	    "COMMIT_EDITMSG", "objects/info/commit-graph",
 	    "objects/info/packs", "ps-dupkeys", NULL };
+	/* commit-graphs index old commits; rr-cache holds texts of merge
+	   conflicts, which may be theirs; ps-cache what reports read of
+	   old records (rcache.h) */
+	static const char *const trees[] = { "objects/info/commit-graphs",
+	    "rr-cache", "ps-cache", NULL };
 	struct ps_buf p = PS_BUF_INIT, objs = PS_BUF_INIT;
 	git_refdb *refdb = NULL;
 	struct dirent *de;
@@ -1219,11 +1224,8 @@ prune(struct erase *e, const char *keep)
 			goto done;
 		}
 	}
-	for (i = 0; i < 2; i++) {
-		/* commit-graphs index old commits; rr-cache holds texts of
-		   merge conflicts, which may be theirs */
-		ps_store_gitpath(e->s, &p, i ? "rr-cache" :
-		    "objects/info/commit-graphs");
+	for (i = 0; trees[i]; i++) {
+		ps_store_gitpath(e->s, &p, trees[i]);
 		if (rmtree(p.s, 1) == -1 && errno != ENOENT) {
 			rc = ps_diag_err(e->d, PS_STORE, "%s: %s", p.s,
 			    strerror(errno));

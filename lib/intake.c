@@ -340,8 +340,8 @@ stored_file(void *arg, const char *rel, const git_oid *blob)
 	id[PS_ID_LEN] = '\0';
 	if (!in->stored.building)
 		stored_drop(&in->stored, id);
-	if (blob && ps_store_blob_record(in->s, blob, rel, &rec,
-	    &scratch) == 0)
+	if (blob && ps_store_read_blob(in->s, blob, rel, &rec,
+	    &scratch) == 0 && rec)
 		rc = stored_add(&in->stored, rec);
 	ps_node_free(rec);
 	ps_diags_release(&scratch);

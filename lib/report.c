@@ -11,6 +11,7 @@
 #include "program.h"
 #include "record.h"
 #include "report.h"
+#include "rsum.h"
 #include "schema.h"
 #include "screen.h"
 #include "yaml.h"
@@ -64,9 +65,12 @@ struct data {
 	git_oid			 commit;
 	struct ps_tzcache	 tz;
 	long			 from, until, pfrom, puntil;
-	struct ps_node		**rec[3];	/* participants, volunteers,
+	struct ps_rsums		*rs;
+	const struct ps_rsum	**rec[3];	/* participants, volunteers,
 						   matches */
 	size_t			 n[3], cap[3];
+	const struct ps_rsum	***by_id;	/* participants (in rec[0]) by
+						   ID, then in store order */
 	struct agg		 cur, prev;
 	struct ps_rtable	*flagged;	/* filled while reading */
 	char			**seen;		/* matches with a recent contact */
@@ -246,10 +250,23 @@ chart(struct ps_rsection *s, const char *key, const char *title, size_t n,
 	c->counts = 1;
 }
 
-static long
-day_of(struct data *d, const struct ps_node *n, const char *path)
+/* A field of a summary: its text, its local day, its number. */
+static const char *
+str(const struct ps_rsum *r, int f)
 {
-	return ps_tzcache_day(&d->tz, ps_node_get_str(n, path));
+	return r->f[f];
+}
+
+static long
+day_of(struct data *d, const struct ps_rsum *r, int f)
+{
+	return ps_tzcache_day(&d->tz, r->f[f]);
+}
+
+static long
+num(const struct ps_rsum *r, int f, long dflt)
+{
+	return r->f[f] ? strtol(r->f[f], NULL, 10) : dflt;
 }
 
 static int
@@ -266,16 +283,14 @@ lnum(const struct ps_node *n, const char *path, long dflt)
 	return s ? strtol(s, NULL, 10) : dflt;
 }
 
-/* Reading: records kept by kind. */
+/* Reading: summaries kept by kind. */
 static int
-keep(void *arg, const char *rel, struct ps_node *rec, struct ps_diags *dg)
+keep(void *arg, const struct ps_rsum *rec, struct ps_diags *dg)
 {
 	struct data *d = arg;
-	const char *kind = ps_record_kind(rec);
-	int k = ps_streq(kind, "participant") ? 0 : ps_streq(kind, "volunteer") ? 1 : 2;
-	struct ps_node **v, *copy;
+	int k = rec->kind;
+	const struct ps_rsum **v;
 
-	(void)rel;
 	if (d->n[k] == d->cap[k]) {
 		size_t cap = d->cap[k] ? 2 * d->cap[k] : 256;
 
@@ -284,23 +299,21 @@ keep(void *arg, const char *rel, struct ps_node *rec, struct ps_diags *dg)
 		d->rec[k] = v;
 		d->cap[k] = cap;
 	}
-	if ((copy = ps_node_dup(rec)) == NULL)
-		return ps_diag_nomem(dg);
-	d->rec[k][d->n[k]++] = copy;
+	d->rec[k][d->n[k]++] = rec;
 	return 0;
 }
 
 /* Count a contact under its funder and host organisation, as listed in
    program.yaml (funders; the streams' host_organisations). */
 static void
-attribute(struct data *d, struct agg *a, const struct ps_node *c, long mins)
+attribute(struct data *d, struct agg *a, const struct ps_rsum *c, long mins)
 {
-	static const char *const keys[] = { "funder", "host_organisation" };
+	static const int keys[] = { PS_C_FUNDER, PS_C_HOST };
 	const char *v;
 	size_t k, i;
 
 	for (k = 0; k < 2; k++) {
-		v = ps_node_get_str(c, keys[k]);
+		v = str(c, keys[k]);
 		for (i = 0; v && i < d->nnames[k] && !ps_streq(d->names[k][i], v);
 		    i++)
 			;
@@ -312,10 +325,10 @@ attribute(struct data *d, struct agg *a, const struct ps_node *c, long mins)
 }
 
 static void
-add_contact(struct data *d, struct agg *a, const struct ps_node *c, int cur)
+add_contact(struct data *d, struct agg *a, const struct ps_rsum *c, int cur)
 {
-	const char *type = ps_node_get_str(c, "type");
-	long mins = lnum(c, "minutes", 0);
+	const char *type = str(c, PS_C_TYPE);
+	long mins = num(c, PS_C_MINUTES, 0);
 	int k;
 
 	if (ps_streq(type, "contact") || ps_streq(type, "callback") || ps_streq(type, "dropin"))
@@ -324,46 +337,40 @@ add_contact(struct data *d, struct agg *a, const struct ps_node *c, int cur)
 		a->contacts++;
 		a->callbacks += ps_streq(type, "callback");
 		a->support_minutes += mins;
-		if ((k = index_of(modes, ps_node_get_str(c, "mode"))) >= 0) {
+		if ((k = index_of(modes, str(c, PS_C_MODE))) >= 0) {
 			a->mode_n[k]++;
 			a->mode_min[k] += mins;
 		}
 	} else if (ps_streq(type, "activity")) {
-		if ((k = index_of(activities, ps_node_get_str(c,
-		    "activity"))) >= 0)
-			a->vol_hours[k] += ps_node_get_str(c, "hours") ?
-			    strtod(ps_node_get_str(c, "hours"), NULL) : 0;
+		if ((k = index_of(activities, str(c, PS_C_ACTIVITY))) >= 0)
+			a->vol_hours[k] += str(c, PS_C_HOURS) ?
+			    strtod(str(c, PS_C_HOURS), NULL) : 0;
 	} else if (ps_streq(type, "dropin")) {
 		a->dropins++;
 		a->support_minutes += mins;
 	} else if (ps_streq(type, "group-session")) {
 		a->sessions++;
-		a->attendees += lnum(c, "attendees", 0);
+		a->attendees += num(c, PS_C_ATTENDEES, 0);
 	} else if (ps_streq(type, "feedback")) {
 		a->feedback++;
-		a->helpful_sum += lnum(c, "feedback.helpfulness", 0);
-		for (k = 0; domains[k]; k++) {
-			char path[64];
-
-			snprintf(path, sizeof(path), "feedback.outcomes.%s",
-			    domains[k]);
-			if (ps_node_get_str(c, path)) {
-				a->out_sum[k] += lnum(c, path, 0);
+		a->helpful_sum += num(c, PS_C_HELPFUL, 0);
+		for (k = 0; domains[k]; k++)	/* PS_C_OUTCOME's order */
+			if (str(c, PS_C_OUTCOME + k)) {
+				a->out_sum[k] += num(c, PS_C_OUTCOME + k, 0);
 				a->out_n[k]++;
 			}
-		}
 	}
-	if (ps_node_get(c, "flag")) {
-		const char *ref = ps_node_get_str(c, "flag.referral");
+	if (str(c, PS_C_FLAG)) {
+		const char *ref = str(c, PS_C_REFERRAL);
 
 		a->flagged++;
-		if ((k = index_of(flags, ps_node_get_str(c, "flag.type"))) >= 0)
+		if ((k = index_of(flags, str(c, PS_C_FLAG_TYPE))) >= 0)
 			a->flag_n[k]++;
 		a->no_referral += ps_streq(ref, "none");
 		if (cur)
-			row(d->flagged, xstrdup(ps_record_id(c)),
-			    fmt("%.10s", ps_node_get_str(c, "date")),
-			    xstrdup(ps_node_get_str(c, "flag.type")),
+			row(d->flagged, xstrdup(str(c, PS_C_ID)),
+			    fmt("%.10s", str(c, PS_C_DATE)),
+			    xstrdup(str(c, PS_C_FLAG_TYPE)),
 			    xstrdup(ref), xstrdup(ps_streq(ref, "none") ?
 			    "needs attention" : ""));
 	}
@@ -386,18 +393,17 @@ seen_add(struct data *d, const char *m)
 }
 
 static int
-contact(void *arg, const char *rel, struct ps_node *c, struct ps_diags *dg)
+contact(void *arg, const struct ps_rsum *c, struct ps_diags *dg)
 {
 	struct data *d = arg;
-	long day = day_of(d, c, "date");
+	long day = day_of(d, c, PS_C_DATE);
 
-	(void)rel;
 	if (in(day, d->from, d->until))
 		add_contact(d, &d->cur, c, 1);
 	else if (in(day, d->pfrom, d->puntil))
 		add_contact(d, &d->prev, c, 0);
-	if (in(day, d->stalled_from, d->until) && ps_node_get_str(c, "match") &&
-	    seen_add(d, ps_node_get_str(c, "match")) == -1)
+	if (in(day, d->stalled_from, d->until) && str(c, PS_C_MATCH) &&
+	    seen_add(d, str(c, PS_C_MATCH)) == -1)
 		return ps_diag_nomem(dg);
 	return 0;
 }
@@ -408,51 +414,83 @@ contact(void *arg, const char *rel, struct ps_node *c, struct ps_diags *dg)
  * when their record's last follow-up consent is a refusal made that day
  * or later: a consent holds only until it is taken back.
  */
-static int
-may_follow_up(struct data *d, const char *id, long day)
+static const char *
+id_of(const void *p)
 {
-	const struct ps_node *p = NULL, *l;
-	size_t i;
+	const char *id = (**(const struct ps_rsum *const *const *)p)->f[PS_P_ID];
 
-	for (i = 0; id && i < d->n[0] && p == NULL; i++)
-		if (ps_streq(ps_record_id(d->rec[0][i]), id))
-			p = d->rec[0][i];
-	if (p == NULL || ps_streq(ps_node_get_str(p, "status"), "withdrawn") ||
-	    ps_streq(ps_node_get_str(p, "erased"), "true"))
-		return 0;
-	l = ps_node_get(p, "consents");
-	for (i = l && l->type == PS_NODE_SEQ ? l->n : 0; i > 0; i--)
-		if (ps_streq(ps_node_get_str(l->vals[i - 1], "type"),
-		    "follow-up"))
-			return ps_streq(ps_node_get_str(l->vals[i - 1],
-			    "given"), "true") || day_of(d, l->vals[i - 1],
-			    "date") < day;
-	return 1;
+	return id ? id : "";
 }
 
 static int
-feedback(void *arg, const char *rel, struct ps_node *c, struct ps_diags *dg)
+by_id(const void *a, const void *b)
+{
+	int k = strcmp(id_of(a), id_of(b));
+	const void *x = *(const void *const *)a, *y = *(const void *const *)b;
+
+	return k ? k : x < y ? -1 : x > y;
+}
+
+static int
+id_is(const void *key, const void *b)
+{
+	return strcmp(*(const char *const *)key, id_of(b));
+}
+
+/* The first participant of an ID, in store order; NULL if none. */
+static const struct ps_rsum *
+participant(struct data *d, const char *id)
+{
+	const struct ps_rsum ***pp;
+
+	if (id == NULL || (pp = ps_bsearch(&id, d->by_id, d->n[0],
+	    sizeof(*d->by_id), id_is)) == NULL)
+		return NULL;
+	while (pp > d->by_id && id_is(&id, pp - 1) == 0)
+		pp--;
+	return **pp;
+}
+
+static int
+may_follow_up(struct data *d, const char *id, long day)
+{
+	const struct ps_rsum *p = participant(d, id);
+
+	if (p == NULL || ps_streq(str(p, PS_P_STATUS), "withdrawn") ||
+	    ps_streq(str(p, PS_P_ERASED), "true"))
+		return 0;
+	if (str(p, PS_P_FU))	/* the last follow-up consent */
+		return ps_streq(str(p, PS_P_FU_GIVEN), "true") ||
+		    day_of(d, p, PS_P_FU_DATE) < day;
+	return 1;
+}
+
+/*
+ * A follow-up survey due: a feedback contact (the contacts of these days
+ * that are not are skipped) whose participant agreed to one.
+ */
+static int
+feedback(void *arg, const struct ps_rsum *c, struct ps_diags *dg)
 {
 	struct data *d = arg;
-	long after = day_of(d, c, "feedback.followup_after");
+	long after = day_of(d, c, PS_C_FU_AFTER);
 
-	(void)rel;
 	(void)dg;
-	if (!ps_streq(ps_node_get_str(c, "feedback.followup_consent"), "true") ||
+	if (!ps_streq(str(c, PS_C_TYPE), "feedback") ||
+	    !ps_streq(str(c, PS_C_FU_CONSENT), "true") ||
 	    !in(after, d->until + 1, d->until + 28) ||
-	    !may_follow_up(d, ps_node_get_str(c, "participant"),
-	    day_of(d, c, "date")))
+	    !may_follow_up(d, str(c, PS_C_PARTICIPANT), day_of(d, c,
+	    PS_C_DATE)))
 		return 0;
 	d->fu_due++;
-	row(d->due, xstrdup(ps_node_get_str(c, "participant")),
-	    xstrdup(ps_node_get_str(c, "feedback.followup_after")),
-	    xstrdup(ps_record_id(c)));
+	row(d->due, xstrdup(str(c, PS_C_PARTICIPANT)),
+	    xstrdup(str(c, PS_C_FU_AFTER)), xstrdup(str(c, PS_C_ID)));
 	return 0;
 }
 
 static int
-each_day(struct data *d, long from, long to, const char *needle,
-    ps_store_fn fn, struct ps_diags *dg)
+each_day(struct data *d, long from, long to, ps_rsum_fn fn,
+    struct ps_diags *dg)
 {
 	struct ps_date dt;
 	char dir[32];
@@ -463,7 +501,7 @@ each_day(struct data *d, long from, long to, const char *needle,
 		ps_date_from_days(day, &dt);
 		snprintf(dir, sizeof(dir), "contacts/%04d/%02d/%02d", dt.y,
 		    dt.m, dt.d);
-		rc = ps_store_each_if(d->s, &d->commit, dir, needle, fn, d, dg);
+		rc = ps_rsums_each(d->rs, dir, 1, fn, d, dg);
 	}
 	return rc;
 }
@@ -511,12 +549,12 @@ intake(struct data *d, struct ps_rsection *s)
 	for (j = 0; st && j < st->n; j++) {
 		memset(cells, 0, sizeof(cells));
 		for (i = 0; i < d->n[0]; i++) {
-			const struct ps_node *p = d->rec[0][i];
+			const struct ps_rsum *p = d->rec[0][i];
 
-			if (!ps_streq(ps_node_get_str(p, "stream"), st->keys[j]->str) ||
-			    !in(day_of(d, p, "received"), d->from, d->until))
+			if (!ps_streq(str(p, PS_P_STREAM), st->keys[j]->str) ||
+			    !in(day_of(d, p, PS_P_RECEIVED), d->from, d->until))
 				continue;
-			if ((k = index_of(roles, ps_node_get_str(p, "role"))) >= 0)
+			if ((k = index_of(roles, str(p, PS_P_ROLE))) >= 0)
 				cells[k]++;
 			cells[3]++;
 		}
@@ -529,15 +567,15 @@ intake(struct data *d, struct ps_rsection *s)
 	row(t, xstrdup("total"), fmt("%ld", total[0]), fmt("%ld", total[1]),
 	    fmt("%ld", total[2]), fmt("%ld", total[3]));
 	for (i = 0; i < d->n[0]; i++) {
-		day = day_of(d, d->rec[0][i], "received");
+		day = day_of(d, d->rec[0][i], PS_P_RECEIVED);
 		cur += in(day, d->from, d->until);
 		prev += in(day, d->pfrom, d->puntil);
-		day = day_of(d, d->rec[0][i], "withdrawn.date");
+		day = day_of(d, d->rec[0][i], PS_P_WITHDRAWN);
 		wd += in(day, d->from, d->until);
 		wdp += in(day, d->pfrom, d->puntil);
 	}
 	for (i = 0; i < d->n[1]; i++) {
-		day = day_of(d, d->rec[1][i], "received");
+		day = day_of(d, d->rec[1][i], PS_V_RECEIVED);
 		vcur += in(day, d->from, d->until);
 		vprev += in(day, d->pfrom, d->puntil);
 	}
@@ -550,7 +588,7 @@ intake(struct data *d, struct ps_rsection *s)
 
 static void
 screening(struct data *d, struct ps_rsection *s, double **funnel,
-    char ***names, size_t *nsteps)
+    char ***names, size_t *nsteps, struct ps_diags *dg)
 {
 	const struct ps_node *steps = ps_node_get(d->prog,
 	    "volunteers.screening"), *rule;
@@ -565,20 +603,26 @@ screening(struct data *d, struct ps_rsection *s, double **funnel,
 	at = noted(calloc(n + 1, sizeof(*at)));
 	*nsteps = *funnel && *names && at ? n : 0;
 	for (i = 0; i < d->n[1]; i++) {
-		const struct ps_node *v = d->rec[1][i];
-		const char *st = ps_node_get_str(v, "status");
+		const struct ps_rsum *v = d->rec[1][i];
+		const char *st = str(v, PS_V_STATUS);
+		struct ps_node *rec = NULL;
 
-		day = day_of(d, v, "decision.date");
-		what = ps_node_get_str(v, "decision.result");
+		day = day_of(d, v, PS_V_DECIDED);
+		what = str(v, PS_V_DECISION);
 		acc += ps_streq(what, "accept") && in(day, d->from, d->until);
 		accp += ps_streq(what, "accept") && in(day, d->pfrom, d->puntil);
 		dec += ps_streq(what, "decline") && in(day, d->from, d->until);
 		decp += ps_streq(what, "decline") && in(day, d->pfrom, d->puntil);
 		if (!ps_streq(st, "applied") && !ps_streq(st, "screening"))
 			continue;
-		if (ps_screen_ended(d->prog, v) ||
-		    (next = ps_screen_next(d->prog, v, &since)) == NULL)
+		/* the steps: the whole record, read again */
+		if (d->rc == 0)
+			d->rc = ps_rsums_record(d->rs, v, &rec, dg);
+		if (rec == NULL || ps_screen_ended(d->prog, rec) ||
+		    (next = ps_screen_next(d->prog, rec, &since)) == NULL) {
+			ps_node_free(rec);
 			continue;
+		}
 		for (j = 0; j < *nsteps; j++)
 			if (ps_streq(ps_node_get_str(steps->vals[j], "step"), next))
 				at[j]++;
@@ -586,6 +630,7 @@ screening(struct data *d, struct ps_rsection *s, double **funnel,
 		if (rule && ps_node_get_str(rule, "expected_days") &&
 		    since + lnum(rule, "expected_days", 0) < d->until)
 			overdue++;
+		ps_node_free(rec);
 	}
 	t = table(s, "funnel", "Volunteers in screening, by the step they "
 	    "wait on", 1, 0, 2, "step", "volunteers");
@@ -601,19 +646,19 @@ screening(struct data *d, struct ps_rsection *s, double **funnel,
 	x = table(s, "expiring", "Checks expiring in the next 30 days", 0, 0,
 	    3, "volunteer", "step", "expires");
 	for (i = 0; i < d->n[1]; i++) {
-		const struct ps_node *v = d->rec[1][i];
-		const char *step = NULL;
+		const struct ps_rsum *v = d->rec[1][i];
 		long e;
 
-		if (!ps_streq(ps_node_get_str(v, "status"), "active") &&
-		    !ps_streq(ps_node_get_str(v, "status"), "on-leave"))
+		if (!ps_streq(str(v, PS_V_STATUS), "active") &&
+		    !ps_streq(str(v, PS_V_STATUS), "on-leave"))
 			continue;
-		e = ps_screen_expiry(v, &step);
+		e = num(v, PS_V_EXPIRES, LONG_MAX);
 		if (e != LONG_MAX && e <= d->until + 30) {
 			char buf[11];
 
 			ps_date_format(buf, e);
-			row(x, xstrdup(ps_record_id(v)), xstrdup(step),
+			row(x, xstrdup(str(v, PS_V_ID)),
+			    xstrdup(str(v, PS_V_EXPIRES_STEP)),
 			    fmt("%s%s", buf, e < d->until ? " (expired)" : ""));
 		}
 	}
@@ -629,18 +674,110 @@ open_status(const char *st)
 	    ps_streq(st, "callback-open");
 }
 
-/* The records read, by kind, for ps_match_gaps(). */
+/*
+ * A match as the matcher reads it (matchop.c read_match: who, the
+ * status, why it ended, whether it is a callback and when it was
+ * proposed), made from its summary.
+ */
+static int
+match_node(const struct ps_rsum *m, struct ps_node **out)
+{
+	static const struct { const char *path; int f; } keys[] = {
+		{ "id", PS_M_ID }, { "status", PS_M_STATUS },
+		{ "participant", PS_M_PARTICIPANT },
+		{ "volunteer", PS_M_VOLUNTEER }, { "proposed", PS_M_PROPOSED },
+		{ "end_reason", PS_M_END_REASON },
+	};
+	struct ps_node *n;
+	size_t i;
+
+	if ((*out = n = ps_node_new_map()) == NULL ||
+	    ps_node_set_str(n, "kind", "match") == -1 ||
+	    (str(m, PS_M_CALLBACK) && ps_node_map_set(n, "callback",
+	    ps_node_new_map()) == -1))
+		return -1;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (str(m, keys[i].f) && ps_node_set_str(n, keys[i].path,
+		    str(m, keys[i].f)) == -1)
+			return -1;
+	return 0;
+}
+
+/* How many open matches a volunteer has, of the sorted list of theirs. */
+static long
+open_of(char **open, size_t n, const char *v)
+{
+	char **p = v ? ps_bsearch(&v, open, n, sizeof(*open), ps_strcmpp) :
+	    NULL;
+	char **q = p;
+
+	if (p == NULL)
+		return 0;
+	while (p > open && strcmp(p[-1], v) == 0)
+		p--;
+	while (q < open + n && strcmp(*q, v) == 0)
+		q++;
+	return (long)(q - p);
+}
+
+/*
+ * May the matcher take this participant or volunteer (matchop.h: who
+ * waits for a match; who is active, with checks in date and capacity
+ * left, open matches counted)? If not, it passes over the record.
+ */
+static int
+candidate(struct data *d, int k, const struct ps_rsum *r, char **open,
+    size_t nopen)
+{
+	const char *st = str(r, k == 0 ? PS_P_STATUS : PS_V_STATUS), *c;
+
+	if (k == 0)
+		return ps_streq(st, "applied") || ps_streq(st, "onboarding") ||
+		    ps_streq(st, "waiting");
+	if (!ps_streq(st, "active") || num(r, PS_V_EXPIRES, LONG_MAX) <
+	    d->until)
+		return 0;
+	if ((c = str(r, PS_V_CAPACITY)) == NULL)
+		c = ps_node_get_str(d->prog, "volunteers.default_capacity");
+	return (c ? atol(c) : 1) - open_of(open, nopen, str(r, PS_V_ID)) > 0;
+}
+
+/*
+ * The records read, by kind, for ps_match_gaps(): matches as their
+ * summaries say, and the whole record, read again, of each participant
+ * and volunteer the matcher may take.
+ */
 static int
 kept(void *src, const char *kind, ps_store_fn fn, void *arg,
     struct ps_diags *dg)
 {
 	struct data *d = src;
 	int k = ps_streq(kind, "participant") ? 0 : ps_streq(kind, "volunteer") ? 1 : 2;
-	size_t i;
+	struct ps_node *rec = NULL;
+	char **open = NULL;
+	size_t i, no = 0;
 	int rc = 0;
 
-	for (i = 0; i < d->n[k] && rc == 0; i++)
-		rc = fn(arg, NULL, d->rec[k][i], dg);
+	if (k == 1 && (open = calloc(d->n[2] + 1, sizeof(*open))) == NULL)
+		return ps_diag_nomem(dg);
+	for (i = 0; k == 1 && i < d->n[2]; i++)
+		if (open_status(str(d->rec[2][i], PS_M_STATUS)) &&
+		    str(d->rec[2][i], PS_M_PARTICIPANT) &&
+		    str(d->rec[2][i], PS_M_VOLUNTEER))
+			open[no++] = (char *)str(d->rec[2][i], PS_M_VOLUNTEER);
+	ps_qsort(open, no, sizeof(*open), ps_strcmpp);
+	for (i = 0; i < d->n[k] && rc == 0; i++) {
+		if (k == 2)
+			rc = match_node(d->rec[k][i], &rec) == -1 ?
+			    ps_diag_nomem(dg) : 0;
+		else if (candidate(d, k, d->rec[k][i], open, no))
+			rc = ps_rsums_record(d->rs, d->rec[k][i], &rec, dg);
+		if (rc == 0 && rec)
+			rc = fn(arg, NULL, rec, dg);
+		ps_node_free(rec);
+		rec = NULL;
+	}
+	free(open);
 	return rc;
 }
 
@@ -706,16 +843,15 @@ matching(struct data *d, struct ps_rsection *s, long **waits, size_t *nw)
 		goto done;
 	}
 	for (i = 0; i < d->n[2]; i++) {
-		const struct ps_node *m = d->rec[2][i];
+		const struct ps_rsum *m = d->rec[2][i];
 
-		day = day_of(d, m, "accepted");
+		day = day_of(d, m, PS_M_ACCEPTED);
 		made += in(day, d->from, d->until);
 		madep += in(day, d->pfrom, d->puntil);
-		if (in(day, d->from, d->until) &&
-		    ps_node_get_str(m, "days_to_match"))
-			ttm[n++] = lnum(m, "days_to_match", 0);
-		if (open_status(ps_node_get_str(m, "status")))
-			open[no++] = (char *)ps_node_get_str(m, "participant");
+		if (in(day, d->from, d->until) && str(m, PS_M_DAYS))
+			ttm[n++] = num(m, PS_M_DAYS, 0);
+		if (open_status(str(m, PS_M_STATUS)))
+			open[no++] = (char *)str(m, PS_M_PARTICIPANT);
 	}
 	ps_qsort(open, no, sizeof(*open), ps_strcmpp);
 	count_figure(s, "matches_made", "Matches made", made, madep);
@@ -734,22 +870,22 @@ matching(struct data *d, struct ps_rsection *s, long **waits, size_t *nw)
 		figure(s, "days_to_match_target", "Target days to match",
 		    fmt("%ld", target), NULL);
 	for (i = 0; i < d->n[0]; i++) {
-		const struct ps_node *p = d->rec[0][i];
-		const char *pst = ps_node_get_str(p, "status"), *id;
+		const struct ps_rsum *p = d->rec[0][i];
+		const char *pst = str(p, PS_P_STATUS), *id;
 		const char *type = ps_node_get_str(ps_program_stream(d->prog,
-		    ps_node_get_str(p, "stream")), "type");
+		    str(p, PS_P_STREAM)), "type");
 
 		if (!(ps_streq(pst, "applied") || ps_streq(pst, "onboarding") ||
 		    ps_streq(pst, "waiting")) || ps_streq(type, "single-call") ||
 		    ps_streq(type, "group") || ps_streq(type, "dropin"))
 			continue;
-		id = ps_record_id(p);
-		day = day_of(d, p, "received");
+		id = str(p, PS_P_ID);
+		day = day_of(d, p, PS_P_RECEIVED);
 		if (day < 0 || day > d->until || ps_bsearch(&id, open, no,
 		    sizeof(*open), ps_strcmpp))
 			continue;
 		w[*nw].id = id;
-		w[*nw].stream = ps_node_get_str(p, "stream");
+		w[*nw].stream = str(p, PS_P_STREAM);
 		w[*nw].days = d->until - day;
 		(*waits)[*nw] = w[*nw].days;
 		(*nw)++;
@@ -778,26 +914,26 @@ onecall(struct data *d, struct ps_rsection *s)
 	t = table(s, "overdue", "Callbacks overdue", 0, 0, 4, "match",
 	    "participant", "volunteer", "due");
 	for (i = 0; i < d->n[2]; i++) {
-		const struct ps_node *m = d->rec[2][i];
+		const struct ps_rsum *m = d->rec[2][i];
 
-		if (ps_node_get(m, "callback") == NULL)
+		if (str(m, PS_M_CALLBACK) == NULL)
 			continue;
-		day = day_of(d, m, "callback.requested");
+		day = day_of(d, m, PS_M_CB_REQUESTED);
 		req += in(day, d->from, d->until);
 		reqp += in(day, d->pfrom, d->puntil);
-		day = day_of(d, m, "callback.closed");
+		day = day_of(d, m, PS_M_CB_CLOSED);
 		if (in(day, d->from, d->until)) {
 			closed++;
-			ontime += ps_streq(ps_node_get_str(m, "callback.on_time"),
+			ontime += ps_streq(str(m, PS_M_CB_ON_TIME),
 			    "true");
 		}
-		due = day_of(d, m, "callback.due");
-		if (ps_streq(ps_node_get_str(m, "status"), "callback-open") &&
+		due = day_of(d, m, PS_M_CB_DUE);
+		if (ps_streq(str(m, PS_M_STATUS), "callback-open") &&
 		    due >= 0 && due < d->until)
-			row(t, xstrdup(ps_record_id(m)),
-			    xstrdup(ps_node_get_str(m, "participant")),
-			    xstrdup(ps_node_get_str(m, "volunteer")),
-			    xstrdup(ps_node_get_str(m, "callback.due")));
+			row(t, xstrdup(str(m, PS_M_ID)),
+			    xstrdup(str(m, PS_M_PARTICIPANT)),
+			    xstrdup(str(m, PS_M_VOLUNTEER)),
+			    xstrdup(str(m, PS_M_CB_DUE)));
 	}
 	count_figure(s, "requests", "OneCall requests", req, reqp);
 	count_only(s, "callbacks", "Callbacks made", closed);
@@ -822,21 +958,21 @@ active(struct data *d, struct ps_rsection *s)
 	    "stalled-days window", 0, 0, 3, "match", "participant",
 	    "volunteer");
 	for (i = 0; i < d->n[2]; i++) {
-		const struct ps_node *m = d->rec[2][i];
+		const struct ps_rsum *m = d->rec[2][i];
 
-		if (!ps_streq(ps_node_get_str(m, "status"), "active"))
+		if (!ps_streq(str(m, PS_M_STATUS), "active"))
 			continue;
 		open++;
-		end = day_of(d, m, "planned_end");
+		end = day_of(d, m, PS_M_PLANNED_END);
 		if (in(end, d->until + 1, d->until + 30))
-			row(ending, xstrdup(ps_record_id(m)),
-			    xstrdup(ps_node_get_str(m, "stream")),
-			    xstrdup(ps_node_get_str(m, "planned_end")));
-		if (day_of(d, m, "accepted") < d->stalled_from &&
-		    !seen(d, ps_record_id(m)))
-			row(stalled, xstrdup(ps_record_id(m)),
-			    xstrdup(ps_node_get_str(m, "participant")),
-			    xstrdup(ps_node_get_str(m, "volunteer")));
+			row(ending, xstrdup(str(m, PS_M_ID)),
+			    xstrdup(str(m, PS_M_STREAM)),
+			    xstrdup(str(m, PS_M_PLANNED_END)));
+		if (day_of(d, m, PS_M_ACCEPTED) < d->stalled_from &&
+		    !seen(d, str(m, PS_M_ID)))
+			row(stalled, xstrdup(str(m, PS_M_ID)),
+			    xstrdup(str(m, PS_M_PARTICIPANT)),
+			    xstrdup(str(m, PS_M_VOLUNTEER)));
 	}
 	count_only(s, "active", "Active matches", open);
 	count_only(s, "ending", "Ending in the next 30 days", ending ?
@@ -1066,7 +1202,7 @@ trend(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
 		}
 	}
 	for (i = 0; i < d->n[2]; i++) {
-		x = day_of(d, d->rec[2][i], "accepted");
+		x = day_of(d, d->rec[2][i], PS_M_ACCEPTED);
 		if (in(x, start, d->until))
 			b[(x - start) / 7] += 1;
 	}
@@ -1281,17 +1417,24 @@ ps_report_build(struct ps_report **out, struct ps_store *s,
 	d.flagged = loose_table("flagged", "Flagged contacts", 5, flagged_cols);
 	d.due = loose_table("due", "Follow-up surveys due in the next 4 weeks",
 	    3, due_cols);
-	if ((rc = ps_store_each_in(s, &d.commit, "participants", keep, &d,
-	    dg)) != 0 || (rc = ps_store_each_in(s, &d.commit, "volunteers",
-	    keep, &d, dg)) != 0 || (rc = ps_store_each_in(s, &d.commit,
-	    "matches", keep, &d, dg)) != 0)
+	if ((rc = ps_rsums_open(&d.rs, s, &d.commit, dg)) != 0 ||
+	    (rc = ps_rsums_each(d.rs, "participants", 0, keep, &d, dg)) != 0 ||
+	    (rc = ps_rsums_each(d.rs, "volunteers", 0, keep, &d, dg)) != 0 ||
+	    (rc = ps_rsums_each(d.rs, "matches", 0, keep, &d, dg)) != 0)
 		goto done;
+	if ((d.by_id = calloc(d.n[0] + 1, sizeof(*d.by_id))) == NULL) {
+		rc = ps_diag_nomem(dg);
+		goto done;
+	}
+	for (i = 0; i < d.n[0]; i++)
+		d.by_id[i] = &d.rec[0][i];
+	ps_qsort(d.by_id, d.n[0], sizeof(*d.by_id), by_id);
 	lo = d.pfrom < d.stalled_from ? d.pfrom : d.stalled_from;
-	if ((rc = each_day(&d, lo, d.until, NULL, contact, dg)) != 0)
+	if ((rc = each_day(&d, lo, d.until, contact, dg)) != 0)
 		goto done;
 	fu_months = lnum(prog, "consents.follow_up.min_months", 3);
 	if ((rc = each_day(&d, d.until - fu_months * 31 - 3, d.until + 28 -
-	    fu_months * 28, "type: feedback", feedback, dg)) != 0)
+	    fu_months * 28, feedback, dg)) != 0)
 		goto done;
 	for (i = 0, k = 0; ps_report_keys[i]; i++) {
 		struct ps_rsection *sec = &r->sec[k];
@@ -1304,7 +1447,7 @@ ps_report_build(struct ps_report **out, struct ps_store *s,
 		switch (i) {
 		case 0: intake(&d, sec); break;
 		case 1:
-			screening(&d, sec, &funnel, &steps, &nsteps);
+			screening(&d, sec, &funnel, &steps, &nsteps, dg);
 			if (funnel && steps)
 				chart(sec, "funnel", "Screening funnel", nsteps,
 				    steps, funnel, NULL, "volunteers", NULL);
@@ -1333,15 +1476,16 @@ ps_report_build(struct ps_report **out, struct ps_store *s,
 			goto done;
 	}
 	r->nsec = k;
-	if (d.rc || lost)
+	if (d.rc > 0)
+		rc = d.rc;
+	else if (d.rc || lost)
 		rc = ps_diag_nomem(dg);
 done:
 	free(waits);
-	for (k = 0; k < 3; k++) {
-		for (i = 0; i < d.n[k]; i++)
-			ps_node_free(d.rec[k][i]);
+	for (k = 0; k < 3; k++)
 		free(d.rec[k]);
-	}
+	free(d.by_id);
+	ps_rsums_free(d.rs);
 	for (i = 0; i < d.nseen; i++)
 		free(d.seen[i]);
 	free(d.seen);

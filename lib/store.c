@@ -765,54 +765,40 @@ done:
 	return rc;
 }
 
-struct walk_arg {
-	struct ps_store	*s;
-	ps_store_fn	 fn;
-	void		*arg;
-	struct ps_diags	*d;
-	const char	*top;
-	int		 rc;
-	const char	*needle;	/* skip blobs without it, unparsed */
-};
-
-/* Parse and check the record in blob b, named rel in diagnostics. */
-static int
-blob_record(struct ps_store *s, git_blob *b, const char *rel,
+int
+ps_store_read_blob(struct ps_store *s, const git_oid *blob, const char *rel,
     struct ps_node **out, struct ps_diags *d)
 {
-	*out = NULL;
-	if (ps_yaml_load_mem(out, git_blob_rawcontent(b),
-	    (size_t)git_blob_rawsize(b), rel, d) != 0)
-		return PS_REFUSED;
-	if (ps_record_check(s->schemas, *out, rel, d) == 0)
-		return 0;
-	ps_node_free(*out);
-	*out = NULL;
-	return PS_REFUSED;
-}
-
-int
-ps_store_blob_record(struct ps_store *s, const git_oid *blob,
-    const char *relpath, struct ps_node **out, struct ps_diags *d)
-{
 	git_blob *b = NULL;
-	int rc;
+	struct ps_node *rec = NULL;
 
 	*out = NULL;
 	if (git_blob_lookup(&b, s->repo, blob) < 0)
-		return ps_git_error(d, relpath);
-	rc = blob_record(s, b, relpath, out, d);
+		return ps_git_error(d, rel);
+	if (ps_yaml_load_mem(&rec, git_blob_rawcontent(b),
+	    (size_t)git_blob_rawsize(b), rel, d) == 0 &&
+	    ps_record_check(s->schemas, rec, rel, d) == 0)
+		*out = rec;
+	else
+		ps_node_free(rec);
 	git_blob_free(b);
-	return rc;
+	return 0;
 }
+
+struct walk_arg {
+	struct ps_store		*s;
+	ps_store_blob_fn	 fn;
+	void			*arg;
+	struct ps_diags		*d;
+	const char		*top;
+	int			 rc;
+};
 
 static int
 walk_cb(const char *root, const git_tree_entry *e, void *payload)
 {
 	struct walk_arg *w = payload;
 	struct ps_buf rel = PS_BUF_INIT;
-	struct ps_node *rec = NULL;
-	git_blob *b = NULL;
 	const char *name = git_tree_entry_name(e);
 	size_t n = strlen(name);
 
@@ -823,25 +809,11 @@ walk_cb(const char *root, const git_tree_entry *e, void *payload)
 		w->rc = ps_diag_nomem(w->d);
 		return -1;
 	}
-	if (git_blob_lookup(&b, w->s->repo, git_tree_entry_id(e)) < 0) {
-		w->rc = ps_git_error(w->d, rel.s);
-		ps_buf_release(&rel);
-		return -1;
-	}
-	if (w->needle && memmem(git_blob_rawcontent(b),
-	    (size_t)git_blob_rawsize(b), w->needle, strlen(w->needle)) ==
-	    NULL) {
-		git_blob_free(b);
-		ps_buf_release(&rel);
-		return 0;
-	}
 	if (git_tree_entry_filemode(e) == GIT_FILEMODE_LINK)
 		ps_diag_add(w->d, PS_REFUSED, rel.s, 0, 0, NULL,
 		    "is a symbolic link, not a record file");
-	else if (blob_record(w->s, b, rel.s, &rec, w->d) == 0)
-		w->rc = w->fn(w->arg, rel.s, rec, w->d);
-	ps_node_free(rec);
-	git_blob_free(b);
+	else
+		w->rc = w->fn(w->arg, rel.s, git_tree_entry_id(e), w->d);
 	ps_buf_release(&rel);
 	return w->rc ? -1 : 0;
 }
@@ -886,10 +858,10 @@ ps_store_count_in(struct ps_store *s, const git_oid *commit, const char *dir,
 }
 
 int
-ps_store_each_if(struct ps_store *s, const git_oid *commit, const char *dir,
-    const char *needle, ps_store_fn fn, void *arg, struct ps_diags *d)
+ps_store_each_blob(struct ps_store *s, const git_oid *commit, const char *dir,
+    ps_store_blob_fn fn, void *arg, struct ps_diags *d)
 {
-	struct walk_arg w = { s, fn, arg, d, dir, 0, needle };
+	struct walk_arg w = { s, fn, arg, d, dir, 0 };
 	git_tree *sub = NULL;
 	int rc;
 
@@ -898,6 +870,47 @@ ps_store_each_if(struct ps_store *s, const git_oid *commit, const char *dir,
 	git_tree_walk(sub, GIT_TREEWALK_PRE, walk_cb, &w);
 	git_tree_free(sub);
 	return w.rc;
+}
+
+/* ps_store_each_if(): a blob with the needle, read and checked. */
+struct if_arg {
+	struct ps_store	*s;
+	const char	*needle;
+	ps_store_fn	 fn;
+	void		*arg;
+};
+
+static int
+if_cb(void *arg, const char *rel, const git_oid *id, struct ps_diags *d)
+{
+	struct if_arg *a = arg;
+	struct ps_node *rec = NULL;
+	git_blob *b = NULL;
+	int rc, skip;
+
+	if (a->needle) {
+		if (git_blob_lookup(&b, a->s->repo, id) < 0)
+			return ps_git_error(d, rel);
+		skip = memmem(git_blob_rawcontent(b),
+		    (size_t)git_blob_rawsize(b), a->needle,
+		    strlen(a->needle)) == NULL;
+		git_blob_free(b);
+		if (skip)
+			return 0;
+	}
+	if ((rc = ps_store_read_blob(a->s, id, rel, &rec, d)) == 0 && rec)
+		rc = a->fn(a->arg, rel, rec, d);
+	ps_node_free(rec);
+	return rc;
+}
+
+int
+ps_store_each_if(struct ps_store *s, const git_oid *commit, const char *dir,
+    const char *needle, ps_store_fn fn, void *arg, struct ps_diags *d)
+{
+	struct if_arg a = { s, needle, fn, arg };
+
+	return ps_store_each_blob(s, commit, dir, if_cb, &a, d);
 }
 
 int

@@ -132,6 +132,18 @@ int	 ps_store_each_in(struct ps_store *, const git_oid *commit,
 int	 ps_store_each_if(struct ps_store *, const git_oid *commit,
 	    const char *dir, const char *needle, ps_store_fn, void *,
 	    struct ps_diags *);
+/* A callback over the record files of a folder: path and blob id. */
+typedef int (*ps_store_blob_fn)(void *arg, const char *relpath,
+    const git_oid *blob, struct ps_diags *);
+/* Every record file under dir in a commit, unread: for a caller that may
+   know a blob already (its content never changes under its id). */
+int	 ps_store_each_blob(struct ps_store *, const git_oid *commit,
+	    const char *dir, ps_store_blob_fn, void *, struct ps_diags *);
+/* Read and check the record in a blob, as ps_store_each_in() does: *out
+   is the record (the caller frees it), or NULL for a file that is not a
+   good record (reported in the diagnostics). */
+int	 ps_store_read_blob(struct ps_store *, const git_oid *blob,
+	    const char *relpath, struct ps_node **out, struct ps_diags *);
 /* How many entries a folder of a commit holds, read from its tree alone
    (0 when there is no such folder; -1 on error). */
 long	 ps_store_count_in(struct ps_store *, const git_oid *commit,
@@ -199,10 +211,6 @@ void	 ps_store_gitpath(const struct ps_store *, struct ps_buf *,
  * gets its name), fsynced with dosync; -1 with errno, the file removed.
  */
 int	 ps_write_tmp(char *path, const void *data, size_t len, int dosync);
-/* A record from a blob, read and checked as ps_store_each_in() does;
-   relpath names it in diagnostics. */
-int	 ps_store_blob_record(struct ps_store *, const git_oid *blob,
-	    const char *relpath, struct ps_node **out, struct ps_diags *);
 /* The tree of HEAD's commit; -1 when the branch has no commit yet. */
 int	 ps_store_head_tree(struct ps_store *, git_tree **);
 

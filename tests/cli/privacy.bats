@@ -232,6 +232,9 @@ store_clean() {
 			report --format "$f" --section "$s"
 		done
 	done
+	# what the reports keep in their cache, none of it sensitive
+	[ -s "$T/s/.git/ps-cache/report" ]
+	leak_free "the report cache" <"$T/s/.git/ps-cache/report"
 	# the figures are there: this is a report of the canary store
 	report --section safety --no-suppress
 	[[ "$out" == *"C-Q00001  2026-11-18    risk      none  needs attention"* ]]

@@ -62,6 +62,8 @@ snapshot() {
 
 @test "ps-apply --erase takes the person out of every commit and object, and says what to do elsewhere" {
 	erase_store
+	ps-report >/dev/null	# its cache holds their ID, statuses, dates
+	grep -aq "$P" .git/ps-cache/report
 	n=$(git rev-list --all --count)
 	git log --format='%H %an <%ae> %ad %cn <%ce> %cd %s' >"$T/log.before"
 	git log --all --format='%s%n%an %ad' -p -- "participants/$O.yaml" \
@@ -106,6 +108,7 @@ EOF
 	[ -z "$(git log --all -p | grep -aiE "$CANARY")" ]
 	! all_objects | grep -aqiE "$CANARY"
 	! grep -rqiE "$CANARY" .
+	[ ! -e .git/ps-cache ]
 	[ ! -e "participants/$P.yaml" ]
 	[ -z "$(git log --all --format=%H -- "participants/$P.yaml")" ]
 	# a clean, checked store, one commit more, nothing left dangling

@@ -154,6 +154,51 @@ golden() {	# format
 	printf '%s\n' "$out" | grep -qx 'activity,figures,contacts,value,0'
 }
 
+@test "the report cache: the same bytes again, a changed record read anew, a bad cache passed over" {
+	report_store
+	c=.git/ps-cache/report
+	ps-report --format yaml --no-suppress >first.yaml
+	[ -f "$c" ]
+	[ "$(stat -c %a "$c")" = 600 ]
+	ps-report --format yaml --no-suppress >second.yaml
+	cmp first.yaml second.yaml
+	# a record changed by hand has another blob: read anew
+	sed -i 's/^role: caregiver$/role: living-with/' participants/P-B00005.yaml
+	git_commit_all "by hand"
+	ps-report --format yaml --no-suppress >changed.yaml
+	! cmp -s first.yaml changed.yaml || false
+	rm "$c"
+	ps-report --format yaml --no-suppress >fresh.yaml
+	cmp changed.yaml fresh.yaml
+	# a torn file, one of another format, or garbage is passed over
+	head -c 100 "$c" >torn
+	cp torn "$c"
+	ps-report --format yaml --no-suppress | cmp - fresh.yaml
+	sed 's/^ps-rc01$/ps-rc99/' "$c" >other
+	cp other "$c"
+	ps-report --format yaml --no-suppress | cmp - fresh.yaml
+	head -c 100000 /dev/urandom >"$c"
+	ps-report --format yaml --no-suppress | cmp - fresh.yaml
+	# the earlier report, as of its commit, from the cache as from blobs
+	ps-report --as-of HEAD~1 --week 2026-W47 --format yaml --no-suppress |
+	    cmp - first.yaml
+	rm "$c"
+	ps-report --as-of HEAD~1 --week 2026-W47 --format yaml --no-suppress |
+	    cmp - first.yaml
+	# nothing is left behind but the cache
+	[ "$(ls -A .git/ps-cache)" = report ]
+}
+
+@test "the report cache is not kept when the schemas in use call a field it keeps sensitive" {
+	report_store
+	cp -r "${PS_SCHEMA_DIR:-$BATS_TEST_DIRNAME/../../schemas}" "$T/schemas"
+	sed -i '/^  role:$/a\    x-sensitive: true' "$T/schemas/participant.yaml"
+	PS_SCHEMA_DIR=$T/schemas ps-report --format yaml --no-suppress >guarded.yaml
+	[ ! -e .git/ps-cache/report ]
+	ps-report --format yaml --no-suppress | cmp - guarded.yaml
+	[ -f .git/ps-cache/report ]
+}
+
 @test "--history: who changed which fields of a record, and when" {
 	report_store
 	run_split ps-report --history "$M1"

@@ -97,6 +97,42 @@ zones(void **state)
 	assert_int_equal(ps_tz_format("Nowhere/Else", t, out, NULL), -1);
 }
 
+/* The cache's local day is ps_tz_format()'s, every 7 minutes of 40 days
+   across both changes of 2026 in Toronto and one in Lord Howe (a
+   30-minute change), in an order that reuses its slots. */
+static void
+zone_cache(void **state)
+{
+	static const char *const zones[] = { "America/Toronto",
+	    "Australia/Lord_Howe", "UTC" };
+	static const char *const from[] = { "2026-03-07T00:00:00Z",
+	    "2026-10-31T00:00:00Z", "2026-04-03T12:00:00Z" };
+	struct ps_tzcache c;
+	char out[26], text[32];
+	struct tm tm;
+	time_t t0, t;
+	long d;
+	size_t z, k;
+
+	(void)state;
+	for (z = 0; z < 3; z++) {
+		ps_tzcache_init(&c, zones[z]);
+		for (k = 0; k < 3; k++) {
+			ps_datetime_parse(from[k], &t0);
+			for (t = t0; t < t0 + 40 * 86400; t += 7 * 60) {
+				gmtime_r(&t, &tm);
+				strftime(text, sizeof(text),
+				    "%Y-%m-%dT%H:%M:%SZ", &tm);
+				assert_int_equal(ps_tz_format(zones[z], t, out,
+				    &d), 0);
+				assert_int_equal(ps_tzcache_day(&c, text), d);
+			}
+		}
+	}
+	assert_int_equal(ps_tzcache_day(&c, "2026-11-22"), day("2026-11-22"));
+	assert_int_equal(ps_tzcache_day(&c, "yesterday"), -1);
+}
+
 static void
 business_days(void **state)
 {
@@ -122,6 +158,7 @@ main(void)
 		cmocka_unit_test(days_round_trip),
 		cmocka_unit_test(iso_weeks),
 		cmocka_unit_test(zones),
+		cmocka_unit_test(zone_cache),
 		cmocka_unit_test(business_days),
 	};
 
