@@ -24,11 +24,158 @@ small(long v, long thr)
 }
 
 /*
+ * The lines of a table that are sums: each row when the last count
+ * column is their total, each column when the last row is. Line l's
+ * cells are cell(t, l, 0..len-1), its total the last of them.
+ */
+static size_t
+line_count(const struct ps_rtable *t, size_t *nrow)
+{
+	*nrow = t->totals & PS_TOTAL_COL ? t->nrows : 0;
+	return *nrow + (t->totals & PS_TOTAL_ROW ? (size_t)t->counts : 0);
+}
+
+static size_t
+line_len(const struct ps_rtable *t, size_t l, size_t nrow)
+{
+	return l < nrow ? (size_t)t->counts : t->nrows;
+}
+
+static size_t
+cell(const struct ps_rtable *t, size_t l, size_t j, size_t nrow)
+{
+	return l < nrow ? l * t->ncols + j + 1 : j * t->ncols + (l - nrow) + 1;
+}
+
+/*
+ * Is a small count worked out all the same from what is shown: each
+ * shown count exact, <N from 1 to N - 1, x from N up (hidden only for
+ * another, it is no small count), each line a sum? The bounds are
+ * narrowed line by line until they hold still; the index of a small
+ * count whose bounds meet, else (size_t)-1; (size_t)-2 out of memory.
+ */
+static size_t
+pinned(const struct ps_rtable *t, const unsigned char *h, long thr)
+{
+	size_t nrow, nl = line_count(t, &nrow), l, j, q, k, len, found = (size_t)-1;
+	long *lo, *hi, slo, shi, big = 1L << 40;
+	int again = 1, rounds = 0;
+
+	lo = calloc(t->nrows * t->ncols + 1, sizeof(*lo));
+	hi = calloc(t->nrows * t->ncols + 1, sizeof(*hi));
+	if (lo == NULL || hi == NULL) {
+		found = (size_t)-2;
+		goto done;
+	}
+	for (k = 0; k < t->nrows * t->ncols; k++) {
+		lo[k] = hi[k] = h[k] == 0 && t->cells[k] ?
+		    strtol(t->cells[k], NULL, 10) : 0;
+		if (h[k] == 1) {
+			lo[k] = 1;
+			hi[k] = thr - 1;
+		} else if (h[k] == 3) {
+			lo[k] = thr;
+			hi[k] = big;
+		}
+	}
+	while (again && rounds++ < 1000) {
+		again = 0;
+		for (l = 0; l < nl; l++) {
+			len = line_len(t, l, nrow);
+			k = cell(t, l, len - 1, nrow);	/* the total */
+			for (slo = shi = 0, j = 0; j + 1 < len; j++) {
+				slo += lo[cell(t, l, j, nrow)];
+				shi += hi[cell(t, l, j, nrow)];
+			}
+			for (j = 0; j + 1 < len; j++) {	/* a part: total - rest */
+				q = cell(t, l, j, nrow);
+				if (lo[k] - (shi - hi[q]) > lo[q]) {
+					lo[q] = lo[k] - (shi - hi[q]);
+					again = 1;
+				}
+				if (hi[k] - (slo - lo[q]) < hi[q]) {
+					hi[q] = hi[k] - (slo - lo[q]);
+					again = 1;
+				}
+			}
+			if (slo > lo[k] || shi < hi[k]) {	/* the total */
+				lo[k] = slo > lo[k] ? slo : lo[k];
+				hi[k] = shi < hi[k] ? shi : hi[k];
+				again = 1;
+			}
+		}
+	}
+	for (k = 0; k < t->nrows * t->ncols && found == (size_t)-1; k++)
+		if (h[k] == 1 && lo[k] == hi[k])
+			found = k;
+done:
+	free(lo);
+	free(hi);
+	return found;
+}
+
+/*
+ * A small count is pinned: hide one more shown non-zero count of a line
+ * that holds a hidden one: the smallest whose hiding leaves no count
+ * pinned, else the smallest. 0 when there is none to hide, -1 out of
+ * memory.
+ */
+static int
+protect(const struct ps_rtable *t, unsigned char *h, long thr)
+{
+	size_t nrow, nl = line_count(t, &nrow), l, j, q, len, best, pick = 0,
+	    first = (size_t)-1;
+	long v, bv, above = 0;
+	int hidden;
+
+	for (;;) {	/* candidates by value: the next above the last */
+		best = 0;
+		bv = 0;
+		for (l = 0; l < nl; l++) {
+			len = line_len(t, l, nrow);
+			for (hidden = 0, j = 0; j < len; j++)
+				hidden |= h[cell(t, l, j, nrow)] != 0;
+			for (j = 0; hidden && j < len; j++) {
+				q = cell(t, l, j, nrow);
+				v = strtol(t->cells[q], NULL, 10);
+				if (!h[q] && v > 0 && (v > above || (v == above &&
+				    q > pick)) && (bv == 0 || v < bv ||
+				    (v == bv && q < best))) {
+					best = q;
+					bv = v;
+				}
+			}
+		}
+		if (bv == 0)
+			break;
+		if (first == (size_t)-1)
+			first = best;	/* the smallest, if none will do */
+		h[best] = 3;
+		q = pinned(t, h, thr);
+		h[best] = 0;
+		if (q == (size_t)-2)
+			return -1;
+		if (q == (size_t)-1) {
+			h[best] = 3;
+			return 1;
+		}
+		above = bv;
+		pick = best;
+	}
+	if (first == (size_t)-1)
+		return 0;
+	h[first] = 3;
+	return 1;
+}
+
+/*
  * A line of cells (a row when the table has a total column, a column
  * when it has a total row) is a sum: with one cell hidden, the others
  * would give it away, so the smallest other non-zero cell of the line
  * (the total included) is hidden too; repeated until no line has a
- * single hidden cell.
+ * single hidden cell. Then, while the bounds that <N and x give still
+ * pin a small count (a total of 6 over a <5 and an x: the x is 5 or
+ * more, so the <5 is 1), one more count of a line through it is hidden.
  */
 static unsigned char *
 suppressed(const struct ps_rtable *t, long thr)
@@ -77,6 +224,11 @@ suppressed(const struct ps_rtable *t, long thr)
 					again = 1;
 				}
 			}
+		}
+		if (!again && (k = pinned(t, h, thr)) != (size_t)-1 &&
+		    (k == (size_t)-2 || (again = protect(t, h, thr)) == -1)) {
+			free(h);
+			return NULL;
 		}
 	}
 	return h;
