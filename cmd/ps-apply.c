@@ -86,7 +86,7 @@ main(int argc, char *argv[])
 	};
 	struct ps_intake_opts o = { 0 };
 	struct ps_list_opts l = { 0 };
-	const char *update = NULL, *withdraw = NULL, *reason = NULL;
+	const char *update = NULL, *withdraw = NULL, *reason = NULL, *bad;
 	const char *erase = NULL;
 	struct ps_erase_opts eo = { 0 };
 	struct ps_store *s = NULL;
@@ -144,10 +144,11 @@ main(int argc, char *argv[])
 	else if ((update && o.nfiles > 1) || ((withdraw || list || erase) &&
 	    o.nfiles > 0))
 		rc = ps_cli_usage(&cli, "too many operands");
-	else if ((update && !ps_id_valid(update)) ||
-	    (withdraw && !ps_id_valid(withdraw)) ||
-	    (erase && !ps_id_valid(erase)))
-		rc = ps_cli_usage(&cli, "not a record ID (like P-7K3Q2X)");
+	else if ((bad = update && !ps_id_valid(update) ? update : withdraw &&
+	    !ps_id_valid(withdraw) ? withdraw : erase && !ps_id_valid(erase) ?
+	    erase : NULL) != NULL)	/* refused as every tool refuses one */
+		rc = ps_diag_err(&cli.diags, PS_REFUSED, "%.40s%s: not a record "
+		    "ID (like P-7K3Q2X)", bad, strlen(bad) > 40 ? "..." : "");
 	else if (erase && !yes && !cli.dry_run &&
 	    (rc = confirm(&cli, erase)) != 0)
 		;

@@ -299,12 +299,10 @@ ps-apply: stdin:100:4: too many problems: stopped after 100, the rest was not re
 		expect 1 "" "ps-log: --match: not a match ID"
 		bounded ps-log -C s --volunteer "$id" --activity training --hours 1
 		expect 1 "" "ps-log: --volunteer: not a volunteer ID"
-		# an option's value: a usage error
 		bounded ps-apply -C s --update "$id"
-		[ "$status" = 2 ]
-		[[ "$err" == "ps-apply: not a record ID (like P-7K3Q2X)"* ]]
+		expect 1 "" "ps-apply: $shown: not a record ID (like P-7K3Q2X)"
 		bounded ps-apply -C s --withdraw "$id" --reason x
-		[ "$status" = 2 ]
+		expect 1 "" "ps-apply: $shown: not a record ID (like P-7K3Q2X)"
 		fast
 	done
 	# on stdin, one per line or in records: the line, or the id's place

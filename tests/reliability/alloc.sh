@@ -44,8 +44,13 @@ op_of() {	# tool: the run, from the dir holding s/
 	esac
 }
 
+# The store's files (names, types, sizes, modes, times) and folders, but
+# the tools' caches (lib.sh), and the time of a folder (a cache made in
+# .git changes that of .git).
 fingerprint() {	# dir
-	(cd "$1" && find s new -printf '%p\t%y\t%s\t%m\t%T@\n' 2>/dev/null | sort)
+	(cd "$1" && find s new \( -false "${CACHES[@]}" \) -prune -o \
+	    -type d -printf '%p\t%y\n' -o \
+	    -printf '%p\t%y\t%s\t%m\t%T@\n' 2>/dev/null | sort)
 }
 
 # One run: fail allocation n (mode single or persist); print "n result".
