@@ -497,20 +497,21 @@ explain(struct ps_node *b, const char *name, double points, int held,
 		ps_node_free(e);
 }
 
-/* Add a criterion's points; explain it when asked. */
+/*
+ * Add a criterion's points; explain it when asked. Reasons are made only
+ * for a breakdown: proposals are scored with one, the millions of pairs
+ * the optimum weighs without.
+ */
 static double
 crit(const struct ps_match_ctx *c, struct ps_node *b, enum weight k,
     double share, const char *reason)
 {
 	double pts = round3(c->w[k] * share);
-	char text[160];
 
 	if (c->w[k] <= 0)
 		return 0;
-	if (b) {
-		snprintf(text, sizeof(text), "%s", reason);
-		explain(b, weight_names[k], pts, share > 0, text);
-	}
+	if (b)
+		explain(b, weight_names[k], pts, share > 0, reason);
 	return pts;
 }
 
@@ -523,7 +524,8 @@ ps_match_score(const struct ps_match_ctx *c, const struct ps_match_person *p,
 	char why[160];
 	int n;
 
-	explain(b, "eligible", 1, 1, "meets every hard constraint");
+	if (b)
+		explain(b, "eligible", 1, 1, "meets every hard constraint");
 	total += crit(c, b, W_ROLE, role_ok(want, v->role), role_ok(want,
 	    v->role) ? (p->want_role ? "has the lived-experience role asked "
 	    "for" : "same lived-experience role") : "a different "
@@ -534,7 +536,9 @@ ps_match_score(const struct ps_match_ctx *c, const struct ps_match_person *p,
 	    "at least as long" : "no longer experience of the condition known");
 	n = shared(&p->topics, &v->topics);
 	share = p->ntopics ? (double)n / p->ntopics : 0;
-	snprintf(why, sizeof(why), "%d of %d topics in common", n, p->ntopics);
+	if (b)
+		snprintf(why, sizeof(why), "%d of %d topics in common", n,
+		    p->ntopics);
 	total += crit(c, b, W_TOPICS, share, why);
 	n = p->region >= 0 && p->region == v->region;
 	total += crit(c, b, W_REGION, n, n ? "same province or territory" :
@@ -544,8 +548,9 @@ ps_match_score(const struct ps_match_ctx *c, const struct ps_match_person *p,
 	    "a different or unknown time zone");
 	n = __builtin_popcount(p->slots & v->slots);
 	share = p->nslots ? (double)n / p->nslots : 0;
-	snprintf(why, sizeof(why), "%d of %d times available in common", n,
-	    p->nslots);
+	if (b)
+		snprintf(why, sizeof(why), "%d of %d times available in "
+		    "common", n, p->nslots);
 	total += crit(c, b, W_AVAILABILITY, share, why);
 	if (p->want_age >= 0) {
 		n = age_ok(c, p, v);
@@ -563,10 +568,10 @@ ps_match_score(const struct ps_match_ctx *c, const struct ps_match_person *p,
 	pts = weeks * c->per_week;
 	if (pts > c->max_waiting)
 		pts = c->max_waiting;
-	if (weeks < 2)
+	if (b && weeks < 2)
 		snprintf(why, sizeof(why), "waited %ld day%s", (long)(weeks *
 		    7 + 0.5), (long)(weeks * 7 + 0.5) == 1 ? "" : "s");
-	else
+	else if (b)
 		snprintf(why, sizeof(why), "waited %ld weeks", (long)weeks);
 	total += crit(c, b, W_WAITING, pts, why);
 	return round3(total);
