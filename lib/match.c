@@ -361,6 +361,7 @@ ps_match_person_init(struct ps_match_ctx *c, struct ps_match_person *p,
 		p->required |= 1u << PS_HARD_GENDER;
 	if (p->want_age >= 0 && is_true(rec, "preferences.age_band.required"))
 		p->required |= 1u << PS_HARD_AGE;
+	p->exclude = ps_node_get(rec, "exclude_volunteers");
 	return 0;
 }
 
@@ -434,8 +435,7 @@ ps_match_check(const struct ps_match_ctx *c, const struct ps_match_person *p,
 	if ((hard & 1u << PS_HARD_REGION) && (p->region < 0 ||
 	    p->region != v->region))
 		return PS_HARD_REGION;
-	if ((hard & 1u << PS_HARD_EXCLUDED) &&
-	    (ex = ps_node_get(p->rec, "exclude_volunteers")) != NULL)
+	if ((hard & 1u << PS_HARD_EXCLUDED) && (ex = p->exclude) != NULL)
 		for (i = 0; i < ex->n; i++)
 			if (strcmp(ex->vals[i]->str, v->id) == 0)
 				return PS_HARD_EXCLUDED;

@@ -79,6 +79,7 @@ struct ps_match_person {
 	unsigned		 want_role;
 	int			 want_gender, want_age;
 	unsigned		 required;	/* bit per enum ps_hard */
+	const struct ps_node	*exclude;	/* exclude_volunteers, or NULL */
 	long			 received;	/* day of the application */
 };
 
