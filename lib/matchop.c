@@ -84,6 +84,7 @@ struct world {
 	struct idbag		 busy;		/* participant per open match */
 	struct ps_node		**own;		/* records kept */
 	size_t			 nown, capown;
+	int			 take;		/* ...taken from the source's */
 	struct ps_match_person	*p, *v;
 	size_t			 np, nv, capp, capv;
 	int			*left;		/* capacity left, by volunteer */
@@ -108,8 +109,12 @@ world_release(struct world *w)
 	ps_match_ctx_free(w->ctx);
 }
 
+/*
+ * Keep a record the source passed: taken from it when the source frees
+ * its records after (the store), else copied (a source that keeps them).
+ */
 static int
-keep(struct world *w, const struct ps_node *rec, struct ps_node **out)
+keep(struct world *w, struct ps_node *rec, struct ps_node **out)
 {
 	if (w->nown == w->capown) {
 		size_t cap = w->capown ? 2 * w->capown : 256;
@@ -120,7 +125,7 @@ keep(struct world *w, const struct ps_node *rec, struct ps_node **out)
 		w->own = v;
 		w->capown = cap;
 	}
-	if ((*out = ps_node_dup(rec)) == NULL)
+	if ((*out = w->take ? ps_node_take(rec) : ps_node_dup(rec)) == NULL)
 		return -1;
 	w->own[w->nown++] = *out;
 	return 0;
@@ -128,7 +133,7 @@ keep(struct world *w, const struct ps_node *rec, struct ps_node **out)
 
 static int
 add_person(struct world *w, struct ps_match_person **v, size_t *n,
-    size_t *cap, const struct ps_node *rec, struct ps_diags *d)
+    size_t *cap, struct ps_node *rec, struct ps_diags *d)
 {
 	struct ps_node *copy;
 
@@ -362,6 +367,7 @@ world_load(struct world *w, struct ps_store *s, const struct ps_ids *only,
 	    d)) != 0 || o->action == PS_MATCH_BRIEF ||
 	    o->action >= PS_MATCH_ACCEPT)
 		return rc;	/* one match: no need to read the store */
+	w->take = 1;
 	return world_read(w, store_source, s, d);
 }
 
