@@ -455,6 +455,131 @@ ps_match_check(const struct ps_match_ctx *c, const struct ps_match_person *p,
 	return PS_HARD_NONE;
 }
 
+/* The sets: one of nwords words for each stream, language, mode... */
+struct ps_match_index {
+	const struct ps_match_ctx	*c;
+	size_t				 nwords;
+	size_t				 nstreams, nlangs, ngenders;
+	uint64_t			*sets;		/* all of them */
+	uint64_t			*stream, *lang, *mode, *role, *gender;
+};
+
+#define NMODES	5	/* modes[] */
+
+void
+ps_match_index_free(struct ps_match_index *x)
+{
+	if (x == NULL)
+		return;
+	free(x->sets);
+	free(x);
+}
+
+size_t
+ps_match_words(const struct ps_match_index *x)
+{
+	return x->nwords;
+}
+
+static void
+set_bit(uint64_t *set, size_t j)
+{
+	set[j / 64] |= UINT64_C(1) << (j % 64);
+}
+
+int
+ps_match_index_new(struct ps_match_index **out, const struct ps_match_ctx *c,
+    const struct ps_match_person *v, size_t nv)
+{
+	struct ps_match_index *x;
+	size_t j, k, nsets;
+	unsigned want;
+
+	*out = NULL;
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return -1;
+	x->c = c;
+	x->nwords = (nv + 63) / 64;
+	x->nstreams = c->streams.n < 64 ? c->streams.n : 64;
+	x->nlangs = c->langs.n;
+	x->ngenders = c->genders.n;
+	nsets = x->nstreams + x->nlangs + NMODES + 3 + x->ngenders;
+	if ((x->sets = calloc(nsets * x->nwords + 1, sizeof(*x->sets))) ==
+	    NULL) {
+		free(x);
+		return -1;
+	}
+	x->stream = x->sets;
+	x->lang = x->stream + x->nstreams * x->nwords;
+	x->mode = x->lang + x->nlangs * x->nwords;
+	x->role = x->mode + NMODES * x->nwords;
+	x->gender = x->role + 3 * x->nwords;
+	for (j = 0; j < nv; j++) {
+		for (k = 0; k < x->nstreams; k++)
+			if (v[j].streams & UINT64_C(1) << k)
+				set_bit(x->stream + k * x->nwords, j);
+		for (k = 0; k < x->nlangs; k++)
+			if (v[j].langs.w[k / 64] & UINT64_C(1) << (k % 64))
+				set_bit(x->lang + k * x->nwords, j);
+		for (k = 0; k < NMODES; k++)
+			if (v[j].modes & 1u << k)
+				set_bit(x->mode + k * x->nwords, j);
+		for (want = 1; want <= 3; want++)
+			if (role_ok(want, v[j].role))
+				set_bit(x->role + (want - 1) * x->nwords, j);
+		if (v[j].gender >= 0 && (size_t)v[j].gender < x->ngenders)
+			set_bit(x->gender + (size_t)v[j].gender * x->nwords, j);
+	}
+	*out = x;
+	return 0;
+}
+
+/* out &= the union of the sets of base chosen by the bits of which. */
+static void
+and_any(const struct ps_match_index *x, uint64_t *out, const uint64_t *base,
+    const uint64_t *which, size_t nsets)
+{
+	size_t w, k;
+	uint64_t any;
+
+	for (w = 0; w < x->nwords; w++) {
+		any = 0;
+		for (k = 0; k < nsets; k++)
+			if (which[k / 64] & UINT64_C(1) << (k % 64))
+				any |= base[k * x->nwords + w];
+		out[w] &= any;
+	}
+}
+
+/* The same tests as ps_match_check's first ones, on sets. */
+void
+ps_match_candidates(const struct ps_match_index *x,
+    const struct ps_match_person *p, uint64_t *out)
+{
+	unsigned hard = x->c->hard | p->required;
+	uint64_t mode = p->modes;
+	size_t w;
+
+	if (p->stream < 0 || (size_t)p->stream >= x->nstreams) {
+		memset(out, 0, x->nwords * sizeof(*out));
+		return;
+	}
+	memcpy(out, x->stream + (size_t)p->stream * x->nwords,
+	    x->nwords * sizeof(*out));
+	if (hard & 1u << PS_HARD_LANGUAGE)
+		and_any(x, out, x->lang, p->langs.w, x->nlangs);
+	if ((hard & 1u << PS_HARD_MODE) && (p->modes >> NMODES) == 0)
+		and_any(x, out, x->mode, &mode, NMODES);
+	if ((hard & 1u << PS_HARD_ROLE) && p->want_role)
+		for (w = 0; w < x->nwords; w++)
+			out[w] &= x->role[(p->want_role - 1) * x->nwords + w];
+	if ((hard & 1u << PS_HARD_GENDER) && p->want_gender >= 0)
+		for (w = 0; w < x->nwords; w++)
+			out[w] &= (size_t)p->want_gender < x->ngenders ?
+			    x->gender[(size_t)p->want_gender * x->nwords + w] :
+			    0;
+}
+
 void
 ps_match_points(char out[32], double x)
 {
