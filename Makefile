@@ -77,6 +77,24 @@ tests/bench/%: tests/bench/%.c $(LIB) lib/*.h
 tests/bench/yaml-floor: tests/bench/yaml-floor.c
 	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) $(PKG_LIBS)
 
+# LEMON's network simplex, the peer of lib/assign.c (bench part c); built
+# only where LEMON's headers are (Debian: liblemon-dev), else that row is
+# skipped.
+LEMON_H  ?= /usr/include/lemon/network_simplex.h
+CXX      ?= c++
+CXXFLAGS ?= -O2 -g
+CXXWARN   = -Wall -Wextra -Wpedantic -Wshadow
+ifeq ($(WERROR),1)
+CXXWARN  += -Werror
+endif
+ifneq ($(wildcard $(LEMON_H)),)
+BENCH    += tests/bench/lemon-peer
+endif
+
+tests/bench/lemon-peer: tests/bench/lemon-peer.cc
+	$(call say,LD,$@)$(CXX) -std=c++11 $(CXXWARN) $(CXXFLAGS) -o $@ $< \
+	    $(LDFLAGS)
+
 # Missing build or test dependencies: install them, or say how.
 depcheck:
 	@$(PKG_CONFIG) --exists $(PKGS) 2>/dev/null || tests/deps.sh build
@@ -164,7 +182,7 @@ uninstall:
 
 clean:
 	rm -f $(LIB_OBJ) $(LIB) $(TOOLS) $(UNITS) $(BENCH) $(FUZZ_REPLAY) \
-	    $(FAILMALLOC)
+	    $(FAILMALLOC) tests/bench/lemon-peer
 	rm -rf tests/tmp $(FUZZ_BUILD)
 
 .PHONY: all check demo bench deps install uninstall clean depcheck fuzz \

@@ -9,11 +9,19 @@
 
 #define NONE	UINT32_MAX	/* no edge, no volunteer, no heap place */
 #define UNIT	1000000.0	/* scores are held in millionths */
+#define RESORT	16		/* see settle_left() */
+#define RUN	8		/* see arc_sort() */
 
 /* A pair as given, its score in millionths (always positive). */
 struct pair {
 	uint32_t	 l, r;
 	int64_t		 w;
+};
+
+/* An edge of the solver's, to sort a left's by. */
+struct arc {
+	int64_t		 key, w;
+	uint32_t	 col;
 };
 
 struct ps_assign {
@@ -35,8 +43,11 @@ struct ps_assign {
 struct solver {
 	uint32_t	 n, m;
 	uint32_t	*off;		/* edges of left i: off[i]..off[i+1] */
-	uint32_t	*col;		/* their volunteers, ascending */
+	uint32_t	*col;		/* their volunteers */
 	int64_t		*w;		/* their scores */
+	int64_t		*key;		/* see settle_left() */
+	unsigned char	*keyed;		/* the left's edges are in key order */
+	struct arc	*tmp;		/* room to sort a left's edges */
 	int64_t		*pl, *pr, pt;	/* potentials: left, right, sink */
 	uint32_t	*cap;		/* places: min(capacity, edges in) */
 	uint32_t	*soff;		/* places of right j: soff[j]... */
@@ -153,6 +164,9 @@ solver_release(struct solver *s)
 	free(s->off);
 	free(s->col);
 	free(s->w);
+	free(s->key);
+	free(s->keyed);
+	free(s->tmp);
 	free(s->pl);
 	free(s->pr);
 	free(s->cap);
@@ -177,6 +191,92 @@ alloc(size_t n, size_t size)
 	return calloc(n ? n : 1, size);
 }
 
+/* Larger key first, then the lower volunteer index. */
+static int
+arc_before(const struct arc *a, const struct arc *b)
+{
+	return a->key > b->key || (a->key == b->key && a->col < b->col);
+}
+
+/*
+ * Sort v[0..n) by arc_before(), with room for n more in buf: runs of
+ * RUN by insertion, then merged pairwise (qsort() through a function
+ * pointer took three times as long).
+ */
+static void
+arc_sort(struct arc *v, struct arc *buf, uint32_t n)
+{
+	struct arc x, *from = v, *to = buf, *t;
+	uint32_t lo, k, m, a, b, hi, width;
+
+	for (lo = 0; lo < n; lo += RUN) {
+		hi = lo + RUN < n ? lo + RUN : n;
+		for (k = lo + 1; k < hi; k++) {
+			x = v[k];
+			for (m = k; m > lo && arc_before(&x, &v[m - 1]); m--)
+				v[m] = v[m - 1];
+			v[m] = x;
+		}
+	}
+	for (width = RUN; width < n; width *= 2) {
+		for (lo = 0; lo < n; lo += 2 * width) {
+			a = lo;
+			b = m = lo + width < n ? lo + width : n;
+			hi = lo + 2 * width < n ? lo + 2 * width : n;
+			for (k = lo; k < hi; k++)
+				to[k] = b >= hi || (a < m &&
+				    !arc_before(&from[b], &from[a])) ?
+				    from[a++] : from[b++];
+		}
+		t = from;
+		from = to;
+		to = t;
+	}
+	if (from != v)
+		memcpy(v, from, n * sizeof(*v));
+}
+
+/*
+ * Put left i's edges in order of key, the largest first (see
+ * settle_left()): the first n of them get as key their score + volunteer
+ * potential as they are now, are sorted, and are merged back among the
+ * rest, whose older keys are still bounds. The order of a left's edges
+ * changes nothing but the time a search takes; the edge i is on, and
+ * those by which the search under way reached volunteers, are found
+ * again at their new places.
+ */
+static void
+rekey(struct solver *s, uint32_t i, uint32_t n)
+{
+	uint32_t lo = s->off[i], end = s->off[i + 1], at = lo, k = 0, e, j;
+	uint32_t on = s->medge[i] == NONE ? NONE : s->col[s->medge[i]];
+	struct arc *t = s->tmp;
+
+	for (k = 0; k < n; k++) {
+		t[k].col = s->col[lo + k];
+		t[k].w = s->w[lo + k];
+		t[k].key = t[k].w + s->pr[t[k].col];
+	}
+	arc_sort(t, t + n, n);
+	for (k = 0, e = lo + n; k < n; at++) {
+		if (e < end && arc_before(&(struct arc){ s->key[e], s->w[e],
+		    s->col[e] }, &t[k])) {
+			s->col[at] = s->col[e];
+			s->w[at] = s->w[e];
+			s->key[at] = s->key[e++];
+		} else {
+			s->col[at] = t[k].col;
+			s->w[at] = t[k].w;
+			s->key[at] = t[k++].key;
+		}
+		j = s->col[at];
+		if (j == on)
+			s->medge[i] = at;
+		if (s->stamp[j] == s->now && s->predl[j] == i)
+			s->prede[j] = at;
+	}
+}
+
 /*
  * The edges in CSR form, each participant's sorted by volunteer: a
  * counting sort by volunteer, then a stable one by participant, so the
@@ -188,7 +288,7 @@ alloc(size_t n, size_t size)
 static int
 solver_build(struct solver *s, const struct ps_assign *a)
 {
-	uint32_t *perm = NULL, *cnt = NULL, i, j, k, e, end;
+	uint32_t *perm = NULL, *cnt = NULL, i, j, k, e, end, most = 0;
 	size_t p, np = a->npairs;
 	int64_t top = 0;
 	int rc = -1;
@@ -240,12 +340,18 @@ solver_build(struct solver *s, const struct ps_assign *a)
 		}
 	}
 	s->off[s->n] = k;
+	for (i = 0; i < s->n; i++)
+		if (s->off[i + 1] - s->off[i] > most)
+			most = s->off[i + 1] - s->off[i];
 
 	if ((s->pl = alloc(s->n, sizeof(*s->pl))) == NULL ||
 	    (s->pr = alloc(s->m, sizeof(*s->pr))) == NULL ||
 	    (s->cap = alloc(s->m, sizeof(*s->cap))) == NULL ||
 	    (s->soff = alloc(s->m + 1, sizeof(*s->soff))) == NULL ||
 	    (s->load = alloc(s->m, sizeof(*s->load))) == NULL ||
+	    (s->key = alloc(k, sizeof(*s->key))) == NULL ||
+	    (s->keyed = alloc(s->n, sizeof(*s->keyed))) == NULL ||
+	    (s->tmp = alloc(2 * (size_t)most, sizeof(*s->tmp))) == NULL ||
 	    (s->slot = alloc(k, sizeof(*s->slot))) == NULL ||
 	    (s->spos = alloc(s->n, sizeof(*s->spos))) == NULL ||
 	    (s->medge = alloc(s->n, sizeof(*s->medge))) == NULL ||
@@ -332,17 +438,51 @@ heap_pop(struct solver *s)
 	return top;
 }
 
+/* Right j is reached from left i by edge e at distance nd. */
+static void
+reach_right(struct solver *s, uint32_t j, uint32_t i, uint32_t e, int64_t nd)
+{
+	if (s->stamp[j] != s->now) {
+		s->stamp[j] = s->now;
+		s->heap[s->nheap] = j;
+		s->dist[j] = nd;
+		s->predl[j] = i;
+		s->prede[j] = e;
+		heap_up(s, s->nheap++);
+	} else if (s->hpos[j] != NONE && nd < s->dist[j]) {
+		s->dist[j] = nd;
+		s->predl[j] = i;
+		s->prede[j] = e;
+		heap_up(s, s->hpos[j]);
+	}
+}
+
 /*
  * Left i is settled at distance d: relax its way to staying unmatched
- * and its edges, except the one it is on (that arc runs backwards in
- * the residual network). A volunteer no nearer than the sink already is
- * cannot be on a shorter path and is left out of the heap.
+ * and its edges. A volunteer no nearer than the sink already is cannot
+ * be on a shorter path and is left out of the heap. The edge i is on
+ * needs no exception: it leads back to the volunteer i was reached
+ * from, settled already.
+ *
+ * Most edges lead nowhere nearer than the sink. An edge's key is its
+ * score + volunteer potential when the left's edges were last put in
+ * order; potentials only come down since, so the edge leads no nearer
+ * than base - key, and once that is no nearer than the sink, the edges
+ * after it are not either: the scan stops there. A left is put in order
+ * when first settled on an edge (a participant that stays unmatched is
+ * settled once, as the root of its own search, and never sorted); its
+ * keys are made anew when they have drifted so far from the potentials
+ * that more of the edges looked at were in vain than not (and more than
+ * RESORT).
  */
 static void
 settle_left(struct solver *s, uint32_t i, int64_t d)
 {
-	uint32_t e, j;
-	int64_t nd, base = d + s->pl[i];
+	const uint32_t *col = s->col;
+	const int64_t *w = s->w, *key = s->key, *pr = s->pr;
+	uint32_t e, j, end = s->off[i + 1], vain = 0;
+	int64_t nd, dt, base = d + s->pl[i];
+	int keyed;
 
 	s->donel[s->ndonel++] = i;
 	if (base - s->pt < s->dt) {
@@ -350,27 +490,21 @@ settle_left(struct solver *s, uint32_t i, int64_t d)
 		s->tright = NONE;
 		s->tleft = i;
 	}
-	for (e = s->off[i]; e < s->off[i + 1]; e++) {
-		if (e == s->medge[i])
-			continue;
-		j = s->col[e];
-		nd = base - s->w[e] - s->pr[j];
-		if (nd >= s->dt)
-			continue;
-		if (s->stamp[j] != s->now) {
-			s->stamp[j] = s->now;
-			s->heap[s->nheap] = j;
-			s->dist[j] = nd;
-			s->predl[j] = i;
-			s->prede[j] = e;
-			heap_up(s, s->nheap++);
-		} else if (s->hpos[j] != NONE && nd < s->dist[j]) {
-			s->dist[j] = nd;
-			s->predl[j] = i;
-			s->prede[j] = e;
-			heap_up(s, s->hpos[j]);
-		}
+	dt = s->dt;
+	if (!s->keyed[i] && s->medge[i] != NONE) {
+		rekey(s, i, end - s->off[i]);
+		s->keyed[i] = 1;
 	}
+	keyed = s->keyed[i];
+	for (e = s->off[i]; e < end && (!keyed || base - key[e] < dt); e++) {
+		j = col[e];
+		if ((nd = base - w[e] - pr[j]) < dt)
+			reach_right(s, j, i, e, nd);
+		else
+			vain++;
+	}
+	if (keyed && vain > RESORT && vain > e - s->off[i] - vain)
+		rekey(s, i, e - s->off[i]);
 }
 
 /*

@@ -361,6 +361,7 @@ ps_match_person_init(struct ps_match_ctx *c, struct ps_match_person *p,
 		p->required |= 1u << PS_HARD_GENDER;
 	if (p->want_age >= 0 && is_true(rec, "preferences.age_band.required"))
 		p->required |= 1u << PS_HARD_AGE;
+	p->exclude = ps_node_get(rec, "exclude_volunteers");
 	return 0;
 }
 
@@ -434,8 +435,7 @@ ps_match_check(const struct ps_match_ctx *c, const struct ps_match_person *p,
 	if ((hard & 1u << PS_HARD_REGION) && (p->region < 0 ||
 	    p->region != v->region))
 		return PS_HARD_REGION;
-	if ((hard & 1u << PS_HARD_EXCLUDED) &&
-	    (ex = ps_node_get(p->rec, "exclude_volunteers")) != NULL)
+	if ((hard & 1u << PS_HARD_EXCLUDED) && (ex = p->exclude) != NULL)
 		for (i = 0; i < ex->n; i++)
 			if (strcmp(ex->vals[i]->str, v->id) == 0)
 				return PS_HARD_EXCLUDED;
@@ -453,6 +453,131 @@ ps_match_check(const struct ps_match_ctx *c, const struct ps_match_person *p,
 			return PS_HARD_DECLINED;
 	}
 	return PS_HARD_NONE;
+}
+
+/* The sets: one of nwords words for each stream, language, mode... */
+struct ps_match_index {
+	const struct ps_match_ctx	*c;
+	size_t				 nwords;
+	size_t				 nstreams, nlangs, ngenders;
+	uint64_t			*sets;		/* all of them */
+	uint64_t			*stream, *lang, *mode, *role, *gender;
+};
+
+#define NMODES	5	/* modes[] */
+
+void
+ps_match_index_free(struct ps_match_index *x)
+{
+	if (x == NULL)
+		return;
+	free(x->sets);
+	free(x);
+}
+
+size_t
+ps_match_words(const struct ps_match_index *x)
+{
+	return x->nwords;
+}
+
+static void
+set_bit(uint64_t *set, size_t j)
+{
+	set[j / 64] |= UINT64_C(1) << (j % 64);
+}
+
+int
+ps_match_index_new(struct ps_match_index **out, const struct ps_match_ctx *c,
+    const struct ps_match_person *v, size_t nv)
+{
+	struct ps_match_index *x;
+	size_t j, k, nsets;
+	unsigned want;
+
+	*out = NULL;
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return -1;
+	x->c = c;
+	x->nwords = (nv + 63) / 64;
+	x->nstreams = c->streams.n < 64 ? c->streams.n : 64;
+	x->nlangs = c->langs.n;
+	x->ngenders = c->genders.n;
+	nsets = x->nstreams + x->nlangs + NMODES + 3 + x->ngenders;
+	if ((x->sets = calloc(nsets * x->nwords + 1, sizeof(*x->sets))) ==
+	    NULL) {
+		free(x);
+		return -1;
+	}
+	x->stream = x->sets;
+	x->lang = x->stream + x->nstreams * x->nwords;
+	x->mode = x->lang + x->nlangs * x->nwords;
+	x->role = x->mode + NMODES * x->nwords;
+	x->gender = x->role + 3 * x->nwords;
+	for (j = 0; j < nv; j++) {
+		for (k = 0; k < x->nstreams; k++)
+			if (v[j].streams & UINT64_C(1) << k)
+				set_bit(x->stream + k * x->nwords, j);
+		for (k = 0; k < x->nlangs; k++)
+			if (v[j].langs.w[k / 64] & UINT64_C(1) << (k % 64))
+				set_bit(x->lang + k * x->nwords, j);
+		for (k = 0; k < NMODES; k++)
+			if (v[j].modes & 1u << k)
+				set_bit(x->mode + k * x->nwords, j);
+		for (want = 1; want <= 3; want++)
+			if (role_ok(want, v[j].role))
+				set_bit(x->role + (want - 1) * x->nwords, j);
+		if (v[j].gender >= 0 && (size_t)v[j].gender < x->ngenders)
+			set_bit(x->gender + (size_t)v[j].gender * x->nwords, j);
+	}
+	*out = x;
+	return 0;
+}
+
+/* out &= the union of the sets of base chosen by the bits of which. */
+static void
+and_any(const struct ps_match_index *x, uint64_t *out, const uint64_t *base,
+    const uint64_t *which, size_t nsets)
+{
+	size_t w, k;
+	uint64_t any;
+
+	for (w = 0; w < x->nwords; w++) {
+		any = 0;
+		for (k = 0; k < nsets; k++)
+			if (which[k / 64] & UINT64_C(1) << (k % 64))
+				any |= base[k * x->nwords + w];
+		out[w] &= any;
+	}
+}
+
+/* The same tests as ps_match_check's first ones, on sets. */
+void
+ps_match_candidates(const struct ps_match_index *x,
+    const struct ps_match_person *p, uint64_t *out)
+{
+	unsigned hard = x->c->hard | p->required;
+	uint64_t mode = p->modes;
+	size_t w;
+
+	if (p->stream < 0 || (size_t)p->stream >= x->nstreams) {
+		memset(out, 0, x->nwords * sizeof(*out));
+		return;
+	}
+	memcpy(out, x->stream + (size_t)p->stream * x->nwords,
+	    x->nwords * sizeof(*out));
+	if (hard & 1u << PS_HARD_LANGUAGE)
+		and_any(x, out, x->lang, p->langs.w, x->nlangs);
+	if ((hard & 1u << PS_HARD_MODE) && (p->modes >> NMODES) == 0)
+		and_any(x, out, x->mode, &mode, NMODES);
+	if ((hard & 1u << PS_HARD_ROLE) && p->want_role)
+		for (w = 0; w < x->nwords; w++)
+			out[w] &= x->role[(p->want_role - 1) * x->nwords + w];
+	if ((hard & 1u << PS_HARD_GENDER) && p->want_gender >= 0)
+		for (w = 0; w < x->nwords; w++)
+			out[w] &= (size_t)p->want_gender < x->ngenders ?
+			    x->gender[(size_t)p->want_gender * x->nwords + w] :
+			    0;
 }
 
 void
@@ -497,20 +622,21 @@ explain(struct ps_node *b, const char *name, double points, int held,
 		ps_node_free(e);
 }
 
-/* Add a criterion's points; explain it when asked. */
+/*
+ * Add a criterion's points; explain it when asked. Reasons are made only
+ * for a breakdown: proposals are scored with one, the millions of pairs
+ * the optimum weighs without.
+ */
 static double
 crit(const struct ps_match_ctx *c, struct ps_node *b, enum weight k,
     double share, const char *reason)
 {
 	double pts = round3(c->w[k] * share);
-	char text[160];
 
 	if (c->w[k] <= 0)
 		return 0;
-	if (b) {
-		snprintf(text, sizeof(text), "%s", reason);
-		explain(b, weight_names[k], pts, share > 0, text);
-	}
+	if (b)
+		explain(b, weight_names[k], pts, share > 0, reason);
 	return pts;
 }
 
@@ -523,7 +649,8 @@ ps_match_score(const struct ps_match_ctx *c, const struct ps_match_person *p,
 	char why[160];
 	int n;
 
-	explain(b, "eligible", 1, 1, "meets every hard constraint");
+	if (b)
+		explain(b, "eligible", 1, 1, "meets every hard constraint");
 	total += crit(c, b, W_ROLE, role_ok(want, v->role), role_ok(want,
 	    v->role) ? (p->want_role ? "has the lived-experience role asked "
 	    "for" : "same lived-experience role") : "a different "
@@ -534,7 +661,9 @@ ps_match_score(const struct ps_match_ctx *c, const struct ps_match_person *p,
 	    "at least as long" : "no longer experience of the condition known");
 	n = shared(&p->topics, &v->topics);
 	share = p->ntopics ? (double)n / p->ntopics : 0;
-	snprintf(why, sizeof(why), "%d of %d topics in common", n, p->ntopics);
+	if (b)
+		snprintf(why, sizeof(why), "%d of %d topics in common", n,
+		    p->ntopics);
 	total += crit(c, b, W_TOPICS, share, why);
 	n = p->region >= 0 && p->region == v->region;
 	total += crit(c, b, W_REGION, n, n ? "same province or territory" :
@@ -544,8 +673,9 @@ ps_match_score(const struct ps_match_ctx *c, const struct ps_match_person *p,
 	    "a different or unknown time zone");
 	n = __builtin_popcount(p->slots & v->slots);
 	share = p->nslots ? (double)n / p->nslots : 0;
-	snprintf(why, sizeof(why), "%d of %d times available in common", n,
-	    p->nslots);
+	if (b)
+		snprintf(why, sizeof(why), "%d of %d times available in "
+		    "common", n, p->nslots);
 	total += crit(c, b, W_AVAILABILITY, share, why);
 	if (p->want_age >= 0) {
 		n = age_ok(c, p, v);
@@ -563,10 +693,10 @@ ps_match_score(const struct ps_match_ctx *c, const struct ps_match_person *p,
 	pts = weeks * c->per_week;
 	if (pts > c->max_waiting)
 		pts = c->max_waiting;
-	if (weeks < 2)
+	if (b && weeks < 2)
 		snprintf(why, sizeof(why), "waited %ld day%s", (long)(weeks *
 		    7 + 0.5), (long)(weeks * 7 + 0.5) == 1 ? "" : "s");
-	else
+	else if (b)
 		snprintf(why, sizeof(why), "waited %ld weeks", (long)weeks);
 	total += crit(c, b, W_WAITING, pts, why);
 	return round3(total);

@@ -35,6 +35,7 @@
 #ifndef PS_MATCH_H
 #define PS_MATCH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "diag.h"
@@ -79,6 +80,7 @@ struct ps_match_person {
 	unsigned		 want_role;
 	int			 want_gender, want_age;
 	unsigned		 required;	/* bit per enum ps_hard */
+	const struct ps_node	*exclude;	/* exclude_volunteers, or NULL */
 	long			 received;	/* day of the application */
 };
 
@@ -94,6 +96,25 @@ int	ps_match_person_init(struct ps_match_ctx *, struct ps_match_person *,
 	    const struct ps_node *rec, struct ps_diags *);
 enum ps_hard ps_match_check(const struct ps_match_ctx *,
 	    const struct ps_match_person *p, const struct ps_match_person *v);
+/*
+ * Candidates: bit sets over a list of volunteers, by stream, language,
+ * contact mode, role and gender, so that a participant's possible
+ * volunteers come from a few words of AND and OR rather than a check of
+ * every pair. ps_match_candidates() sets in out (one bit a volunteer,
+ * ps_match_words() words) a superset of those that meet the hard
+ * constraints: each must still pass ps_match_check(). Make the index
+ * once every profile is made (it sizes its sets by the context's tables);
+ * it borrows the volunteers' profiles.
+ */
+struct ps_match_index;
+
+int	ps_match_index_new(struct ps_match_index **,
+	    const struct ps_match_ctx *, const struct ps_match_person *v,
+	    size_t nv);
+void	ps_match_index_free(struct ps_match_index *);
+size_t	ps_match_words(const struct ps_match_index *);
+void	ps_match_candidates(const struct ps_match_index *,
+	    const struct ps_match_person *p, uint64_t *out);
 /*
  * The pair's score. With breakdown (a sequence), appends one criterion
  * mapping per criterion that has a weight: criterion, points, held and

@@ -84,6 +84,7 @@ struct world {
 	struct idbag		 busy;		/* participant per open match */
 	struct ps_node		**own;		/* records kept */
 	size_t			 nown, capown;
+	int			 take;		/* ...taken from the source's */
 	struct ps_match_person	*p, *v;
 	size_t			 np, nv, capp, capv;
 	int			*left;		/* capacity left, by volunteer */
@@ -108,8 +109,12 @@ world_release(struct world *w)
 	ps_match_ctx_free(w->ctx);
 }
 
+/*
+ * Keep a record the source passed: taken from it when the source frees
+ * its records after (the store), else copied (a source that keeps them).
+ */
 static int
-keep(struct world *w, const struct ps_node *rec, struct ps_node **out)
+keep(struct world *w, struct ps_node *rec, struct ps_node **out)
 {
 	if (w->nown == w->capown) {
 		size_t cap = w->capown ? 2 * w->capown : 256;
@@ -120,7 +125,7 @@ keep(struct world *w, const struct ps_node *rec, struct ps_node **out)
 		w->own = v;
 		w->capown = cap;
 	}
-	if ((*out = ps_node_dup(rec)) == NULL)
+	if ((*out = w->take ? ps_node_take(rec) : ps_node_dup(rec)) == NULL)
 		return -1;
 	w->own[w->nown++] = *out;
 	return 0;
@@ -128,7 +133,7 @@ keep(struct world *w, const struct ps_node *rec, struct ps_node **out)
 
 static int
 add_person(struct world *w, struct ps_match_person **v, size_t *n,
-    size_t *cap, const struct ps_node *rec, struct ps_diags *d)
+    size_t *cap, struct ps_node *rec, struct ps_diags *d)
 {
 	struct ps_node *copy;
 
@@ -362,6 +367,7 @@ world_load(struct world *w, struct ps_store *s, const struct ps_ids *only,
 	    d)) != 0 || o->action == PS_MATCH_BRIEF ||
 	    o->action >= PS_MATCH_ACCEPT)
 		return rc;	/* one match: no need to read the store */
+	w->take = 1;
 	return world_read(w, store_source, s, d);
 }
 
@@ -557,28 +563,34 @@ choice_stream(const struct ps_node *stream)
 }
 
 /*
- * The global optimum over the ongoing streams. PS_MATCH_DUMP=FILE, a
- * debugging aid (tests/bench/bench.sh), writes the instance solved as
- * tests/bench/assign-peer.py reads it: "n m", the m capacities left, then
- * "i j score" for every eligible pair, in millionths as lib/assign.c has it.
+ * The global optimum over the ongoing streams: each participant's edges
+ * to the volunteers among its candidates (ps_match_candidates) that pass
+ * the checks. PS_MATCH_DUMP=FILE, a debugging aid (tests/bench/bench.sh),
+ * writes the instance solved as tests/bench/assign-peer.py reads it:
+ * "n m", the m capacities left, then "i j score" for every eligible pair,
+ * in millionths as lib/assign.c has it.
  */
 static int
 plan_optimal(struct world *w, struct plan *pl, struct ps_diags *d)
 {
 	const char *dump = getenv("PS_MATCH_DUMP");
-	FILE *f = dump && *dump ? fopen(dump, "w") : NULL;
-	struct ps_assign *a;
-	size_t i, j;
+	FILE *f = NULL;
+	struct ps_match_index *x = NULL;
+	struct ps_assign *a = NULL;
+	uint64_t *cand = NULL, bits;
+	size_t i, j, k;
 	long long u;
 	double s;
-	long k;
+	long got;
+	int rc = 0;
 
-	if ((a = ps_assign_new(w->np, w->nv)) == NULL) {
-		if (f)
-			fclose(f);
-		return ps_diag_nomem(d);
+	if ((a = ps_assign_new(w->np, w->nv)) == NULL ||
+	    ps_match_index_new(&x, w->ctx, w->v, w->nv) == -1 ||
+	    (cand = calloc(ps_match_words(x) + 1, sizeof(*cand))) == NULL) {
+		rc = ps_diag_nomem(d);
+		goto done;
 	}
-	if (f)
+	if (dump && *dump && (f = fopen(dump, "w")) != NULL)
 		fprintf(f, "%zu %zu\n", w->np, w->nv);
 	for (j = 0; j < w->nv; j++) {
 		ps_assign_capacity(a, j, w->left[j]);
@@ -590,36 +602,45 @@ plan_optimal(struct world *w, struct plan *pl, struct ps_diags *d)
 
 		if (!matchable(st) || single_call(st) || choice_stream(st))
 			continue;
-		for (j = 0; j < w->nv; j++) {
-			if (ps_match_check(w->ctx, &w->p[i], &w->v[j]) !=
-			    PS_HARD_NONE)
-				continue;
-			s = ps_match_score(w->ctx, &w->p[i], &w->v[j], NULL);
-			if (ps_assign_edge(a, i, j, s) == -1) {
-				if (f)
-					fclose(f);
-				ps_assign_free(a);
-				return ps_diag_nomem(d);
+		ps_match_candidates(x, &w->p[i], cand);
+		for (k = 0; k < ps_match_words(x); k++)
+			for (bits = cand[k]; bits; bits &= bits - 1) {
+				j = 64 * k + (size_t)__builtin_ctzll(bits);
+				if (ps_match_check(w->ctx, &w->p[i], &w->v[j]) !=
+				    PS_HARD_NONE)
+					continue;
+				s = ps_match_score(w->ctx, &w->p[i], &w->v[j],
+				    NULL);
+				if (ps_assign_edge(a, i, j, s) == -1) {
+					rc = ps_diag_nomem(d);
+					goto done;
+				}
+				if (f && (u = (long long)(s * 1e6 + 0.5)) > 0)
+					fprintf(f, "%zu %zu %lld.%06lld\n", i, j,
+					    u / 1000000, u % 1000000);
 			}
-			if (f && (u = (long long)(s * 1e6 + 0.5)) > 0)
-				fprintf(f, "%zu %zu %lld.%06lld\n", i, j,
-				    u / 1000000, u % 1000000);
-		}
 	}
-	if (f)
+	if (f) {
 		fclose(f);
+		f = NULL;
+	}
 	if (ps_assign_solve(a) == -1) {
-		ps_assign_free(a);
-		return ps_diag_nomem(d);
+		rc = ps_diag_nomem(d);
+		goto done;
 	}
 	for (i = 0; i < w->np; i++)
-		if ((k = ps_assign_left(a, i)) >= 0) {
-			pl->vol[i] = k;
-			w->left[k]--;
+		if ((got = ps_assign_left(a, i)) >= 0) {
+			pl->vol[i] = got;
+			w->left[got]--;
 			pl->proposals++;
 		}
+done:
+	if (f)
+		fclose(f);
+	free(cand);
+	ps_match_index_free(x);
 	ps_assign_free(a);
-	return 0;
+	return rc;
 }
 
 static int

@@ -142,6 +142,19 @@ fail:
 	return NULL;
 }
 
+struct ps_node *
+ps_node_take(struct ps_node *n)
+{
+	struct ps_node *c = node_new(n->type);
+
+	if (c == NULL)
+		return NULL;
+	*c = *n;
+	memset(n, 0, sizeof(*n));
+	n->type = c->type;
+	return c;
+}
+
 int
 ps_node_equal(const struct ps_node *a, const struct ps_node *b)
 {

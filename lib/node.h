@@ -59,6 +59,10 @@ struct ps_node	*ps_node_new_map(void);
 struct ps_node	*ps_node_new_seq(void);
 void		 ps_node_free(struct ps_node *);
 struct ps_node	*ps_node_dup(const struct ps_node *);
+/* A new node that holds n's children, text and origin, leaving n empty
+   (of its type, for its owner to free): a copy without copying. NULL if
+   out of memory, n unchanged. */
+struct ps_node	*ps_node_take(struct ps_node *n);
 int		 ps_node_equal(const struct ps_node *, const struct ps_node *);
 
 /* Mapping access by one key. set replaces in place or appends. */

@@ -15,8 +15,10 @@
 #      1-3): time and memory, and its total score against the optimum
 #      that scipy's exact sparse assignment (assign-peer.py) finds on the
 #      same instance, which ps-match writes out when PS_MATCH_DUMP names
-#      a file; then lib/assign.c alone (assign-bench) against scipy on a
-#      random instance of the same size;
+#      a file; lib/assign.c alone (assign-bench -i) against LEMON's
+#      network simplex (lemon-peer, where liblemon-dev is installed) on
+#      that instance; then both and scipy on a random instance of the
+#      same size;
 #   d. log one contact in an active match into stores of 10,000 and
 #      1,000,000 contacts: ps-log (whole process) against cp + git add +
 #      git commit of an equivalent file into the same day's folder;
@@ -36,6 +38,7 @@
 # (default 3), PS_BENCH_SIZES (default "1000 10000 100000"; part b uses
 # the largest), PS_BENCH_MATCH_RUNS (default 3), PS_BENCH_MATCH_SIZES
 # (default "1000x300 10000x2000", waiting x volunteers),
+# PS_BENCH_SOLVER_RUNS (default 5: assign-bench and lemon-peer in part c),
 # PS_BENCH_LOG_RUNS (default 11), PS_BENCH_LOG_SIZES (default
 # "1000:10000 100000:1000000", people:contacts), PS_BENCH_REPORT_RUNS
 # (default 3), PS_BENCH_REPORT_SIZES (default "5000:50000
@@ -60,6 +63,7 @@ sizes=${PS_BENCH_SIZES:-"1000 10000 100000"}
 parts=${PS_BENCH_PARTS:-"a b c d e"}
 match_runs=${PS_BENCH_MATCH_RUNS:-3}
 match_sizes=${PS_BENCH_MATCH_SIZES:-"1000x300 10000x2000"}
+solver_runs=${PS_BENCH_SOLVER_RUNS:-5}
 log_runs=${PS_BENCH_LOG_RUNS:-11}
 log_sizes=${PS_BENCH_LOG_SIZES:-"1000:10000 100000:1000000"}
 report_runs=${PS_BENCH_REPORT_RUNS:-3}
@@ -475,13 +479,38 @@ same() {
 	    print (a != "" && b != "" && d < 1e-6 && d > -1e-6) ? "yes" : "NO" }'
 }
 
+# solver_runs N TIMES TOTAL CMD...: N runs of a solver that prints a line
+# with time=MS and total=T; its times in microseconds, its last total
+solver_runs() {
+	local n=$1 i line
+	local -n _st=$2 _sv=$3
+	shift 3
+	for i in $(seq 1 "$n"); do
+		line=$("$@")
+		_st+=($(awk -v m="$(field time "$line")" \
+		    'BEGIN { printf "%d", m * 1000 }'))
+		_sv=$(field total "$line")
+	done
+}
+
+# crow WORK STORE OURS-US PEER-US TARGET RESULT: a row of part c's
+# comparisons (a peer of - : none)
+crow() {
+	printf '   %-34s %-15s %8s %8s %7s  %-24s %s\n' "$1" "$2" \
+	    "$(secs "$3")" "$([ "$4" = - ] && echo - || secs "$4")" \
+	    "$([ "$4" = - ] && echo - || ratio "$3" "$4")" "$5" "$6"
+}
+
 if part c; then
 	echo
 	echo "c. Propose matches: ps-match --stream extended --yaml (median of $match_runs runs)"
-	echo "   Stores of waiting participants (extended stream, onboarded) and active"
-	echo "   volunteers (screened, in date, capacity 1-3), under the MS Society"
-	echo "   programme's rules (hard constraints: language, mode)."
+	echo "   Stores of waiting participants (extended stream, onboarded; each requires"
+	echo "   a volunteer of their lived-experience role, most of their age and gender)"
+	echo "   and active volunteers (screened, in date, capacity 1-3; a quarter OneCall"
+	echo "   only), under the MS Society programme's rules (hard constraints: language,"
+	echo "   mode, and the participants' required preferences)."
 	py=$(scipy_python)
+	lemon=tests/bench/lemon-peer
 	rows1=() rows2=()
 	for sz in $match_sizes; do
 		w=${sz%x*} v=${sz#*x}
@@ -498,66 +527,100 @@ if part c; then
 			echo "bench: ps-match proposed otherwise with PS_MATCH_DUMP" >&2
 			exit 1
 		fi
+		read -r n _ < "$tmp/instance.txt"
 		edges=$(( $(wc -l < "$tmp/instance.txt") - 1 - v ))
 		nprop=$(grep -c '^score:' "$tmp/proposals.yaml" || true)
 		total=$(awk '/^score:/ { s += $2 } END { printf "%.3f", s }' \
 		    "$tmp/proposals.yaml")
-		# lib/assign.c alone on the same instance
-		alone=$(tests/bench/assign-bench -i "$tmp/instance.txt")
+		# lib/assign.c alone, and LEMON, on the same instance
+		A=() L=() atotal=- ltotal=-
+		solver_runs "$solver_runs" A atotal \
+		    tests/bench/assign-bench -i "$tmp/instance.txt"
+		[ -x "$lemon" ] && solver_runs "$solver_runs" L ltotal \
+		    "$lemon" "$tmp/instance.txt"
 		ptotal=- psecs=- equal=-
 		if [ -n "$py" ]; then
 			peer=$("$py" tests/bench/assign-peer.py "$tmp/instance.txt")
 			ptotal=$(field total "$peer")
 			psecs=$(awk -v m="$(field time "$peer")" \
-			    'BEGIN { printf "%.2f", m / 1000 }')
+			    'BEGIN { printf "%d", m * 1000 }')
 			equal=$(same "$total" "$ptotal")
 		fi
-		t=$(median "${T[@]}") r=$(median "${R[@]}")
+		t=$(median "${T[@]}") r=$(median "${R[@]}") a=$(median "${A[@]}")
 		label="$(commas "$w") x $(commas "$v")"
-		rows1+=("$(printf '   %-22s %11s %8s %8s %11s %8s' "$label" \
-		    "$(commas "$edges")" "$(secs "$t")" "$(mb "$r")" \
-		    "$(awk -v m="$(field time "$alone")" \
-		    'BEGIN { printf "%.2f", m / 1000 }')" \
-		    "$(awk -v m="$(field maxrss "$alone")" \
-		    'BEGIN { printf "%d MB", m + 0.5 }')")")
-		rows2+=("$(printf '   %-22s %9s %12s %12s %12s %8s %5s' "$label" \
-		    "$(commas "$nprop")" "$total" "$(field total "$alone")" \
-		    "$ptotal" "$psecs" "$equal")")
-		last="$label: $(secs "$t") s, $(mb "$r"), total = optimum: $equal"
-		lastok=$(awk -v t="$t" -v r="$r" -v e="$equal" \
+		rows1+=("$(printf '   %-22s %11s %9s %9s %8s %8s %12s %12s %5s' \
+		    "$label" "$(commas "$edges")" \
+		    "$(awk -v e="$edges" -v n="$n" \
+		    'BEGIN { printf "%.0f", n ? e / n : 0 }')" \
+		    "$(commas "$nprop")" "$(secs "$t")" "$(mb "$r")" "$total" \
+		    "$ptotal" "$equal")")
+		# the targets are the largest store's (the last one)
+		ok=$(awk -v t="$t" -v r="$r" -v e="$equal" \
 		    'BEGIN { print (t < 2e6 && r < 500 * 1024 && e == "yes") }')
+		rows2+=("$(crow "ps-match (whole) / scipy (solve)" "$label" "$t" \
+		    "$psecs" "< 2 s, 500 MB, = optimum" \
+		    "$(met "$ok") ($(mb "$r"), total = optimum: $equal)")")
+		if [ -x "$lemon" ]; then
+			l=$(median "${L[@]}")
+			lequal=$(same "$atotal" "$ltotal")
+			lok=$(awk -v a="$a" -v l="$l" -v e="$lequal" \
+			    'BEGIN { print (a <= 2 * l && e == "yes") }')
+			rows2+=("$(crow "lib/assign.c / LEMON (solve)" "$label" \
+			    "$a" "$l" "<= 2x, the same total" \
+			    "$(met "$lok") (totals $atotal, $ltotal)")")
+		else
+			rows2+=("$(crow "lib/assign.c alone (solve)" "$label" "$a" - \
+			    "<= 2x LEMON" "skipped: no LEMON")")
+			lok=0
+		fi
+		last="$label: $(secs "$t") s, $(mb "$r"), total = optimum: $equal"
+		lastok=$ok lastlok=$lok
 		rm -f "$tmp/instance.txt"
 	done
-	printf '   %-22s %11s %8s %8s %11s %8s\n' "waiting x volunteers" \
-	    "eligible" "wall s" "max RSS" "solver s" "max RSS"
+	printf '   %-22s %11s %9s %9s %8s %8s %12s %12s %5s\n' \
+	    "waiting x volunteers" "eligible" "a partic." "proposals" "wall s" \
+	    "max RSS" "total score" "scipy total" "equal"
 	printf '%s\n' "${rows1[@]}"
-	echo "   eligible: the pairs that meet the hard constraints; wall s, max RSS:"
-	echo "   ps-match (one thread); solver: lib/assign.c alone on the same instance"
-	echo "   (assign-bench -i: its solve time, and its whole process's max RSS)."
-	echo
-	printf '   %-22s %9s %12s %12s %12s %8s %5s\n' "waiting x volunteers" \
-	    "proposals" "total score" "solver total" "scipy total" "scipy s" \
-	    "equal"
-	printf '%s\n' "${rows2[@]}"
+	echo "   eligible: the pairs that meet the hard constraints (a partic.: on"
+	echo "   average, for each participant); wall s, max RSS: ps-match (one thread);"
 	echo "   total score: the sum of the scores of the proposals ps-match printed;"
 	echo "   scipy: its exact sparse assignment (LAPJVsp, tests/bench/assign-peer.py)"
-	echo "   on the instance ps-match wrote (PS_MATCH_DUMP): its optimum and solve"
-	echo "   time; equal: ps-match's total and scipy's, to 1e-6."
-	echo "   Target (the largest store: under 2 s and 500 MB on one core, the total"
-	echo "   the optimum): $(met "$lastok") ($last)."
+	echo "   on the instance ps-match wrote (PS_MATCH_DUMP); equal: ps-match's total"
+	echo "   and scipy's, to 1e-6."
+	echo
+	printf '   %-34s %-15s %8s %8s %7s  %-24s %s\n' "work" "store" "ours s" \
+	    "peer s" "ratio" "target" "result"
+	printf '%s\n' "${rows2[@]}"
+	echo "   Medians of $match_runs runs of ps-match (whole process) and of"
+	echo "   $solver_runs of each solver on the instance ps-match wrote: lib/assign.c"
+	echo "   alone (assign-bench -i) and LEMON's network simplex (tests/bench/"
+	echo "   lemon-peer: a min-cost flow, costs minus the scores in millionths), each"
+	echo "   timed from its edges in memory to the optimum; scipy once (its solve)."
+	[ -x "$lemon" ] || echo "   LEMON: not built (apt-get install liblemon-dev, then make bench): skipped."
+	echo "   Targets (the largest store): ps-match under 2 s and 500 MB on one core,"
+	echo "   the total the optimum: $(met "$lastok") ($last);"
+	echo "   lib/assign.c within 2x of LEMON, the same total: $(met "$lastlok")."
 	echo
 	echo "   lib/assign.c alone on a random instance of 50 eligible volunteers a"
-	echo "   participant (assign-bench; solve time), and scipy on it:"
+	echo "   participant (assign-bench; solve time), and its peers on it:"
 	tests/bench/assign-bench -o "$tmp/random.txt" > "$tmp/assign.out"
 	echo "     $(cat "$tmp/assign.out")"
+	totals=$(field total "$(cat "$tmp/assign.out")")
+	if [ -x "$lemon" ]; then
+		peer=$("$lemon" "$tmp/random.txt")
+		echo "     $peer"
+		totals="$totals $(field total "$peer")"
+	fi
 	if [ -n "$py" ]; then
 		peer=$("$py" tests/bench/assign-peer.py "$tmp/random.txt")
 		echo "     $peer"
-		echo "     equal totals: $(same "$(field total "$(cat "$tmp/assign.out")")" \
-		    "$(field total "$peer")")"
+		totals="$totals $(field total "$peer")"
 	else
 		echo "     scipy: not available (python3-scipy), skipped"
 	fi
+	echo "     equal totals: $(echo "$totals" | awk '{ for (i = 2; i <= NF; i++)
+	    if ($i - $1 > 1e-6 || $1 - $i > 1e-6) { print "NO"; exit }
+	    print "yes" }')"
 	rm -f "$tmp/random.txt"
 fi
 

@@ -32,10 +32,12 @@
  *
  * For matching benchmarks, --waiting N adds N participants of the
  * extended stream waiting to be matched (onboarding call passed, received
- * over the last six months, no match), and --active N adds N volunteers
- * who can take them: active, screening passed and in date, capacity 1-3,
- * serving the extended stream, no open match. Both are drawn and written
- * after everything else, so they leave the rest of the store as it was.
+ * over the last six months, no match), who require a volunteer of their
+ * lived-experience role and most of their age and gender, and --active N
+ * adds N volunteers free to take them: active, screening passed and in
+ * date, capacity 1-3, no open match, three in four serving the extended
+ * stream (the others OneCall only). Both are drawn and written after
+ * everything else, so they leave the rest of the store as it was.
  *
  * Output depends only on the options: the same seed and sizes give the
  * same files, byte for byte (IDs included). Exit status: 0 done, 1 a
@@ -63,6 +65,16 @@
 #include "record.h"
 #include "schema.h"
 #include "yaml.h"
+
+/*
+ * The people of --waiting and --active, in per cent: the volunteers who
+ * serve both streams, the extended one only (the rest OneCall only), and
+ * the participants who require a volunteer of their gender, of their age.
+ */
+#define SERVE_BOTH	45
+#define SERVE_EXTENDED	30
+#define WANT_GENDER	60
+#define WANT_AGE	90
 
 static const char usage[] =
     "usage: ps-gen [--seed N] [--participants N] [--volunteers N] "
@@ -262,7 +274,7 @@ struct gen {
 	size_t			 nfiles, capfiles;
 };
 
-static void
+static void __attribute__((format(printf, 2, 3), noreturn))
 fail(int status, const char *fmt, ...)
 {
 	va_list ap;
@@ -1164,7 +1176,7 @@ plan_participants(struct gen *g)
 static void
 plan_extras(struct gen *g)
 {
-	long i, A = g->o.asof;
+	long i, r, A = g->o.asof;
 	struct person *x;
 
 	for (i = g->o.volunteers; i < g->o.volunteers + g->o.active; i++) {
@@ -1172,7 +1184,9 @@ plan_extras(struct gen *g)
 		new_id(g, x->id, 'V');
 		person_traits(g, x, 1);
 		x->status = V_ACTIVE;
-		x->streams = chance(g, 55) ? 3 : 1;
+		r = below(g, 100);
+		x->streams = r < SERVE_BOTH ? 3 : r < SERVE_BOTH +
+		    SERVE_EXTENDED ? 1 : 2;
 		x->capacity = (int)between(g, 1, 3);
 		x->from = between(g, A - 5 * 365, A - 20);
 		x->to = A;
@@ -1191,13 +1205,53 @@ plan_extras(struct gen *g)
 	}
 }
 
+/* A preference of a volunteer: value, and whether it is a must. */
+static void
+want(struct ps_node *prefs, const char *key, const char *value, int must)
+{
+	struct ps_node *c = map_new();
+
+	put_str(c, "value", value);
+	put_bool(c, "required", must);
+	put(prefs, key, c);
+}
+
+/*
+ * What a participant waiting to be matched (--waiting) asks of the
+ * volunteer, as hard constraints: someone of their own lived experience
+ * (living with MS, a carer, or both), and most someone of their age
+ * band or of an age near theirs, many someone of their gender. With the
+ * volunteers' languages, modes and streams, a median of about 120 of
+ * 2,000 volunteers suit each, as on a real waiting list (most between
+ * 50 and 200), rather than nearly all of them.
+ */
+static struct ps_node *
+waiting_wants(struct gen *g, const struct person *p)
+{
+	static const char *const bands[] = { "18-29", "30-44", "45-59",
+	    "60-plus" };
+	struct ps_node *x = map_new();
+	struct ps_date d;
+	int age;
+
+	ps_date_from_days(g->o.asof, &d);
+	age = d.y - p->birth;
+	want(x, "volunteer_role", roles[p->role], 1);
+	if (chance(g, WANT_GENDER))
+		want(x, "volunteer_gender", genders[p->gender], 1);
+	if (chance(g, WANT_AGE))
+		want(x, "age_band", chance(g, 50) ? "similar" : bands[age < 30 ?
+		    0 : age < 45 ? 1 : age < 60 ? 2 : 3], 1);
+	return x;
+}
+
 static void
 write_participant(struct gen *g, long i)
 {
 	struct person *p = &g->p[i];
 	const struct match *m = p->last >= 0 ? &g->m[p->last] : NULL;
 	int zone = regions[p->region].zone, zp = g->zone, tsec;
-	struct ps_node *rec = map_new(), *l, *x, *c;
+	struct ps_node *rec = map_new(), *l, *x;
 	long onboard = -1, waiting = -1, limit;
 	const char *by = staff[i % 4];
 	char first[32], email[64];
@@ -1220,18 +1274,15 @@ write_participant(struct gen *g, long i)
 	}
 	put_str(rec, "context", p->lang[0] == 1 ? contexts[NCONTEXTS - 1] :
 	    contexts[below(g, NCONTEXTS - 1)]);
-	if (chance(g, 30)) {
+	if (i >= g->o.participants)
+		put(rec, "preferences", waiting_wants(g, p));
+	else if (chance(g, 30)) {
 		x = map_new();
-		c = map_new();
-		if (chance(g, 50)) {
-			put_str(c, "value", roles[p->role]);
-			put_bool(c, "required", chance(g, 40));
-			put(x, "volunteer_role", c);
-		} else {
-			put_str(c, "value", genders[p->gender]);
-			put_bool(c, "required", 0);
-			put(x, "volunteer_gender", c);
-		}
+		if (chance(g, 50))
+			want(x, "volunteer_role", roles[p->role],
+			    chance(g, 40));
+		else
+			want(x, "volunteer_gender", genders[p->gender], 0);
 		put(rec, "preferences", x);
 	}
 	l = seq_new();

@@ -149,15 +149,24 @@ pair_release(struct pair *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* The hard constraint that stops the pair (PS_HARD_NONE if none). */
+/* The hard constraint that stops the pair (PS_HARD_NONE if none); a
+   volunteer that passes is among the participant's candidates too. */
 static enum ps_hard
 check(const char *matching, const char *p_lines, const char *v_lines)
 {
+	struct ps_match_index *x = NULL;
 	struct pair t;
 	enum ps_hard h;
+	uint64_t cand;
 
 	pair_init(&t, matching, p_lines, v_lines);
 	h = ps_match_check(t.c, &t.p, &t.v);
+	assert_int_equal(ps_match_index_new(&x, t.c, &t.v, 1), 0);
+	assert_int_equal(ps_match_words(x), 1);
+	ps_match_candidates(x, &t.p, &cand);
+	if (h == PS_HARD_NONE)
+		assert_true(cand & 1);
+	ps_match_index_free(x);
 	pair_release(&t);
 	return h;
 }
@@ -891,8 +900,11 @@ ms_society_fixtures(void **state)
 	struct ps_node *prog = NULL, *rec[9], *b;
 	struct ps_match_person p[9];
 	struct ps_match_ctx *c = NULL;
+	struct ps_match_index *x = NULL;
+	enum ps_hard h;
+	uint64_t cand;
 	char path[128];
-	size_t i;
+	size_t i, j;
 
 	(void)state;
 	assert_int_equal(ps_yaml_load_file(&prog,
@@ -930,6 +942,21 @@ ms_society_fixtures(void **state)
 	assert_int_equal(ps_match_check(c, &p[4], &p[5]), PS_HARD_STREAM);
 	assert_int_equal(ps_match_check(c, &p[4], &p[6]), PS_HARD_NONE);
 	points_are(ps_match_score(c, &p[4], &p[6], NULL), 10.143);
+	/* the candidates: those that pass, none stopped by stream, language
+	   or role */
+	assert_int_equal(ps_match_index_new(&x, c, p + 5, 4), 0);
+	for (i = 0; i < 5; i++) {
+		ps_match_candidates(x, &p[i], &cand);
+		for (j = 0; j < 4; j++) {
+			h = ps_match_check(c, &p[i], &p[5 + j]);
+			if (h == PS_HARD_NONE)
+				assert_true(cand & 1u << j);
+			if (h == PS_HARD_STREAM || h == PS_HARD_LANGUAGE ||
+			    h == PS_HARD_ROLE)
+				assert_false(cand & 1u << j);
+		}
+	}
+	ps_match_index_free(x);
 	for (i = 0; i < 9; i++)
 		ps_node_free(rec[i]);
 	ps_node_free(prog);
