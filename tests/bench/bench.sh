@@ -575,6 +575,19 @@ if part c; then
 		fi
 		last="$label: $(secs "$t") s, $(mb "$r"), total = optimum: $equal"
 		lastok=$ok lastlok=$lok
+		sc1=("optimal matching (ps-match, whole)" "$label" \
+		    "$(secs "$t") s, $(mb "$r")" "scipy solve $([ "$psecs" = - ] && echo "n/a" || echo "$(secs "$psecs") s")" \
+		    "-" "< 2 s, < 500 MB, = optimum ($equal)" "$ok")
+		if [ -x "$lemon" ]; then
+			sc2=("matching solver (lib/assign.c)" "$label" \
+			    "$(secs "$a") s" "LEMON $(secs "$l") s" \
+			    "$(ratio "$l" "$a")" "within 2x of LEMON, = total" \
+			    "$lok")
+		else
+			sc2=("matching solver (lib/assign.c)" "$label" \
+			    "$(secs "$a") s" "LEMON not installed" "-" \
+			    "within 2x of LEMON, = total" 0)
+		fi
 		rm -f "$tmp/instance.txt"
 	done
 	printf '   %-22s %11s %9s %9s %8s %8s %12s %12s %5s\n' \
@@ -600,6 +613,8 @@ if part c; then
 	echo "   Targets (the largest store): ps-match under 2 s and 500 MB on one core,"
 	echo "   the total the optimum: $(met "$lastok") ($last);"
 	echo "   lib/assign.c within 2x of LEMON, the same total: $(met "$lastlok")."
+	summary "${sc1[@]}"
+	summary "${sc2[@]}"
 	echo
 	echo "   lib/assign.c alone on a random instance of 50 eligible volunteers a"
 	echo "   participant (assign-bench; solve time), and its peers on it:"

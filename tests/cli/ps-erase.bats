@@ -206,8 +206,7 @@ EOF
 	run_split ps-apply --erase "$M" --yes
 	expect 2 "" "ps-apply: --erase: not the ID of a participant or a volunteer (like P-7K3Q2X)"
 	run_split ps-apply --erase nobody --yes
-	[ "$status" = 2 ]
-	[[ "$err" == "ps-apply: not a record ID (like P-7K3Q2X)"* ]]
+	expect 1 "" "ps-apply: nobody: not a record ID (like P-7K3Q2X)"
 	run_split ps-apply --erase "$P" --yes --withdraw "$P" --reason x
 	[ "$status" = 2 ]
 	[[ "$err" == "ps-apply: --csv, --update, --withdraw, --erase and --list go one at a time"* ]]
