@@ -1,6 +1,7 @@
 #!/bin/bash
 # Concurrent writers.
-#   - 8 processes x 60 writes (RELIABILITY_FULL=1: x 500) into one store,
+#   - 8 processes x 500 writes (60 in a sanitizer build, which is some
+#     five times slower; RELIABILITY_FULL=1: 2,000) into one store,
 #     ps-log mixed with ps-apply and ps-screen: exactly one commit and one
 #     new record (or, for ps-screen, one more step) per write, a linear
 #     history, git fsck clean, no process failing on the lock it could have
@@ -12,8 +13,9 @@
 . "$(dirname "$0")/lib.sh"
 
 P=8
-N=60
-[ "$FULL" = 1 ] && N=500
+N=500
+[ "$SANITIZED" = 1 ] && N=60
+[ "$FULL" = 1 ] && N=2000
 
 # One writer: N writes, each a contact (most), an application, or a
 # screening step; prints one line per write: "kind status".
