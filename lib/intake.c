@@ -1032,9 +1032,9 @@ index_store(struct intake *in, struct ps_diags *d)
 {
 	int rc;
 
-	if ((rc = ps_store_each(in->s, "participant", 0, index_record, in,
-	    d)) != 0 || (rc = ps_store_each(in->s, "volunteer", 0,
-	    index_record, in, d)) != 0)
+	if ((rc = ps_store_each(in->s, "participant", PS_EACH_READ,
+	    index_record, in, d)) != 0 || (rc = ps_store_each(in->s,
+	    "volunteer", PS_EACH_READ, index_record, in, d)) != 0)
 		return rc;
 	return d->errors ? PS_REFUSED : 0;
 }

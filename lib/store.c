@@ -442,9 +442,10 @@ ps_store_unlock(struct ps_store *s)
 	}
 }
 
-int
-ps_store_load(struct ps_store *s, const char *relpath, struct ps_node **out,
-    struct ps_diags *d)
+/* Read and check a record file; with origin, note the version read. */
+static int
+load(struct ps_store *s, const char *relpath, int origin,
+    struct ps_node **out, struct ps_diags *d)
 {
 	struct ps_buf full = PS_BUF_INIT, bytes = PS_BUF_INIT;
 	struct ps_node *rec = NULL;
@@ -455,7 +456,8 @@ ps_store_load(struct ps_store *s, const char *relpath, struct ps_node **out,
 	*out = NULL;
 	if (join(&full, s->root, relpath) == -1)
 		return ps_diag_nomem(d);
-	rc = ps_yaml_load_file_kept(&rec, full.s, relpath, 0, &bytes, d);
+	rc = ps_yaml_load_file_kept(&rec, full.s, relpath, 0,
+	    origin ? &bytes : NULL, d);
 	ps_buf_release(&full);
 	if (rc != 0)
 		goto done;
@@ -469,13 +471,15 @@ ps_store_load(struct ps_store *s, const char *relpath, struct ps_node **out,
 		goto done;
 	}
 	/* the version read, for ps_txn_put() to check against the head */
-	if (git_odb_hash(&oid, bytes.s ? bytes.s : "", bytes.len,
-	    GIT_OBJECT_BLOB) < 0 || ps_buf_printf(&full, "%s %s",
-	    git_oid_tostr(hex, sizeof(hex), &oid), relpath) == -1) {
-		rc = ps_diag_nomem(d);
-		goto done;
+	if (origin) {
+		if (git_odb_hash(&oid, bytes.s ? bytes.s : "", bytes.len,
+		    GIT_OBJECT_BLOB) < 0 || ps_buf_printf(&full, "%s %s",
+		    git_oid_tostr(hex, sizeof(hex), &oid), relpath) == -1) {
+			rc = ps_diag_nomem(d);
+			goto done;
+		}
+		rec->origin = ps_buf_detach(&full);
 	}
-	rec->origin = ps_buf_detach(&full);
 	*out = rec;
 	rec = NULL;
 done:
@@ -483,6 +487,13 @@ done:
 	ps_buf_release(&full);
 	ps_buf_release(&bytes);
 	return rc;
+}
+
+int
+ps_store_load(struct ps_store *s, const char *relpath, struct ps_node **out,
+    struct ps_diags *d)
+{
+	return load(s, relpath, 1, out, d);
 }
 
 struct find_arg {
@@ -620,7 +631,8 @@ each_dir(struct ps_store *s, const char *rel, int depth, int flags,
 			    d);
 			continue;
 		}
-		if ((st = ps_store_load(s, child.s, &rec, d)) != 0) {
+		if ((st = load(s, child.s, !(flags & PS_EACH_READ), &rec,
+		    d)) != 0) {
 			if (st == PS_STORE)
 				rc = st;
 			else if (flags & PS_EACH_BAD)

@@ -113,6 +113,9 @@ int	 ps_store_exists(struct ps_store *, const char *relpath);
  * ID, taken from the file name, as present).
  */
 #define PS_EACH_BAD	1
+/* With PS_EACH_READ, the records are only read, never written back:
+   they carry no origin (see node.h), which saves hashing each file. */
+#define PS_EACH_READ	2
 int	 ps_store_each(struct ps_store *, const char *kind, int flags,
 	    ps_store_fn, void *, struct ps_diags *);
 /* The contacts of days from..to (days since 1970, the partition's date):
