@@ -152,7 +152,7 @@ int	 ps_txn_put_file(struct ps_txn *, const char *relpath, const char *,
 	    size_t, struct ps_diags *);
 /* Is relpath taken: staged, in the head commit, or in the work tree?
    (Cheaper than ps_store_exists() in a loop: the head tree is at hand.) */
-int	 ps_txn_taken(const struct ps_txn *, const char *relpath);
+int	 ps_txn_taken(struct ps_txn *, const char *relpath);
 /* A new random ID of a kind, free in its folder (dir, else the kind's)
    in the store and this transaction, and not an erased one (a collision
    is retried). Contacts give their day's folder: only it is looked at. */

@@ -545,7 +545,6 @@ store_clean() {
 }
 
 @test "a dry run writes nothing, not even an object that no commit names" {
-	skip "reported: -n stages each record as a git blob (lib/txn.c, stage()): it stays in .git/objects, unreferenced, until git gc"
 	canary_store
 	n=$(find .git/objects -type f | wc -l)
 	tool ps-log -n M-Q00001 --mode phone --minutes 20 --note "not to be kept"
