@@ -27,6 +27,7 @@
 
 #include "buf.h"
 #include "date.h"
+#include "pool.h"
 #include "record.h"
 #include "store.h"
 #include "yaml.h"
@@ -267,11 +268,83 @@ safe_path(const char *p)
 	    p[strlen(p) - 1] != '/';
 }
 
+/*
+ * Put one change in the work tree: its text written to a temp file under
+ * .git/ps-tmp and renamed into place, or the file removed. 0, or -1 with
+ * errno set.
+ */
+static int
+put_file(struct ps_store *s, const struct change *c)
+{
+	struct ps_buf tmp = PS_BUF_INIT, full = PS_BUF_INIT;
+	int rc = -1, e;
+
+	errno = ENOMEM;
+	if (ps_buf_printf(&full, "%s/%s", s->root, c->path) == -1)
+		goto done;
+	if (c->del) {
+		rc = unlink(full.s) == -1 && errno != ENOENT ? -1 : 0;
+		goto done;
+	}
+	ps_store_gitpath(s, &tmp, "ps-tmp/rec.XXXXXX");
+	if (tmp.s == NULL || write_tmp(tmp.s, c->data, c->len, 0) == -1)
+		goto done;
+	if (mkdirs(s->root, c->path) == -1 || rename(tmp.s, full.s) == -1) {
+		e = errno;
+		unlink(tmp.s);
+		errno = e;
+		goto done;
+	}
+	rc = 0;
+done:
+	e = errno;
+	ps_buf_release(&tmp);
+	ps_buf_release(&full);
+	errno = e;
+	return rc;
+}
+
+/* Many files are written on every CPU (ps_pool), each error in order. */
+#define PUT_PAR_MIN	64
+
+struct puts {
+	struct ps_store	*s;
+	struct change	*ch;
+	struct ps_diags	*d;
+	int		 err[PS_POOL_AHEAD];
+};
+
+static void
+put_work(void *v, int worker, size_t i)
+{
+	struct puts *p = v;
+
+	(void)worker;
+	p->err[i % PS_POOL_AHEAD] = put_file(p->s, &p->ch[i]) == -1 ?
+	    errno : 0;
+}
+
+static int
+put_done(void *v, size_t i)
+{
+	struct puts *p = v;
+	int e = p->err[i % PS_POOL_AHEAD];
+
+	if (e == 0)
+		return 0;
+	if (p->ch[i].del)
+		return ps_diag_err(p->d, PS_STORE, "%s: %s", p->ch[i].path,
+		    strerror(e));
+	return ps_diag_err(p->d, PS_STORE, "cannot write %s: %s",
+	    p->ch[i].path, strerror(e));
+}
+
 /* Write the work-tree files and the index for a set of changes. */
 static int
 apply(struct ps_store *s, struct change *ch, size_t n, struct ps_diags *d)
 {
 	struct ps_buf tmp = PS_BUF_INIT, full = PS_BUF_INIT;
+	struct puts *p = NULL;
 	git_index *idx = NULL;
 	git_blob *b = NULL;
 	size_t i;
@@ -282,34 +355,30 @@ apply(struct ps_store *s, struct change *ch, size_t n, struct ps_diags *d)
 		rc = ps_diag_err(d, PS_STORE, "%s: %s", tmp.s, strerror(errno));
 		goto done;
 	}
+	/* the text of changes not staged here (a new head, a journal) */
 	for (i = 0; i < n && rc == 0; i++) {
-		ps_buf_truncate(&full, 0);
-		ps_buf_printf(&full, "%s/%s", s->root, ch[i].path);
-		if (ch[i].del) {
-			if (unlink(full.s) == -1 && errno != ENOENT)
-				rc = ps_diag_err(d, PS_STORE, "%s: %s",
-				    ch[i].path, strerror(errno));
+		if (ch[i].del || ch[i].data)
 			continue;
-		}
-		ps_store_gitpath(s, &tmp, "ps-tmp/rec.XXXXXX");
-		if (ch[i].data == NULL &&
-		    git_blob_lookup(&b, s->repo, &ch[i].oid) < 0) {
+		if (git_blob_lookup(&b, s->repo, &ch[i].oid) < 0)
 			rc = ps_git_error(d, ch[i].path);
-			break;
-		}
-		if (write_tmp(tmp.s, b ? git_blob_rawcontent(b) : ch[i].data,
-		    b ? (size_t)git_blob_rawsize(b) : ch[i].len, 0) == -1) {
-			rc = ps_diag_err(d, PS_STORE, "cannot write %s: %s",
-			    ch[i].path, strerror(errno));
-		} else if (mkdirs(s->root, ch[i].path) == -1 ||
-		    rename(tmp.s, full.s) == -1) {
-			rc = ps_diag_err(d, PS_STORE, "cannot write %s: %s",
-			    ch[i].path, strerror(errno));
-			unlink(tmp.s);
-		}
+		else if ((ch[i].len = (size_t)git_blob_rawsize(b),
+		    ch[i].data = malloc(ch[i].len ? ch[i].len : 1)) == NULL)
+			rc = ps_diag_nomem(d);
+		else
+			memcpy(ch[i].data, git_blob_rawcontent(b), ch[i].len);
 		git_blob_free(b);
 		b = NULL;
 	}
+	if (rc == 0 && (p = calloc(1, sizeof(*p))) == NULL)
+		rc = ps_diag_nomem(d);
+	if (rc == 0) {
+		p->s = s;
+		p->ch = ch;
+		p->d = d;
+		rc = ps_pool_run(n, n >= PUT_PAR_MIN ? ps_pool_threads() : 1,
+		    put_work, put_done, p);
+	}
+	free(p);
 	if (rc == 0 && (fd = open(s->root, O_RDONLY | O_CLOEXEC)) != -1) {
 		if (syncfs(fd) == -1)
 			rc = ps_diag_err(d, PS_STORE, "cannot flush the store "
@@ -318,8 +387,10 @@ apply(struct ps_store *s, struct change *ch, size_t n, struct ps_diags *d)
 	}
 	if (rc != 0)
 		goto done;
+	/* read again only if it changed on disk since ps_txn_begin() read
+	   it: 100,000 entries are 10 MB to checksum and parse */
 	if (git_repository_index(&idx, s->repo) < 0 ||
-	    git_index_read(idx, 1) < 0) {
+	    git_index_read(idx, 0) < 0) {
 		rc = ps_git_error(d, "cannot read the index");
 		goto done;
 	}
@@ -1150,6 +1221,9 @@ pack_begin(struct pack *p, struct ps_store *s, struct ps_diags *d)
 	    git_repository_set_odb(s->repo, p->mem) < 0 ||
 	    git_packbuilder_new(&p->pb, s->repo) < 0)
 		rc = ps_git_error(d, "cannot make a pack");
+	else	/* its search for deltas, on every CPU */
+		git_packbuilder_set_threads(p->pb,
+		    (unsigned)ps_pool_threads());
 	ps_buf_release(&dir);
 	return rc;
 }
@@ -1448,18 +1522,22 @@ ps_txn_new_id(struct ps_txn *t, const char *kind, const char *dir,
 			return ps_diag_err(d, PS_STORE, "no randomness for a "
 			    "new ID: %s", strerror(errno));
 		ps_buf_truncate(&rel, 0);
-		ps_buf_printf(&rel, "%s/%s.yaml", dir ? dir : ps_kind_dir(kind),
-		    id);
+		if (ps_buf_printf(&rel, "%s/%s.yaml", dir ? dir :
+		    ps_kind_dir(kind), id) == -1)
+			break;
 		if (ps_txn_taken(t, rel.s))
 			continue;
 		/* nor the ID of someone erased (ps_erase) */
 		ps_buf_truncate(&rel, 0);
-		ps_buf_printf(&rel, "erasures/%s.yaml", id);
+		if (ps_buf_printf(&rel, "erasures/%s.yaml", id) == -1)
+			break;
 		if (!ps_txn_taken(t, rel.s)) {
 			ps_buf_release(&rel);
 			return 0;	/* no collision */
 		}
 	}
 	ps_buf_release(&rel);
+	if (tries < 100)
+		return ps_diag_nomem(d);
 	return ps_diag_err(d, PS_STORE, "cannot find a free ID");
 }
