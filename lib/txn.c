@@ -1205,27 +1205,29 @@ pack_begin(struct pack *p, struct ps_store *s, struct ps_diags *d)
 {
 	struct ps_buf dir = PS_BUF_INIT;
 	git_odb_backend *mp = NULL;
-	int rc = 0;
 
-	p->mp = NULL;
 	ps_store_gitpath(s, &dir, "objects");
 	if (dir.s == NULL)
 		return ps_diag_nomem(d);
 	if (git_repository_odb(&p->orig, s->repo) < 0 ||
 	    git_odb_new(&p->mem) < 0 || git_mempack_new(&mp) < 0)
-		rc = ps_git_error(d, "cannot make a pack");
-	else if (git_odb_add_backend(p->mem, mp, 1) < 0) {
+		goto fail;
+	if (git_odb_add_backend(p->mem, mp, 1) < 0) {
 		mp->free(mp);
-		rc = ps_git_error(d, "cannot make a pack");
-	} else if ((p->mp = mp, git_odb_add_disk_alternate(p->mem, dir.s)) < 0 ||
+		goto fail;
+	}
+	p->mp = mp;	/* p->mem owns it */
+	if (git_odb_add_disk_alternate(p->mem, dir.s) < 0 ||
 	    git_repository_set_odb(s->repo, p->mem) < 0 ||
 	    git_packbuilder_new(&p->pb, s->repo) < 0)
-		rc = ps_git_error(d, "cannot make a pack");
-	else	/* its search for deltas, on every CPU */
-		git_packbuilder_set_threads(p->pb,
-		    (unsigned)ps_pool_threads());
+		goto fail;
+	/* its search for deltas, on every CPU */
+	git_packbuilder_set_threads(p->pb, (unsigned)ps_pool_threads());
 	ps_buf_release(&dir);
-	return rc;
+	return 0;
+fail:
+	ps_buf_release(&dir);
+	return ps_git_error(d, "cannot make a pack");
 }
 
 static int
