@@ -8,15 +8,24 @@
 #include "pool.h"
 
 #define MAX_THREADS	64
+/*
+ * Work is taken a chunk of items at a time, and a thread is woken only
+ * when the chunk it waits for is done or there is room ahead again: a
+ * wake-up per item costs more than reading a record when the CPUs are
+ * busy with other work.
+ */
+#define CHUNK		16
+#define CHUNKS		(PS_POOL_AHEAD / CHUNK)
 
 struct pool {
 	pthread_mutex_t	  mu;
 	pthread_cond_t	  cv;
 	size_t		  n;
-	size_t		  next;		/* the next item to claim */
+	size_t		  next;		/* the first item not yet taken */
 	size_t		  consumed;	/* items done() has seen */
 	int		  stop;
-	unsigned char	  ready[PS_POOL_AHEAD];
+	int		  waiting;	/* threads in pthread_cond_wait() */
+	unsigned char	  ready[CHUNKS];
 	void		(*work)(void *, int, size_t);
 	void		 *arg;
 };
@@ -46,26 +55,45 @@ ps_pool_threads(void)
 	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }
 
-/* With p->mu held: the next item this worker may take, if any. */
+/* With p->mu held: the next chunk this thread may take, if any. */
 static int
-claim(struct pool *p, size_t *i)
+claim(struct pool *p, size_t *first)
 {
 	if (p->stop || p->next >= p->n ||
-	    p->next >= p->consumed + PS_POOL_AHEAD)
+	    p->next >= p->consumed - p->consumed % CHUNK + PS_POOL_AHEAD)
 		return 0;
-	*i = p->next++;
+	*first = p->next;
+	p->next += CHUNK;
 	return 1;
+}
+
+static void
+wait_here(struct pool *p)
+{
+	p->waiting++;
+	pthread_cond_wait(&p->cv, &p->mu);
+	p->waiting--;
+}
+
+static void
+wake(struct pool *p)
+{
+	if (p->waiting)
+		pthread_cond_broadcast(&p->cv);
 }
 
 /* With p->mu held, which is released while the work runs. */
 static void
-run_one(struct pool *p, int worker, size_t i)
+run_chunk(struct pool *p, int worker, size_t first)
 {
+	size_t i, end = first + CHUNK < p->n ? first + CHUNK : p->n;
+
 	pthread_mutex_unlock(&p->mu);
-	p->work(p->arg, worker, i);
+	for (i = first; i < end; i++)
+		p->work(p->arg, worker, i);
 	pthread_mutex_lock(&p->mu);
-	p->ready[i % PS_POOL_AHEAD] = 1;
-	pthread_cond_broadcast(&p->cv);
+	p->ready[first / CHUNK % CHUNKS] = 1;
+	wake(p);
 }
 
 static void *
@@ -73,16 +101,16 @@ worker_main(void *v)
 {
 	struct worker *w = v;
 	struct pool *p = w->p;
-	size_t i;
+	size_t first;
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		if (claim(p, &i))
-			run_one(p, w->id, i);
+		if (claim(p, &first))
+			run_chunk(p, w->id, first);
 		else if (p->stop || p->next >= p->n)
 			break;
 		else
-			pthread_cond_wait(&p->cv, &p->mu);
+			wait_here(p);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -95,12 +123,12 @@ ps_pool_run(size_t n, int threads, void (*work)(void *, int, size_t),
 	pthread_t tid[MAX_THREADS];
 	struct worker w[MAX_THREADS];
 	struct pool p;
-	size_t i, j;
+	size_t i, first;
 	int k, started = 0, rc = 0;
 
 	if (threads > MAX_THREADS)
 		threads = MAX_THREADS;
-	if (threads <= 1 || n < 2) {
+	if (threads <= 1 || n <= CHUNK) {
 		for (i = 0; i < n && rc == 0; i++) {
 			work(arg, 0, i);
 			rc = done(arg, i);
@@ -123,18 +151,22 @@ ps_pool_run(size_t n, int threads, void (*work)(void *, int, size_t),
 	}
 	pthread_mutex_lock(&p.mu);
 	for (i = 0; i < n && rc == 0; i++) {
-		while (!p.ready[i % PS_POOL_AHEAD]) {
-			if (claim(&p, &j))
-				run_one(&p, 0, j);
-			else
-				pthread_cond_wait(&p.cv, &p.mu);
+		if (i % CHUNK == 0) {
+			/* this chunk done, by us if need be */
+			while (!p.ready[i / CHUNK % CHUNKS]) {
+				if (claim(&p, &first))
+					run_chunk(&p, 0, first);
+				else
+					wait_here(&p);
+			}
+			p.ready[i / CHUNK % CHUNKS] = 0;
 		}
-		p.ready[i % PS_POOL_AHEAD] = 0;
 		pthread_mutex_unlock(&p.mu);
 		rc = done(arg, i);
 		pthread_mutex_lock(&p.mu);
 		p.consumed = i + 1;
-		pthread_cond_broadcast(&p.cv);
+		if (p.consumed % CHUNK == 0)
+			wake(&p);	/* room for a chunk more */
 	}
 	p.stop = 1;
 	pthread_cond_broadcast(&p.cv);

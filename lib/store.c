@@ -719,6 +719,9 @@ par_work(void *v, int worker, size_t i)
 	struct par *p = v;
 	struct slot *sl = &p->slots[i % PS_POOL_AHEAD];
 
+	/* the record done with, freed by a reading thread as it was
+	   allocated: frees from another thread contend for its arena */
+	ps_node_free(sl->rec);
 	sl->st = load(p->s, p->sets[worker], p->paths[i],
 	    !(p->flags & PS_EACH_READ), &sl->rec, &sl->d);
 }
@@ -729,10 +732,7 @@ par_done(void *v, size_t i)
 {
 	struct par *p = v;
 	struct slot *sl = &p->slots[i % PS_POOL_AHEAD];
-	struct ps_node *rec = sl->rec;
-	int rc;
 
-	sl->rec = NULL;
 	ps_diags_move(p->d, &sl->d);
 	if (sl->st != 0) {
 		if (sl->st == PS_STORE)
@@ -740,9 +740,8 @@ par_done(void *v, size_t i)
 		return p->flags & PS_EACH_BAD ?
 		    p->fn(p->arg, p->paths[i], NULL, p->d) : 0;
 	}
-	rc = p->fn(p->arg, p->paths[i], rec, p->d);
-	ps_node_free(rec);
-	return rc;
+	/* the record stays in its slot, freed by par_work() or at the end */
+	return p->fn(p->arg, p->paths[i], sl->rec, p->d);
 }
 
 /*
