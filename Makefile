@@ -36,7 +36,7 @@ PKGS      = yaml-0.1 libgit2 zlib
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
              -include lib/banned.h \
              -DPS_VERSION='"$(VERSION)"' -DPS_SCHEMADIR='"$(DATADIR)/schemas"'
 

@@ -148,6 +148,10 @@ ps_text_check(const char *s, size_t n, long *cp)
 
 	while (i < n) {
 		c = p[i];
+		if (c >= 0x20 && c < 0x7f) {	/* printable ASCII: most text */
+			i++;
+			continue;
+		}
 		if (c < 0x80) {
 			len = 1;
 		} else if (c >= 0xc2 && c <= 0xdf) {

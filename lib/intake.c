@@ -999,7 +999,8 @@ take(struct intake *in, struct ps_node *rec, const char *file,
 	bad += program_rules(in->s, rec, file, from, d);
 	if (bad == 0)
 		bad += check_duplicate(in, rec, file, d);
-	if (bad == 0 && ps_record_check(in->s->schemas, rec, file, d) != 0)
+	if (bad == 0 && ps_node_map_get(rec, "linked") &&
+	    ps_record_check(in->s->schemas, rec, file, d) != 0)
 		bad++;	/* re-sort keys after linking */
 	if (bad) {
 		in->refused++;
@@ -1012,8 +1013,12 @@ take(struct intake *in, struct ps_node *rec, const char *file,
 			in->refused++;
 			return;
 		}
-	if (ps_txn_put(in->t, rec, d) != 0 ||
-	    ps_record_emit(&in->out, rec) == -1) {
+	if (ps_txn_put(in->t, rec, d) != 0) {
+		in->refused++;
+		return;
+	}
+	if (ps_record_emit(&in->out, rec) == -1) {
+		ps_diag_nomem(d);
 		in->refused++;
 		return;
 	}

@@ -14,17 +14,19 @@ node_new(enum ps_node_type t)
 	return n;
 }
 
+/* A scalar's text lives in the node's own allocation, just after it:
+   one malloc and one free for each of the many scalars a record has. */
 struct ps_node *
 ps_node_new_scalar(const char *s, size_t len)
 {
-	struct ps_node *n = node_new(PS_NODE_SCALAR);
+	struct ps_node *n;
 
-	if (n == NULL)
+	if (len > (size_t)-1 - sizeof(*n) - 1 ||
+	    (n = malloc(sizeof(*n) + len + 1)) == NULL)
 		return NULL;
-	if ((n->str = malloc(len + 1)) == NULL) {
-		free(n);
-		return NULL;
-	}
+	memset(n, 0, sizeof(*n));
+	n->type = PS_NODE_SCALAR;
+	n->str = (char *)(n + 1);
 	memcpy(n->str, s, len);
 	n->str[len] = '\0';
 	n->len = len;
@@ -78,7 +80,6 @@ ps_node_free(struct ps_node *n)
 	}
 	free(n->keys);
 	free(n->vals);
-	free(n->str);
 	free(n->origin);
 	free(n);
 }

@@ -37,7 +37,7 @@ struct ps_node {
 	unsigned long		 line;
 	unsigned long		 col;
 	/* scalar */
-	char			*str;
+	char			*str;		/* in the node's allocation */
 	size_t			 len;
 	unsigned char		 quoted;	/* typed quoted or block */
 	unsigned char		 as;		/* enum ps_scalar_as */

@@ -66,15 +66,33 @@ ps_record_check(const struct ps_schemas *set, struct ps_node *rec,
 	return ps_schema_validate(s, rec, file, d);
 }
 
+/* Compared part by part, not built with printf: ps-check does this for
+   every record of the store. */
 int
 ps_record_path_matches(const struct ps_node *rec, const char *relpath)
 {
-	struct ps_buf want = PS_BUF_INIT;
-	int ok;
+	const char *kind = ps_record_kind(rec), *id = ps_record_id(rec);
+	const char *dir = ps_kind_dir(kind), *date, *p = relpath;
+	size_t n;
 
-	ok = ps_record_path(rec, &want) == 0 && strcmp(want.s, relpath) == 0;
-	ps_buf_release(&want);
-	return ok;
+	if (dir == NULL || id == NULL || !ps_id_valid(id) ||
+	    strcmp(ps_id_kind(id), kind) != 0)
+		return 0;
+	n = strlen(dir);
+	if (strncmp(p, dir, n) != 0 || p[n] != '/')
+		return 0;
+	p += n + 1;
+	if (strcmp(kind, "contact") == 0) {
+		date = ps_node_get_str(rec, "date");
+		if (date == NULL || strlen(date) < 10 ||
+		    strncmp(p, date, 4) != 0 || p[4] != '/' ||
+		    strncmp(p + 5, date + 5, 2) != 0 || p[7] != '/' ||
+		    strncmp(p + 8, date + 8, 2) != 0 || p[10] != '/')
+			return 0;
+		p += 11;
+	}
+	n = strlen(id);
+	return strncmp(p, id, n) == 0 && strcmp(p + n, ".yaml") == 0;
 }
 
 int

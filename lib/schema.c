@@ -25,16 +25,85 @@
 const char *const ps_record_kinds[] = { "participant", "volunteer", "match",
     "contact", "group", NULL };
 
-struct regex_entry {
+/* A bound from the schema (minLength, maximum…): its text and value. */
+struct limit {
+	int		 set;
+	double		 v;
+	const char	*text;
+};
+
+struct rule;
+
+/*
+ * Most patterns in the schemas are a row of byte sets, each repeated a
+ * number of times, anchored at both ends: ^P-[0-9A-HJKMNP-TV-Z]{6}$. When
+ * each set that may repeat a varying number of times is followed by one
+ * it shares no byte with, and that must match once at least, the longest
+ * run of each is the only way to match, so such a pattern is matched in
+ * one pass, byte by byte as regexec() does in the C locale the tools run
+ * in, at a fraction of its cost. Any other pattern (groups, alternation,
+ * [:classes:], bytes over 0x7f) is left to regexec().
+ */
+#define RUN_MAX		16
+
+struct run {
+	unsigned char	 set[32];	/* a bit per byte */
+	unsigned	 min, max;
+};
+
+struct runs {
+	struct run	 r[RUN_MAX];
+	int		 n;
+};
+
+struct prop {
+	const char	*name;
+	size_t		 order;		/* in the schema's properties */
+	struct rule	*rule;
+};
+
+enum { T_NULL = 1, T_BOOLEAN = 2, T_INTEGER = 4, T_NUMBER = 8,
+    T_STRING = 16, T_OBJECT = 32, T_ARRAY = 64 };
+
+enum { F_NONE, F_DATE, F_DATETIME, F_TIME, F_EMAIL };
+
+/*
+ * A schema node compiled once, when the schema is loaded: $ref followed,
+ * the keywords looked up, bounds parsed, the pattern compiled and the
+ * properties sorted for lookup. Validation then reads only rules (and
+ * may run in several threads at once). Each schema node gets one rule,
+ * so $defs shared by many fields, and recursive ones, are compiled once.
+ */
+struct rule {
+	const struct ps_node	*node;		/* the node compiled */
+	int			 broken;	/* a $ref that leads nowhere */
+	int			 active;	/* a mapping: it checks */
+	unsigned		 types;		/* allowed; all without "type" */
+	const char		*expected;	/* message when none fits */
+	const struct ps_node	*enm, *cnst;
 	const struct ps_node	*pattern;
 	regex_t			 re;
-	int			 ok;
-	struct regex_entry	*next;
+	int			 re_ok;
+	struct runs		*runs;		/* the pattern, when it is one */
+	int			 format;
+	struct limit		 minlen, maxlen, minitems, maxitems;
+	struct limit		 lims[4];	/* see check_number() */
+	int			 unique;
+	const struct ps_node	*required;
+	int			 sorts;		/* properties is a mapping */
+	struct prop		*props;		/* by name */
+	const char		**names;	/* in the schema's order */
+	size_t			 nprops;
+	int			 no_more;	/* additionalProperties: false */
+	struct rule		*more;		/* additionalProperties: {...} */
+	struct rule		*items;
+	struct rule		*next;		/* every rule of the schema */
 };
 
 struct ps_schema {
 	struct ps_node		*root;
-	struct regex_entry	*regexes;	/* compiled on first use */
+	struct rule		*rules;
+	struct rule		*top;
 };
 
 struct ps_schemas {
@@ -42,7 +111,6 @@ struct ps_schemas {
 };
 
 struct vctx {
-	const struct ps_schema	*s;
 	const char		*file;
 	struct ps_diags		*d;
 	struct ps_buf		 path;
@@ -81,6 +149,8 @@ ps_schema_dir(void)
 	return PS_SCHEMADIR;
 }
 
+static struct rule *compile(struct ps_schema *, const struct ps_node *);
+
 int
 ps_schema_load(struct ps_schema **out, const char *path, struct ps_diags *d)
 {
@@ -100,6 +170,10 @@ ps_schema_load(struct ps_schema **out, const char *path, struct ps_diags *d)
 		return ps_diag_add(d, PS_STORE, path, 0, 0, NULL,
 		    "schema is not a mapping");
 	}
+	if ((s->top = compile(s, s->root)) == NULL) {
+		ps_schema_free(s);
+		return ps_diag_nomem(d);
+	}
 	*out = s;
 	return 0;
 }
@@ -107,14 +181,17 @@ ps_schema_load(struct ps_schema **out, const char *path, struct ps_diags *d)
 void
 ps_schema_free(struct ps_schema *s)
 {
-	struct regex_entry *r, *next;
+	struct rule *r, *next;
 
 	if (s == NULL)
 		return;
-	for (r = s->regexes; r; r = next) {
+	for (r = s->rules; r; r = next) {
 		next = r->next;
-		if (r->ok)
+		if (r->re_ok)
 			regfree(&r->re);
+		free(r->props);
+		free(r->names);
+		free(r->runs);
 		free(r);
 	}
 	ps_node_free(s->root);
@@ -325,41 +402,6 @@ expected(const struct ps_node *types)
 	return "expected text";
 }
 
-/* What the instance is, given what the schema allows; NULL: nothing fits. */
-static const char *
-resolve_type(const struct ps_node *n, const struct ps_node *types)
-{
-	static const char *const order[] = { "null", "boolean", "integer",
-	    "number", "string", NULL };
-	int i;
-
-	if (n->type == PS_NODE_MAP)
-		return type_allowed(types, "object") ? "object" : NULL;
-	if (n->type == PS_NODE_SEQ)
-		return type_allowed(types, "array") ? "array" : NULL;
-	if (n->quoted)
-		return type_allowed(types, "string") ? "string" : NULL;
-	for (i = 0; order[i]; i++) {
-		const char *t = order[i];
-		int fits;
-
-		if (strcmp(t, "null") == 0)
-			fits = is_null(n->str);
-		else if (strcmp(t, "boolean") == 0)
-			fits = strcmp(n->str, "true") == 0 ||
-			    strcmp(n->str, "false") == 0;
-		else if (strcmp(t, "integer") == 0)
-			fits = is_integer(n->str);
-		else if (strcmp(t, "number") == 0)
-			fits = is_number(n->str);
-		else
-			fits = 1;
-		if (fits && (types == NULL || type_allowed(types, t)))
-			return t;
-	}
-	return NULL;
-}
-
 int
 ps_email_valid(const char *s)
 {
@@ -401,24 +443,6 @@ utf8_len(const char *s, size_t n)
 	return len;
 }
 
-static regex_t *
-regex_for(const struct ps_schema *s, const struct ps_node *pat)
-{
-	struct ps_schema *ms = (struct ps_schema *)s;
-	struct regex_entry *r;
-
-	for (r = ms->regexes; r; r = r->next)
-		if (r->pattern == pat)
-			return r->ok ? &r->re : NULL;
-	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return NULL;
-	r->pattern = pat;
-	r->ok = regcomp(&r->re, pat->str, REG_EXTENDED | REG_NOSUB) == 0;
-	r->next = ms->regexes;
-	ms->regexes = r;
-	return r->ok ? &r->re : NULL;
-}
-
 static int
 number_of(const struct ps_node *sch, const char *key, double *v)
 {
@@ -433,36 +457,300 @@ number_of(const struct ps_node *sch, const char *key, double *v)
 }
 
 static void
-check_format(struct vctx *c, const struct ps_node *n, const char *fmt)
+limit_of(const struct ps_node *sch, const char *key, struct limit *l)
 {
-	if (strcmp(fmt, "date") == 0) {
+	l->set = number_of(sch, key, &l->v);
+	l->text = ps_node_get_str(sch, key);
+}
+
+static void
+set_add(struct run *r, unsigned c)
+{
+	r->set[c >> 3] |= (unsigned char)(1u << (c & 7));
+}
+
+static int
+in_set(const struct run *r, unsigned c)
+{
+	return r->set[c >> 3] & (1u << (c & 7));
+}
+
+/* A bracket expression after its '[': the end, or NULL if not simple. */
+static const char *
+bracket(struct run *r, const char *p)
+{
+	int neg = *p == '^', first = 1;
+	unsigned c, e, i;
+
+	if (neg)
+		p++;
+	for (; *p && (*p != ']' || first); first = 0) {
+		c = (unsigned char)*p++;
+		if (c == '[' || c >= 0x80)
+			return NULL;	/* [:alpha:] and the like */
+		if (*p == '-' && p[1] && p[1] != ']') {
+			e = (unsigned char)p[1];
+			if (e < c || e >= 0x80 || e == '[')
+				return NULL;
+			p += 2;
+		} else
+			e = c;
+		for (i = c; i <= e; i++)
+			set_add(r, i);
+	}
+	if (*p != ']')
+		return NULL;
+	if (neg)
+		for (i = 0; i < 32; i++)
+			r->set[i] = (unsigned char)~r->set[i];
+	r->set[0] &= 0xfe;	/* never NUL */
+	return p + 1;
+}
+
+/* A repeat count after an atom: the end, or NULL if not simple. */
+static const char *
+count(struct run *r, const char *p)
+{
+	char *end;
+
+	r->min = r->max = 1;
+	if (*p == '?' || *p == '*' || *p == '+') {
+		r->min = *p == '+';
+		r->max = *p == '?' ? 1 : UINT_MAX;
+		p++;
+	} else if (*p == '{') {
+		if (*++p < '0' || *p > '9')
+			return NULL;
+		r->min = r->max = (unsigned)strtoul(p, &end, 10);
+		p = end;
+		if (*p == ',') {
+			r->max = p[1] == '}' ? UINT_MAX :
+			    (unsigned)strtoul(p + 1, &end, 10);
+			p = p[1] == '}' ? p + 1 : end;
+		}
+		if (*p != '}' || r->min > r->max || r->min > 255 ||
+		    (r->max != UINT_MAX && r->max > 255))
+			return NULL;
+		p++;
+	}
+	return strchr("?*+{", *p) && *p ? NULL : p;
+}
+
+/* The pattern as runs, or NULL (also when out of memory). */
+static struct runs *
+runs_of(const char *p)
+{
+	struct runs *rs;
+	struct run *r;
+	int i, j;
+
+	if (*p++ != '^' || (rs = calloc(1, sizeof(*rs))) == NULL)
+		return NULL;
+	while (p && *p && strcmp(p, "$") != 0) {
+		if (rs->n == RUN_MAX)
+			goto no;
+		r = &rs->r[rs->n++];
+		if (*p == '[')
+			p = bracket(r, p + 1);
+		else if (*p == '\\' && p[1] && strchr(".[]()*+?{}|^$\\-/",
+		    p[1])) {
+			set_add(r, (unsigned char)p[1]);
+			p += 2;
+		} else if (*p == '.') {
+			memset(r->set, 0xff, sizeof(r->set));
+			r->set[0] &= 0xfe;
+			p++;
+		} else if (strchr("()|*+?{}^$\\", *p) ||
+		    (unsigned char)*p >= 0x80)
+			goto no;
+		else
+			set_add(r, (unsigned char)*p++);
+		if (p)
+			p = count(r, p);
+	}
+	if (p == NULL || *p != '$')
+		goto no;
+	/* a varying run must end where the next, disjoint one begins */
+	for (i = 0; i + 1 < rs->n; i++) {
+		if (rs->r[i].min == rs->r[i].max)
+			continue;
+		if (rs->r[i + 1].min == 0)
+			goto no;
+		for (j = 0; j < 32; j++)
+			if (rs->r[i].set[j] & rs->r[i + 1].set[j])
+				goto no;
+	}
+	return rs;
+no:
+	free(rs);
+	return NULL;
+}
+
+static int
+runs_match(const struct runs *rs, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned k;
+	int i;
+
+	for (i = 0; i < rs->n; i++) {
+		for (k = 0; k < rs->r[i].max && *s && in_set(&rs->r[i], *s);
+		    k++)
+			s++;
+		if (k < rs->r[i].min)
+			return 0;
+	}
+	return *s == '\0';
+}
+
+static int
+propcmp(const void *a, const void *b)
+{
+	return strcmp(((const struct prop *)a)->name,
+	    ((const struct prop *)b)->name);
+}
+
+/* The rule of the node a schema node leads to; NULL: out of memory. */
+static struct rule *
+compile(struct ps_schema *s, const struct ps_node *node)
+{
+	static const char *const names[] = { "null", "boolean", "integer",
+	    "number", "string", "object", "array" };
+	static const char *const lims[] = { "minimum", "maximum",
+	    "exclusiveMinimum", "exclusiveMaximum" };
+	const struct ps_node *sch, *props, *add, *items;
+	const char *fmt;
+	struct rule *r;
+	size_t i;
+
+	for (r = s->rules; r; r = r->next)
+		if (r->node == node)
+			return r;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->node = node;
+	r->next = s->rules;
+	s->rules = r;
+	if ((sch = deref(s, node)) == NULL) {
+		r->broken = 1;
+		return r;
+	}
+	if (sch->type != PS_NODE_MAP)
+		return r;	/* true/false schemas are not used */
+	r->active = 1;
+	if ((r->types = ps_node_map_get(sch, "type") ? 0 : ~0u) == 0) {
+		const struct ps_node *types = ps_node_map_get(sch, "type");
+
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (type_allowed(types, names[i]))
+				r->types |= 1u << i;
+		r->expected = expected(types);
+	}
+	r->enm = ps_node_map_get(sch, "enum");
+	if (r->enm && r->enm->type != PS_NODE_SEQ)
+		r->enm = NULL;
+	r->cnst = ps_node_map_get(sch, "const");
+	r->pattern = ps_node_map_get(sch, "pattern");
+	if (r->pattern && r->pattern->type != PS_NODE_SCALAR)
+		r->pattern = NULL;
+	if (r->pattern &&
+	    (r->re_ok = regcomp(&r->re, r->pattern->str,
+	    REG_EXTENDED | REG_NOSUB) == 0))
+		r->runs = runs_of(r->pattern->str);
+	if ((fmt = ps_node_get_str(sch, "format")) != NULL)
+		r->format = strcmp(fmt, "date") == 0 ? F_DATE :
+		    strcmp(fmt, "date-time") == 0 ? F_DATETIME :
+		    strcmp(fmt, "time") == 0 ? F_TIME :
+		    strcmp(fmt, "email") == 0 ? F_EMAIL : F_NONE;
+	limit_of(sch, "minLength", &r->minlen);
+	limit_of(sch, "maxLength", &r->maxlen);
+	limit_of(sch, "minItems", &r->minitems);
+	limit_of(sch, "maxItems", &r->maxitems);
+	for (i = 0; i < 4; i++)
+		limit_of(sch, lims[i], &r->lims[i]);
+	r->unique = flag(sch, "uniqueItems");
+	r->required = ps_node_map_get(sch, "required");
+	if (r->required && r->required->type != PS_NODE_SEQ)
+		r->required = NULL;
+	props = ps_node_map_get(sch, "properties");
+	if (props && props->type == PS_NODE_MAP) {
+		r->sorts = 1;
+		if (props->n > 0 && ((r->props = calloc(props->n,
+		    sizeof(*r->props))) == NULL || (r->names = calloc(props->n,
+		    sizeof(*r->names))) == NULL))
+			return NULL;
+		for (i = 0; i < props->n; i++) {
+			r->names[i] = props->keys[i]->str;
+			r->props[i].name = props->keys[i]->str;
+			r->props[i].order = i;
+			if ((r->props[i].rule = compile(s, props->vals[i])) ==
+			    NULL)
+				return NULL;
+		}
+		r->nprops = props->n;
+		ps_qsort(r->props, r->nprops, sizeof(*r->props), propcmp);
+	}
+	add = ps_node_map_get(sch, "additionalProperties");
+	if (add && add->type == PS_NODE_SCALAR && strcmp(add->str, "false") == 0)
+		r->no_more = 1;
+	else if (add && add->type == PS_NODE_MAP &&
+	    (r->more = compile(s, add)) == NULL)
+		return NULL;
+	if ((items = ps_node_map_get(sch, "items")) != NULL &&
+	    (r->items = compile(s, items)) == NULL)
+		return NULL;
+	return r;
+}
+
+/* What the instance is, given what the rule allows; 0: nothing fits. */
+static unsigned
+resolve_type(const struct ps_node *n, unsigned types)
+{
+	if (n->type == PS_NODE_MAP)
+		return types & T_OBJECT;
+	if (n->type == PS_NODE_SEQ)
+		return types & T_ARRAY;
+	if (n->quoted)
+		return types & T_STRING;
+	if ((types & T_NULL) && is_null(n->str))
+		return T_NULL;
+	if ((types & T_BOOLEAN) && (strcmp(n->str, "true") == 0 ||
+	    strcmp(n->str, "false") == 0))
+		return T_BOOLEAN;
+	if ((types & T_INTEGER) && is_integer(n->str))
+		return T_INTEGER;
+	if ((types & T_NUMBER) && is_number(n->str))
+		return T_NUMBER;
+	return types & T_STRING;
+}
+
+static void
+check_format(struct vctx *c, const struct ps_node *n, int fmt)
+{
+	if (fmt == F_DATE) {
 		if (ps_date_parse(n->str, NULL) == -1)
 			report(c, n, "not a real date (YYYY-MM-DD)");
 		else
 			((struct ps_node *)n)->as = PS_AS_PLAIN;
-	} else if (strcmp(fmt, "date-time") == 0) {
+	} else if (fmt == F_DATETIME) {
 		if (ps_datetime_parse(n->str, NULL) == -1)
 			report(c, n, "not a date and time "
 			    "(YYYY-MM-DDTHH:MM:SS+HH:MM)");
 		else
 			((struct ps_node *)n)->as = PS_AS_PLAIN;
-	} else if (strcmp(fmt, "time") == 0) {
+	} else if (fmt == F_TIME) {
 		if (ps_time_parse(n->str, NULL) == -1)
 			report(c, n, "not a time of day (HH:MM)");
-	} else if (strcmp(fmt, "email") == 0) {
+	} else if (fmt == F_EMAIL) {
 		if (!ps_email_valid(n->str))
 			report(c, n, "not a valid email address");
 	}
 }
 
 static void
-check_string(struct vctx *c, const struct ps_node *sch, struct ps_node *n)
+check_string(struct vctx *c, const struct rule *r, struct ps_node *n)
 {
-	const struct ps_node *pat = ps_node_map_get(sch, "pattern");
-	const char *fmt = ps_node_get_str(sch, "format");
-	double lim;
 	size_t len;
-	regex_t *re;
 	char num[32];
 	long cp;
 
@@ -478,74 +766,80 @@ check_string(struct vctx *c, const struct ps_node *sch, struct ps_node *n)
 			    "allowed", (unsigned long)cp);
 		return;
 	}
-	len = utf8_len(n->str, n->len);
-	if (number_of(sch, "minLength", &lim) && (double)len < lim) {
-		if (lim == 1)
-			report(c, n, "must not be empty");
-		else {
-			snprintf(num, sizeof(num), "%g", lim);
-			report(c, n, "is shorter than %s characters", num);
+	if (r->minlen.set || r->maxlen.set) {
+		len = utf8_len(n->str, n->len);
+		if (r->minlen.set && (double)len < r->minlen.v) {
+			if (r->minlen.v == 1)
+				report(c, n, "must not be empty");
+			else {
+				snprintf(num, sizeof(num), "%g", r->minlen.v);
+				report(c, n, "is shorter than %s characters",
+				    num);
+			}
+		}
+		if (r->maxlen.set && (double)len > r->maxlen.v) {
+			snprintf(num, sizeof(num), "%g", r->maxlen.v);
+			report(c, n, "is longer than %s characters", num);
 		}
 	}
-	if (number_of(sch, "maxLength", &lim) && (double)len > lim) {
-		snprintf(num, sizeof(num), "%g", lim);
-		report(c, n, "is longer than %s characters", num);
-	}
-	if (pat && pat->type == PS_NODE_SCALAR) {
-		if ((re = regex_for(c->s, pat)) == NULL)
+	if (r->pattern) {
+		if (!r->re_ok)
 			report(c, n, "schema pattern %s cannot be used",
-			    pat->str);
-		else if (memchr(n->str, '\0', n->len) ||
-		    regexec(re, n->str, 0, NULL, 0) != 0)
+			    r->pattern->str);
+		else if (memchr(n->str, '\0', n->len) || (r->runs ?
+		    !runs_match(r->runs, n->str) :
+		    regexec(&r->re, n->str, 0, NULL, 0) != 0))
 			report(c, n, "does not have the expected form (%s)",
-			    pat->str);
+			    r->pattern->str);
 	}
-	if (fmt)
-		check_format(c, n, fmt);
+	if (r->format)
+		check_format(c, n, r->format);
 }
 
 static void
-check_number(struct vctx *c, const struct ps_node *sch,
-    const struct ps_node *n)
+check_number(struct vctx *c, const struct rule *r, const struct ps_node *n)
 {
 	static const struct {
-		const char *key, *word;
+		const char *word;
 		int sign, strict;
 	} lims[] = {
-		{ "minimum", "at least", -1, 0 },
-		{ "maximum", "at most", 1, 0 },
-		{ "exclusiveMinimum", "more than", -1, 1 },
-		{ "exclusiveMaximum", "less than", 1, 1 },
+		{ "at least", -1, 0 },
+		{ "at most", 1, 0 },
+		{ "more than", -1, 1 },
+		{ "less than", 1, 1 },
 	};
-	double v = strtod(n->str, NULL), lim;
+	double v, lim;
 	size_t i;
 
+	if (!(r->lims[0].set || r->lims[1].set || r->lims[2].set ||
+	    r->lims[3].set))
+		return;
+	v = strtod(n->str, NULL);
 	for (i = 0; i < sizeof(lims) / sizeof(lims[0]); i++) {
-		if (!number_of(sch, lims[i].key, &lim))
+		if (!r->lims[i].set)
 			continue;
+		lim = r->lims[i].v;
 		if ((lims[i].sign < 0 && (v < lim || (lims[i].strict &&
 		    v == lim))) || (lims[i].sign > 0 && (v > lim ||
 		    (lims[i].strict && v == lim))))
 			report(c, n, "must be %s %s", lims[i].word,
-			    ps_node_get_str(sch, lims[i].key));
+			    r->lims[i].text);
 	}
 }
 
-static void validate(struct vctx *, const struct ps_node *,
-    struct ps_node *);
+static void validate(struct vctx *, const struct rule *, struct ps_node *);
 
 static void
-check_enum(struct vctx *c, const struct ps_node *sch, const struct ps_node *n)
+check_enum(struct vctx *c, const struct rule *r, const struct ps_node *n)
 {
-	const struct ps_node *e = ps_node_map_get(sch, "enum");
-	const struct ps_node *k = ps_node_map_get(sch, "const");
+	const struct ps_node *e = r->enm, *k = r->cnst;
 	struct ps_buf list = PS_BUF_INIT;
 	size_t i;
 
 	if (k && !ps_node_equal(k, n))
 		report(c, n, "must be \"%s\"", k->type == PS_NODE_SCALAR ?
 		    k->str : "the schema's constant");
-	if (e == NULL || e->type != PS_NODE_SEQ)
+	if (e == NULL)
 		return;
 	for (i = 0; i < e->n; i++)
 		if (ps_node_equal(e->vals[i], n))
@@ -561,13 +855,13 @@ check_enum(struct vctx *c, const struct ps_node *sch, const struct ps_node *n)
 
 /* Put keys in the order of the schema's properties, others after. */
 static void
-sort_keys(struct ps_node *n, const struct ps_node *props)
+sort_keys(struct ps_node *n, const struct rule *r)
 {
 	size_t i, j, at = 0;
 
-	for (i = 0; i < props->n; i++) {
+	for (i = 0; i < r->nprops; i++) {
 		for (j = at; j < n->n; j++)
-			if (strcmp(n->keys[j]->str, props->keys[i]->str) == 0)
+			if (strcmp(n->keys[j]->str, r->names[i]) == 0)
 				break;
 		if (j < n->n) {
 			struct ps_node *k = n->keys[j], *v = n->vals[j];
@@ -584,63 +878,68 @@ sort_keys(struct ps_node *n, const struct ps_node *props)
 }
 
 static void
-check_object(struct vctx *c, const struct ps_node *sch, struct ps_node *n)
+check_object(struct vctx *c, const struct rule *r, struct ps_node *n)
 {
-	const struct ps_node *props = ps_node_map_get(sch, "properties");
-	const struct ps_node *req = ps_node_map_get(sch, "required");
-	const struct ps_node *add = ps_node_map_get(sch, "additionalProperties");
-	const struct ps_node *sub;
-	size_t i, old;
+	const struct ps_node *req = r->required;
+	const struct prop *p;
+	struct prop key;
+	size_t i, old, last = 0;
+	int sorted = 1, known = 1;
 
-	if (req && req->type == PS_NODE_SEQ)
-		for (i = 0; i < req->n; i++) {
-			if (req->vals[i]->type != PS_NODE_SCALAR ||
-			    ps_node_map_get(n, req->vals[i]->str))
-				continue;
-			old = push(c, req->vals[i]->str, 0);
-			report(c, n, "required field is missing");
-			ps_buf_truncate(&c->path, old);
-		}
-	for (i = 0; i < n->n; i++) {
-		old = push(c, n->keys[i]->str, 0);
-		sub = props ? ps_node_map_get(props, n->keys[i]->str) : NULL;
-		if (sub)
-			validate(c, sub, n->vals[i]);
-		else if (add && add->type == PS_NODE_SCALAR &&
-		    strcmp(add->str, "false") == 0)
-			report(c, n->keys[i], "unknown field");
-		else if (add && add->type == PS_NODE_MAP)
-			validate(c, add, n->vals[i]);
+	for (i = 0; req && i < req->n; i++) {
+		if (req->vals[i]->type != PS_NODE_SCALAR ||
+		    ps_node_map_get(n, req->vals[i]->str))
+			continue;
+		old = push(c, req->vals[i]->str, 0);
+		report(c, n, "required field is missing");
 		ps_buf_truncate(&c->path, old);
 	}
-	if (props && props->type == PS_NODE_MAP)
-		sort_keys(n, props);
+	for (i = 0; i < n->n; i++) {
+		old = push(c, n->keys[i]->str, 0);
+		key.name = n->keys[i]->str;
+		p = ps_bsearch(&key, r->props, r->nprops, sizeof(*r->props),
+		    propcmp);
+		if (p)
+			validate(c, p->rule, n->vals[i]);
+		else if (r->no_more)
+			report(c, n->keys[i], "unknown field");
+		else if (r->more)
+			validate(c, r->more, n->vals[i]);
+		ps_buf_truncate(&c->path, old);
+		/* in schema order already? (records read from the store) */
+		if (p && (!known || (i > 0 && p->order < last)))
+			sorted = 0;
+		if (p)
+			last = p->order;
+		else
+			known = 0;
+	}
+	if (r->sorts && !sorted)
+		sort_keys(n, r);
 }
 
 static void
-check_array(struct vctx *c, const struct ps_node *sch, struct ps_node *n)
+check_array(struct vctx *c, const struct rule *r, struct ps_node *n)
 {
-	const struct ps_node *items = ps_node_map_get(sch, "items");
-	double lim;
 	size_t i, j, old;
 	char num[32];
 
-	if (number_of(sch, "minItems", &lim) && (double)n->n < lim) {
-		snprintf(num, sizeof(num), "%g", lim);
-		if (lim == 1)
+	if (r->minitems.set && (double)n->n < r->minitems.v) {
+		snprintf(num, sizeof(num), "%g", r->minitems.v);
+		if (r->minitems.v == 1)
 			report(c, n, "must have at least one item");
 		else
 			report(c, n, "must have at least %s items", num);
 	}
-	if (number_of(sch, "maxItems", &lim) && (double)n->n > lim) {
-		snprintf(num, sizeof(num), "%g", lim);
+	if (r->maxitems.set && (double)n->n > r->maxitems.v) {
+		snprintf(num, sizeof(num), "%g", r->maxitems.v);
 		report(c, n, "must have at most %s items", num);
 	}
 	for (i = 0; i < n->n; i++) {
 		old = push(c, NULL, i);
-		if (items)
-			validate(c, items, n->vals[i]);
-		if (flag(sch, "uniqueItems"))
+		if (r->items)
+			validate(c, r->items, n->vals[i]);
+		if (r->unique)
 			for (j = 0; j < i; j++)
 				if (ps_node_equal(n->vals[j], n->vals[i])) {
 					report(c, n->vals[i],
@@ -652,46 +951,45 @@ check_array(struct vctx *c, const struct ps_node *sch, struct ps_node *n)
 }
 
 static void
-validate(struct vctx *c, const struct ps_node *sch, struct ps_node *n)
+validate(struct vctx *c, const struct rule *r, struct ps_node *n)
 {
-	const struct ps_node *types;
-	const char *t;
+	unsigned t;
 
-	if ((sch = deref(c->s, sch)) == NULL) {
+	if (r->broken) {
 		report(c, n, "schema has a broken $ref here");
 		return;
 	}
-	if (sch->type != PS_NODE_MAP)
-		return;		/* true/false schemas are not used */
-	types = ps_node_map_get(sch, "type");
-	if ((t = resolve_type(n, types)) == NULL) {
-		report(c, n, "%s", expected(types));
+	if (!r->active)
+		return;
+	if ((t = resolve_type(n, r->types)) == 0) {
+		report(c, n, "%s", r->expected);
 		return;
 	}
 	if (n->type == PS_NODE_SCALAR)
 		n->as = PS_AS_PLAIN;
-	check_enum(c, sch, n);
-	if (strcmp(t, "string") == 0)
-		check_string(c, sch, n);
-	else if (strcmp(t, "integer") == 0 || strcmp(t, "number") == 0)
-		check_number(c, sch, n);
-	else if (strcmp(t, "object") == 0)
-		check_object(c, sch, n);
-	else if (strcmp(t, "array") == 0)
-		check_array(c, sch, n);
+	if (r->enm || r->cnst)
+		check_enum(c, r, n);
+	if (t == T_STRING)
+		check_string(c, r, n);
+	else if (t == T_INTEGER || t == T_NUMBER)
+		check_number(c, r, n);
+	else if (t == T_OBJECT)
+		check_object(c, r, n);
+	else if (t == T_ARRAY)
+		check_array(c, r, n);
 }
 
 size_t
 ps_schema_validate(const struct ps_schema *s, struct ps_node *rec,
     const char *file, struct ps_diags *d)
 {
-	struct vctx c = { s, file, d, PS_BUF_INIT, 0 };
+	struct vctx c = { file, d, PS_BUF_INIT, 0 };
 
 	if (ps_buf_add(&c.path, "", 0) == -1) {
 		ps_diag_nomem(d);
 		return 1;
 	}
-	validate(&c, s->root, rec);
+	validate(&c, s->top, rec);
 	ps_buf_release(&c.path);
 	return c.errors;
 }

@@ -21,6 +21,7 @@
 
 #include "date.h"
 #include "id.h"
+#include "pool.h"
 #include "program.h"
 #include "record.h"
 #include "store.h"
@@ -197,7 +198,9 @@ static int
 join(struct ps_buf *b, const char *a, const char *c)
 {
 	ps_buf_truncate(b, 0);
-	return ps_buf_printf(b, "%s/%s", a, c);
+	/* not printf: this is done for each of 100,000 records */
+	return ps_buf_puts(b, a) == -1 || ps_buf_putc(b, '/') == -1 ||
+	    ps_buf_puts(b, c) == -1 ? -1 : 0;
 }
 
 static int
@@ -480,9 +483,11 @@ ps_store_unlock(struct ps_store *s)
 	}
 }
 
-int
-ps_store_load(struct ps_store *s, const char *relpath, struct ps_node **out,
-    struct ps_diags *d)
+/* Read and check a record file against a set of schemas (the store's,
+   or a reading thread's copy); with origin, note the version read. */
+static int
+load(struct ps_store *s, const struct ps_schemas *set, const char *relpath,
+    int origin, struct ps_node **out, struct ps_diags *d)
 {
 	struct ps_buf full = PS_BUF_INIT, bytes = PS_BUF_INIT;
 	struct ps_node *rec = NULL;
@@ -493,11 +498,12 @@ ps_store_load(struct ps_store *s, const char *relpath, struct ps_node **out,
 	*out = NULL;
 	if (join(&full, s->root, relpath) == -1)
 		return ps_diag_nomem(d);
-	rc = ps_yaml_load_file_kept(&rec, full.s, relpath, 0, &bytes, d);
+	rc = ps_yaml_load_file_kept(&rec, full.s, relpath, 0,
+	    origin ? &bytes : NULL, d);
 	ps_buf_release(&full);
 	if (rc != 0)
 		goto done;
-	if (ps_record_check(s->schemas, rec, relpath, d) > 0) {
+	if (ps_record_check(set, rec, relpath, d) > 0) {
 		rc = PS_REFUSED;
 		goto done;
 	}
@@ -507,13 +513,15 @@ ps_store_load(struct ps_store *s, const char *relpath, struct ps_node **out,
 		goto done;
 	}
 	/* the version read, for ps_txn_put() to check against the head */
-	if (git_odb_hash(&oid, bytes.s ? bytes.s : "", bytes.len,
-	    GIT_OBJECT_BLOB) < 0 || ps_buf_printf(&full, "%s %s",
-	    git_oid_tostr(hex, sizeof(hex), &oid), relpath) == -1) {
-		rc = ps_diag_nomem(d);
-		goto done;
+	if (origin) {
+		if (git_odb_hash(&oid, bytes.s ? bytes.s : "", bytes.len,
+		    GIT_OBJECT_BLOB) < 0 || ps_buf_printf(&full, "%s %s",
+		    git_oid_tostr(hex, sizeof(hex), &oid), relpath) == -1) {
+			rc = ps_diag_nomem(d);
+			goto done;
+		}
+		rec->origin = ps_buf_detach(&full);
 	}
-	rec->origin = ps_buf_detach(&full);
 	*out = rec;
 	rec = NULL;
 done:
@@ -521,6 +529,13 @@ done:
 	ps_buf_release(&full);
 	ps_buf_release(&bytes);
 	return rc;
+}
+
+int
+ps_store_load(struct ps_store *s, const char *relpath, struct ps_node **out,
+    struct ps_diags *d)
+{
+	return load(s, s->schemas, relpath, 1, out, d);
 }
 
 struct find_arg {
@@ -658,7 +673,8 @@ each_dir(struct ps_store *s, const char *rel, int depth, int flags,
 			    d);
 			continue;
 		}
-		if ((st = ps_store_load(s, child.s, &rec, d)) != 0) {
+		if ((st = load(s, s->schemas, child.s, !(flags & PS_EACH_READ),
+		    &rec, d)) != 0) {
 			if (st == PS_STORE)
 				rc = st;
 			else if (flags & PS_EACH_BAD)
@@ -676,16 +692,161 @@ each_dir(struct ps_store *s, const char *rel, int depth, int flags,
 	return rc;
 }
 
+/* The record files under rel, in the order each_dir() reads them;
+   -1 (errno set) when a folder cannot be read. */
+static int
+collect(struct ps_store *s, const char *rel, int depth, char ***v,
+    size_t *n, size_t *cap)
+{
+	struct ps_buf full = PS_BUF_INIT, child = PS_BUF_INIT;
+	struct dirent **list = NULL;
+	char **nv;
+	int i, nl, rc = 0;
+
+	if (join(&full, s->root, rel) == -1)
+		return -1;
+	nl = scandir(full.s, &list, depth > 0 ? sub_name : yaml_name,
+	    alphasort);
+	ps_buf_release(&full);
+	if (nl < 0)
+		return errno == ENOENT ? 0 : -1;
+	for (i = 0; i < nl && rc == 0; i++) {
+		if (join(&child, rel, list[i]->d_name) == -1)
+			rc = -1;
+		else if (depth > 0)
+			rc = collect(s, child.s, depth - 1, v, n, cap);
+		else if (*n == *cap && (nv = reallocarray(*v, *cap ?
+		    *cap * 2 : 1024, sizeof(**v))) == NULL)
+			rc = -1;
+		else {
+			if (*n == *cap) {
+				*v = nv;
+				*cap = *cap ? *cap * 2 : 1024;
+			}
+			(*v)[(*n)++] = ps_buf_detach(&child);
+		}
+	}
+	for (i = 0; i < nl; i++)
+		free(list[i]);
+	free(list);
+	ps_buf_release(&child);
+	return rc;
+}
+
+/* Reading a kind on several threads (ps_pool), each with its schemas. */
+struct slot {
+	struct ps_node	*rec;
+	struct ps_diags	 d;
+	int		 st;
+};
+
+struct par {
+	struct ps_store		 *s;
+	struct ps_schemas	**sets;		/* [worker]; [0] the store's */
+	char			**paths;
+	int			  flags;
+	ps_store_fn		  fn;
+	void			 *arg;
+	struct ps_diags		 *d;
+	struct slot		  slots[PS_POOL_AHEAD];
+};
+
+static void
+par_work(void *v, int worker, size_t i)
+{
+	struct par *p = v;
+	struct slot *sl = &p->slots[i % PS_POOL_AHEAD];
+
+	/* the record done with, freed by a reading thread as it was
+	   allocated: frees from another thread contend for its arena */
+	ps_node_free(sl->rec);
+	sl->st = load(p->s, p->sets[worker], p->paths[i],
+	    !(p->flags & PS_EACH_READ), &sl->rec, &sl->d);
+}
+
+/* As each_dir() does it for one file, in the caller's thread. */
+static int
+par_done(void *v, size_t i)
+{
+	struct par *p = v;
+	struct slot *sl = &p->slots[i % PS_POOL_AHEAD];
+
+	ps_diags_move(p->d, &sl->d);
+	if (sl->st != 0) {
+		if (sl->st == PS_STORE)
+			return sl->st;
+		return p->flags & PS_EACH_BAD ?
+		    p->fn(p->arg, p->paths[i], NULL, p->d) : 0;
+	}
+	/* the record stays in its slot, freed by par_work() or at the end */
+	return p->fn(p->arg, p->paths[i], sl->rec, p->d);
+}
+
+/*
+ * A large folder is read on every CPU, the records handed to fn in path
+ * order with the diagnostics in the same order as when read in turn. Each
+ * thread has its own copy of the schemas: glibc's regexec() locks the
+ * pattern, which would have the threads take turns. Returns 0, fn's
+ * status in *rc, or 1 when the folder is better read in turn (small, one
+ * CPU, a folder that cannot be listed, or no memory to spare).
+ */
+static int
+each_par(struct ps_store *s, const char *dir, int depth, int flags,
+    ps_store_fn fn, void *arg, struct ps_diags *d, int *rc)
+{
+	struct ps_diags ignored = PS_DIAGS_INIT;
+	struct par *p = NULL;
+	char **paths = NULL;
+	size_t n = 0, cap = 0, i;
+	int k, threads = ps_pool_threads(), ret = 1;
+
+	if (threads < 2 || collect(s, dir, depth, &paths, &n, &cap) == -1 ||
+	    n < 2 * PS_POOL_AHEAD || (p = calloc(1, sizeof(*p))) == NULL ||
+	    (p->sets = calloc((size_t)threads, sizeof(*p->sets))) == NULL)
+		goto done;
+	p->sets[0] = s->schemas;
+	for (k = 1; k < threads; k++)
+		if (ps_schemas_load(&p->sets[k], NULL, &ignored) != 0)
+			break;
+	if (k < 2)
+		goto done;
+	p->s = s;
+	p->paths = paths;
+	p->flags = flags;
+	p->fn = fn;
+	p->arg = arg;
+	p->d = d;
+	*rc = ps_pool_run(n, k, par_work, par_done, p);
+	ret = 0;
+	for (i = 0; i < PS_POOL_AHEAD; i++) {
+		ps_node_free(p->slots[i].rec);
+		ps_diags_release(&p->slots[i].d);
+	}
+done:
+	if (p && p->sets)
+		for (k = 1; k < threads; k++)
+			ps_schemas_free(p->sets[k]);
+	if (p)
+		free(p->sets);
+	free(p);
+	ps_strv_free(paths, n);
+	ps_diags_release(&ignored);
+	return ret;
+}
+
 int
 ps_store_each(struct ps_store *s, const char *kind, int flags,
     ps_store_fn fn, void *arg, struct ps_diags *d)
 {
 	const char *dir = ps_kind_dir(kind);
+	int depth, rc;
 
 	if (dir == NULL)
 		return ps_diag_err(d, PS_USAGE, "unknown record kind");
-	return each_dir(s, dir, strcmp(kind, "contact") == 0 ? 3 : 0, flags,
-	    fn, arg, d);
+	depth = strcmp(kind, "contact") == 0 ? 3 : 0;
+	if (each_par(s, dir, depth, flags, fn, arg, d, &rc) == 0)
+		return rc;
+	return each_dir(s, dir, depth, flags, fn, arg, d);
 }
 
 int

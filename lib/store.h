@@ -113,6 +113,9 @@ int	 ps_store_exists(struct ps_store *, const char *relpath);
  * ID, taken from the file name, as present).
  */
 #define PS_EACH_BAD	1
+/* With PS_EACH_READ, the records are only read, never written back:
+   they carry no origin (see node.h), which saves hashing each file. */
+#define PS_EACH_READ	2
 int	 ps_store_each(struct ps_store *, const char *kind, int flags,
 	    ps_store_fn, void *, struct ps_diags *);
 /* The contacts of days from..to (days since 1970, the partition's date):
@@ -161,7 +164,7 @@ int	 ps_txn_put_file(struct ps_txn *, const char *relpath, const char *,
 	    size_t, struct ps_diags *);
 /* Is relpath taken: staged, in the head commit, or in the work tree?
    (Cheaper than ps_store_exists() in a loop: the head tree is at hand.) */
-int	 ps_txn_taken(const struct ps_txn *, const char *relpath);
+int	 ps_txn_taken(struct ps_txn *, const char *relpath);
 /* A new random ID of a kind, free in its folder (dir, else the kind's)
    in the store and this transaction, and not an erased one (a collision
    is retried). Contacts give their day's folder: only it is looked at. */

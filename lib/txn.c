@@ -24,19 +24,38 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+#include <git2/sys/repository.h>
+
 #include "buf.h"
 #include "date.h"
+#include "pool.h"
 #include "record.h"
 #include "store.h"
 #include "yaml.h"
+
+/*
+ * A write of this many records or more stores its objects as one pack
+ * (one file, one fsync) instead of a loose object each; fewer stay loose,
+ * so that everyday one-record commits do not pile up packs. (git's own
+ * transfer.unpackLimit draws the line at 100 objects too.)
+ */
+#define PACK_MIN	100
 
 struct change {
 	char	*path;
 	git_oid	 oid;
 	int	 del;
 	int	 isnew;
-	char	*data;		/* the blob's bytes, written at the commit */
+	char	*data;		/* the text staged; written at commit */
 	size_t	 len;
+};
+
+/* A folder of HEAD's tree, looked up once (NULL: no such folder). */
+struct folder {
+	char		*dir;
+	git_tree	*tree;
 };
 
 struct ps_txn {
@@ -45,9 +64,13 @@ struct ps_txn {
 	git_oid		 old;		/* its commit, when not unborn */
 	int		 unborn;
 	git_tree	*tree;		/* HEAD's tree, or NULL */
+	struct folder	*folders;
+	size_t		 nfolders;
 	struct change	*ch;
 	size_t		 n;
 	size_t		 cap;
+	size_t		*slots;		/* path hash: index + 1 into ch */
+	size_t		 nslots;
 	git_oid		 new;
 	int		 committed;
 	int		 held;		/* signals held (ps_signals_hold) */
@@ -196,6 +219,7 @@ clean_tmp(struct ps_store *s)
 
 	clean_dir(s, "ps-tmp", "");
 	clean_dir(s, "objects", "tmp_object_git2_");
+	clean_dir(s, "objects/pack", "pack_git2_");
 	/* the empty folder a ps-init killed after its last rename left */
 	if (ps_buf_printf(&p, "%s/.ps-init", s->root) == 0)
 		rmdir(p.s);
@@ -247,12 +271,84 @@ safe_path(const char *p)
 	    p[strlen(p) - 1] != '/';
 }
 
+/*
+ * Put one change in the work tree: its text written to a temp file under
+ * .git/ps-tmp and renamed into place, or the file removed. 0, or -1 with
+ * errno set.
+ */
+static int
+put_file(struct ps_store *s, const struct change *c)
+{
+	struct ps_buf tmp = PS_BUF_INIT, full = PS_BUF_INIT;
+	int rc = -1, e;
+
+	errno = ENOMEM;
+	if (ps_buf_printf(&full, "%s/%s", s->root, c->path) == -1)
+		goto done;
+	if (c->del) {
+		rc = unlink(full.s) == -1 && errno != ENOENT ? -1 : 0;
+		goto done;
+	}
+	ps_store_gitpath(s, &tmp, "ps-tmp/rec.XXXXXX");
+	if (tmp.s == NULL || ps_write_tmp(tmp.s, c->data, c->len, 0) == -1)
+		goto done;
+	if (mkdirs(s->root, c->path) == -1 || rename(tmp.s, full.s) == -1) {
+		e = errno;
+		unlink(tmp.s);
+		errno = e;
+		goto done;
+	}
+	rc = 0;
+done:
+	e = errno;
+	ps_buf_release(&tmp);
+	ps_buf_release(&full);
+	errno = e;
+	return rc;
+}
+
+/* Many files are written on every CPU (ps_pool), each error in order. */
+#define PUT_PAR_MIN	64
+
+struct puts {
+	struct ps_store	*s;
+	struct change	*ch;
+	struct ps_diags	*d;
+	int		 err[PS_POOL_AHEAD];
+};
+
+static void
+put_work(void *v, int worker, size_t i)
+{
+	struct puts *p = v;
+
+	(void)worker;
+	p->err[i % PS_POOL_AHEAD] = put_file(p->s, &p->ch[i]) == -1 ?
+	    errno : 0;
+}
+
+static int
+put_done(void *v, size_t i)
+{
+	struct puts *p = v;
+	int e = p->err[i % PS_POOL_AHEAD];
+
+	if (e == 0)
+		return 0;
+	if (p->ch[i].del)
+		return ps_diag_err(p->d, PS_STORE, "%s: %s", p->ch[i].path,
+		    strerror(e));
+	return ps_diag_err(p->d, PS_STORE, "cannot write %s: %s",
+	    p->ch[i].path, strerror(e));
+}
+
 /* Write the work-tree files for a set of changes. */
 static int
 apply_files(struct ps_store *s, struct change *ch, size_t n,
     struct ps_diags *d)
 {
-	struct ps_buf tmp = PS_BUF_INIT, full = PS_BUF_INIT;
+	struct ps_buf tmp = PS_BUF_INIT;
+	struct puts *p = NULL;
 	git_blob *b = NULL;
 	size_t i;
 	int fd, rc = 0;
@@ -262,33 +358,30 @@ apply_files(struct ps_store *s, struct change *ch, size_t n,
 		rc = ps_diag_err(d, PS_STORE, "%s: %s", tmp.s, strerror(errno));
 		goto done;
 	}
+	/* the text of changes not staged here (a new head, a journal) */
 	for (i = 0; i < n && rc == 0; i++) {
-		ps_buf_truncate(&full, 0);
-		ps_buf_printf(&full, "%s/%s", s->root, ch[i].path);
-		if (ch[i].del) {
-			if (unlink(full.s) == -1 && errno != ENOENT)
-				rc = ps_diag_err(d, PS_STORE, "%s: %s",
-				    ch[i].path, strerror(errno));
+		if (ch[i].del || ch[i].data)
 			continue;
-		}
-		ps_store_gitpath(s, &tmp, "ps-tmp/rec.XXXXXX");
-		if (git_blob_lookup(&b, s->repo, &ch[i].oid) < 0) {
+		if (git_blob_lookup(&b, s->repo, &ch[i].oid) < 0)
 			rc = ps_git_error(d, ch[i].path);
-			break;
-		}
-		if (ps_write_tmp(tmp.s, git_blob_rawcontent(b),
-		    (size_t)git_blob_rawsize(b), 0) == -1) {
-			rc = ps_diag_err(d, PS_STORE, "cannot write %s: %s",
-			    ch[i].path, strerror(errno));
-		} else if (mkdirs(s->root, ch[i].path) == -1 ||
-		    rename(tmp.s, full.s) == -1) {
-			rc = ps_diag_err(d, PS_STORE, "cannot write %s: %s",
-			    ch[i].path, strerror(errno));
-			unlink(tmp.s);
-		}
+		else if ((ch[i].len = (size_t)git_blob_rawsize(b),
+		    ch[i].data = malloc(ch[i].len ? ch[i].len : 1)) == NULL)
+			rc = ps_diag_nomem(d);
+		else
+			memcpy(ch[i].data, git_blob_rawcontent(b), ch[i].len);
 		git_blob_free(b);
 		b = NULL;
 	}
+	if (rc == 0 && (p = calloc(1, sizeof(*p))) == NULL)
+		rc = ps_diag_nomem(d);
+	if (rc == 0) {
+		p->s = s;
+		p->ch = ch;
+		p->d = d;
+		rc = ps_pool_run(n, n >= PUT_PAR_MIN ? ps_pool_threads() : 1,
+		    put_work, put_done, p);
+	}
+	free(p);
 	if (rc == 0 && (fd = open(s->root, O_RDONLY | O_CLOEXEC)) != -1) {
 		if (syncfs(fd) == -1)
 			rc = ps_diag_err(d, PS_STORE, "cannot flush the store "
@@ -298,7 +391,6 @@ apply_files(struct ps_store *s, struct change *ch, size_t n,
 done:
 	git_blob_free(b);
 	ps_buf_release(&tmp);
-	ps_buf_release(&full);
 	return rc;
 }
 
@@ -441,6 +533,8 @@ apply_index(struct ps_store *s, struct change *ch, size_t n,
 	size_t i;
 	int rc = 0;
 
+	/* read again only if it changed on disk since ps_txn_begin() read
+	   it: 100,000 entries are 10 MB to checksum and parse */
 	if (git_repository_index(&idx, s->repo) < 0 ||
 	    git_index_read(idx, 0) < 0) {
 		rc = ps_git_error(d, "cannot read the index");
@@ -731,6 +825,7 @@ done:
 void
 ps_txn_free(struct ps_txn *t)
 {
+	size_t i;
 	int held;
 	sigset_t mask;
 
@@ -740,6 +835,12 @@ ps_txn_free(struct ps_txn *t)
 	mask = t->mask;
 	ps_store_unlock(t->store);
 	free_changes(t->ch, t->n);
+	free(t->slots);
+	for (i = 0; i < t->nfolders; i++) {
+		free(t->folders[i].dir);
+		git_tree_free(t->folders[i].tree);
+	}
+	free(t->folders);
 	git_tree_free(t->tree);
 	free(t->ref);
 	free(t);
@@ -747,8 +848,119 @@ ps_txn_free(struct ps_txn *t)
 		ps_signals_release(&mask);
 }
 
+static size_t
+path_hash(const char *s)
+{
+	size_t h = 1469598103934665603UL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211UL;
+	return h;
+}
+
+/* The change staged at relpath, or NULL: a hash, not a scan of them all. */
+static struct change *
+staged(const struct ps_txn *t, const char *relpath)
+{
+	size_t i, m = t->nslots - 1;
+
+	if (t->nslots == 0)
+		return NULL;
+	for (i = path_hash(relpath) & m; t->slots[i]; i = (i + 1) & m)
+		if (strcmp(t->ch[t->slots[i] - 1].path, relpath) == 0)
+			return &t->ch[t->slots[i] - 1];
+	return NULL;
+}
+
+/* Hash every change into nslots slots. */
+static int
+reindex(struct ps_txn *t, size_t nslots)
+{
+	size_t i, j, *v;
+
+	if ((v = calloc(nslots, sizeof(*v))) == NULL)
+		return -1;
+	for (j = 0; j < t->n; j++) {
+		for (i = path_hash(t->ch[j].path) & (nslots - 1); v[i];
+		    i = (i + 1) & (nslots - 1))
+			;
+		v[i] = j + 1;
+	}
+	free(t->slots);
+	t->slots = v;
+	t->nslots = nslots;
+	return 0;
+}
+
+/* Note ch[t->n - 1] in the hash, growing it to keep it half empty. */
+static int
+slot_add(struct ps_txn *t)
+{
+	size_t i, m = t->nslots - 1;
+
+	if (t->n * 2 > t->nslots)
+		return reindex(t, t->nslots ? t->nslots * 2 : 64);
+	for (i = path_hash(t->ch[t->n - 1].path) & m; t->slots[i];
+	    i = (i + 1) & m)
+		;
+	t->slots[i] = t->n;
+	return 0;
+}
+
+/*
+ * The entry of relpath in HEAD's tree (caller frees), as
+ * git_tree_entry_bypath() gives it, but with each folder's tree looked up
+ * once: libgit2 does not cache a large tree, and a folder of 20,000
+ * records is a megabyte to inflate and parse again for each new ID.
+ */
+static int
+head_entry(git_tree_entry **out, struct ps_txn *t, const char *relpath)
+{
+	const char *slash = strrchr(relpath, '/');
+	const git_tree_entry *e;
+	git_tree_entry *dir = NULL;
+	git_tree *sub = NULL;
+	struct folder *f;
+	size_t i, len;
+
+	*out = NULL;
+	if (t->tree == NULL)
+		return GIT_ENOTFOUND;
+	if (slash == NULL)
+		return git_tree_entry_bypath(out, t->tree, relpath);
+	len = (size_t)(slash - relpath);
+	for (i = 0; i < t->nfolders; i++)
+		if (strncmp(t->folders[i].dir, relpath, len) == 0 &&
+		    t->folders[i].dir[len] == '\0')
+			break;
+	if (i == t->nfolders) {
+		if ((f = realloc(t->folders, (i + 1) * sizeof(*f))) == NULL)
+			return git_tree_entry_bypath(out, t->tree, relpath);
+		t->folders = f;
+		f += i;
+		if ((f->dir = strndup(relpath, len)) == NULL)
+			return git_tree_entry_bypath(out, t->tree, relpath);
+		if (git_tree_entry_bypath(&dir, t->tree, f->dir) == 0 &&
+		    git_tree_entry_type(dir) == GIT_OBJECT_TREE &&
+		    git_tree_lookup(&sub, t->store->repo,
+		    git_tree_entry_id(dir)) < 0) {
+			git_tree_entry_free(dir);
+			free(f->dir);
+			return git_tree_entry_bypath(out, t->tree, relpath);
+		}
+		git_tree_entry_free(dir);
+		f->tree = sub;
+		t->nfolders++;
+	}
+	if (t->folders[i].tree == NULL ||
+	    (e = git_tree_entry_byname(t->folders[i].tree, slash + 1)) ==
+	    NULL)
+		return GIT_ENOTFOUND;
+	return git_tree_entry_dup(out, e);
+}
+
 int
-ps_txn_taken(const struct ps_txn *t, const char *relpath)
+ps_txn_taken(struct ps_txn *t, const char *relpath)
 {
 	struct ps_buf full = PS_BUF_INIT;
 	git_tree_entry *e = NULL;
@@ -757,7 +969,7 @@ ps_txn_taken(const struct ps_txn *t, const char *relpath)
 
 	if (ps_txn_staged(t, relpath))
 		return 1;
-	if (t->tree && git_tree_entry_bypath(&e, t->tree, relpath) == 0) {
+	if (head_entry(&e, t, relpath) == 0) {
 		git_tree_entry_free(e);
 		return 1;
 	}
@@ -770,12 +982,7 @@ ps_txn_taken(const struct ps_txn *t, const char *relpath)
 int
 ps_txn_staged(const struct ps_txn *t, const char *relpath)
 {
-	size_t i;
-
-	for (i = 0; i < t->n; i++)
-		if (strcmp(t->ch[i].path, relpath) == 0)
-			return 1;
-	return 0;
+	return staged(t, relpath) != NULL;
 }
 
 /* Refuse to overwrite a file whose content git has not committed. */
@@ -838,36 +1045,42 @@ check_read(const char *rel, const char *origin, const git_tree_entry *e,
 	    "was written: run the command again");
 }
 
+/*
+ * Stage a record's text (or a deletion) at rel. Its blob is only hashed
+ * here; ps_txn_commit() writes the blobs, all at once, so a dry run
+ * writes no object at all.
+ */
 static int
 stage(struct ps_txn *t, const char *rel, const char *data, size_t len,
     int del, const char *origin, struct ps_diags *d)
 {
 	git_tree_entry *e = NULL;
-	struct change *v, *c = NULL;
+	struct change *v, *c;
 	git_oid oid;
-	size_t i;
+	char *copy = NULL;
 	int rc = 0;
 
 	if (!safe_path(rel))
 		return ps_diag_err(d, PS_REFUSED, "not a store path: %.80s",
 		    rel);
-	if (t->tree)
-		git_tree_entry_bypath(&e, t->tree, rel);
-	for (i = 0; i < t->n; i++)
-		if (strcmp(t->ch[i].path, rel) == 0)
-			c = &t->ch[i];
+	head_entry(&e, t, rel);
+	c = staged(t, rel);
 	if (c == NULL && ((rc = check_worktree(t, rel,
 	    e ? git_tree_entry_id(e) : NULL, d)) != 0 ||
 	    (rc = check_read(rel, origin, e, d)) != 0))
 		goto done;
-	/* only its ID now: the blob is written with the commit, so that a
-	   dry run or a refused input leaves no object behind */
 	if (!del && git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) < 0) {
 		rc = ps_git_error(d, "cannot hash a record");
 		goto done;
 	}
 	if (c == NULL && e && !del && git_oid_equal(&oid, git_tree_entry_id(e)))
 		goto done;	/* unchanged: nothing to commit */
+	if (!del && (copy = malloc(len ? len : 1)) == NULL) {
+		rc = ps_diag_nomem(d);
+		goto done;
+	}
+	if (!del)
+		memcpy(copy, data, len);
 	if (c == NULL) {
 		if (t->n == t->cap) {
 			size_t cap = t->cap ? t->cap * 2 : 16;
@@ -886,21 +1099,23 @@ stage(struct ps_txn *t, const char *rel, const char *data, size_t len,
 			goto done;
 		}
 		t->n++;
+		if (slot_add(t) == -1) {
+			free(c->path);
+			t->n--;
+			rc = ps_diag_nomem(d);
+			goto done;
+		}
 	}
 	c->del = del;
 	c->isnew = e == NULL;
 	free(c->data);
-	c->data = NULL;
-	if (!del) {
+	c->data = copy;
+	c->len = len;
+	copy = NULL;
+	if (!del)
 		c->oid = oid;
-		if ((c->data = malloc(len ? len : 1)) == NULL) {
-			rc = ps_diag_nomem(d);
-			goto done;
-		}
-		memcpy(c->data, data, len);
-		c->len = len;
-	}
 done:
+	free(copy);
 	git_tree_entry_free(e);
 	return rc;
 }
@@ -937,7 +1152,6 @@ chcmp(const void *a, const void *b)
 	    ((const struct change *)b)->path);
 }
 
-/* Build the tree for base + changes below a prefix of length off. */
 /* Git's order of tree entries: by name, a folder's as if it ended in /. */
 static int
 entry_cmp(const char *a, size_t alen, int atree, const char *b, size_t blen,
@@ -1046,8 +1260,8 @@ put_entry(struct ps_buf *b, unsigned mode, const char *name,
  * path; 0 or -1.
  */
 static int
-splice_tree(git_repository *repo, const git_tree *base, struct change *ch,
-    size_t n, size_t off, git_oid *out, int *empty)
+splice_tree(git_repository *repo, git_packbuilder *pb, const git_tree *base,
+    struct change *ch, size_t n, size_t off, git_oid *out, int *empty)
 {
 	struct ps_buf b = PS_BUF_INIT;
 	const git_tree_entry *e;
@@ -1082,20 +1296,22 @@ splice_tree(git_repository *repo, const git_tree *base, struct change *ch,
 		i++;
 	}
 	*empty = kept == 0;
-	if (b.len >= 64 << 10)
+	if (b.len >= 64 << 10 && pb == NULL)
 		rc = write_stored_tree(repo, &b, out);
 	else
 		rc = git_repository_odb(&odb, repo) < 0 || git_odb_write(out,
-		    odb, b.s ? b.s : "", b.len, GIT_OBJECT_TREE) < 0 ? -1 : 0;
+		    odb, b.s ? b.s : "", b.len, GIT_OBJECT_TREE) < 0 ||
+		    (pb && git_packbuilder_insert(pb, out, NULL) < 0) ? -1 : 0;
 done:
 	git_odb_free(odb);
 	ps_buf_release(&b);
 	return rc;
 }
 
+/* Build the tree for base + changes below a prefix of length off. */
 static int
-build_tree(git_repository *repo, const git_tree *base, struct change *ch,
-    size_t n, size_t off, git_oid *out, int *empty)
+build_tree(git_repository *repo, git_packbuilder *pb, const git_tree *base,
+    struct change *ch, size_t n, size_t off, git_oid *out, int *empty)
 {
 	git_treebuilder *tb = NULL;
 	size_t i = 0, j, len;
@@ -1104,7 +1320,7 @@ build_tree(git_repository *repo, const git_tree *base, struct change *ch,
 	for (i = 0; i < n && strchr(ch[i].path + off, '/') == NULL; i++)
 		;
 	if (i == n)
-		return splice_tree(repo, base, ch, n, off, out, empty);
+		return splice_tree(repo, pb, base, ch, n, off, out, empty);
 	i = 0;
 	if (git_treebuilder_new(&tb, repo, base) < 0)
 		return -1;
@@ -1137,8 +1353,8 @@ build_tree(git_repository *repo, const git_tree *base, struct change *ch,
 		if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE &&
 		    git_tree_lookup(&sub, repo, git_tree_entry_id(e)) < 0)
 			goto done;
-		rc = build_tree(repo, sub, ch + i, j - i, off + len + 1, &soid,
-		    &sempty);
+		rc = build_tree(repo, pb, sub, ch + i, j - i, off + len + 1,
+		    &soid, &sempty);
 		git_tree_free(sub);
 		if (rc < 0)
 			goto done;
@@ -1151,7 +1367,8 @@ build_tree(git_repository *repo, const git_tree *base, struct change *ch,
 		i = j;
 	}
 	*empty = git_treebuilder_entrycount(tb) == 0;
-	rc = git_treebuilder_write(out, tb) < 0 ? -1 : 0;
+	rc = git_treebuilder_write(out, tb) < 0 ||
+	    (pb && git_packbuilder_insert(pb, out, NULL) < 0) ? -1 : 0;
 done:
 	git_treebuilder_free(tb);
 	return rc;
@@ -1301,30 +1518,6 @@ message(struct ps_buf *m, const struct ps_txn *t,
 
 static int	move_branch(struct ps_txn *, const char *, struct ps_diags *);
 
-/* The staged records' blobs, into the object database (signals held). */
-static int
-write_blobs(struct ps_txn *t, struct ps_diags *d)
-{
-	git_odb *odb = NULL;
-	git_oid oid;
-	size_t i;
-	int rc = 0;
-
-	if (git_repository_odb(&odb, t->store->repo) < 0)
-		return ps_git_error(d, "cannot open the object database");
-	for (i = 0; i < t->n && rc == 0; i++) {
-		if (t->ch[i].data == NULL)
-			continue;
-		if (git_odb_write(&oid, odb, t->ch[i].data, t->ch[i].len,
-		    GIT_OBJECT_BLOB) < 0)
-			rc = ps_git_error(d, "cannot write a record to git");
-		free(t->ch[i].data);
-		t->ch[i].data = NULL;
-	}
-	git_odb_free(odb);
-	return rc;
-}
-
 /* Drop the journal of a write that is done. */
 static void
 drop_journal(struct ps_store *s)
@@ -1395,12 +1588,109 @@ index_later(struct ps_txn *t)
 	_exit(0);
 }
 
+/*
+ * A large write's objects: libgit2 writes each loose object to its own
+ * file with its own fsync, which for 10,000 records is most of the time.
+ * While the pack is made, the repository's object database is one of our
+ * own, whose only writable backend is in memory (a mempack) and which
+ * reads the store's objects as an alternate; then the objects written
+ * go to the store as one pack (.pack and .idx, written and fsynced by
+ * libgit2's indexer) and the store's own database is put back.
+ */
+struct pack {
+	git_odb		*orig;		/* the repository's database */
+	git_odb		*mem;
+	git_odb_backend	*mp;		/* mem's writable backend */
+	git_packbuilder	*pb;		/* NULL: objects are written loose */
+};
+
+static int
+pack_begin(struct pack *p, struct ps_store *s, struct ps_diags *d)
+{
+	struct ps_buf dir = PS_BUF_INIT;
+	git_odb_backend *mp = NULL;
+
+	ps_store_gitpath(s, &dir, "objects");
+	if (dir.s == NULL)
+		return ps_diag_nomem(d);
+	if (git_repository_odb(&p->orig, s->repo) < 0 ||
+	    git_odb_new(&p->mem) < 0 || git_mempack_new(&mp) < 0)
+		goto fail;
+	if (git_odb_add_backend(p->mem, mp, 1) < 0) {
+		mp->free(mp);
+		goto fail;
+	}
+	p->mp = mp;	/* p->mem owns it */
+	if (git_odb_add_disk_alternate(p->mem, dir.s) < 0 ||
+	    git_repository_set_odb(s->repo, p->mem) < 0 ||
+	    git_packbuilder_new(&p->pb, s->repo) < 0)
+		goto fail;
+	/* its search for deltas, on every CPU */
+	git_packbuilder_set_threads(p->pb, (unsigned)ps_pool_threads());
+	ps_buf_release(&dir);
+	return 0;
+fail:
+	ps_buf_release(&dir);
+	return ps_git_error(d, "cannot make a pack");
+}
+
+static int
+pack_write(struct pack *p, struct ps_store *s, struct ps_diags *d)
+{
+	struct ps_buf dir = PS_BUF_INIT;
+	int rc = 0;
+
+	ps_store_gitpath(s, &dir, "objects/pack");
+	if (dir.s == NULL)
+		return ps_diag_nomem(d);
+	if (git_packbuilder_write(p->pb, dir.s, 0, NULL, NULL) < 0)
+		rc = ps_git_error(d, "cannot write the pack");
+	ps_buf_release(&dir);
+	return rc;
+}
+
+static void
+pack_release(struct pack *p, struct ps_store *s)
+{
+	if (p->orig)
+		git_repository_set_odb(s->repo, p->orig);
+	git_packbuilder_free(p->pb);
+	git_odb_free(p->mem);
+	git_odb_free(p->orig);
+}
+
+/*
+ * The staged blobs, loose, or straight into the pack's memory backend:
+ * through the object database each new object would first be looked
+ * for everywhere, the pack folder read again for each.
+ */
+static int
+write_blobs(struct ps_txn *t, struct pack *p, struct ps_diags *d)
+{
+	struct change *c;
+	git_oid oid;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		c = &t->ch[i];
+		if (c->del || c->data == NULL)
+			continue;
+		if ((p->mp ? p->mp->write(p->mp, &c->oid, c->data, c->len,
+		    GIT_OBJECT_BLOB) : git_blob_create_from_buffer(&oid,
+		    t->store->repo, c->data, c->len)) < 0 ||
+		    (p->pb && git_packbuilder_insert(p->pb, &c->oid, NULL) < 0))
+			return ps_git_error(d, "cannot write a record to git");
+	}
+	return 0;
+}
+
 int
 ps_txn_commit(struct ps_txn *t, const struct ps_commit_info *ci,
     struct ps_diags *d)
 {
 	struct ps_store *s = t->store;
 	struct ps_buf msg = PS_BUF_INIT;
+	struct pack p = { NULL, NULL, NULL, NULL };
 	git_signature *sig = NULL;
 	git_commit *parent = NULL;
 	git_tree *tree = NULL;
@@ -1412,10 +1702,16 @@ ps_txn_commit(struct ps_txn *t, const struct ps_commit_info *ci,
 	    t->n == 0)
 		goto done;
 	hold(t);
-	if ((rc = write_blobs(t, d)) != 0)
-		goto done;
 	ps_qsort(t->ch, t->n, sizeof(*t->ch), chcmp);
-	if (build_tree(s->repo, t->tree, t->ch, t->n, 0, &toid, &empty) < 0 ||
+	if (reindex(t, t->nslots) == -1) {
+		rc = ps_diag_nomem(d);
+		goto done;
+	}
+	if ((t->n >= PACK_MIN && (rc = pack_begin(&p, s, d)) != 0) ||
+	    (rc = write_blobs(t, &p, d)) != 0)
+		goto done;
+	if (build_tree(s->repo, p.pb, t->tree, t->ch, t->n, 0, &toid,
+	    &empty) < 0 ||
 	    git_tree_lookup(&tree, s->repo, &toid) < 0 ||
 	    (!t->unborn && git_commit_lookup(&parent, s->repo, &t->old) < 0)) {
 		rc = ps_git_error(d, "cannot build the commit");
@@ -1430,8 +1726,15 @@ ps_txn_commit(struct ps_txn *t, const struct ps_commit_info *ci,
 		rc = ps_git_error(d, "cannot create the commit");
 		goto done;
 	}
+	if (p.pb && (git_packbuilder_insert(p.pb, &t->new, NULL) < 0 ?
+	    (rc = ps_git_error(d, "cannot make a pack")) :
+	    (rc = pack_write(&p, s, d))) != 0)
+		goto done;
+	pack_release(&p, s);
+	memset(&p, 0, sizeof(p));
 	rc = move_branch(t, ci->subject, d);
 done:
+	pack_release(&p, s);
 	git_tree_free(tree);
 	git_commit_free(parent);
 	git_signature_free(sig);
@@ -1554,7 +1857,7 @@ add_change(struct ps_txn *t, const char *path, const git_oid *oid, int del)
 	if (!del)
 		t->ch[t->n].oid = *oid;
 	t->n++;
-	return 0;
+	return slot_add(t);
 }
 
 int
@@ -1634,18 +1937,22 @@ ps_txn_new_id(struct ps_txn *t, const char *kind, const char *dir,
 			return ps_diag_err(d, PS_STORE, "no randomness for a "
 			    "new ID: %s", strerror(errno));
 		ps_buf_truncate(&rel, 0);
-		ps_buf_printf(&rel, "%s/%s.yaml", dir ? dir : ps_kind_dir(kind),
-		    id);
+		if (ps_buf_printf(&rel, "%s/%s.yaml", dir ? dir :
+		    ps_kind_dir(kind), id) == -1)
+			break;
 		if (ps_txn_taken(t, rel.s))
 			continue;
 		/* nor the ID of someone erased (ps_erase) */
 		ps_buf_truncate(&rel, 0);
-		ps_buf_printf(&rel, "erasures/%s.yaml", id);
+		if (ps_buf_printf(&rel, "erasures/%s.yaml", id) == -1)
+			break;
 		if (!ps_txn_taken(t, rel.s)) {
 			ps_buf_release(&rel);
 			return 0;	/* no collision */
 		}
 	}
 	ps_buf_release(&rel);
+	if (tries < 100)
+		return ps_diag_nomem(d);
 	return ps_diag_err(d, PS_STORE, "cannot find a free ID");
 }

@@ -83,31 +83,44 @@ is_marker(const char *p, size_t len, int eol)
 	return p[0] == '=' && len == 7 && eol;
 }
 
-/* Scan raw bytes for lines that are git conflict markers. */
+/*
+ * Scan raw bytes for lines that are git conflict markers. A line that
+ * does not start like one is skipped to its end at memchr's pace.
+ */
 static void
 scan_markers(struct ps_yaml_reader *r, const unsigned char *p, size_t n)
 {
-	size_t i;
+	const unsigned char *e = p + n, *lf, *cr;
 
-	for (i = 0; i < n && r->marker_line == 0; i++) {
-		/* lines end in LF, CRLF or CR alone, as YAML says */
-		if (p[i] == '\n' && r->cr) {
+	while (p < e && r->marker_line == 0) {
+		if (r->pfxlen == 9 && *p != '\n' && *p != '\r') {
+			lf = memchr(p, '\n', (size_t)(e - p));
+			cr = memchr(p, '\r', (size_t)((lf ? lf : e) - p));
 			r->cr = 0;
+			if ((p = cr ? cr : lf) == NULL)
+				return;
+		}
+		/* lines end in LF, CRLF or CR alone, as YAML says */
+		if (*p == '\n' && r->cr) {
+			r->cr = 0;
+			p++;
 			continue;
 		}
-		r->cr = p[i] == '\r';
-		if (p[i] == '\n' || p[i] == '\r') {
+		r->cr = *p == '\r';
+		if (*p == '\n' || *p == '\r') {
 			if (r->pfxlen <= 8 && is_marker(r->pfx, r->pfxlen, 1))
 				r->marker_line = r->line;
 			r->line++;
 			r->pfxlen = 0;
-			continue;
-		}
-		if (r->pfxlen < 9) {
-			r->pfx[r->pfxlen++] = (char)p[i];
+		} else if (r->pfxlen == 0 && *p != '<' && *p != '=' &&
+		    *p != '>')
+			r->pfxlen = 9;	/* not a marker line */
+		else if (r->pfxlen < 9) {
+			r->pfx[r->pfxlen++] = (char)*p;
 			if (r->pfxlen == 9 && is_marker(r->pfx, 9, 0))
 				r->marker_line = r->line;
 		}
+		p++;
 	}
 }
 
@@ -389,8 +402,8 @@ check_dups(struct ps_yaml_reader *r, const struct ps_node *m,
 	size_t i;
 	int rc = 0;
 
-	if (m->n < 2)
-		return 0;
+	if (m->n <= 33)
+		return 0;	/* dup_key() has compared every pair */
 	if ((k = malloc(m->n * sizeof(*k))) == NULL)
 		return ps_diag_nomem(d);
 	memcpy(k, m->keys, m->n * sizeof(*k));

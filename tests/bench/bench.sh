@@ -26,6 +26,9 @@
 #      100,000 and 1,000,000: the weekly report, and the report --as-of
 #      a day a year before the last commit (the stores have a history of
 #      a commit every two weeks over two years).
+#   f. take in 10,000 applications in one commit: ps-apply with the
+#      stream on stdin into a copy of the 100,000-record store, against
+#      writing the same files, git add and git commit in that copy.
 #
 # Stores come from ps-gen (fixed seed) and are kept under tests/bench/out/
 # by a name that carries their parameters and ps-gen.c's checksum, so each
@@ -33,7 +36,7 @@
 # into them and are rolled back (git reset --hard) when done. "Now" is
 # noon of the stores' last day (PS_NOW) for parts c to e.
 #
-# Environment: PS_BENCH_PARTS (default "a b c d e"), PS_BENCH_RUNS (commit
+# Environment: PS_BENCH_PARTS (default "a b c d e f"), PS_BENCH_RUNS (commit
 # runs, default 7), PS_BENCH_CHECK_RUNS (default 5), PS_BENCH_PY_RUNS
 # (default 3), PS_BENCH_SIZES (default "1000 10000 100000"; part b uses
 # the largest), PS_BENCH_MATCH_RUNS (default 3), PS_BENCH_MATCH_SIZES
@@ -42,7 +45,8 @@
 # PS_BENCH_LOG_RUNS (default 11), PS_BENCH_LOG_SIZES (default
 # "1000:10000 100000:1000000", people:contacts), PS_BENCH_REPORT_RUNS
 # (default 3), PS_BENCH_REPORT_SIZES (default "5000:50000
-# 100000:1000000"), PS_BENCH_OUT (default tests/bench/out).
+# 100000:1000000"), PS_BENCH_APPLY_N (default 10000), PS_BENCH_APPLY_RUNS
+# (default 3), PS_BENCH_OUT (default tests/bench/out).
 
 set -euo pipefail
 
@@ -60,7 +64,7 @@ runs=${PS_BENCH_RUNS:-7}
 check_runs=${PS_BENCH_CHECK_RUNS:-5}
 py_runs=${PS_BENCH_PY_RUNS:-3}
 sizes=${PS_BENCH_SIZES:-"1000 10000 100000"}
-parts=${PS_BENCH_PARTS:-"a b c d e"}
+parts=${PS_BENCH_PARTS:-"a b c d e f"}
 match_runs=${PS_BENCH_MATCH_RUNS:-3}
 match_sizes=${PS_BENCH_MATCH_SIZES:-"1000x300 10000x2000"}
 solver_runs=${PS_BENCH_SOLVER_RUNS:-5}
@@ -305,7 +309,7 @@ echo "Stores from ps-gen --seed $seed, to $asof; warm page cache; medians; wall"
 echo "time and max RSS of the whole process. Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)."
 
 # every store first, so that generating one does not disturb a timing
-if part a || part b; then
+if part a || part b || part f; then
 	for n in $sizes; do
 		store "$n" > /dev/null
 	done
@@ -406,10 +410,16 @@ if part b; then
 		done
 	}
 
-	F=() FR=() C=() CR=() P=() PR=() Q=() QR=()
-	rss_runs "$check_runs" F FR "$floor" "$s"
-	rss_runs "$check_runs" C CR ps-check -C "$s"
+	# ps-check reads on every CPU (at most 8, or PS_THREADS): the floor
+	# is measured on as many threads, and both on one thread too
+	jobs=${PS_THREADS:-$cpus}
+	[ "$jobs" -gt 8 ] && [ -z "${PS_THREADS:-}" ] && jobs=8
+	F=() FR=() C=() CR=() F1=() F1R=() C1=() C1R=() P=() PR=() Q=() QR=()
+	rss_runs "$check_runs" F FR "$floor" -j "$jobs" "$s"
+	rss_runs "$check_runs" C CR env PS_THREADS="$jobs" ps-check -C "$s"
 	checked=$(cat "$tmp/stdout")
+	rss_runs "$check_runs" F1 F1R "$floor" "$s"
+	rss_runs "$check_runs" C1 C1R env PS_THREADS=1 ps-check -C "$s"
 
 	cat > "$tmp/load.py" <<'EOF'
 import sys, yaml
@@ -447,8 +457,11 @@ EOF
 	}
 	printf '   %-34s %8s %9s %10s %9s %9s\n' "(median of runs)" "wall s" \
 	    "us/record" "max RSS" "vs floor" "vs check"
-	row "libyaml event loop (floor) x$check_runs" "$nall" "$f" "$(median "${FR[@]}")"
-	row "ps-check -C STORE x$check_runs" "$nall" "$c" "$(median "${CR[@]}")"
+	f1=$(median "${F1[@]}") c1=$(median "${C1[@]}")
+	row "libyaml event loop (floor) -j$jobs x$check_runs" "$nall" "$f" "$(median "${FR[@]}")"
+	row "ps-check, $jobs threads x$check_runs" "$nall" "$c" "$(median "${CR[@]}")"
+	row "libyaml event loop (floor) x$check_runs" "$nall" "$f1" "$(median "${F1R[@]}")"
+	row "ps-check, 1 thread x$check_runs" "$nall" "$c1" "$(median "${C1R[@]}")"
 	if [ -n "$python" ]; then
 		if [ -n "$cloader" ]; then
 			row "Python yaml CSafeLoader x$py_runs" "$nall" \
@@ -469,6 +482,75 @@ EOF
 		echo "   Python yaml: not available (python3-yaml), skipped"
 	fi
 	echo "   ps-check said: $checked"
+	# one line each: work, store, ours, peer, ratio, target, pass or fail
+	verdict() { [ "$(awk "BEGIN { print ($1) }")" = 1 ] && echo pass || echo FAIL; }
+	printf '   b. read+validate, %s records, %s threads (floor -j%s): ps-check %s s, floor %s s, %s; target <= 2.00x: %s\n' \
+	    "$(commas "$nall")" "$jobs" "$jobs" "$(secs "$c")" "$(secs "$f")" \
+	    "$(ratio "$c" "$f")" "$(verdict "$c <= 2 * $f")"
+	printf '   b. read+validate, %s records, 1 thread (floor 1 thread): ps-check %s s, floor %s s, %s; target <= 2.00x: %s\n' \
+	    "$(commas "$nall")" "$(secs "$c1")" "$(secs "$f1")" \
+	    "$(ratio "$c1" "$f1")" "$(verdict "$c1 <= 2 * $f1")"
+	if [ -n "$python" ] && [ -n "$cloader" ]; then
+		p=$(median "${P[@]}")
+		printf '   b. read+validate, %s records, 1 thread each: ps-check %s s, Python yaml CSafeLoader %s s, %s faster; target >= 10x: %s\n' \
+		    "$(commas "$nall")" "$(secs "$c1")" "$(secs "$p")" \
+		    "$(ratio "$p" "$c1")" "$(verdict "$p >= 10 * $c1")"
+	fi
+fi
+
+# --- f. many applications in one commit ------------------------------------
+# ps-apply with a stream of $napps new applications on stdin, one commit,
+# against writing the same files, git add and git commit; both in a copy
+# of the 100,000-record store (the cached store is never written here).
+if part f; then
+	big=0
+	for n in $sizes; do
+		[ "$n" -gt "$big" ] && big=$n
+	done
+	napps=${PS_BENCH_APPLY_N:-10000}
+	apply_runs=${PS_BENCH_APPLY_RUNS:-3}
+	src=$(store "$big")
+	s=$tmp/apply-store
+	cp -a "$src" "$s"
+	rollback "$s"
+	git -C "$s" update-index -q --refresh
+	awk -v n="$napps" 'BEGIN { for (i = 0; i < n; i++) printf "---\n" \
+	    "kind: participant\nstream: extended\nrole: caregiver\n" \
+	    "name:\n  first: Bench\n  last: Many%d\ncontact:\n" \
+	    "  email: bench.many.%d@example.org\nlanguages: [en]\n" \
+	    "region: ON\ntimezone: America/Toronto\nconsents:\n" \
+	    "  - type: privacy\n    version: \"2026-01\"\n" \
+	    "    date: 2026-11-20\n    given: true\n", i, i }' > "$tmp/many.yaml"
+	A=() G=()
+	for i in $(seq 0 "$apply_runs"); do	# run 0: warm-up
+		rollback "$s"
+		timeit A ps-apply -C "$s" < "$tmp/many.yaml" > /dev/null
+		[ "$(git -C "$s" diff --name-only HEAD~ HEAD | wc -l)" = "$napps" ] || {
+			echo "bench: ps-apply did not commit $napps records" >&2
+			exit 1
+		}
+	done
+	A=("${A[@]:1}")
+	# the peer writes the very files ps-apply wrote
+	rm -rf "$tmp/many"
+	mkdir "$tmp/many"
+	git -C "$s" diff --name-only HEAD~ HEAD | (cd "$s" && xargs cp -t "$tmp/many")
+	for i in $(seq 0 "$apply_runs"); do
+		rollback "$s"
+		timeit G sh -c 'cp "$1"/* "$2/participants/" &&
+		    git -C "$2" add participants &&
+		    git -C "$2" -c gc.auto=0 commit -q --no-verify -m x' sh \
+		    "$tmp/many" "$s"
+	done
+	G=("${G[@]:1}")
+	rollback "$s"
+	a=$(median "${A[@]}") g=$(median "${G[@]}")
+	echo
+	echo "f. $(commas "$napps") applications in one commit (median of $apply_runs runs, whole process)"
+	printf '   f. %s applications, %s-record store: ps-apply %s s, cp+git add+git commit %s s, %s; target < 1 s: %s\n' \
+	    "$(commas "$napps")" "$(commas "$big")" "$(secs "$a")" "$(secs "$g")" \
+	    "$(ratio "$a" "$g")" "$( [ "$(awk "BEGIN { print ($a < 1e6) }")" = 1 ] &&
+	    echo pass || echo FAIL)"
 fi
 
 # --- c. matching ---------------------------------------------------------

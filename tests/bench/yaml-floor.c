@@ -5,13 +5,16 @@
  * beyond this (a tree per record, strict checks, schema validation,
  * cross-references) is measured against it.
  *
- *	yaml-floor DIR
+ *	yaml-floor [-j N] DIR
  *
- * Prints "N files, E events, B bytes" on stdout. Exit status: 0, or 1 if a
- * file could not be read or parsed.
+ * With -j N (N > 1) the files are listed first, then parsed on N threads
+ * (the floor for a reader that uses N CPUs). Prints "N files, E events,
+ * B bytes" on stdout. Exit status: 0, or 1 if a file could not be read
+ * or parsed.
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +26,16 @@ struct floor {
 	unsigned char	*buf;
 	size_t		 cap;
 	long		 files, events, bytes, bad;
+	int		 listing;	/* -j: list paths, parse later */
+	char		**list;
+	size_t		 nlist, caplist;
+};
+
+/* -j: the files, and the next one a thread takes. */
+struct share {
+	char		**list;
+	size_t		 n, next;
+	pthread_mutex_t	 mu;
 };
 
 static void
@@ -75,8 +88,30 @@ parse_file(struct floor *f, int dirfd, const char *name)
 }
 
 static void
-walk(struct floor *f, int parent, const char *name)
+note(struct floor *f, const char *dir, const char *name)
 {
+	size_t n = strlen(dir) + strlen(name) + 2;
+
+	if (f->nlist == f->caplist) {
+		f->caplist = f->caplist ? f->caplist * 2 : 4096;
+		if ((f->list = realloc(f->list, f->caplist *
+		    sizeof(*f->list))) == NULL) {
+			perror("yaml-floor");
+			exit(1);
+		}
+	}
+	if ((f->list[f->nlist] = malloc(n)) == NULL) {
+		perror("yaml-floor");
+		exit(1);
+	}
+	snprintf(f->list[f->nlist++], n, "%s/%s", dir, name);
+}
+
+static void
+walk(struct floor *f, int parent, const char *name, const char *path)
+{
+	char sub[4096];
+
 	struct dirent *e;
 	DIR *d;
 	size_t n;
@@ -93,12 +128,68 @@ walk(struct floor *f, int parent, const char *name)
 		if (e->d_name[0] == '.')
 			continue;
 		n = strlen(e->d_name);
-		if (e->d_type == DT_DIR)
-			walk(f, fd, e->d_name);
-		else if (n > 5 && strcmp(e->d_name + n - 5, ".yaml") == 0)
-			parse_file(f, fd, e->d_name);
+		if (e->d_type == DT_DIR) {
+			snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+			walk(f, fd, e->d_name, sub);
+		} else if (n > 5 && strcmp(e->d_name + n - 5, ".yaml") == 0) {
+			if (f->listing)
+				note(f, path, e->d_name);
+			else
+				parse_file(f, fd, e->d_name);
+		}
 	}
 	closedir(d);
+}
+
+static void *
+thread_main(void *v)
+{
+	struct share *sh = ((void **)v)[0];
+	struct floor *f = ((void **)v)[1];
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&sh->mu);
+		i = sh->next++;
+		pthread_mutex_unlock(&sh->mu);
+		if (i >= sh->n)
+			break;
+		parse_file(f, AT_FDCWD, sh->list[i]);
+	}
+	return NULL;
+}
+
+/* -j: parse the listed files on n threads, adding up their counts. */
+static void
+parse_list(struct floor *f, int n)
+{
+	pthread_t tid[64];
+	struct floor part[64];
+	struct share sh;
+	void *arg[64][2];
+	int i;
+
+	memset(&sh, 0, sizeof(sh));
+	sh.list = f->list;
+	sh.n = f->nlist;
+	pthread_mutex_init(&sh.mu, NULL);
+	memset(part, 0, sizeof(part));
+	for (i = 0; i < n; i++) {
+		arg[i][0] = &sh;
+		arg[i][1] = &part[i];
+		if (pthread_create(&tid[i], NULL, thread_main, arg[i]) != 0) {
+			perror("yaml-floor");
+			exit(1);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		pthread_join(tid[i], NULL);
+		f->files += part[i].files;
+		f->events += part[i].events;
+		f->bytes += part[i].bytes;
+		f->bad += part[i].bad;
+		free(part[i].buf);
+	}
 }
 
 int
@@ -107,10 +198,17 @@ main(int argc, char *argv[])
 	static const char *const kinds[] = { "participants", "volunteers",
 	    "matches", "contacts", "groups", NULL };
 	struct floor f;
-	int root, i;
+	char path[4096];
+	size_t k;
+	int root, i, jobs = 1;
 
-	if (argc != 2) {
-		fputs("usage: yaml-floor DIR\n", stderr);
+	if (argc == 4 && strcmp(argv[1], "-j") == 0) {
+		jobs = atoi(argv[2]);
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc != 2 || jobs < 1 || jobs > 64) {
+		fputs("usage: yaml-floor [-j N] DIR\n", stderr);
 		return 2;
 	}
 	memset(&f, 0, sizeof(f));
@@ -118,9 +216,18 @@ main(int argc, char *argv[])
 		perror(argv[1]);
 		return 1;
 	}
-	for (i = 0; kinds[i]; i++)
-		walk(&f, root, kinds[i]);
+	f.listing = jobs > 1;
+	for (i = 0; kinds[i]; i++) {
+		snprintf(path, sizeof(path), "%s/%s", argv[1], kinds[i]);
+		walk(&f, root, kinds[i], path);
+	}
 	close(root);
+	if (jobs > 1) {
+		parse_list(&f, jobs);
+		for (k = 0; k < f.nlist; k++)
+			free(f.list[k]);
+		free(f.list);
+	}
 	free(f.buf);
 	printf("%ld files, %ld events, %ld bytes\n", f.files, f.events,
 	    f.bytes);
