@@ -490,11 +490,24 @@ EOF
 	printf '   b. read+validate, %s records, 1 thread (floor 1 thread): ps-check %s s, floor %s s, %s; target <= 2.00x: %s\n' \
 	    "$(commas "$nall")" "$(secs "$c1")" "$(secs "$f1")" \
 	    "$(ratio "$c1" "$f1")" "$(verdict "$c1 <= 2 * $f1")"
+	summary "read + validate all (ps-check, $jobs threads)" \
+	    "$(commas "$nall") records" "$(secs "$c") s" \
+	    "libyaml loop -j$jobs $(secs "$f") s" "$(ratio "$f" "$c")" \
+	    "within 2x of the loop" "$(awk "BEGIN { print ($c <= 2 * $f) }")"
+	summary "read + validate all (ps-check, 1 thread)" \
+	    "$(commas "$nall") records" "$(secs "$c1") s" \
+	    "libyaml loop $(secs "$f1") s" "$(ratio "$f1" "$c1")" \
+	    "within 2x of the loop" "$(awk "BEGIN { print ($c1 <= 2 * $f1) }")"
 	if [ -n "$python" ] && [ -n "$cloader" ]; then
 		p=$(median "${P[@]}")
 		printf '   b. read+validate, %s records, 1 thread each: ps-check %s s, Python yaml CSafeLoader %s s, %s faster; target >= 10x: %s\n' \
 		    "$(commas "$nall")" "$(secs "$c1")" "$(secs "$p")" \
 		    "$(ratio "$p" "$c1")" "$(verdict "$p >= 10 * $c1")"
+		summary "read + validate all (ps-check, 1 thread)" \
+		    "$(commas "$nall") records" "$(secs "$c1") s" \
+		    "Python yaml (C) $(secs "$p") s" "$(ratio "$p" "$c1")" \
+		    ">= 10x faster than Python/yq" \
+		    "$(awk "BEGIN { print ($p >= 10 * $c1) }")"
 	fi
 fi
 
@@ -551,6 +564,10 @@ if part f; then
 	    "$(commas "$napps")" "$(commas "$big")" "$(secs "$a")" "$(secs "$g")" \
 	    "$(ratio "$a" "$g")" "$( [ "$(awk "BEGIN { print ($a < 1e6) }")" = 1 ] &&
 	    echo pass || echo FAIL)"
+	summary "$(commas "$napps") applications, one commit (ps-apply)" \
+	    "$(commas "$big") records" "$(secs "$a") s" \
+	    "cp+git add+commit $(secs "$g") s" "$(ratio "$g" "$a")" \
+	    "< 1 s with validation" "$(awk "BEGIN { print ($a < 1e6) }")"
 fi
 
 # --- c. matching ---------------------------------------------------------
