@@ -333,6 +333,8 @@ ps_store_open(struct ps_store **out, const char *dir, struct ps_diags *d)
 	if ((rc = fast_loose(s, d)) != 0)
 		goto done;
 	ps_store_gitpath(s, &j, "ps-journal");
+	if (access(j.s, F_OK) == -1)
+		ps_store_gitpath(s, &j, "ps-index-journal");
 	if (access(j.s, F_OK) == 0 && (rc = ps_store_recover(s, d)) != 0)
 		goto done;
 	rc = load_program(s, d);

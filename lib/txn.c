@@ -671,8 +671,15 @@ done:
 	return ok;
 }
 
-int
-ps_store_recover(struct ps_store *s, struct ps_diags *d)
+/*
+ * Finish the write a journal describes, if the branch points at its
+ * commit. A journal the index child took over (ps-index-journal: the
+ * work tree was written) that finds the branch moved by git since is
+ * dropped: the commit was made, and the index is git's to keep now.
+ */
+static int
+recover(struct ps_store *s, const char *name, int index_only,
+    struct ps_diags *d)
 {
 	struct ps_buf j = PS_BUF_INIT;
 	struct change *ch = NULL;
@@ -680,44 +687,54 @@ ps_store_recover(struct ps_store *s, struct ps_diags *d)
 	sigset_t mask;
 	char ref[300];
 	size_t n = 0;
-	int unborn = 0, have, rc;
+	int unborn = 0, have, rc = 0;
 
-	if ((rc = ps_store_lock(s, d)) != 0)
-		return rc;
-	clean_tmp(s);
-	ps_store_gitpath(s, &j, "ps-journal");
-	if (access(j.s, F_OK) == -1)
+	ps_store_gitpath(s, &j, name);
+	if (j.s == NULL || access(j.s, F_OK) == -1)
 		goto done;
 	if (read_journal(j.s, ref, sizeof(ref), &old, &new, &unborn, &ch,
 	    &n) == -1) {
 		/* torn before its rename: it never described a commit */
-		rc = ps_diag_err(d, PS_STORE, "%s: cannot read the journal of "
-		    "an interrupted write; move it aside and run git status",
-		    j.s);
-		goto done;
+		if (!index_only)
+			rc = ps_diag_err(d, PS_STORE, "%s: cannot read the "
+			    "journal of an interrupted write; move it aside "
+			    "and run git status", j.s);
+		goto drop;
 	}
 	drop_own_locks(s, j.s, ref);
 	have = git_reference_name_to_id(&cur, s->repo, ref) == 0;
 	if (have && git_oid_equal(&cur, &new)) {
 		ps_signals_hold(&mask);
-		rc = apply(s, ch, n, d);
+		rc = index_only ? apply_index(s, ch, n, d) : apply(s, ch, n, d);
 		ps_signals_release(&mask);
-		if (rc != 0)
-			goto done;
-	} else if (!((!have && unborn) || (have && !unborn &&
-	    git_oid_equal(&cur, &old)))) {
+	} else if (!index_only && !((!have && unborn) || (have && !unborn &&
+	    git_oid_equal(&cur, &old))))
 		rc = ps_diag_err(d, PS_STORE, "%s: the branch moved since an "
 		    "interrupted write; compare the journal with git log",
 		    j.s);
-		goto done;
-	}
-	if (unlink(j.s) == -1)
+drop:
+	if (rc == 0 && unlink(j.s) == -1)
 		rc = ps_diag_err(d, PS_STORE, "%s: %s", j.s, strerror(errno));
-	ps_store_gitpath(s, &j, "");
-	fsync_path(j.s);
+	if (rc == 0) {
+		ps_store_gitpath(s, &j, "");
+		fsync_path(j.s);
+	}
 done:
 	free_changes(ch, n);
 	ps_buf_release(&j);
+	return rc;
+}
+
+int
+ps_store_recover(struct ps_store *s, struct ps_diags *d)
+{
+	int rc;
+
+	if ((rc = ps_store_lock(s, d)) != 0)
+		return rc;
+	clean_tmp(s);
+	if ((rc = recover(s, "ps-journal", 0, d)) == 0)
+		rc = recover(s, "ps-index-journal", 1, d);
 	return rc;
 }
 
@@ -1518,15 +1535,18 @@ message(struct ps_buf *m, const struct ps_txn *t,
 
 static int	move_branch(struct ps_txn *, const char *, struct ps_diags *);
 
-/* Drop the journal of a write that is done. */
+/* Drop the journal of a write that is done (under either name). */
 static void
 drop_journal(struct ps_store *s)
 {
 	struct ps_buf j = PS_BUF_INIT;
+	int i;
 
-	ps_store_gitpath(s, &j, "ps-journal");
-	if (j.s)
-		unlink(j.s);
+	for (i = 0; i < 2; i++) {
+		ps_store_gitpath(s, &j, i ? "ps-index-journal" : "ps-journal");
+		if (j.s)
+			unlink(j.s);
+	}
 	ps_store_gitpath(s, &j, "");
 	if (j.s)
 		fsync_path(j.s);
@@ -1556,13 +1576,17 @@ defer_limit(void)
  * till then (the lock is on the open file, which the child shares): the
  * command is done when the commit and the work tree are, the next writer
  * waits for the index, and a crash of the child is recovered from the
- * journal like any other. 1 when the child has it, 0 to do it now.
+ * journal like any other. The journal is renamed ps-index-journal first:
+ * its commit is made and the work tree written, so should git move the
+ * branch in the meantime (a git add that takes index.lock from the child,
+ * then a commit), the next command drops it rather than refuse to run.
+ * 1 when the child has it, 0 to do it now.
  */
 static int
 index_later(struct ps_txn *t)
 {
 	struct ps_store *s = t->store;
-	struct ps_buf p = PS_BUF_INIT;
+	struct ps_buf p = PS_BUF_INIT, q = PS_BUF_INIT;
 	struct ps_diags d = PS_DIAGS_INIT;
 	struct stat st;
 	pid_t pid;
@@ -1570,7 +1594,12 @@ index_later(struct ps_txn *t)
 
 	ps_store_gitpath(s, &p, "index");
 	big = p.s && stat(p.s, &st) == 0 && st.st_size > defer_limit();
+	ps_store_gitpath(s, &p, "ps-journal");
+	ps_store_gitpath(s, &q, "ps-index-journal");
+	/* the journal's work is the index's alone from here on */
+	big = big && p.s && q.s && rename(p.s, q.s) == 0;
 	ps_buf_release(&p);
+	ps_buf_release(&q);
 	if (!big || (pid = fork()) == -1)
 		return 0;
 	if (pid > 0)

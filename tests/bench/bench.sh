@@ -229,6 +229,12 @@ EOF
 
 apply_one() { ps-apply -C "$1" "$2" > /dev/null; }
 
+# A ps- write returns when the commit and the work tree are done; past
+# 8 MiB of index a child brings the index up, holding the store's lock:
+# wait for it (not counted in the write's time; part d shows it apart), as
+# the next writer would, so that a git command does not meet its lock.
+settle() { flock "$1/.git/ps.lock" true; }
+
 git_one() {
 	cp "$2" "$1/participants/"
 	git -C "$1" add "participants/${2##*/}"
@@ -345,6 +351,7 @@ if part a; then
 		# warm-up, not counted: page cache, index refresh
 		application w
 		apply_one "$s" "$tmp/app-w.yaml"
+		settle "$s"
 		record P-ZZZZZW w
 		git_one "$s" "$tmp/P-ZZZZZW.yaml"
 		for i in $(seq 1 "$runs"); do
@@ -354,12 +361,14 @@ if part a; then
 			# alternate the order so neither side always goes first
 			if [ $((i % 2)) = 1 ]; then
 				timeit A apply_one "$s" "$tmp/app-$i.yaml"
+				settle "$s"
 				timeit G git_one "$s" "$tmp/$(printf 'P-ZZZX%02d' "$i").yaml"
 				timeit H git_hook_one "$s" "$tmp/$(printf 'P-ZZZY%02d' "$i").yaml"
 			else
 				timeit H git_hook_one "$s" "$tmp/$(printf 'P-ZZZY%02d' "$i").yaml"
 				timeit G git_one "$s" "$tmp/$(printf 'P-ZZZX%02d' "$i").yaml"
 				timeit A apply_one "$s" "$tmp/app-$i.yaml"
+				settle "$s"
 			fi
 		done
 		a=$(median "${A[@]}") g=$(median "${G[@]}") h=$(median "${H[@]}")
@@ -743,10 +752,6 @@ log_one() {
 	PS_NOW=$now ps-log -C "$1" "$2" --mode phone --minutes 30 > /dev/null
 }
 
-# ps-log returns when the commit and the work tree are done; past 8 MiB of
-# index a child brings the index up, holding the store's lock: wait for it
-# (not counted in ps-log's time; shown apart), as the next writer would.
-log_settle() { flock "$1/.git/ps.lock" true; }
 
 git_contact() {
 	cp "$2" "$1/$3/"
@@ -783,14 +788,14 @@ if part d; then
 		    grep "^$dir/")" "$tmp/contact.yaml"
 		contact_as C-ZZZW00
 		git_contact "$s" "$tmp/C-ZZZW00.yaml" "$dir"
-		log_settle "$s"
+		settle "$s"
 		L=() G=() I=() F=()
 		# each side in a run of its own: a git command rewrites the
 		# index, and the first ps- write after that reads it once
 		# (below: "after git")
 		for i in $(seq 1 "$log_runs"); do
 			timeit L log_one "$s" "$mid"
-			timeit I log_settle "$s"
+			timeit I settle "$s"
 		done
 		for i in $(seq 1 "$log_runs"); do
 			contact_as "$(printf 'C-ZZZX%02d' "$i")"
@@ -801,7 +806,7 @@ if part d; then
 			contact_as "$(printf 'C-ZZZY%02d' "$i")"
 			git_contact "$s" "$tmp/$(printf 'C-ZZZY%02d' "$i").yaml" "$dir"
 			timeit F log_one "$s" "$mid"
-			log_settle "$s"
+			settle "$s"
 		done
 		l=$(median "${L[@]}") g=$(median "${G[@]}")
 		for i in "${!L[@]}"; do I[i]=$(( L[i] + I[i] )); done

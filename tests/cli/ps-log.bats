@@ -79,6 +79,33 @@ logged_by: Test Coordinator" ""
 	[ "$(git rev-list --count HEAD)" = $((n + 2)) ]
 }
 
+@test "an index child cut short: the next command finishes its index, or drops it when git moved on" {
+	logged_store
+	ps-log "$M" --mode phone --minutes 30 --date 2026-11-21 >/dev/null
+	c=$(git show --name-only --format= HEAD)
+	# the journal the child had (the work tree written), the index behind
+	printf 'ps-journal 1\nref refs/heads/master\nold %s\nnew %s\nput %s %s\nend\n' \
+	    "$(git rev-parse HEAD~)" "$(git rev-parse HEAD)" \
+	    "$(git rev-parse "HEAD:$c")" "$c" >.git/ps-index-journal
+	git rm -q --cached "$c"
+	run_split ps-log --list --since 2026-11-21
+	[ "$status" = 0 ]
+	run_split ps-log "$M" --mode video --minutes 10 --date 2026-11-21
+	[ "$status" = 0 ]
+	[ ! -e .git/ps-index-journal ]
+	[ -z "$(git status --porcelain)" ]
+	# git moved the branch since (a commit of its own): nothing to finish
+	printf 'ps-journal 1\nref refs/heads/master\nold %s\nnew %s\nput %s %s\nend\n' \
+	    "$(git rev-parse HEAD~)" "$(git rev-parse HEAD)" \
+	    "$(git rev-parse "HEAD:$c")" "$c" >.git/ps-index-journal
+	git -c user.name=T -c user.email=t@example.org commit -q --allow-empty --no-verify -m "by hand"
+	run_split ps-log "$M" --mode video --minutes 10 --date 2026-11-21
+	[ "$status" = 0 ]
+	[ -z "$err" ]
+	[ ! -e .git/ps-index-journal ]
+	[ -z "$(git status --porcelain)" ]
+}
+
 @test "a merge conflict made by git after the tools' last write is found" {
 	logged_store
 	ps-log "$M" --mode phone --minutes 30 --date 2026-11-21 >/dev/null

@@ -124,6 +124,8 @@ op_cmd() {	# tool
 	ps-screen) echo "ps-screen -C s $VAPP --step application --result pass" ;;
 	ps-match)  echo "ps-match -C s --accept $M2" ;;
 	ps-log)    echo "ps-log -C s $M --mode phone --minutes 30 --note CANARY" ;;
+	# the same, the index left to a child as in a large store
+	ps-log-child) echo "env PS_INDEX_DEFER=0 ps-log -C s $M --mode phone --minutes 30 --note CANARY" ;;
 	esac
 }
 
@@ -159,7 +161,8 @@ leftovers() {	# store
 # The store after a fault: git fsck clean, HEAD the old commit or one
 # new commit of the tool on it, no partial file. Prints what is wrong.
 state_check() {	# store old tool
-	local s=$1 old=$2 tool=$3 head out
+	local s=$1 old=$2 tool=${3%-child} head out
+	settle "$s"
 	if ! out=$(git -C "$s" fsck --full --strict --no-progress 2>&1) ||
 	    printf '%s' "$out" | grep -qv -e '^dangling ' -e '^$'; then
 		echo "git fsck:"
@@ -183,9 +186,17 @@ state_check() {	# store old tool
 	fi
 }
 
+# A write is done when the store's lock is free: a child of it may still
+# bring the index up (PS_INDEX_DEFER), as the next writer would wait for.
+settle() {	# store
+	[ -e "$1/.git/ps.lock" ] && flock "$1/.git/ps.lock" true
+	return 0
+}
+
 # The store after the next run: work tree and index at HEAD, nothing left.
 clean_check() {	# store
 	local st
+	settle "$1"
 	st=$(git --no-optional-locks -C "$1" status --porcelain --untracked-files=all 2>&1)
 	[ -z "$st" ] || printf 'git status:\n%s\n' "$st"
 	leftovers "$1"
