@@ -436,11 +436,7 @@ copy(struct ps_node *c, const struct ps_node *e, const char *key)
 		return 0;
 	if ((dup = ps_node_dup(v)) == NULL)
 		return -1;
-	if (ps_node_map_set(c, key, dup) == -1) {
-		ps_node_free(dup);
-		return -1;
-	}
-	return 0;
+	return ps_node_map_set(c, key, dup);	/* it frees dup if it fails */
 }
 
 /*
@@ -866,10 +862,12 @@ ps_log_goal(struct ps_store *s, const char *match, const char *text,
 	snprintf(gid, sizeof(gid), "g%zu", g->n + 1);
 	if ((e = ps_node_new_map()) == NULL ||
 	    ps_node_set_str(e, "id", gid) || ps_node_set_str(e, "text", text) ||
-	    ps_node_set_str(e, "status", "open") || ps_node_seq_append(g, e)) {
+	    ps_node_set_str(e, "status", "open")) {
 		ps_node_free(e);
 		goto nomem;
 	}
+	if (ps_node_seq_append(g, e))	/* e taken, or freed */
+		goto nomem;
 	if (ps_record_check(s->schemas, m, match, d)) {
 		rc = PS_REFUSED;
 		goto done;

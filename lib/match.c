@@ -617,9 +617,10 @@ explain(struct ps_node *b, const char *name, double points, int held,
 	if (ps_node_set_str(e, "criterion", name) ||
 	    ps_node_set_plain(e, "points", num) ||
 	    ps_node_set_plain(e, "held", held ? "true" : "false") ||
-	    ps_node_set_str(e, "reason", reason) ||
-	    ps_node_seq_append(b, e))
+	    ps_node_set_str(e, "reason", reason))
 		ps_node_free(e);
+	else
+		ps_node_seq_append(b, e);	/* e taken, or freed */
 }
 
 /*

@@ -300,10 +300,12 @@ load_weights(struct world *w, const char *file, struct ps_diags *d)
 		return ps_diag_add(d, PS_REFUSED, file, 1, 1, NULL, "not a "
 		    "mapping of matching rules (hard, weights...)");
 	}
-	if ((prog = ps_node_dup(w->prog)) == NULL ||
-	    ps_node_map_set(prog, "matching", m) == -1) {
-		ps_node_free(prog);
+	if ((prog = ps_node_dup(w->prog)) == NULL) {
 		ps_node_free(m);
+		return ps_diag_nomem(d);
+	}
+	if (ps_node_map_set(prog, "matching", m) == -1) {	/* m freed */
+		ps_node_free(prog);
 		return ps_diag_nomem(d);
 	}
 	if (ps_schema_validate(ps_schemas_get(w->s->schemas, "program"), prog,
@@ -432,10 +434,8 @@ new_match(struct world *w, struct ps_txn *t, const struct ps_match_person *p,
 	if ((m = ps_node_new_map()) == NULL || (b = ps_node_new_seq()) == NULL)
 		goto nomem;
 	ps_match_points(num, ps_match_score(w->ctx, p, v, b));
-	if (ps_node_map_set(m, "breakdown", b) == -1) {
-		ps_node_free(b);
+	if (ps_node_map_set(m, "breakdown", b) == -1)	/* b freed */
 		goto nomem;
-	}
 	if (ps_node_set_str(m, "kind", "match") ||
 	    ps_node_set_str(m, "id", id) ||
 	    ps_node_set_str(m, "stream", ps_node_get_str(p->rec, "stream")) ||
@@ -1396,12 +1396,13 @@ lifecycle(struct world *w, const struct ps_match_opts *o, FILE *out,
 		    ps_node_set_plain(e, "by_days", num) ||
 		    ps_node_set_plain(e, "until", until) ||
 		    (ps_node_get(m, "extended") == NULL &&
-		    ps_node_map_set(m, "extended", ps_node_new_seq())) ||
-		    ps_node_seq_append(ps_node_get(m, "extended"), e) ||
-		    ps_node_set_plain(m, "planned_end", until)) {
+		    ps_node_map_set(m, "extended", ps_node_new_seq()))) {
 			ps_node_free(e);
 			goto nomem;
 		}
+		if (ps_node_seq_append(ps_node_get(m, "extended"), e) ||
+		    ps_node_set_plain(m, "planned_end", until))
+			goto nomem;	/* e taken, or freed */
 		break;
 	default:
 		break;

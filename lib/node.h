@@ -65,7 +65,8 @@ struct ps_node	*ps_node_dup(const struct ps_node *);
 struct ps_node	*ps_node_take(struct ps_node *n);
 int		 ps_node_equal(const struct ps_node *, const struct ps_node *);
 
-/* Mapping access by one key. set replaces in place or appends. */
+/* Mapping access by one key. set replaces in place or appends; it takes
+   val, and frees it when it fails (as ps_node_seq_append() does). */
 struct ps_node	*ps_node_map_get(const struct ps_node *, const char *key);
 int		 ps_node_map_set(struct ps_node *, const char *key,
 		    struct ps_node *val);

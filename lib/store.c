@@ -717,16 +717,17 @@ collect(struct ps_store *s, const char *rel, int depth, char ***v,
 			rc = -1;
 		else if (depth > 0)
 			rc = collect(s, child.s, depth - 1, v, n, cap);
-		else if (*n == *cap && (nv = reallocarray(*v, *cap ?
-		    *cap * 2 : 1024, sizeof(**v))) == NULL)
-			rc = -1;
-		else {
-			if (*n == *cap) {
+		else if (*n == *cap) {
+			if ((nv = reallocarray(*v, *cap ? *cap * 2 : 1024,
+			    sizeof(**v))) == NULL)
+				rc = -1;
+			else {
 				*v = nv;
 				*cap = *cap ? *cap * 2 : 1024;
 			}
-			(*v)[(*n)++] = ps_buf_detach(&child);
 		}
+		if (rc == 0 && depth == 0)
+			(*v)[(*n)++] = ps_buf_detach(&child);
 	}
 	for (i = 0; i < nl; i++)
 		free(list[i]);
