@@ -1025,18 +1025,6 @@ done:
 	return rc;
 }
 
-static int
-fsync_path(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
-
-	if (fd == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 /*
  * One pack of every object the refs (rewritten, or as they are) and the
  * erasure commit reach, written next to the others and fsynced. *name
@@ -1083,14 +1071,14 @@ write_pack(struct erase *e, int with_note, struct ps_buf *name)
 	ps_buf_truncate(name, 0);
 	ps_buf_printf(name, "pack-%s", git_packbuilder_name(pb));
 	ps_buf_printf(&f, "%s/%s.pack", dir.s, name->s);
-	if (fsync_path(f.s) == -1) {
+	if (ps_fsync_path(f.s) == -1) {
 		rc = ps_diag_err(e->d, PS_STORE, "cannot flush %s: %s", f.s,
 		    strerror(errno));
 		goto done;
 	}
 	ps_buf_truncate(&f, 0);
 	ps_buf_printf(&f, "%s/%s.idx", dir.s, name->s);
-	if (fsync_path(f.s) == -1 || fsync_path(dir.s) == -1) {
+	if (ps_fsync_path(f.s) == -1 || ps_fsync_path(dir.s) == -1) {
 		rc = ps_diag_err(e->d, PS_STORE, "cannot flush %s: %s", f.s,
 		    strerror(errno));
 		goto done;
@@ -1278,10 +1266,10 @@ prune(struct erase *e, const char *keep)
 	closedir(dp);
 	dp = NULL;
 	ps_store_gitpath(e->s, &p, "objects/pack");
-	fsync_path(p.s);
-	fsync_path(objs.s);
+	ps_fsync_path(p.s);
+	ps_fsync_path(objs.s);
 	ps_store_gitpath(e->s, &p, "");
-	fsync_path(p.s);
+	ps_fsync_path(p.s);
 done:
 	if (dp)
 		closedir(dp);

@@ -409,27 +409,15 @@ static void
 stored_write(struct intake *in)
 {
 	struct storedkeys *k = &in->stored;
-	struct ps_buf b = PS_BUF_INIT, tmp = PS_BUF_INIT, p = PS_BUF_INIT;
+	struct ps_buf b = PS_BUF_INIT;
 	uint64_t n = k->n;
-	sigset_t mask;
 
-	ps_signals_hold(&mask);	/* no temp file left by a Control-C */
-	ps_store_gitpath(in->s, &tmp, "ps-tmp");
-	if (tmp.s)
-		mkdir(tmp.s, 0700);
-	ps_store_gitpath(in->s, &tmp, "ps-tmp/dupkeys.XXXXXX");
-	ps_store_gitpath(in->s, &p, "ps-dupkeys");
 	if (ps_buf_add(&b, stored_magic, 8) == 0 &&
 	    ps_buf_add(&b, k->tree, sizeof(k->tree)) == 0 &&
 	    ps_buf_add(&b, &n, sizeof(n)) == 0 &&
-	    ps_buf_add(&b, k->v, k->n * sizeof(*k->v)) == 0 && tmp.s && p.s &&
-	    ps_write_tmp(tmp.s, b.s, b.len, 0) == 0 &&
-	    rename(tmp.s, p.s) == -1)
-		unlink(tmp.s);
-	ps_signals_release(&mask);
+	    ps_buf_add(&b, k->v, k->n * sizeof(*k->v)) == 0)
+		ps_store_put_cache(in->s, "ps-dupkeys", b.s, b.len);
 	ps_buf_release(&b);
-	ps_buf_release(&tmp);
-	ps_buf_release(&p);
 }
 
 /* Bring the keys from the trees of old (or none) to those of HEAD. */

@@ -214,6 +214,13 @@ void	 ps_store_gitpath(const struct ps_store *, struct ps_buf *,
  * gets its name), fsynced with dosync; -1 with errno, the file removed.
  */
 int	 ps_write_tmp(char *path, const void *data, size_t len, int dosync);
+/* fsync a file or folder by its path; 0 or -1. */
+int	 ps_fsync_path(const char *path);
+/* Write .git/NAME whole, a tool's cache checked before each use: a temp
+   file in .git/ps-tmp renamed over it, signals held, not synced. 0, or
+   -1 when it could not be written (the cache is then as it was). */
+int	 ps_store_put_cache(struct ps_store *, const char *name,
+	    const void *data, size_t len);
 /* The tree of HEAD's commit; -1 when the branch has no commit yet. */
 int	 ps_store_head_tree(struct ps_store *, git_tree **);
 

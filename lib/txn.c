@@ -105,8 +105,8 @@ hold(struct ps_txn *t)
 	}
 }
 
-static int
-fsync_path(const char *path)
+int
+ps_fsync_path(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
 
@@ -415,6 +415,30 @@ index_stamp(struct ps_store *s, struct ps_buf *out)
 	return rc;
 }
 
+int
+ps_store_put_cache(struct ps_store *s, const char *name, const void *data,
+    size_t len)
+{
+	struct ps_buf tmp = PS_BUF_INIT, p = PS_BUF_INIT;
+	sigset_t mask;
+	int rc = -1;
+
+	ps_signals_hold(&mask);	/* no temp file left by a Control-C */
+	ps_store_gitpath(s, &tmp, "ps-tmp");
+	if (tmp.s && (mkdir(tmp.s, 0700) == 0 || errno == EEXIST)) {
+		ps_store_gitpath(s, &tmp, "ps-tmp/cache.XXXXXX");
+		ps_store_gitpath(s, &p, name);
+		if (tmp.s && p.s && ps_write_tmp(tmp.s, data, len, 0) == 0) {
+			if ((rc = rename(tmp.s, p.s)) == -1)
+				unlink(tmp.s);
+		}
+	}
+	ps_signals_release(&mask);
+	ps_buf_release(&tmp);
+	ps_buf_release(&p);
+	return rc;
+}
+
 /*
  * Note the index as found free of conflicts, or as just written: its
  * stamp if it is still "was" (or any, for NULL). A hint: torn or missing,
@@ -423,20 +447,12 @@ index_stamp(struct ps_store *s, struct ps_buf *out)
 static void
 index_stamp_write(struct ps_store *s, const struct ps_buf *was)
 {
-	struct ps_buf st = PS_BUF_INIT, tmp = PS_BUF_INIT, p = PS_BUF_INIT;
-	sigset_t mask;
+	struct ps_buf st = PS_BUF_INIT;
 
-	ps_store_gitpath(s, &tmp, "ps-tmp/stamp.XXXXXX");
-	ps_store_gitpath(s, &p, "ps-index-stamp");
-	ps_signals_hold(&mask);	/* no temp file left by a Control-C */
-	if (index_stamp(s, &st) == 0 && tmp.s && p.s && (was == NULL ||
-	    (was->len == st.len && memcmp(was->s, st.s, st.len) == 0)) &&
-	    ps_write_tmp(tmp.s, st.s, st.len, 0) == 0 && rename(tmp.s, p.s) == -1)
-		unlink(tmp.s);
-	ps_signals_release(&mask);
+	if (index_stamp(s, &st) == 0 && (was == NULL ||
+	    (was->len == st.len && memcmp(was->s, st.s, st.len) == 0)))
+		ps_store_put_cache(s, "ps-index-stamp", st.s, st.len);
 	ps_buf_release(&st);
-	ps_buf_release(&tmp);
-	ps_buf_release(&p);
 }
 
 /* Whether the index is as a tool last wrote it. */
@@ -717,7 +733,7 @@ drop:
 		rc = ps_diag_err(d, PS_STORE, "%s: %s", j.s, strerror(errno));
 	if (rc == 0) {
 		ps_store_gitpath(s, &j, "");
-		fsync_path(j.s);
+		ps_fsync_path(j.s);
 	}
 done:
 	free_changes(ch, n);
@@ -1243,10 +1259,10 @@ write_stored_tree(git_repository *repo, const struct ps_buf *b, git_oid *out)
 		goto done;
 	}
 	path.s[path.len - (GIT_OID_HEXSZ - 1)] = '\0';
-	rc = fsync_path(path.s);
+	rc = ps_fsync_path(path.s);
 	if (rc == 0 && made) {
 		path.s[path.len - GIT_OID_HEXSZ - 2] = '\0';
-		rc = fsync_path(path.s);
+		rc = ps_fsync_path(path.s);
 	}
 done:
 	deflateEnd(&zs);
@@ -1507,7 +1523,7 @@ write_journal(struct ps_txn *t, struct ps_diags *d)
 		goto done;
 	}
 	ps_store_gitpath(t->store, &tmp, "");
-	if (fsync_path(tmp.s) == -1) {
+	if (ps_fsync_path(tmp.s) == -1) {
 		rc = ps_diag_err(d, PS_STORE, "cannot flush %s: %s", tmp.s,
 		    strerror(errno));
 		unlink(j.s);
@@ -1549,7 +1565,7 @@ drop_journal(struct ps_store *s)
 	}
 	ps_store_gitpath(s, &j, "");
 	if (j.s)
-		fsync_path(j.s);
+		ps_fsync_path(j.s);
 	ps_buf_release(&j);
 }
 
