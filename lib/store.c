@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,25 +145,85 @@ git_mallocarray(size_t n, size_t size, const char *file, int line)
 	return oom(reallocarray(NULL, n, size), n * size);
 }
 
+/*
+ * libgit2's start-up (git_libgit2_init) is mostly mbedTLS parsing the
+ * system's CA certificates, some 4 ms of every command although the tools
+ * never open a connection. It runs in a thread of its own while the
+ * command reads its schemas and input, and ps_git_ready() waits for it
+ * before the first libgit2 call. The thread takes no signal. With
+ * PS_THREADS=1 it runs in turn, in the command's one thread.
+ */
+static pthread_t	git_thread;
+static int		git_started, git_rc, git_set;
+static char		git_msg[256];
+
+static void *
+git_start(void *arg)
+{
+	const git_error *e;
+
+	(void)arg;
+	if (git_libgit2_init() < 0) {
+		e = git_error_last();
+		snprintf(git_msg, sizeof(git_msg), "%s", e && e->message ?
+		    e->message : "git error");
+		git_rc = -1;
+	}
+	return NULL;
+}
+
 int
 ps_git_init(struct ps_diags *d)
 {
 	static git_allocator a = { git_malloc, git_calloc, git_strdup,
 	    git_strndup, git_substrdup, git_realloc, git_reallocarray,
 	    git_mallocarray, free };
+	sigset_t all, old;
 
+	(void)d;
+	if (git_started)
+		return 0;
 	/* before git_libgit2_init(), which keeps an allocator already set */
 	git_libgit2_opts(GIT_OPT_SET_ALLOCATOR, &a);
-	if (git_libgit2_init() < 0)
-		return ps_git_error(d, "cannot start libgit2");
-	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
-	/* keep the large folder trees (participants/: 40 bytes a record)
-	   read once, not inflated again at each lookup (libgit2 keeps
-	   trees up to 4 KiB only) */
-	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
-	    (size_t)16 << 20);
+	git_started = 2;
+	if (ps_pool_threads() > 1) {
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		if (pthread_create(&git_thread, NULL, git_start, NULL) == 0)
+			git_started = 1;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	if (git_started == 2)
+		git_start(NULL);
 	return 0;
+}
+
+int
+ps_git_ready(struct ps_diags *d)
+{
+	if (git_started == 0)
+		ps_git_init(d);
+	if (git_started == 1) {
+		pthread_join(git_thread, NULL);
+		git_started = 2;
+	}
+	if (git_rc == 0 && !git_set) {
+		git_set = 1;
+		/* no fsync of each object, ref, log and index file and of
+		   its folder: a write flushes them with one syncfs() at each
+		   step (txn.c) */
+		git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
+		/* keep the large folder trees (participants/: 40 bytes a
+		   record) read once, not inflated again at each lookup
+		   (libgit2 keeps trees up to 4 KiB only) */
+		git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT,
+		    GIT_OBJECT_TREE, (size_t)16 << 20);
+	}
+	if (git_rc == 0)
+		return 0;
+	return d ? ps_diag_err(d, PS_STORE, "cannot start libgit2: %s",
+	    git_msg) : PS_STORE;
 }
 
 /*
@@ -169,7 +231,8 @@ ps_git_init(struct ps_diags *d)
  * is 1, best speed): libgit2 uses zlib's default, 6, which takes 30 ms on
  * the 600 KB tree of a folder of 15,000 records. (libgit2 takes level 0
  * for no zlib stream at all, which git cannot read.) A loose backend of
- * our own, synced, before libgit2's, so that it takes the writes.
+ * our own before libgit2's, so that it takes the writes; not synced
+ * object by object: the write syncs them with its journal (txn.c).
  */
 static int
 fast_loose(struct ps_store *s, struct ps_diags *d)
@@ -183,7 +246,7 @@ fast_loose(struct ps_store *s, struct ps_diags *d)
 	    == -1)
 		rc = ps_diag_nomem(d);
 	else if (git_repository_odb(&odb, s->repo) < 0 ||
-	    git_odb_backend_loose(&b, p.s, 1, 1, 0, 0) < 0 ||
+	    git_odb_backend_loose(&b, p.s, 1, 0, 0, 0) < 0 ||
 	    git_odb_add_backend(odb, b, 3) < 0) {
 		if (b)
 			b->free(b);
@@ -319,7 +382,11 @@ ps_store_open(struct ps_store **out, const char *dir, struct ps_diags *d)
 	*out = NULL;
 	if ((rc = ps_store_find(&root, dir, d)) != 0 ||
 	    (rc = check_private(root.s, d)) != 0 ||
-	    (rc = store_new(&s, root.s, d)) != 0)
+	    (rc = store_new(&s, root.s, d)) != 0) {
+		ps_git_ready(NULL);	/* no exit while it runs */
+		goto done;
+	}
+	if ((rc = ps_git_ready(d)) != 0)
 		goto done;
 	if (git_repository_open_ext(&s->repo, root.s,
 	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
@@ -354,10 +421,12 @@ ps_store_close(struct ps_store *s)
 {
 	if (s == NULL)
 		return;
-	ps_store_unlock(s);
 	git_repository_free(s->repo);
+	s->repo = NULL;
 	ps_schemas_free(s->schemas);
 	ps_node_free(s->program);
+	ps_store_index_child(s);	/* forked with little left to free */
+	ps_store_unlock(s);
 	free(s->root);
 	free(s);
 }
@@ -370,8 +439,14 @@ ps_store_create(struct ps_store **out, const char *root, struct ps_diags *d)
 	struct ps_store *s;
 	int rc;
 
-	if ((rc = store_new(&s, root, d)) != 0)
+	if ((rc = store_new(&s, root, d)) != 0) {
+		ps_git_ready(NULL);	/* no exit while it runs */
 		return rc;
+	}
+	if ((rc = ps_git_ready(d)) != 0) {
+		ps_store_close(s);
+		return rc;
+	}
 	o.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
 	o.mode = GIT_REPOSITORY_INIT_SHARED_UMASK;
 	if (git_repository_init_ext(&s->repo, root, &o) < 0 ||

@@ -22,13 +22,16 @@
  *			a record read (ps_store_load) before the lock whose
  *			file another command changed since (PS_STORE)
  *	ps_txn_commit()	write blobs and only the trees along the changed
- *			paths, the commit, then a journal (.git/ps-journal),
- *			then move the branch if it still points where it
- *			did, then the work-tree files (written under .git and
- *			renamed into place) and the index; then drop the
- *			journal. A crash before the branch moves leaves the
- *			store as before; after, the next open rolls forward.
- *	ps_txn_free()	release the lock
+ *			paths, the commit, then a journal (.git/ps-journal);
+ *			sync the file system (syncfs: all of them on disk
+ *			at once); move the branch if it still points where
+ *			it did; sync; the work-tree files (written under
+ *			.git and renamed into place); sync; the index; drop
+ *			the journal; sync. A crash before the branch moves
+ *			leaves the store as before; after, the next open
+ *			rolls forward.
+ *	ps_txn_free()	release the lock (held on, in a large store, by
+ *			the child that updates the index: ps_store_close)
  *
  * With dry_run, ps_txn_commit() checks everything and writes nothing.
  * A history rewrite (ps_erase) calls ps_txn_replace() instead of staging
@@ -58,6 +61,7 @@ struct ps_store {
 	struct ps_schemas	*schemas;
 	struct ps_node		*program;	/* validated program.yaml */
 	int			 lock_fd;
+	int			 index_child;	/* see ps_store_index_child */
 };
 
 struct ps_txn;
@@ -78,9 +82,12 @@ int	 ps_store_find(struct ps_buf *root, const char *dir,
 	    struct ps_diags *);
 int	 ps_store_open(struct ps_store **, const char *dir, struct ps_diags *);
 void	 ps_store_close(struct ps_store *);
+/* Leave the index of a large store to a child (ps_store_close does). */
+void	 ps_store_index_child(struct ps_store *);
 
 /*
- * libgit2 set-up shared by every tool (fsync on); call once. A failed
+ * libgit2 set-up shared by every tool (its own fsync of each file off:
+ * a write syncs the file system at each step instead); call once. A failed
  * allocation inside libgit2 then ends the process with a message (exit
  * status 3; 0, the write being saved, once ps_git_after_commit(1) said
  * the branch has moved): libgit2's own recovery from one is not safe.
@@ -88,6 +95,8 @@ void	 ps_store_close(struct ps_store *);
  * saved until it is moved into place).
  */
 int	 ps_git_init(struct ps_diags *);
+/* Wait for ps_git_init() (it runs in a thread): before any libgit2 call. */
+int	 ps_git_ready(struct ps_diags *);
 void	 ps_git_after_commit(int);
 /* Convert libgit2's last error into a diagnostic. */
 int	 ps_git_error(struct ps_diags *, const char *what);

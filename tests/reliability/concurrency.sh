@@ -11,6 +11,7 @@
 #     an accept and a decline): one wins, the other is told the record
 #     changed since it read it and exits 3; nothing silently overwritten.
 . "$(dirname "$0")/lib.sh"
+unset PS_THREADS	# as the tools run for real
 
 P=8
 N=500

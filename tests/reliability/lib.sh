@@ -19,6 +19,9 @@ export PS_NOW=2026-11-22T15:00:00Z
 export GIT_AUTHOR_NAME=T GIT_AUTHOR_EMAIL=t@example.org
 export GIT_COMMITTER_NAME=T GIT_COMMITTER_EMAIL=t@example.org
 unset PS_STORE PS_LOCK_TIMEOUT
+# one thread: the sweeps count system calls and allocations in order, and
+# libgit2's start-up would otherwise run beside the command's own
+export PS_THREADS=1
 FULL=${RELIABILITY_FULL:-0}
 # A sanitizer build (make SANITIZE=1): LeakSanitizer cannot run under
 # strace (it needs ptrace itself), so leaks are left to the other suites
