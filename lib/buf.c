@@ -30,6 +30,12 @@ grow(struct ps_buf *b, size_t need)
 }
 
 int
+ps_buf_reserve(struct ps_buf *b, size_t n)
+{
+	return n > (size_t)-1 - b->len ? -1 : grow(b, b->len + n);
+}
+
+int
 ps_buf_add(struct ps_buf *b, const void *p, size_t n)
 {
 	if (grow(b, b->len + n) == -1)

@@ -27,6 +27,8 @@ struct ps_buf {
 #define PS_BUF_INIT { NULL, 0, 0 }
 
 int	 ps_buf_add(struct ps_buf *, const void *, size_t);
+/* Room for n more bytes, so that adding them copies nothing; 0 or -1. */
+int	 ps_buf_reserve(struct ps_buf *, size_t n);
 int	 ps_buf_puts(struct ps_buf *, const char *);
 int	 ps_buf_putc(struct ps_buf *, int);
 int	 ps_buf_printf(struct ps_buf *, const char *, ...)

@@ -223,6 +223,9 @@ void	 ps_store_gitpath(const struct ps_store *, struct ps_buf *,
  * gets its name), fsynced with dosync; -1 with errno, the file removed.
  */
 int	 ps_write_tmp(char *path, const void *data, size_t len, int dosync);
+/* The same for the nv pieces of v (which it uses up). */
+struct iovec;
+int	 ps_write_tmpv(char *path, struct iovec *v, int nv, int dosync);
 /* fsync a file or folder by its path; 0 or -1. */
 int	 ps_fsync_path(const char *path);
 /* Write .git/NAME whole, a tool's cache checked before each use: a temp
