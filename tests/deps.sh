@@ -8,12 +8,12 @@
 set -u
 mode=${1:-install}
 
-build_debs="build-essential pkg-config libyaml-dev libgit2-dev zlib1g-dev git"
+build_debs="build-essential pkg-config libyaml-dev libgit2-dev zlib1g-dev libssl-dev git"
 # yq is the jq wrapper for YAML that examples/pipelines.md uses (Debian's
 # yq, Homebrew's python-yq, pip's yq); Fedora's yq is another program, so
 # there it comes from pip (pip install yq).
 test_debs="libcmocka-dev bats mandoc python3 python3-yaml python3-jsonschema yq strace valgrind"
-dnf_pkgs="gcc make pkgconf-pkg-config libyaml-devel libgit2-devel zlib-devel git libcmocka-devel bats mandoc python3-pyyaml python3-jsonschema jq strace valgrind"
+dnf_pkgs="gcc make pkgconf-pkg-config libyaml-devel libgit2-devel zlib-devel openssl-devel git libcmocka-devel bats mandoc python3-pyyaml python3-jsonschema jq strace valgrind"
 brew_pkgs="pkg-config libyaml libgit2 cmocka bats-core mandoc python-yq"
 
 missing_debs() {
@@ -46,15 +46,15 @@ if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null; then
 	echo "deps: missing packages; run:  sudo apt-get update && sudo $cmd" >&2
 	exit 1
 elif command -v dnf >/dev/null 2>&1; then
-	pkg-config --exists yaml-0.1 libgit2 zlib && [ "$mode" = build ] && exit 0
+	pkg-config --exists yaml-0.1 libgit2 zlib libcrypto && [ "$mode" = build ] && exit 0
 	echo "deps: run:  sudo dnf install -y $dnf_pkgs" >&2
 	[ "$(id -u)" = 0 ] && dnf install -y $dnf_pkgs && exit 0
 	exit 1
 elif command -v brew >/dev/null 2>&1; then
-	pkg-config --exists yaml-0.1 libgit2 zlib && [ "$mode" = build ] && exit 0
+	pkg-config --exists yaml-0.1 libgit2 zlib libcrypto && [ "$mode" = build ] && exit 0
 	brew install $brew_pkgs && exit 0
 	exit 1
 fi
-pkg-config --exists yaml-0.1 libgit2 zlib 2>/dev/null && [ "$mode" = build ] && exit 0
+pkg-config --exists yaml-0.1 libgit2 zlib libcrypto 2>/dev/null && [ "$mode" = build ] && exit 0
 echo "deps: install libyaml, libgit2, cmocka, bats, mandoc, python3-yaml, python3-jsonschema, yq (the jq wrapper), strace and valgrind with your package manager" >&2
 exit 1
