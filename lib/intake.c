@@ -420,14 +420,49 @@ stored_write(struct intake *in)
 	ps_buf_release(&b);
 }
 
+/*
+ * The files that differ between two folder trees (either NULL: empty),
+ * each to stored_file() (NULL for one deleted): one walk over the two
+ * sorted lists of entries, where git_diff_tree_to_tree() takes a
+ * millisecond and a half for two folders of 15,000 records.
+ */
+static int
+stored_diff(struct intake *in, const char *dir, const git_tree *a,
+    const git_tree *b)
+{
+	size_t i = 0, j = 0, na = a ? git_tree_entrycount(a) : 0,
+	    nb = b ? git_tree_entrycount(b) : 0;
+	const git_tree_entry *ea, *eb;
+	char rel[300];
+	int c, rc = 0;
+
+	while (rc == 0 && (i < na || j < nb)) {
+		ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
+		eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
+		c = ea == NULL ? 1 : eb == NULL ? -1 :
+		    git_tree_entry_cmp(ea, eb);
+		if (c == 0 && git_oid_equal(git_tree_entry_id(ea),
+		    git_tree_entry_id(eb)) && git_tree_entry_filemode(ea) ==
+		    git_tree_entry_filemode(eb)) {
+			i++, j++;
+			continue;
+		}
+		snprintf(rel, sizeof(rel), "%s/%s", dir,
+		    git_tree_entry_name(c < 0 ? ea : eb));
+		rc = stored_file(in, rel, c < 0 ? NULL : git_tree_entry_id(eb));
+		i += c <= 0;
+		j += c >= 0;
+	}
+	return rc;
+}
+
 /* Bring the keys from the trees of old (or none) to those of HEAD. */
 static int
 stored_catch_up(struct intake *in, const git_oid old[2], const git_oid cur[2])
 {
 	git_repository *repo = in->s->repo;
 	git_tree *a = NULL, *b = NULL;
-	git_diff *diff = NULL;
-	size_t i, j, n;
+	size_t i;
 	int rc = 0;
 
 	in->stored.building = old == NULL;
@@ -438,24 +473,12 @@ stored_catch_up(struct intake *in, const git_oid old[2], const git_oid cur[2])
 		if ((old && !git_oid_is_zero(&old[i]) &&
 		    git_tree_lookup(&a, repo, &old[i]) < 0) ||
 		    (!git_oid_is_zero(&cur[i]) &&
-		    git_tree_lookup(&b, repo, &cur[i]) < 0) ||
-		    git_diff_tree_to_tree(&diff, repo, a, b, NULL) < 0)
+		    git_tree_lookup(&b, repo, &cur[i]) < 0))
 			rc = -1;
-		n = diff ? git_diff_num_deltas(diff) : 0;
-		for (j = 0; j < n && rc == 0; j++) {
-			const git_diff_delta *dl = git_diff_get_delta(diff, j);
-			char rel[300];
-
-			snprintf(rel, sizeof(rel), "%s/%s", person_dirs[i],
-			    dl->status == GIT_DELTA_DELETED ?
-			    dl->old_file.path : dl->new_file.path);
-			rc = stored_file(in, rel, dl->status ==
-			    GIT_DELTA_DELETED ? NULL : &dl->new_file.id);
-		}
-		git_diff_free(diff);
+		else
+			rc = stored_diff(in, person_dirs[i], a, b);
 		git_tree_free(a);
 		git_tree_free(b);
-		diff = NULL;
 		a = b = NULL;
 	}
 	return rc;

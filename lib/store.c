@@ -368,6 +368,7 @@ store_new(struct ps_store **out, const char *root, struct ps_diags *d)
 		return ps_diag_nomem(d);
 	}
 	s->lock_fd = -1;
+	s->prescan = -1;
 	if ((rc = ps_schemas_load(&s->schemas, NULL, d)) != 0) {
 		ps_store_close(s);
 		return rc;
@@ -390,6 +391,8 @@ ps_store_open(struct ps_store **out, const char *dir, struct ps_diags *d)
 		ps_git_ready(NULL);	/* no exit while it runs */
 		goto done;
 	}
+	if (join(&j, root.s, ".git") == 0)
+		ps_store_prescan(s, j.s);
 	if ((rc = ps_git_ready(d)) != 0)
 		goto done;
 	if (git_repository_open_ext(&s->repo, root.s,

@@ -55,6 +55,8 @@
 #include "node.h"
 #include "schema.h"
 
+#define PS_INDEX_STAMP	96	/* "inode size mtime\n" of .git/index */
+
 struct ps_store {
 	char			*root;		/* absolute work-tree path */
 	git_repository		*repo;
@@ -62,6 +64,8 @@ struct ps_store {
 	struct ps_node		*program;	/* validated program.yaml */
 	int			 lock_fd;
 	int			 index_child;	/* see ps_store_index_child */
+	int			 prescan;	/* see ps_store_prescan */
+	char			 prescan_stamp[PS_INDEX_STAMP];
 };
 
 struct ps_txn;
@@ -82,6 +86,8 @@ int	 ps_store_find(struct ps_buf *root, const char *dir,
 	    struct ps_diags *);
 int	 ps_store_open(struct ps_store **, const char *dir, struct ps_diags *);
 void	 ps_store_close(struct ps_store *);
+/* Scan gitdir/index for conflicts ahead (ps_store_open does). */
+void	 ps_store_prescan(struct ps_store *, const char *gitdir);
 /* Leave the index of a large store to a child (ps_store_close does). */
 void	 ps_store_index_child(struct ps_store *);
 

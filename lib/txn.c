@@ -436,6 +436,16 @@ done:
 	return rc;
 }
 
+/* A file's stamp for ps-index-stamp: its inode, size and mtime. */
+static const char *
+stamp_of(const struct stat *st, char out[PS_INDEX_STAMP])
+{
+	snprintf(out, PS_INDEX_STAMP, "%ju %jd %jd.%09ld\n",
+	    (uintmax_t)st->st_ino, (intmax_t)st->st_size,
+	    (intmax_t)st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
+	return out;
+}
+
 /*
  * What .git/index was when a tool last wrote it: its inode, size and
  * modification time. Git replaces the index by renaming a new file over
@@ -447,12 +457,12 @@ index_stamp(struct ps_store *s, struct ps_buf *out)
 {
 	struct ps_buf p = PS_BUF_INIT;
 	struct stat st;
+	char stamp[PS_INDEX_STAMP];
 	int rc;
 
 	ps_store_gitpath(s, &p, "index");
-	rc = p.s && stat(p.s, &st) == 0 ? ps_buf_printf(out, "%ju %jd %jd.%09ld\n",
-	    (uintmax_t)st.st_ino, (intmax_t)st.st_size,
-	    (intmax_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec) : -1;
+	rc = p.s && stat(p.s, &st) == 0 ? ps_buf_puts(out,
+	    stamp_of(&st, stamp)) : -1;
 	ps_buf_release(&p);
 	return rc;
 }
@@ -519,30 +529,30 @@ index_unchanged(struct ps_store *s)
 }
 
 /*
- * Does the index hold an entry at a merge stage (a conflict)? Read from
- * the file itself, entry by entry (index formats 2 to 4): libgit2 would
- * take each of a million entries apart to answer. 1 yes, 0 no, -1 when
- * it cannot tell (libgit2 then reads it).
+ * Does the index file at path hold an entry at a merge stage (a
+ * conflict)? Read from the file itself, entry by entry (index formats 2
+ * to 4): libgit2 would take each of a million entries apart to answer.
+ * 1 yes, 0 no, -1 when it cannot tell (libgit2 then reads it); the
+ * file's stamp (index_stamp) in stamp.
  */
 static int
-index_has_stages(struct ps_store *s)
+scan_stages(const char *path, char stamp[PS_INDEX_STAMP])
 {
-	struct ps_buf p = PS_BUF_INIT;
 	const unsigned char *m = MAP_FAILED, *q, *end, *nul;
 	struct stat st;
 	uint32_t ver = 0, n = 0, i;
 	unsigned flags;
-	size_t hdr;
+	size_t hdr, len;
 	int fd, rc = -1;
 
-	ps_store_gitpath(s, &p, "index");
-	fd = p.s ? open(p.s, O_RDONLY | O_CLOEXEC) : -1;
-	ps_buf_release(&p);
-	if (fd == -1)
+	stamp[0] = '\0';
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
-	if (fstat(fd, &st) == 0 && st.st_size >= 12 + 20)
-		m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
-		    0);
+	if (fstat(fd, &st) == 0 && st.st_size >= 12 + 20) {
+		stamp_of(&st, stamp);
+		m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE |
+		    MAP_POPULATE, fd, 0);	/* every page is read */
+	}
 	close(fd);
 	if (m == MAP_FAILED)
 		return -1;
@@ -568,6 +578,15 @@ index_has_stages(struct ps_store *s)
 		if (ver == 4)	/* a varint (bytes to drop), then the rest */
 			while (q < end && *q++ & 0x80)
 				;
+		else if ((flags & 0xfff) < 0xfff) {	/* the name's length */
+			len = ((hdr + (flags & 0xfff) + 8) & ~(size_t)7) - hdr;
+			if ((size_t)(end - q) < len) {
+				rc = -1;
+				break;
+			}
+			q += len;
+			continue;
+		}
 		if ((nul = memchr(q, '\0', (size_t)(end - q))) == NULL) {
 			rc = -1;
 			break;
@@ -578,6 +597,57 @@ index_has_stages(struct ps_store *s)
 			q += ((hdr + (size_t)(nul - q) + 8) & ~(size_t)7) - hdr;
 	}
 	munmap((void *)m, (size_t)st.st_size);
+	return rc;
+}
+
+/*
+ * The index scanned as the store opens, before the lock, in the time
+ * libgit2 takes to start up (ps_git_init), when a git command has written
+ * it since a tool did (its stamp is not in ps-index-stamp):
+ * check_clean_state() takes the answer if the index is the same file then.
+ */
+void
+ps_store_prescan(struct ps_store *s, const char *gitdir)
+{
+	struct ps_buf p = PS_BUF_INIT;
+	struct stat st;
+	char buf[PS_INDEX_STAMP], now[PS_INDEX_STAMP];
+	ssize_t len = -1;
+	int fd;
+
+	s->prescan = -1;
+	if (ps_buf_printf(&p, "%s/ps-index-stamp", gitdir) == -1)
+		goto done;
+	if ((fd = open(p.s, O_RDONLY | O_CLOEXEC)) != -1) {
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	ps_buf_truncate(&p, 0);
+	if (ps_buf_printf(&p, "%s/index", gitdir) == -1 ||
+	    stat(p.s, &st) == -1)
+		goto done;
+	if (len > 0 && (buf[len] = '\0', strcmp(buf, stamp_of(&st, now)) == 0))
+		goto done;	/* as a tool left it: not read at all */
+	s->prescan = scan_stages(p.s, s->prescan_stamp);
+done:
+	ps_buf_release(&p);
+}
+
+/* As scan_stages(), for the store's index now. */
+static int
+index_has_stages(struct ps_store *s)
+{
+	struct ps_buf p = PS_BUF_INIT, now = PS_BUF_INIT;
+	char stamp[PS_INDEX_STAMP];
+	int rc = -1;
+
+	if (s->prescan != -1 && index_stamp(s, &now) == 0 &&
+	    strcmp(now.s, s->prescan_stamp) == 0)
+		rc = s->prescan;
+	else if (ps_store_gitpath(s, &p, "index"), p.s)
+		rc = scan_stages(p.s, stamp);
+	ps_buf_release(&p);
+	ps_buf_release(&now);
 	return rc;
 }
 
