@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "csv.h"
@@ -252,19 +253,20 @@ stored_cmp(const void *a, const void *b)
 static int
 stored_sort(struct storedkeys *k)
 {
-	struct stored *v;
-	size_t i = 0, j = k->sorted, o = 0;
+	struct stored *tail;
+	size_t i = k->sorted, j = k->n - k->sorted, o = k->n;
 
-	ps_qsort(k->v + j, k->n - j, sizeof(*k->v), stored_cmp);
-	if (j != 0 && j != k->n) {
-		if ((v = reallocarray(NULL, k->cap, sizeof(*v))) == NULL)
+	ps_qsort(k->v + i, j, sizeof(*k->v), stored_cmp);
+	if (i != 0 && j != 0) {
+		/* merged from the back, in place: only the few new keys
+		   are copied aside, not the 20,000 of a large store */
+		if ((tail = reallocarray(NULL, j, sizeof(*tail))) == NULL)
 			return -1;
-		while (i < k->sorted || j < k->n)
-			v[o++] = j == k->n || (i < k->sorted &&
-			    stored_cmp(&k->v[i], &k->v[j]) <= 0) ?
-			    k->v[i++] : k->v[j++];
-		free(k->v);
-		k->v = v;
+		memcpy(tail, k->v + i, j * sizeof(*tail));
+		while (j > 0)
+			k->v[--o] = i > 0 && stored_cmp(&k->v[i - 1],
+			    &tail[j - 1]) > 0 ? k->v[--i] : tail[--j];
+		free(tail);
 	}
 	k->sorted = k->n;
 	return 0;
@@ -409,15 +411,15 @@ static void
 stored_write(struct intake *in)
 {
 	struct storedkeys *k = &in->stored;
-	struct ps_buf b = PS_BUF_INIT;
 	uint64_t n = k->n;
+	struct iovec v[4] = {
+		{ (void *)(uintptr_t)stored_magic, 8 },
+		{ k->tree, sizeof(k->tree) },
+		{ &n, sizeof(n) },
+		{ k->v, k->n * sizeof(*k->v) },
+	};
 
-	if (ps_buf_add(&b, stored_magic, 8) == 0 &&
-	    ps_buf_add(&b, k->tree, sizeof(k->tree)) == 0 &&
-	    ps_buf_add(&b, &n, sizeof(n)) == 0 &&
-	    ps_buf_add(&b, k->v, k->n * sizeof(*k->v)) == 0)
-		ps_store_put_cache(in->s, "ps-dupkeys", b.s, b.len);
-	ps_buf_release(&b);
+	ps_store_put_cachev(in->s, "ps-dupkeys", v, 4);
 }
 
 /*

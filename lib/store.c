@@ -382,7 +382,8 @@ ps_store_open(struct ps_store **out, const char *dir, struct ps_diags *d)
 {
 	struct ps_buf root = PS_BUF_INIT, j = PS_BUF_INIT;
 	struct ps_store *s = NULL;
-	int rc;
+	struct stat st;
+	int rc, early = 0;
 
 	*out = NULL;
 	if ((rc = ps_store_find(&root, dir, d)) != 0 ||
@@ -391,8 +392,24 @@ ps_store_open(struct ps_store **out, const char *dir, struct ps_diags *d)
 		ps_git_ready(NULL);	/* no exit while it runs */
 		goto done;
 	}
-	if (join(&j, root.s, ".git") == 0)
+	/*
+	 * While libgit2 starts: the index scanned, and program.yaml read
+	 * unless an interrupted write may yet change it (a journal).
+	 */
+	if (join(&j, root.s, ".git") == 0 && stat(j.s, &st) == 0 &&
+	    S_ISDIR(st.st_mode)) {
 		ps_store_prescan(s, j.s);
+		if (join(&j, root.s, ".git/ps-journal") == 0 &&
+		    access(j.s, F_OK) == -1 &&
+		    join(&j, root.s, ".git/ps-index-journal") == 0 &&
+		    access(j.s, F_OK) == -1) {
+			early = 1;
+			if ((rc = load_program(s, d)) != 0) {
+				ps_git_ready(NULL);
+				goto done;
+			}
+		}
+	}
 	if ((rc = ps_git_ready(d)) != 0)
 		goto done;
 	if (git_repository_open_ext(&s->repo, root.s,
@@ -409,9 +426,15 @@ ps_store_open(struct ps_store **out, const char *dir, struct ps_diags *d)
 	ps_store_gitpath(s, &j, "ps-journal");
 	if (access(j.s, F_OK) == -1)
 		ps_store_gitpath(s, &j, "ps-index-journal");
-	if (access(j.s, F_OK) == 0 && (rc = ps_store_recover(s, d)) != 0)
-		goto done;
-	rc = load_program(s, d);
+	if (access(j.s, F_OK) == 0) {
+		if ((rc = ps_store_recover(s, d)) != 0)
+			goto done;
+		early = 0;	/* read it again, as the write left it */
+		ps_node_free(s->program);
+		s->program = NULL;
+	}
+	if (!early)
+		rc = load_program(s, d);
 done:
 	ps_buf_release(&root);
 	ps_buf_release(&j);

@@ -239,6 +239,9 @@ int	 ps_fsync_path(const char *path);
    -1 when it could not be written (the cache is then as it was). */
 int	 ps_store_put_cache(struct ps_store *, const char *name,
 	    const void *data, size_t len);
+/* The same from the nv pieces of v (which it uses up). */
+int	 ps_store_put_cachev(struct ps_store *, const char *name,
+	    struct iovec *v, int nv);
 /* The tree of HEAD's commit; -1 when the branch has no commit yet. */
 int	 ps_store_head_tree(struct ps_store *, git_tree **);
 

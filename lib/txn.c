@@ -471,6 +471,15 @@ int
 ps_store_put_cache(struct ps_store *s, const char *name, const void *data,
     size_t len)
 {
+	struct iovec v = { (void *)(uintptr_t)data, len };
+
+	return ps_store_put_cachev(s, name, &v, 1);
+}
+
+int
+ps_store_put_cachev(struct ps_store *s, const char *name, struct iovec *v,
+    int nv)
+{
 	struct ps_buf tmp = PS_BUF_INIT, p = PS_BUF_INIT;
 	sigset_t mask;
 	int rc = -1;
@@ -480,7 +489,7 @@ ps_store_put_cache(struct ps_store *s, const char *name, const void *data,
 	if (tmp.s && (mkdir(tmp.s, 0700) == 0 || errno == EEXIST)) {
 		ps_store_gitpath(s, &tmp, "ps-tmp/cache.XXXXXX");
 		ps_store_gitpath(s, &p, name);
-		if (tmp.s && p.s && ps_write_tmp(tmp.s, data, len, 0) == 0) {
+		if (tmp.s && p.s && ps_write_tmpv(tmp.s, v, nv, 0) == 0) {
 			if ((rc = rename(tmp.s, p.s)) == -1)
 				unlink(tmp.s);
 		}
