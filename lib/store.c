@@ -846,11 +846,24 @@ struct slot {
 	struct ps_node	*rec;
 	struct ps_diags	 d;
 	int		 st;
+	int		 worker;	/* whose thread read rec */
+};
+
+/*
+ * Records a worker read and another is done with: freed by the worker
+ * that read them, for a free from another thread contends for the
+ * arena malloc took them from (a lock for each of a record's nodes).
+ */
+struct bin {
+	pthread_mutex_t	  mu;
+	struct ps_node	**v;
+	size_t		  n, cap;
 };
 
 struct par {
 	struct ps_store		 *s;
 	struct ps_schemas	**sets;		/* [worker]; [0] the store's */
+	struct bin		 *bins;		/* [worker] */
 	char			**paths;
 	int			  flags;
 	ps_store_fn		  fn;
@@ -859,15 +872,49 @@ struct par {
 	struct slot		  slots[PS_POOL_AHEAD];
 };
 
+/* Free the records others handed back to b's worker (in its thread). */
+static void
+bin_empty(struct bin *b)
+{
+	struct ps_node **v;
+	size_t n, i;
+
+	pthread_mutex_lock(&b->mu);
+	v = b->v;
+	n = b->n;
+	b->n = 0;
+	pthread_mutex_unlock(&b->mu);
+	for (i = 0; i < n; i++) {
+		ps_node_free(v[i]);
+		v[i] = NULL;
+	}
+}
+
 static void
 par_work(void *v, int worker, size_t i)
 {
 	struct par *p = v;
 	struct slot *sl = &p->slots[i % PS_POOL_AHEAD];
+	struct bin *b = &p->bins[sl->worker];
+	struct ps_node **nv;
 
-	/* the record done with, freed by a reading thread as it was
-	   allocated: frees from another thread contend for its arena */
-	ps_node_free(sl->rec);
+	/* the record done with, freed by the thread that read it */
+	if (sl->rec && sl->worker != worker) {
+		pthread_mutex_lock(&b->mu);
+		if (b->n == b->cap && (nv = reallocarray(b->v, b->cap ?
+		    b->cap * 2 : 64, sizeof(*nv))) != NULL) {
+			b->v = nv;
+			b->cap = b->cap ? b->cap * 2 : 64;
+		}
+		if (b->n < b->cap) {
+			b->v[b->n++] = sl->rec;
+			sl->rec = NULL;
+		}
+		pthread_mutex_unlock(&b->mu);
+	}
+	ps_node_free(sl->rec);	/* ours, or no room to hand it back */
+	bin_empty(&p->bins[worker]);
+	sl->worker = worker;
 	sl->st = load(p->s, p->sets[worker], p->paths[i],
 	    !(p->flags & PS_EACH_READ), &sl->rec, &sl->d);
 }
@@ -910,8 +957,11 @@ each_par(struct ps_store *s, const char *dir, int depth, int flags,
 
 	if (threads < 2 || collect(s, dir, depth, &paths, &n, &cap) == -1 ||
 	    n < 2 * PS_POOL_AHEAD || (p = calloc(1, sizeof(*p))) == NULL ||
-	    (p->sets = calloc((size_t)threads, sizeof(*p->sets))) == NULL)
+	    (p->sets = calloc((size_t)threads, sizeof(*p->sets))) == NULL ||
+	    (p->bins = calloc((size_t)threads, sizeof(*p->bins))) == NULL)
 		goto done;
+	for (k = 0; k < threads; k++)
+		pthread_mutex_init(&p->bins[k].mu, NULL);
 	p->sets[0] = s->schemas;
 	for (k = 1; k < threads; k++)
 		if (ps_schemas_load(&p->sets[k], NULL, &ignored) != 0)
@@ -934,8 +984,16 @@ done:
 	if (p && p->sets)
 		for (k = 1; k < threads; k++)
 			ps_schemas_free(p->sets[k]);
-	if (p)
+	if (p && p->bins)
+		for (k = 0; k < threads; k++) {
+			bin_empty(&p->bins[k]);
+			free(p->bins[k].v);
+			pthread_mutex_destroy(&p->bins[k].mu);
+		}
+	if (p) {
 		free(p->sets);
+		free(p->bins);
+	}
 	free(p);
 	ps_strv_free(paths, n);
 	ps_diags_release(&ignored);
