@@ -1,8 +1,48 @@
 /* node: the record model; see node.h. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "node.h"
+
+struct ps_arena {
+	struct ps_arena	*next;
+	size_t		 used, cap;
+	max_align_t	 data[];
+};
+
+void *
+ps_arena_alloc(struct ps_arena **a, size_t n)
+{
+	struct ps_arena *b = *a;
+	size_t cap;
+	void *p;
+
+	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	if (b == NULL || b->cap - b->used < n) {
+		cap = n > 16000 ? n : 16000;
+		if ((b = malloc(sizeof(*b) + cap)) == NULL)
+			return NULL;
+		b->next = *a;
+		b->used = 0;
+		b->cap = cap;
+		*a = b;
+	}
+	p = (char *)b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+void
+ps_arena_free(struct ps_arena *a)
+{
+	struct ps_arena *next;
+
+	for (; a; a = next) {
+		next = a->next;
+		free(a);
+	}
+}
 
 static struct ps_node *
 node_new(enum ps_node_type t)
@@ -73,6 +113,11 @@ ps_node_free(struct ps_node *n)
 
 	if (n == NULL)
 		return;
+	if (n->pooled) {	/* its arena goes with its record's root */
+		free(n->origin);
+		ps_arena_free(n->arena);
+		return;
+	}
 	for (i = 0; i < n->n; i++) {
 		if (n->keys)
 			ps_node_free(n->keys[i]);
@@ -92,6 +137,8 @@ reserve(struct ps_node *n)
 
 	if (n->n < n->cap)
 		return 0;
+	if (n->pooled)	/* a read-only record (node.h) */
+		return -1;
 	cap = n->cap ? n->cap * 2 : 4;
 	if ((v = realloc(n->vals, cap * sizeof(*v))) == NULL)
 		return -1;

@@ -605,8 +605,9 @@ load(struct ps_store *s, const struct ps_schemas *set, const char *relpath,
 	*out = NULL;
 	if (join(&full, s->root, relpath) == -1)
 		return ps_diag_nomem(d);
-	rc = ps_yaml_load_file_kept(&rec, full.s, relpath, 0,
-	    origin ? &bytes : NULL, d);
+	/* a record only read (ps-check's): into an arena (node.h) */
+	rc = ps_yaml_load_file_kept(&rec, full.s, relpath, origin ? 0 :
+	    PS_YAML_ARENA, origin ? &bytes : NULL, d);
 	ps_buf_release(&full);
 	if (rc != 0)
 		goto done;

@@ -56,7 +56,9 @@
 enum {
 	PS_YAML_SPLIT_SEQ = 1 << 0,	/* top-level sequence items are records */
 	PS_YAML_ONE_DOC = 1 << 1,	/* more than one document is an error */
-	PS_YAML_LARGE = 1 << 2		/* no record size bound (schemas) */
+	PS_YAML_LARGE = 1 << 2,		/* no record size bound (schemas) */
+	PS_YAML_ARENA = 1 << 3		/* a record only read: in an arena
+					   (node.h); not with SPLIT_SEQ */
 };
 
 struct ps_yaml_reader;

@@ -64,6 +64,7 @@ struct ps_yaml_reader {
 	int		 docs;
 	int		 failed;
 	int		 done;
+	struct ps_arena	*arena;		/* PS_YAML_ARENA: the record's */
 };
 
 static int
@@ -219,7 +220,7 @@ reader_new(struct ps_yaml_reader **out, const char *name, int flags,
 		return ps_diag_nomem(d);
 	}
 	r->parser_ok = 1;
-	r->flags = flags;
+	r->flags = flags & PS_YAML_SPLIT_SEQ ? flags & ~PS_YAML_ARENA : flags;
 	r->fd = -1;
 	r->line = 1;
 	r->errors0 = d->errors;
@@ -283,6 +284,7 @@ ps_yaml_reader_free(struct ps_yaml_reader *r)
 	if (r == NULL)
 		return;
 	clear_stack(r);
+	ps_arena_free(r->arena);
 	if (r->parser_ok)
 		yaml_parser_delete(&r->parser);
 	free(r->name);
@@ -440,6 +442,69 @@ dup_key(struct ps_yaml_reader *r, const struct ps_node *m,
 	return 0;
 }
 
+/* A node for the record being read: in the reader's arena, or its own. */
+static struct ps_node *
+new_node(struct ps_yaml_reader *r, enum ps_node_type t, const char *s,
+    size_t len)
+{
+	struct ps_node *n;
+
+	if (!(r->flags & PS_YAML_ARENA))
+		return t == PS_NODE_SCALAR ? ps_node_new_scalar(s, len) :
+		    t == PS_NODE_MAP ? ps_node_new_map() : ps_node_new_seq();
+	if ((n = ps_arena_alloc(&r->arena, sizeof(*n) +
+	    (t == PS_NODE_SCALAR ? len + 1 : 0))) == NULL)
+		return NULL;
+	memset(n, 0, sizeof(*n));
+	n->type = t;
+	n->pooled = 1;
+	if (t == PS_NODE_SCALAR) {
+		n->str = (char *)(n + 1);
+		memcpy(n->str, s, len);
+		n->str[len] = '\0';
+		n->len = len;
+	}
+	return n;
+}
+
+/* Room for one more child in n's lists (from the arena if it is in one). */
+static int
+room(struct ps_yaml_reader *r, struct ps_node *n)
+{
+	struct ps_node **v, **k = NULL;
+	size_t cap;
+
+	if (n->n < n->cap)
+		return 0;
+	cap = n->cap ? n->cap * 2 : n->type == PS_NODE_MAP ? 16 : 4;
+	if (cap > (size_t)-1 / sizeof(*v))
+		return -1;
+	if (!n->pooled) {
+		if ((v = realloc(n->vals, cap * sizeof(*v))) == NULL)
+			return -1;
+		n->vals = v;
+		if (n->type == PS_NODE_MAP) {
+			if ((k = realloc(n->keys, cap * sizeof(*k))) == NULL)
+				return -1;
+			n->keys = k;
+		}
+	} else {
+		if ((v = ps_arena_alloc(&r->arena, cap * sizeof(*v))) ==
+		    NULL || (n->type == PS_NODE_MAP && (k =
+		    ps_arena_alloc(&r->arena, cap * sizeof(*k))) == NULL))
+			return -1;
+		if (n->n) {
+			memcpy(v, n->vals, n->n * sizeof(*v));
+			if (k)
+				memcpy(k, n->keys, n->n * sizeof(*k));
+		}
+		n->vals = v;
+		n->keys = k;
+	}
+	n->cap = cap;
+	return 0;
+}
+
 /* Attach a finished node to its parent; *rec gets a finished record. */
 static int
 attach(struct ps_yaml_reader *r, struct ps_node *n, struct ps_node **rec,
@@ -448,13 +513,20 @@ attach(struct ps_yaml_reader *r, struct ps_node *n, struct ps_node **rec,
 	struct frame *f;
 
 	if (r->depth == 0 || (r->split && r->depth == 1)) {
+		if (n->pooled) {	/* the record takes the arena */
+			n->arena = r->arena;
+			r->arena = NULL;
+		}
 		*rec = n;
 		return 0;
 	}
 	f = &r->stack[r->depth - 1];
 	if (f->node->type == PS_NODE_SEQ) {
-		if (ps_node_seq_append(f->node, n) == -1)
+		if (room(r, f->node) == -1) {
+			ps_node_free(n);
 			return ps_diag_nomem(d);
+		}
+		f->node->vals[f->node->n++] = n;
 		return 0;
 	}
 	if (f->want_key) {
@@ -480,19 +552,8 @@ attach(struct ps_yaml_reader *r, struct ps_node *n, struct ps_node **rec,
 		f->want_key = 0;
 		return 0;
 	}
-	if (f->node->n == f->node->cap) {
-		/* grow through the node module's own append path */
-		struct ps_node **v, **k;
-		size_t cap = f->node->cap ? f->node->cap * 2 : 4;
-
-		if ((v = realloc(f->node->vals, cap * sizeof(*v))) == NULL)
-			goto nomem;
-		f->node->vals = v;
-		if ((k = realloc(f->node->keys, cap * sizeof(*k))) == NULL)
-			goto nomem;
-		f->node->keys = k;
-		f->node->cap = cap;
-	}
+	if (room(r, f->node) == -1)
+		goto nomem;
 	f->node->keys[f->node->n] = f->key;
 	f->node->vals[f->node->n++] = n;
 	f->key = NULL;
@@ -609,7 +670,8 @@ event(struct ps_yaml_reader *r, yaml_event_t *ev, struct ps_node **rec,
 			    "allowed in a value") : fail(r, d, PS_REFUSED,
 			    &ev->start_mark, "control character U+%04lX is not "
 			    "allowed in a value", (unsigned long)cp);
-		n = ps_node_new_scalar((const char *)ev->data.scalar.value,
+		n = new_node(r, PS_NODE_SCALAR,
+		    (const char *)ev->data.scalar.value,
 		    ev->data.scalar.length);
 		if (n == NULL)
 			return ps_diag_nomem(d);
@@ -621,8 +683,8 @@ event(struct ps_yaml_reader *r, yaml_event_t *ev, struct ps_node **rec,
 	if (r->depth >= PS_YAML_DEPTH)
 		return fail(r, d, PS_REFUSED, &ev->start_mark,
 		    "nesting deeper than %s levels", "32");
-	n = ev->type == YAML_MAPPING_START_EVENT ? ps_node_new_map() :
-	    ps_node_new_seq();
+	n = new_node(r, ev->type == YAML_MAPPING_START_EVENT ? PS_NODE_MAP :
+	    PS_NODE_SEQ, NULL, 0);
 	if (n == NULL)
 		return ps_diag_nomem(d);
 	n->line = ev->start_mark.line + 1;
