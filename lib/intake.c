@@ -79,6 +79,7 @@ struct intake {
 	struct ps_txn			*t;
 	struct dupidx			 dups;	/* this run's records */
 	struct storedkeys		 stored;	/* the store's */
+	struct storedkeys		 pend;		/* this run's records' */
 	char				 found[PS_ID_LEN + 1];
 	const struct ps_node		*self;	/* on update: the record */
 	struct ps_buf			 out;
@@ -283,6 +284,27 @@ idcmp(const void *a, const void *b)
 	    ((const struct stored *)b)->id);
 }
 
+/* Add the keys of p to k; -1 out of memory. */
+static int
+stored_append(struct storedkeys *k, const struct storedkeys *p)
+{
+	struct stored *v;
+	size_t cap = k->cap;
+
+	while (k->n + p->n > cap)
+		cap = cap ? cap * 2 : 1024;
+	if (cap != k->cap) {
+		if ((v = reallocarray(k->v, cap, sizeof(*v))) == NULL)
+			return -1;
+		k->v = v;
+		k->cap = cap;
+	}
+	if (p->n)
+		memcpy(k->v + k->n, p->v, p->n * sizeof(*v));
+	k->n += p->n;
+	return 0;
+}
+
 /* A batch of changed records begins (stored_file, then stored_end). */
 static void
 stored_begin(struct storedkeys *k)
@@ -374,6 +396,7 @@ stored_file(void *arg, const char *rel, const git_oid *blob)
 	struct intake *in = arg;
 	struct ps_diags scratch = PS_DIAGS_INIT;
 	struct ps_node *rec = NULL;
+	struct stored key;
 	char id[PS_ID_LEN + 1];
 	const char *base = strrchr(rel, '/');
 	size_t i, len;
@@ -391,6 +414,11 @@ stored_file(void *arg, const char *rel, const git_oid *blob)
 	id[PS_ID_LEN] = '\0';
 	if (!in->stored.building && stored_drop(&in->stored, id) == -1)
 		return -1;
+	/* one this run took in: its keys are in pend (sorted by ID) */
+	memcpy(key.id, id, sizeof(id));
+	if (blob && in->pend.n && ps_bsearch(&key, in->pend.v, in->pend.n,
+	    sizeof(*in->pend.v), idcmp) != NULL)
+		return 0;
 	if (blob && ps_store_read_blob(in->s, blob, rel, &rec,
 	    &scratch) == 0 && rec)
 		rc = stored_add(&in->stored, rec);
@@ -589,10 +617,13 @@ stored_commit(struct intake *in)
 		return;
 	k->building = 0;
 	stored_begin(k);
-	if (git_commit_lookup(&commit, in->s->repo, c) == 0 &&
+	ps_qsort(in->pend.v, in->pend.n, sizeof(*in->pend.v), idcmp);
+	rc = git_commit_lookup(&commit, in->s->repo, c) == 0 &&
 	    git_commit_tree(&root, commit) == 0 &&
-	    (rc = ps_txn_each_change(in->t, stored_file, in),
-	    stored_end(k), rc == 0)) {
+	    ps_txn_each_change(in->t, stored_file, in) == 0 &&
+	    stored_append(k, &in->pend) == 0;
+	stored_end(k);
+	if (rc) {
 		stored_trees(root, k->tree);
 		if (stored_sort(k) == 0)
 			stored_write(in);
@@ -1084,7 +1115,9 @@ take(struct intake *in, struct ps_node *rec, const char *file,
 		in->refused++;
 		return;
 	}
-	if (ps_record_emit(&in->out, rec) == -1) {
+	/* its keys for the cache once committed (stored_commit) */
+	if (stored_add(&in->pend, rec) == -1 ||
+	    ps_record_emit(&in->out, rec) == -1) {
 		ps_diag_nomem(d);
 		in->refused++;
 		return;
@@ -1457,6 +1490,7 @@ end(struct intake *in)
 	dup_release(&in->dups);
 	free(in->stored.v);
 	free(in->stored.drop);
+	free(in->pend.v);
 	ps_buf_release(&in->out);
 }
 
