@@ -36,7 +36,7 @@
 
 #include "buf.h"
 #include "date.h"
-#include "pool.h"
+#include "pack.h"
 #include "record.h"
 #include "store.h"
 #include "yaml.h"
@@ -265,7 +265,8 @@ clean_tmp(struct ps_store *s)
 
 	clean_dir(s, "ps-tmp", "");
 	clean_dir(s, "objects", "tmp_object_git2_");
-	clean_dir(s, "objects/pack", "pack_git2_");
+	clean_dir(s, "objects/pack", PS_PACK_TMP);
+	clean_dir(s, "objects/pack", "pack_git2_");	/* libgit2's, before */
 	/* the empty folder a ps-init killed after its last rename left */
 	if (ps_buf_printf(&p, "%s/.ps-init", s->root) == 0)
 		rmdir(p.s);
@@ -1285,6 +1286,42 @@ entry_cmp(const char *a, size_t alen, int atree, const char *b, size_t blen,
 }
 
 /*
+ * A large write's objects: libgit2 writes each loose object to its own
+ * file, which for 10,000 records is most of the time. While the pack is
+ * made, the repository's object database is one of our own, whose only
+ * writable backend is in memory (a mempack) and which reads the store's
+ * objects as an alternate; the objects written are noted, go to the store
+ * as one pack (lib/pack.c), and the store's own database is put back.
+ */
+struct pack {
+	git_odb		*orig;		/* the repository's database */
+	git_odb		*mem;
+	git_odb_backend	*mp;		/* mem's writable backend */
+	int		 on;		/* 0: objects are written loose */
+	git_oid		*ids;		/* the objects for the pack */
+	size_t		 n, cap;
+};
+
+/* Note an object for the pack (none when objects go loose). */
+static int
+pack_add(struct pack *p, const git_oid *id)
+{
+	git_oid *v;
+
+	if (!p->on)
+		return 0;
+	if (p->n == p->cap) {
+		if ((v = reallocarray(p->ids, p->cap ? p->cap * 2 : 1024,
+		    sizeof(*v))) == NULL)
+			return -1;
+		p->ids = v;
+		p->cap = p->cap ? p->cap * 2 : 1024;
+	}
+	p->ids[p->n++] = *id;
+	return 0;
+}
+
+/*
  * Write a large tree as a loose object whose zlib stream stores it
  * rather than compresses it: a folder's tree is mostly object IDs, which
  * do not compress, and deflating the 600 KB tree of 15,000 records takes
@@ -1423,7 +1460,7 @@ put_entry(struct ps_buf *b, unsigned mode, const char *name,
  * path; 0 or -1.
  */
 static int
-splice_tree(git_repository *repo, git_packbuilder *pb, const git_tree *base,
+splice_tree(git_repository *repo, struct pack *pb, const git_tree *base,
     struct change *ch, size_t n, size_t off, git_oid *out, int *empty)
 {
 	struct ps_buf b = PS_BUF_INIT;
@@ -1462,12 +1499,12 @@ splice_tree(git_repository *repo, git_packbuilder *pb, const git_tree *base,
 		i++;
 	}
 	*empty = kept == 0;
-	if (b.len >= 64 << 10 && pb == NULL)
+	if (b.len >= 64 << 10 && !pb->on)
 		rc = write_stored_tree(repo, &b, out);
 	else
 		rc = git_repository_odb(&odb, repo) < 0 || git_odb_write(out,
 		    odb, b.s ? b.s : "", b.len, GIT_OBJECT_TREE) < 0 ||
-		    (pb && git_packbuilder_insert(pb, out, NULL) < 0) ? -1 : 0;
+		    pack_add(pb, out) < 0 ? -1 : 0;
 done:
 	git_odb_free(odb);
 	ps_buf_release(&b);
@@ -1476,7 +1513,7 @@ done:
 
 /* Build the tree for base + changes below a prefix of length off. */
 static int
-build_tree(git_repository *repo, git_packbuilder *pb, const git_tree *base,
+build_tree(git_repository *repo, struct pack *pb, const git_tree *base,
     struct change *ch, size_t n, size_t off, git_oid *out, int *empty)
 {
 	git_treebuilder *tb = NULL;
@@ -1534,7 +1571,7 @@ build_tree(git_repository *repo, git_packbuilder *pb, const git_tree *base,
 	}
 	*empty = git_treebuilder_entrycount(tb) == 0;
 	rc = git_treebuilder_write(out, tb) < 0 ||
-	    (pb && git_packbuilder_insert(pb, out, NULL) < 0) ? -1 : 0;
+	    pack_add(pb, out) < 0 ? -1 : 0;
 done:
 	git_treebuilder_free(tb);
 	return rc;
@@ -1791,22 +1828,6 @@ ps_store_index_child(struct ps_store *s)
 		_exit(0);
 }
 
-/*
- * A large write's objects: libgit2 writes each loose object to its own
- * file with its own fsync, which for 10,000 records is most of the time.
- * While the pack is made, the repository's object database is one of our
- * own, whose only writable backend is in memory (a mempack) and which
- * reads the store's objects as an alternate; then the objects written
- * go to the store as one pack (.pack and .idx, written and fsynced by
- * libgit2's indexer) and the store's own database is put back.
- */
-struct pack {
-	git_odb		*orig;		/* the repository's database */
-	git_odb		*mem;
-	git_odb_backend	*mp;		/* mem's writable backend */
-	git_packbuilder	*pb;		/* NULL: objects are written loose */
-};
-
 static int
 pack_begin(struct pack *p, struct ps_store *s, struct ps_diags *d)
 {
@@ -1825,11 +1846,9 @@ pack_begin(struct pack *p, struct ps_store *s, struct ps_diags *d)
 	}
 	p->mp = mp;	/* p->mem owns it */
 	if (git_odb_add_disk_alternate(p->mem, dir.s) < 0 ||
-	    git_repository_set_odb(s->repo, p->mem) < 0 ||
-	    git_packbuilder_new(&p->pb, s->repo) < 0)
+	    git_repository_set_odb(s->repo, p->mem) < 0)
 		goto fail;
-	/* its search for deltas, on every CPU */
-	git_packbuilder_set_threads(p->pb, (unsigned)ps_pool_threads());
+	p->on = 1;
 	ps_buf_release(&dir);
 	return 0;
 fail:
@@ -1846,8 +1865,10 @@ pack_write(struct pack *p, struct ps_store *s, struct ps_diags *d)
 	ps_store_gitpath(s, &dir, "objects/pack");
 	if (dir.s == NULL)
 		return ps_diag_nomem(d);
-	if (git_packbuilder_write(p->pb, dir.s, 0, NULL, NULL) < 0)
-		rc = ps_git_error(d, "cannot write the pack");
+	if (ps_pack_write(dir.s, p->mp, p->ids, p->n) == -1)
+		rc = errno == ENOMEM ? ps_diag_nomem(d) : ps_diag_err(d,
+		    PS_STORE, "cannot write a pack to %s: %s", dir.s,
+		    strerror(errno));
 	ps_buf_release(&dir);
 	return rc;
 }
@@ -1857,7 +1878,7 @@ pack_release(struct pack *p, struct ps_store *s)
 {
 	if (p->orig)
 		git_repository_set_odb(s->repo, p->orig);
-	git_packbuilder_free(p->pb);
+	free(p->ids);
 	git_odb_free(p->mem);
 	git_odb_free(p->orig);
 }
@@ -1881,7 +1902,7 @@ write_blobs(struct ps_txn *t, struct pack *p, struct ps_diags *d)
 		if ((p->mp ? p->mp->write(p->mp, &c->oid, c->data, c->len,
 		    GIT_OBJECT_BLOB) : git_blob_create_from_buffer(&oid,
 		    t->store->repo, c->data, c->len)) < 0 ||
-		    (p->pb && git_packbuilder_insert(p->pb, &c->oid, NULL) < 0))
+		    pack_add(p, &c->oid) < 0)
 			return ps_git_error(d, "cannot write a record to git");
 	}
 	return 0;
@@ -1893,7 +1914,7 @@ ps_txn_commit(struct ps_txn *t, const struct ps_commit_info *ci,
 {
 	struct ps_store *s = t->store;
 	struct ps_buf msg = PS_BUF_INIT;
-	struct pack p = { NULL, NULL, NULL, NULL };
+	struct pack p = { NULL, NULL, NULL, 0, NULL, 0, 0 };
 	git_signature *sig = NULL;
 	git_commit *parent = NULL;
 	git_tree *tree = NULL;
@@ -1913,7 +1934,7 @@ ps_txn_commit(struct ps_txn *t, const struct ps_commit_info *ci,
 	if ((t->n >= PACK_MIN && (rc = pack_begin(&p, s, d)) != 0) ||
 	    (rc = write_blobs(t, &p, d)) != 0)
 		goto done;
-	if (build_tree(s->repo, p.pb, t->tree, t->ch, t->n, 0, &toid,
+	if (build_tree(s->repo, &p, t->tree, t->ch, t->n, 0, &toid,
 	    &empty) < 0 ||
 	    git_tree_lookup(&tree, s->repo, &toid) < 0 ||
 	    (!t->unborn && git_commit_lookup(&parent, s->repo, &t->old) < 0)) {
@@ -1929,8 +1950,7 @@ ps_txn_commit(struct ps_txn *t, const struct ps_commit_info *ci,
 		rc = ps_git_error(d, "cannot create the commit");
 		goto done;
 	}
-	if (p.pb && (git_packbuilder_insert(p.pb, &t->new, NULL) < 0 ?
-	    (rc = ps_git_error(d, "cannot make a pack")) :
+	if (p.on && (pack_add(&p, &t->new) < 0 ? (rc = ps_diag_nomem(d)) :
 	    (rc = pack_write(&p, s, d))) != 0)
 		goto done;
 	pack_release(&p, s);

@@ -129,6 +129,37 @@ JSON
 	[[ "$err" == *"probable duplicate of P-"*"(same email address)"* ]]
 }
 
+@test "ps-apply: 150 applications in one commit go to the store as one pack git reads" {
+	new_store
+	loose=$(git -C s count-objects | cut -d' ' -f1)
+	for i in $(seq 1 150); do
+		printf -- '---\nkind: participant\nstream: extended\nrole: caregiver\n'
+		printf 'name: {first: Many, last: "N%d"}\ncontact: {email: many.%d@example.org}\n' "$i" "$i"
+		printf 'languages: [en]\nconsents: [{type: privacy, version: "2026-01", date: 2026-11-21, given: true}]\n'
+	done >many.yaml
+	run_split ps-apply -C s <many.yaml
+	[ "$status" = 0 ]
+	[ -z "$err" ]
+	[ "$(git -C s log -1 --format=%s)" = "ps-apply: 150 applications (participants)" ]
+	[ "$(files_in | wc -l)" = 150 ]
+	# no new loose object: the blobs, trees and commit are in one pack
+	[ "$(git -C s count-objects | cut -d' ' -f1)" = "$loose" ]
+	[ "$(find s/.git/objects/pack -name 'pack-*.pack' | wc -l)" = 1 ]
+	[ "$(find s/.git/objects/pack -name 'pack-*.idx' -perm 0400 | wc -l)" = 1 ]
+	(cd s && git verify-pack .git/objects/pack/pack-*.idx)
+	[ "$(cd s && git verify-pack -v .git/objects/pack/pack-*.idx | grep -c ' blob ')" = 150 ]
+	git -C s fsck --full --strict 2>/dev/null
+	[ -z "$(git -C s status --porcelain)" ]
+	[ -z "$(ls s/.git/objects/pack | grep -v '^pack-')" ]
+	run_split ps-check -C s
+	expect 0 "150 records checked, 0 problems" ""
+	# the duplicate keys of all 150 are known to the next run
+	sed -n '2,8p' many.yaml | sed 's/N1"/Other"/' >again.yaml
+	run_split ps-apply -C s again.yaml
+	[ "$status" = 1 ]
+	[[ "$err" == *"probable duplicate of P-"*"(same email address)"* ]]
+}
+
 @test "ps-apply finds duplicates within one input too" {
 	new_store
 	sed '/^---$/,$d' "$A/two.yaml" >p.yaml
