@@ -29,6 +29,23 @@ grow(struct ps_buf *b, size_t need)
 	return 0;
 }
 
+void *
+ps_grow(void *v, size_t *cap, size_t need, size_t size, size_t first)
+{
+	size_t c = *cap ? *cap : first;
+
+	if (need <= *cap)
+		return v;
+	while (c < need) {
+		if (c > (size_t)-1 / 2)
+			return NULL;
+		c *= 2;
+	}
+	if ((v = reallocarray(v, c, size)) != NULL)
+		*cap = c;
+	return v;
+}
+
 int
 ps_buf_reserve(struct ps_buf *b, size_t n)
 {

@@ -47,6 +47,12 @@ void	 ps_qsort(void *base, size_t n, size_t size,
 	    int (*cmp)(const void *, const void *));
 void	*ps_bsearch(const void *key, const void *base, size_t n, size_t size,
 	    int (*cmp)(const void *, const void *));
+/*
+ * An array v of items of size, with room for cap, grown to hold need
+ * (doubling, from first): v itself, a larger copy (cap updated), or NULL
+ * when out of memory (v still valid, cap as it was). need must be > 0.
+ */
+void	*ps_grow(void *v, size_t *cap, size_t need, size_t size, size_t first);
 /* Free the n strings of v, then v. */
 void	 ps_strv_free(char **v, size_t n);
 

@@ -289,18 +289,14 @@ static int
 stored_append(struct storedkeys *k, const struct storedkeys *p)
 {
 	struct stored *v;
-	size_t cap = k->cap;
 
-	while (k->n + p->n > cap)
-		cap = cap ? cap * 2 : 1024;
-	if (cap != k->cap) {
-		if ((v = reallocarray(k->v, cap, sizeof(*v))) == NULL)
-			return -1;
-		k->v = v;
-		k->cap = cap;
-	}
-	if (p->n)
-		memcpy(k->v + k->n, p->v, p->n * sizeof(*v));
+	if (p->n == 0)
+		return 0;
+	if ((v = ps_grow(k->v, &k->cap, k->n + p->n, sizeof(*v), 1024)) ==
+	    NULL)
+		return -1;
+	k->v = v;
+	memcpy(k->v + k->n, p->v, p->n * sizeof(*v));
 	k->n += p->n;
 	return 0;
 }
@@ -319,14 +315,10 @@ stored_drop(struct storedkeys *k, const char *id)
 {
 	struct stored *v;
 
-	if (k->ndrop == k->capdrop) {
-		size_t cap = k->capdrop ? k->capdrop * 2 : 64;
-
-		if ((v = reallocarray(k->drop, cap, sizeof(*v))) == NULL)
-			return -1;
-		k->drop = v;
-		k->capdrop = cap;
-	}
+	if ((v = ps_grow(k->drop, &k->capdrop, k->ndrop + 1, sizeof(*v),
+	    64)) == NULL)
+		return -1;
+	k->drop = v;
 	memset(&k->drop[k->ndrop], 0, sizeof(*k->drop));
 	memcpy(k->drop[k->ndrop++].id, id, strlen(id));
 	return 0;
@@ -364,20 +356,16 @@ stored_add(struct storedkeys *k, const struct ps_node *rec)
 {
 	char keys[3][600];
 	const char *id = ps_record_id(rec);
+	struct stored *v;
 	size_t i, n;
 
 	if (is_closed(rec) || id == NULL || strlen(id) > PS_ID_LEN)
 		return 0;
-	n = person_keys(rec, keys);
-	if (k->n + n > k->cap) {
-		size_t cap = k->cap ? k->cap * 2 : 1024;
-		struct stored *v = reallocarray(k->v, cap, sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		k->v = v;
-		k->cap = cap;
-	}
+	if ((n = person_keys(rec, keys)) == 0)
+		return 0;
+	if ((v = ps_grow(k->v, &k->cap, k->n + n, sizeof(*v), 1024)) == NULL)
+		return -1;
+	k->v = v;
 	for (i = 0; i < n; i++) {
 		memset(&k->v[k->n], 0, sizeof(k->v[k->n]));
 		k->v[k->n].hash = hash(keys[i]);

@@ -59,17 +59,28 @@ node_new(enum ps_node_type t)
 struct ps_node *
 ps_node_new_scalar(const char *s, size_t len)
 {
+	return ps_node_new_in(NULL, PS_NODE_SCALAR, s, len);
+}
+
+struct ps_node *
+ps_node_new_in(struct ps_arena **arena, enum ps_node_type t, const char *s,
+    size_t len)
+{
 	struct ps_node *n;
+	size_t size = sizeof(*n) + (t == PS_NODE_SCALAR ? len + 1 : 0);
 
 	if (len > (size_t)-1 - sizeof(*n) - 1 ||
-	    (n = malloc(sizeof(*n) + len + 1)) == NULL)
+	    (n = arena ? ps_arena_alloc(arena, size) : malloc(size)) == NULL)
 		return NULL;
 	memset(n, 0, sizeof(*n));
-	n->type = PS_NODE_SCALAR;
-	n->str = (char *)(n + 1);
-	memcpy(n->str, s, len);
-	n->str[len] = '\0';
-	n->len = len;
+	n->type = t;
+	n->pooled = arena != NULL;
+	if (t == PS_NODE_SCALAR) {
+		n->str = (char *)(n + 1);
+		memcpy(n->str, s, len);
+		n->str[len] = '\0';
+		n->len = len;
+	}
 	return n;
 }
 
@@ -129,17 +140,34 @@ ps_node_free(struct ps_node *n)
 	free(n);
 }
 
-static int
-reserve(struct ps_node *n)
+int
+ps_node_reserve(struct ps_node *n, struct ps_arena **arena)
 {
-	struct ps_node **v, **k;
+	struct ps_node **v, **k = NULL;
 	size_t cap;
 
 	if (n->n < n->cap)
 		return 0;
-	if (n->pooled)	/* a read-only record (node.h) */
+	if (n->pooled && arena == NULL)	/* a read-only record (above) */
 		return -1;
-	cap = n->cap ? n->cap * 2 : 4;
+	cap = n->cap ? n->cap * 2 : n->type == PS_NODE_MAP ? 16 : 4;
+	if (cap > (size_t)-1 / sizeof(*v))
+		return -1;
+	if (n->pooled) {	/* the old lists stay in the arena, unused */
+		if ((v = ps_arena_alloc(arena, cap * sizeof(*v))) == NULL ||
+		    (n->type == PS_NODE_MAP && (k = ps_arena_alloc(arena,
+		    cap * sizeof(*k))) == NULL))
+			return -1;
+		if (n->n) {
+			memcpy(v, n->vals, n->n * sizeof(*v));
+			if (k)
+				memcpy(k, n->keys, n->n * sizeof(*k));
+		}
+		n->vals = v;
+		n->keys = k;
+		n->cap = cap;
+		return 0;
+	}
 	if ((v = realloc(n->vals, cap * sizeof(*v))) == NULL)
 		return -1;
 	n->vals = v;
@@ -150,6 +178,12 @@ reserve(struct ps_node *n)
 	}
 	n->cap = cap;
 	return 0;
+}
+
+static int
+reserve(struct ps_node *n)
+{
+	return ps_node_reserve(n, NULL);
 }
 
 struct ps_node *

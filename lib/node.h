@@ -66,6 +66,13 @@ struct ps_node {
 struct ps_arena;
 void		*ps_arena_alloc(struct ps_arena **, size_t);
 void		 ps_arena_free(struct ps_arena *);
+/* A node of type t (text s of len for a scalar), in *arena (pooled), or
+   its own allocation when arena is NULL. */
+struct ps_node	*ps_node_new_in(struct ps_arena **arena, enum ps_node_type t,
+		    const char *s, size_t len);
+/* Room in n's lists for one more child, from *arena for a pooled node
+   (which NULL refuses); 0 or -1. */
+int		 ps_node_reserve(struct ps_node *n, struct ps_arena **arena);
 
 struct ps_node	*ps_node_new_scalar(const char *, size_t);
 struct ps_node	*ps_node_new_str(const char *);	/* a string scalar */

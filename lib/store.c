@@ -880,15 +880,21 @@ bin_empty(struct bin *b)
 	struct ps_node **v;
 	size_t n, i;
 
+	/* the list taken whole: others go on handing records back into a
+	   new one while these are freed */
 	pthread_mutex_lock(&b->mu);
 	v = b->v;
 	n = b->n;
-	b->n = 0;
-	pthread_mutex_unlock(&b->mu);
-	for (i = 0; i < n; i++) {
-		ps_node_free(v[i]);
-		v[i] = NULL;
+	if (n > 0) {
+		b->v = NULL;
+		b->n = b->cap = 0;
 	}
+	pthread_mutex_unlock(&b->mu);
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++)
+		ps_node_free(v[i]);
+	free(v);
 }
 
 static void
@@ -902,12 +908,9 @@ par_work(void *v, int worker, size_t i)
 	/* the record done with, freed by the thread that read it */
 	if (sl->rec && sl->worker != worker) {
 		pthread_mutex_lock(&b->mu);
-		if (b->n == b->cap && (nv = reallocarray(b->v, b->cap ?
-		    b->cap * 2 : 64, sizeof(*nv))) != NULL) {
+		if ((nv = ps_grow(b->v, &b->cap, b->n + 1, sizeof(*nv), 64)) !=
+		    NULL) {
 			b->v = nv;
-			b->cap = b->cap ? b->cap * 2 : 64;
-		}
-		if (b->n < b->cap) {
 			b->v[b->n++] = sl->rec;
 			sl->rec = NULL;
 		}

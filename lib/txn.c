@@ -1310,13 +1310,9 @@ pack_add(struct pack *p, const git_oid *id)
 
 	if (!p->on)
 		return 0;
-	if (p->n == p->cap) {
-		if ((v = reallocarray(p->ids, p->cap ? p->cap * 2 : 1024,
-		    sizeof(*v))) == NULL)
-			return -1;
-		p->ids = v;
-		p->cap = p->cap ? p->cap * 2 : 1024;
-	}
+	if ((v = ps_grow(p->ids, &p->cap, p->n + 1, sizeof(*v), 1024)) == NULL)
+		return -1;
+	p->ids = v;
 	p->ids[p->n++] = *id;
 	return 0;
 }

@@ -447,62 +447,8 @@ static struct ps_node *
 new_node(struct ps_yaml_reader *r, enum ps_node_type t, const char *s,
     size_t len)
 {
-	struct ps_node *n;
-
-	if (!(r->flags & PS_YAML_ARENA))
-		return t == PS_NODE_SCALAR ? ps_node_new_scalar(s, len) :
-		    t == PS_NODE_MAP ? ps_node_new_map() : ps_node_new_seq();
-	if ((n = ps_arena_alloc(&r->arena, sizeof(*n) +
-	    (t == PS_NODE_SCALAR ? len + 1 : 0))) == NULL)
-		return NULL;
-	memset(n, 0, sizeof(*n));
-	n->type = t;
-	n->pooled = 1;
-	if (t == PS_NODE_SCALAR) {
-		n->str = (char *)(n + 1);
-		memcpy(n->str, s, len);
-		n->str[len] = '\0';
-		n->len = len;
-	}
-	return n;
-}
-
-/* Room for one more child in n's lists (from the arena if it is in one). */
-static int
-room(struct ps_yaml_reader *r, struct ps_node *n)
-{
-	struct ps_node **v, **k = NULL;
-	size_t cap;
-
-	if (n->n < n->cap)
-		return 0;
-	cap = n->cap ? n->cap * 2 : n->type == PS_NODE_MAP ? 16 : 4;
-	if (cap > (size_t)-1 / sizeof(*v))
-		return -1;
-	if (!n->pooled) {
-		if ((v = realloc(n->vals, cap * sizeof(*v))) == NULL)
-			return -1;
-		n->vals = v;
-		if (n->type == PS_NODE_MAP) {
-			if ((k = realloc(n->keys, cap * sizeof(*k))) == NULL)
-				return -1;
-			n->keys = k;
-		}
-	} else {
-		if ((v = ps_arena_alloc(&r->arena, cap * sizeof(*v))) ==
-		    NULL || (n->type == PS_NODE_MAP && (k =
-		    ps_arena_alloc(&r->arena, cap * sizeof(*k))) == NULL))
-			return -1;
-		if (n->n) {
-			memcpy(v, n->vals, n->n * sizeof(*v));
-			if (k)
-				memcpy(k, n->keys, n->n * sizeof(*k));
-		}
-		n->vals = v;
-		n->keys = k;
-	}
-	n->cap = cap;
-	return 0;
+	return ps_node_new_in(r->flags & PS_YAML_ARENA ? &r->arena : NULL, t,
+	    s, len);
 }
 
 /* Attach a finished node to its parent; *rec gets a finished record. */
@@ -522,7 +468,7 @@ attach(struct ps_yaml_reader *r, struct ps_node *n, struct ps_node **rec,
 	}
 	f = &r->stack[r->depth - 1];
 	if (f->node->type == PS_NODE_SEQ) {
-		if (room(r, f->node) == -1) {
+		if (ps_node_reserve(f->node, &r->arena) == -1) {
 			ps_node_free(n);
 			return ps_diag_nomem(d);
 		}
@@ -552,7 +498,7 @@ attach(struct ps_yaml_reader *r, struct ps_node *n, struct ps_node **rec,
 		f->want_key = 0;
 		return 0;
 	}
-	if (room(r, f->node) == -1)
+	if (ps_node_reserve(f->node, &r->arena) == -1)
 		goto nomem;
 	f->node->keys[f->node->n] = f->key;
 	f->node->vals[f->node->n++] = n;
