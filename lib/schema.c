@@ -286,13 +286,20 @@ static size_t
 push(struct vctx *c, const char *comp, size_t idx)
 {
 	size_t old = c->path.len;
+	char num[24];
+	int i = (int)sizeof(num);
 
 	if (old > 0)
 		ps_buf_putc(&c->path, '.');
 	if (comp)
 		ps_buf_puts(&c->path, comp);
-	else
-		ps_buf_printf(&c->path, "%zu", idx);
+	else {	/* not printf: for each item of each list of each record */
+		num[--i] = '\0';
+		do
+			num[--i] = (char)('0' + idx % 10);
+		while ((idx /= 10) != 0);
+		ps_buf_puts(&c->path, num + i);
+	}
 	return old;
 }
 

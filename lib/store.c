@@ -368,6 +368,7 @@ store_new(struct ps_store **out, const char *root, struct ps_diags *d)
 		return ps_diag_nomem(d);
 	}
 	s->lock_fd = -1;
+	s->root_fd = -1;
 	s->prescan = -1;
 	if ((rc = ps_schemas_load(&s->schemas, NULL, d)) != 0) {
 		ps_store_close(s);
@@ -412,6 +413,11 @@ ps_store_open(struct ps_store **out, const char *dir, struct ps_diags *d)
 	}
 	if ((rc = ps_git_ready(d)) != 0)
 		goto done;
+	if ((s->root_fd = open(root.s, O_PATH | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1) {
+		rc = ps_diag_err(d, PS_STORE, "%s: %s", root.s, strerror(errno));
+		goto done;
+	}
 	if (git_repository_open_ext(&s->repo, root.s,
 	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
 		rc = ps_git_error(d, root.s);
@@ -457,6 +463,8 @@ ps_store_close(struct ps_store *s)
 	ps_node_free(s->program);
 	ps_store_index_child(s);	/* forked with little left to free */
 	ps_store_unlock(s);
+	if (s->root_fd != -1)
+		close(s->root_fd);
 	free(s->root);
 	free(s);
 }
@@ -603,11 +611,13 @@ load(struct ps_store *s, const struct ps_schemas *set, const char *relpath,
 	int rc;
 
 	*out = NULL;
-	if (join(&full, s->root, relpath) == -1)
+	/* from the store's folder: the kernel looks up two names, not ten;
+	   a record only read (ps-check's): into an arena (node.h) */
+	if (s->root_fd == -1 && join(&full, s->root, relpath) == -1)
 		return ps_diag_nomem(d);
-	/* a record only read (ps-check's): into an arena (node.h) */
-	rc = ps_yaml_load_file_kept(&rec, full.s, relpath, origin ? 0 :
-	    PS_YAML_ARENA, origin ? &bytes : NULL, d);
+	rc = ps_yaml_load_file_kept(&rec, s->root_fd == -1 ? AT_FDCWD :
+	    s->root_fd, s->root_fd == -1 ? full.s : relpath, relpath,
+	    origin ? 0 : PS_YAML_ARENA, origin ? &bytes : NULL, d);
 	ps_buf_release(&full);
 	if (rc != 0)
 		goto done;

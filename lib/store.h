@@ -63,6 +63,7 @@ struct ps_store {
 	struct ps_schemas	*schemas;
 	struct ps_node		*program;	/* validated program.yaml */
 	int			 lock_fd;
+	int			 root_fd;	/* the work tree (O_PATH) */
 	int			 index_child;	/* see ps_store_index_child */
 	int			 prescan;	/* see ps_store_prescan */
 	char			 prescan_stamp[PS_INDEX_STAMP];

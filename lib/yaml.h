@@ -80,8 +80,9 @@ void	ps_yaml_reader_free(struct ps_yaml_reader *);
 /* One record file; name is what messages call it (NULL: path). */
 int	ps_yaml_load_file(struct ps_node **, const char *path,
 	    const char *name, int flags, struct ps_diags *);
-/* The same, appending the bytes read to kept (the store hashes them). */
-int	ps_yaml_load_file_kept(struct ps_node **, const char *path,
+/* The same, path relative to the folder dirfd (AT_FDCWD: the current
+   one), appending the bytes read to kept (the store hashes them). */
+int	ps_yaml_load_file_kept(struct ps_node **, int dirfd, const char *path,
 	    const char *name, int flags, struct ps_buf *kept,
 	    struct ps_diags *);
 /* One record from memory (e.g. a git blob). */

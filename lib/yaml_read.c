@@ -434,7 +434,8 @@ dup_key(struct ps_yaml_reader *r, const struct ps_node *m,
 	size_t i;
 
 	for (i = 0; i < m->n; i++)
-		if (strcmp(m->keys[i]->str, k->str) == 0) {
+		if (m->keys[i]->len == k->len &&
+		    memcmp(m->keys[i]->str, k->str, k->len) == 0) {
 			r->failed = 1;
 			return ps_diag_add(d, PS_REFUSED, r->name, k->line,
 			    k->col, NULL, "duplicate key \"%.40s\"", k->str);
@@ -728,21 +729,25 @@ int
 ps_yaml_load_file(struct ps_node **out, const char *path, const char *name,
     int flags, struct ps_diags *d)
 {
-	return ps_yaml_load_file_kept(out, path, name, flags, NULL, d);
+	return ps_yaml_load_file_kept(out, AT_FDCWD, path, name, flags, NULL,
+	    d);
 }
 
 int
-ps_yaml_load_file_kept(struct ps_node **out, const char *path,
+ps_yaml_load_file_kept(struct ps_node **out, int dirfd, const char *path,
     const char *name, int flags, struct ps_buf *kept, struct ps_diags *d)
 {
 	struct ps_yaml_reader *r = NULL;
 	struct stat st;
+	char *buf = NULL;
+	ssize_t n;
 	int fd, rc;
 
 	*out = NULL;
 	if (name == NULL)
 		name = path;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC);
 	if (fd == -1) {
 		if (errno == ELOOP)
 			return ps_diag_add(d, PS_REFUSED, name, 0, 0, NULL,
@@ -767,13 +772,32 @@ ps_yaml_load_file_kept(struct ps_node **out, const char *path,
 		    "record file is larger than 256 KiB");
 		goto done;
 	}
-	if ((rc = ps_yaml_reader_fd(&r, fd, name, flags | PS_YAML_ONE_DOC,
+	/*
+	 * The whole file in one read (its size and a byte more, which a
+	 * file grown since fstat() gives, the rest read as it comes): not
+	 * one more to find its end. ps-check does this 100,000 times.
+	 */
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		rc = ps_diag_nomem(d);
+		goto done;
+	}
+	do
+		n = read(fd, buf, (size_t)st.st_size + 1);
+	while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		rc = ps_diag_add(d, PS_STORE, name, 0, 0, NULL,
+		    "cannot read: %s", strerror(errno));
+		goto done;
+	}
+	if ((rc = ps_yaml_reader_resume(&r, buf, (size_t)n,
+	    n > st.st_size ? fd : -1, name, flags | PS_YAML_ONE_DOC,
 	    d)) == 0) {
 		r->kept = kept;
 		rc = load(out, r, d);
 	}
 done:
 	ps_yaml_reader_free(r);
+	free(buf);
 	close(fd);
 	return rc;
 }

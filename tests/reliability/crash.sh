@@ -19,7 +19,8 @@
 # reached in a third of the runs. RELIABILITY_FULL=1 kills them all at
 # every call. ps-log-child is ps-log with its index left to a child
 # (PS_INDEX_DEFER=0, as in a large store), the child killed too: strace
-# follows it.
+# follows it. ps-apply-pack takes in 100 applications, whose objects go
+# to the store as one pack (lib/pack.c).
 . "$(dirname "$0")/lib.sh"
 
 MUTATING=" openat open creat write pwrite64 writev pwritev fsync fdatasync syncfs sync_file_range rename renameat renameat2 link linkat symlink symlinkat unlink unlinkat mkdir mkdirat rmdir chmod fchmod fchmodat ftruncate truncate utimensat fallocate close "
@@ -113,7 +114,8 @@ fi
 t0=$(now)
 make_store "$R/base" || { not_ok "a store to crash"; done_testing; exit 1; }
 . "$R/base/ids"
-for tool in ps-init ps-apply ps-screen ps-match ps-log ps-log-child; do
+for tool in ps-init ps-apply ps-apply-pack ps-screen ps-match ps-log \
+    ps-log-child; do
 	mkdir "$R/tmpl.$tool"
 	cp "$R/base/ids" "$R/tmpl.$tool/"
 	[ $tool = ps-init ] || cp -a "$R/base/s" "$R/tmpl.$tool/s"
@@ -123,7 +125,8 @@ for tool in ps-init ps-apply ps-screen ps-match ps-log ps-log-child; do
 done
 
 points=0
-for tool in ${CRASH_TOOLS:-ps-log ps-log-child ps-apply ps-init ps-screen ps-match}; do
+for tool in ${CRASH_TOOLS:-ps-log ps-log-child ps-apply ps-apply-pack ps-init \
+    ps-screen ps-match}; do
 	only=$MUTATING what="file-changing system call"
 	[ $tool = ps-log ] && only= what="system call"
 	[ "$FULL" = 1 ] && only= what="system call"

@@ -51,6 +51,14 @@ if [ -z "${R:-}" ]; then
 	trap 'exit 130' INT TERM
 	export HOME=$R/home
 	mkdir -p "$HOME"
+	# 100 applications: a write that goes to the store as one pack
+	for i in $(seq 1 100); do
+		printf -- '---\nkind: participant\nstream: extended\n'
+		printf 'role: caregiver\nname: {first: Many, last: "N%d"}\n' "$i"
+		printf 'contact: {email: many.%d@example.org}\n' "$i"
+		printf 'languages: [en]\nconsents: [{type: privacy, '
+		printf 'version: "2026-01", date: 2026-11-21, given: true}]\n'
+	done >"$R/many.yaml"
 fi
 
 tap_n=0
@@ -124,6 +132,8 @@ op_cmd() {	# tool
 	case $1 in
 	ps-init)   echo "ps-init new" ;;
 	ps-apply)  echo "ps-apply -C s --allow-duplicate $AF/two.yaml" ;;
+	# 100 records: its objects go to the store as one pack
+	ps-apply-pack) echo "ps-apply -C s $R/many.yaml" ;;
 	ps-screen) echo "ps-screen -C s $VAPP --step application --result pass" ;;
 	ps-match)  echo "ps-match -C s --accept $M2" ;;
 	ps-log)    echo "ps-log -C s $M --mode phone --minutes 30 --note CANARY" ;;
