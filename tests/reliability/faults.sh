@@ -3,7 +3,9 @@
 # of one representative write of each tool: every write, fsync, syncfs,
 # rename, link, mkdir and open that creates a file, found in a traced run
 # and failed in turn (strace -e inject=NAME:error=E:when=c; writes to
-# stdout and stderr are not the store's, and are left alone).
+# stdout and stderr are not the store's, and are left alone). Among them
+# ps-apply-pack: 100 applications, whose objects go to one pack
+# (FAULT_TOOLS: the tools to fail, by default all).
 #
 # Before the commit point (the branch moving): a message naming the error,
 # exit status 3, the store unchanged (HEAD, work tree, index), no temp
@@ -141,7 +143,7 @@ else
 	make_store "$R/base" || { not_ok "a store"; done_testing; exit 1; }
 	. "$R/base/ids"
 	runs=0
-	for tool in ps-log ps-apply ps-screen ps-match ps-init; do
+	for tool in ${FAULT_TOOLS:-ps-log ps-apply ps-apply-pack ps-screen ps-match ps-init}; do
 		mkdir "$R/tmpl.$tool"
 		cp "$R/base/ids" "$R/tmpl.$tool/"
 		[ $tool = ps-init ] || cp -a "$R/base/s" "$R/tmpl.$tool/s"

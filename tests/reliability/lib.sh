@@ -175,6 +175,7 @@ leftovers() {	# store
 # new commit of the tool on it, no partial file. Prints what is wrong.
 state_check() {	# store old tool
 	local s=$1 old=$2 tool=${3%-child} head out
+	tool=${tool%-pack}
 	settle "$s"
 	if ! out=$(git -C "$s" fsck --full --strict --no-progress 2>&1) ||
 	    printf '%s' "$out" | grep -qv -e '^dangling ' -e '^$'; then
