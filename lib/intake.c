@@ -344,7 +344,9 @@ stored_end(struct storedkeys *k)
 		sorted += i < k->sorted;
 		k->v[j++] = k->v[i];
 	}
-	memmove(k->v + j, k->v + k->n0, (k->n - k->n0) * sizeof(*k->v));
+	if (k->n > k->n0)
+		memmove(k->v + j, k->v + k->n0, (k->n - k->n0) *
+		    sizeof(*k->v));
 	k->n = j + (k->n - k->n0);
 	k->sorted = sorted;
 	k->ndrop = 0;
