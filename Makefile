@@ -40,6 +40,14 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
              -include lib/banned.h \
              -DPS_VERSION='"$(VERSION)"' -DPS_SCHEMADIR='"$(DATADIR)/schemas"'
 
+# The flags of the last build: a build with others (SANITIZE=1, WERROR=1)
+# rebuilds everything rather than link objects of both kinds together.
+FLAGS     = lib/.flags
+FLAGS_NOW = $(strip $(ALL_CFLAGS) $(LDFLAGS))
+ifneq ($(FLAGS_NOW),$(strip $(file <$(FLAGS))))
+$(file >$(FLAGS),$(FLAGS_NOW))
+endif
+
 LIB_SRC  := $(wildcard lib/*.c)
 LIB_OBJ  := $(LIB_SRC:.c=.o)
 LIB       = lib/libps.a
@@ -58,7 +66,7 @@ Q = @
 say = @printf '  %-5s %s\n' $(1) $(2);
 endif
 
-lib/%.o: lib/%.c lib/*.h Makefile
+lib/%.o: lib/%.c lib/*.h Makefile $(FLAGS)
 	$(call say,CC,$@)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
@@ -74,7 +82,7 @@ tests/bench/%: tests/bench/%.c $(LIB) lib/*.h
 	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
 
 # libyaml alone, as the floor ps-check is measured against
-tests/bench/yaml-floor: tests/bench/yaml-floor.c
+tests/bench/yaml-floor: tests/bench/yaml-floor.c $(FLAGS)
 	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) $(PKG_LIBS)
 
 # LEMON's network simplex, the peer of lib/assign.c (bench part c); built
@@ -107,7 +115,7 @@ check: depcheck
 
 # The reliability tests' failing-malloc shim (tests/reliability/alloc.sh).
 FAILMALLOC = tests/reliability/failmalloc.so
-$(FAILMALLOC): tests/reliability/failmalloc.c
+$(FAILMALLOC): tests/reliability/failmalloc.c $(FLAGS)
 	$(call say,CC,$@)$(CC) -shared -fPIC $(CFLAGS) $(WARN) -o $@ $< -ldl
 
 # Fuzzing and memcheck. make check replays the fuzz corpus and regression
@@ -183,7 +191,7 @@ uninstall:
 clean:
 	rm -f $(LIB_OBJ) $(LIB) $(TOOLS) $(UNITS) $(BENCH) $(FUZZ_REPLAY) \
 	    $(FAILMALLOC) tests/bench/lemon-peer
-	rm -rf tests/tmp $(FUZZ_BUILD)
+	rm -rf tests/tmp $(FUZZ_BUILD) $(FLAGS)
 
 .PHONY: all check demo bench deps install uninstall clean depcheck fuzz \
 	valgrind
