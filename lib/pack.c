@@ -150,8 +150,13 @@ ps_pack_write(const char *dir, git_odb_backend *from, git_oid *ids, size_t n)
 	for (i = 0; i < n; i++) {
 		if (k > 0 && git_oid_equal(&ids[i], &o[k - 1].id))
 			continue;
-		if (from->read(&data, &len, &type, from, &ids[i]) < 0)
+		if ((e = from->read(&data, &len, &type, from, &ids[i])) ==
+		    GIT_ENOTFOUND)
 			continue;	/* in the store already */
+		if (e < 0) {
+			errno = EIO;
+			goto done;
+		}
 		o[k].id = ids[i];
 		o[k].off = pk.len;
 		e = put_object(&pk, &zs, type, data, len, &o[k].crc);
