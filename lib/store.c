@@ -833,15 +833,11 @@ collect(struct ps_store *s, const char *rel, int depth, char ***v,
 			rc = -1;
 		else if (depth > 0)
 			rc = collect(s, child.s, depth - 1, v, n, cap);
-		else if (*n == *cap) {
-			if ((nv = reallocarray(*v, *cap ? *cap * 2 : 1024,
-			    sizeof(**v))) == NULL)
-				rc = -1;
-			else {
-				*v = nv;
-				*cap = *cap ? *cap * 2 : 1024;
-			}
-		}
+		else if ((nv = ps_grow(*v, cap, *n + 1, sizeof(**v), 1024)) ==
+		    NULL)
+			rc = -1;
+		else
+			*v = nv;
 		if (rc == 0 && depth == 0)
 			(*v)[(*n)++] = ps_buf_detach(&child);
 	}

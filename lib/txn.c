@@ -479,25 +479,45 @@ index_stamp_write(struct ps_store *s, const struct ps_buf *was)
 	ps_buf_release(&st);
 }
 
+/*
+ * Whether the index in gitdir (a path, with or without its final /) is
+ * as a tool last wrote it (its stamp in ps-index-stamp). With index, the
+ * index's path is left there.
+ */
+static int
+stamp_holds(const char *gitdir, struct ps_buf *index)
+{
+	struct ps_buf p = PS_BUF_INIT;
+	struct stat st;
+	char buf[PS_INDEX_STAMP], now[PS_INDEX_STAMP];
+	const char *sep = *gitdir && gitdir[strlen(gitdir) - 1] == '/' ? "" :
+	    "/";
+	ssize_t len = -1;
+	int fd, same = 0;
+
+	if (ps_buf_printf(&p, "%s%sps-index-stamp", gitdir, sep) == -1)
+		goto done;
+	if ((fd = open(p.s, O_RDONLY | O_CLOEXEC)) != -1) {
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	ps_buf_truncate(&p, 0);
+	if (ps_buf_printf(&p, "%s%sindex", gitdir, sep) == -1)
+		goto done;
+	same = len > 0 && stat(p.s, &st) == 0 &&
+	    (buf[len] = '\0', strcmp(buf, stamp_of(&st, now)) == 0);
+	if (index)
+		ps_buf_puts(index, p.s);
+done:
+	ps_buf_release(&p);
+	return same;
+}
+
 /* Whether the index is as a tool last wrote it. */
 static int
 index_unchanged(struct ps_store *s)
 {
-	struct ps_buf st = PS_BUF_INIT, p = PS_BUF_INIT;
-	char buf[128];
-	ssize_t len = -1;
-	int fd, same;
-
-	ps_store_gitpath(s, &p, "ps-index-stamp");
-	if (p.s && (fd = open(p.s, O_RDONLY | O_CLOEXEC)) != -1) {
-		len = read(fd, buf, sizeof(buf));
-		close(fd);
-	}
-	same = len > 0 && index_stamp(s, &st) == 0 &&
-	    (size_t)len == st.len && memcmp(buf, st.s, st.len) == 0;
-	ps_buf_release(&st);
-	ps_buf_release(&p);
-	return same;
+	return stamp_holds(git_repository_path(s->repo), NULL);
 }
 
 /*
@@ -582,26 +602,10 @@ void
 ps_store_prescan(struct ps_store *s, const char *gitdir)
 {
 	struct ps_buf p = PS_BUF_INIT;
-	struct stat st;
-	char buf[PS_INDEX_STAMP], now[PS_INDEX_STAMP];
-	ssize_t len = -1;
-	int fd;
 
-	s->prescan = -1;
-	if (ps_buf_printf(&p, "%s/ps-index-stamp", gitdir) == -1)
-		goto done;
-	if ((fd = open(p.s, O_RDONLY | O_CLOEXEC)) != -1) {
-		len = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-	}
-	ps_buf_truncate(&p, 0);
-	if (ps_buf_printf(&p, "%s/index", gitdir) == -1 ||
-	    stat(p.s, &st) == -1)
-		goto done;
-	if (len > 0 && (buf[len] = '\0', strcmp(buf, stamp_of(&st, now)) == 0))
-		goto done;	/* as a tool left it: not read at all */
-	s->prescan = scan_stages(p.s, s->prescan_stamp);
-done:
+	/* as a tool left it: not read at all */
+	s->prescan = stamp_holds(gitdir, &p) || p.s == NULL ? -1 :
+	    scan_stages(p.s, s->prescan_stamp);
 	ps_buf_release(&p);
 }
 
@@ -1296,8 +1300,8 @@ entry_cmp(const char *a, size_t alen, int atree, const char *b, size_t blen,
 struct pack {
 	git_odb		*orig;		/* the repository's database */
 	git_odb		*mem;
-	git_odb_backend	*mp;		/* mem's writable backend */
-	int		 on;		/* 0: objects are written loose */
+	git_odb_backend	*mp;		/* mem's writable backend; NULL:
+					   objects are written loose */
 	git_oid		*ids;		/* the objects for the pack */
 	size_t		 n, cap;
 };
@@ -1308,7 +1312,7 @@ pack_add(struct pack *p, const git_oid *id)
 {
 	git_oid *v;
 
-	if (!p->on)
+	if (p->mp == NULL)
 		return 0;
 	if ((v = ps_grow(p->ids, &p->cap, p->n + 1, sizeof(*v), 1024)) == NULL)
 		return -1;
@@ -1317,16 +1321,6 @@ pack_add(struct pack *p, const git_oid *id)
 	return 0;
 }
 
-/*
- * Write a large tree as a loose object whose zlib stream stores it
- * rather than compresses it: a folder's tree is mostly object IDs, which
- * do not compress, and deflating the 600 KB tree of 15,000 records takes
- * 8 ms of a 30 ms commit even at git's level for loose objects (libgit2
- * cannot be asked for this: its level 0 writes no zlib stream at all,
- * which git cannot read). Written as libgit2 writes a loose object: a
- * temp file in its folder, renamed (and synced with the journal). git gc
- * packs and compresses it as any other.
- */
 /*
  * A tree's ID by OpenSSL's SHA-1, a quarter of what libgit2's takes (it
  * detects collision attacks, which a tree we build cannot carry: its
@@ -1345,6 +1339,16 @@ tree_id(git_oid *out, const char *hdr, size_t hlen, const struct ps_buf *b)
 	SHA1_Final(out->id, &c);
 }
 
+/*
+ * Write a large tree as a loose object whose zlib stream stores it
+ * rather than compresses it: a folder's tree is mostly object IDs, which
+ * do not compress, and deflating the 600 KB tree of 15,000 records takes
+ * 8 ms of a 30 ms commit even at git's level for loose objects (libgit2
+ * cannot be asked for this: its level 0 writes no zlib stream at all,
+ * which git cannot read). Written as libgit2 writes a loose object: a
+ * temp file in its folder, renamed (and synced with the journal). git gc
+ * packs and compresses it as any other.
+ */
 static int
 write_stored_tree(git_repository *repo, const struct ps_buf *b, git_oid *out)
 {
@@ -1495,7 +1499,7 @@ splice_tree(git_repository *repo, struct pack *pb, const git_tree *base,
 		i++;
 	}
 	*empty = kept == 0;
-	if (b.len >= 64 << 10 && !pb->on)
+	if (b.len >= 64 << 10 && pb->mp == NULL)
 		rc = write_stored_tree(repo, &b, out);
 	else
 		rc = git_repository_odb(&odb, repo) < 0 || git_odb_write(out,
@@ -1844,7 +1848,6 @@ pack_begin(struct pack *p, struct ps_store *s, struct ps_diags *d)
 	if (git_odb_add_disk_alternate(p->mem, dir.s) < 0 ||
 	    git_repository_set_odb(s->repo, p->mem) < 0)
 		goto fail;
-	p->on = 1;
 	ps_buf_release(&dir);
 	return 0;
 fail:
@@ -1910,7 +1913,7 @@ ps_txn_commit(struct ps_txn *t, const struct ps_commit_info *ci,
 {
 	struct ps_store *s = t->store;
 	struct ps_buf msg = PS_BUF_INIT;
-	struct pack p = { NULL, NULL, NULL, 0, NULL, 0, 0 };
+	struct pack p = { NULL, NULL, NULL, NULL, 0, 0 };
 	git_signature *sig = NULL;
 	git_commit *parent = NULL;
 	git_tree *tree = NULL;
@@ -1946,7 +1949,7 @@ ps_txn_commit(struct ps_txn *t, const struct ps_commit_info *ci,
 		rc = ps_git_error(d, "cannot create the commit");
 		goto done;
 	}
-	if (p.on && (pack_add(&p, &t->new) < 0 ? (rc = ps_diag_nomem(d)) :
+	if (p.mp && (pack_add(&p, &t->new) < 0 ? (rc = ps_diag_nomem(d)) :
 	    (rc = pack_write(&p, s, d))) != 0)
 		goto done;
 	pack_release(&p, s);
