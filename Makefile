@@ -32,6 +32,10 @@ CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDFLAGS  += -fsanitize=address,undefined
 endif
 
+# pkg-config is asked once, when make reads this file: before depcheck has
+# installed anything on a fresh machine. So every target that compiles
+# (all, check, bench, fuzz, valgrind) runs depcheck, then a make of its
+# own, which reads this file again with the libraries in place.
 PKGS      = yaml-0.1 libgit2 zlib libcrypto
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
@@ -59,7 +63,10 @@ BENCH_SRC := $(wildcard tests/bench/*.c)
 BENCH    := $(BENCH_SRC:.c=)
 MAN      := $(wildcard man/*.[157])
 
-all: depcheck $(TOOLS)
+all: depcheck
+	@$(MAKE) --no-print-directory tools
+
+tools: $(TOOLS)
 
 ifneq ($(V),1)
 Q = @
@@ -165,16 +172,31 @@ valgrind: depcheck
 demo: all
 	@examples/demo.sh
 
-bench: all $(BENCH)
+bench: depcheck
+	@$(MAKE) --no-print-directory $(TOOLS) $(BENCH)
 	@tests/bench/bench.sh
 
 deps:
 	@tests/deps.sh install
 
+# The folders install makes (those that were not there) are noted in
+# $(DATADIR)/installed-dirs, so that uninstall removes them again when
+# they are empty, and no folder that was there before. A staged install
+# (DESTDIR=, for a package) notes none: the package manager owns them.
+INSTALL_DIRS = $(BINDIR) $(MANDIR)/man1 $(MANDIR)/man5 $(MANDIR)/man7 \
+               $(DATADIR)/schemas $(DATADIR)/examples/ms-society
+DIRS_MADE    = $(DATADIR)/installed-dirs
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
-	    $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DATADIR)/examples/ms-society
+	@made=$$(for d in $(INSTALL_DIRS); do \
+	    while [ -n "$$d" ] && [ ! -d "$(DESTDIR)$$d" ]; do \
+	        echo "$$d"; u=$${d%/*}; [ "$$u" != "$$d" ] || break; d=$$u; \
+	    done; done); \
+	install -d $(addprefix $(DESTDIR),$(INSTALL_DIRS)) || exit 1; \
+	if [ -z "$(DESTDIR)" ]; then \
+	    { cat "$(DIRS_MADE)" 2>/dev/null; echo "$$made"; } | \
+	    sed '/^$$/d' | sort -u >"$(DIRS_MADE).new" && \
+	    mv "$(DIRS_MADE).new" "$(DIRS_MADE)"; fi
 	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)
 	install -m 644 schemas/*.yaml $(DESTDIR)$(DATADIR)/schemas
 	install -m 644 examples/ms-society/program.yaml \
@@ -186,12 +208,14 @@ uninstall:
 	for t in $(notdir $(TOOLS)); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
 	for m in $(notdir $(MAN)); do s=$${m##*.}; \
 	    rm -f $(DESTDIR)$(MANDIR)/man$$s/$$m; done
-	rm -rf $(DESTDIR)$(DATADIR)
+	@made=$$(sort -r "$(DESTDIR)$(DIRS_MADE)" 2>/dev/null); \
+	rm -rf $(DESTDIR)$(DATADIR); \
+	for d in $$made; do rmdir "$(DESTDIR)$$d" 2>/dev/null || :; done
 
 clean:
 	rm -f $(LIB_OBJ) $(LIB) $(TOOLS) $(UNITS) $(BENCH) $(FUZZ_REPLAY) \
 	    $(FAILMALLOC) tests/bench/lemon-peer
 	rm -rf tests/tmp $(FUZZ_BUILD) $(FLAGS)
 
-.PHONY: all check demo bench deps install uninstall clean depcheck fuzz \
+.PHONY: all tools check check-future demo bench deps install uninstall clean depcheck fuzz \
 	valgrind
