@@ -1,6 +1,7 @@
 # Peer Support Toolkit — plain GNU make.
 #   make            build the library and every tool in cmd/
 #   make check      all tests (unit, command line, schemas, man pages)
+#   make check-future  the command-line tests with the clock a year ahead
 #   make demo       a guided run in a new store under $TMPDIR or /tmp, kept
 #   make bench      benchmarks (not part of check)
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (clang; not in check)
@@ -119,6 +120,17 @@ check: depcheck
 	@$(MAKE) --no-print-directory $(TOOLS) $(UNITS) $(FUZZ_REPLAY) \
 	    $(FAILMALLOC)
 	@tests/run.sh
+
+# No test may read the real date: the suites in FUTURE_TESTS again, under
+# libfaketime with the clock FUTURE ahead (+1826d: five years).
+FUTURE       ?= +365d
+FUTURE_TESTS ?= cli
+check-future: depcheck
+	@tests/deps.sh test
+	@$(MAKE) --no-print-directory $(TOOLS) $(UNITS) $(FUZZ_REPLAY) \
+	    $(FAILMALLOC)
+	@echo "check-future: the clock $(FUTURE) ahead: $$(faketime -f '$(FUTURE)' date -u +%F)"
+	@TESTS="$(FUTURE_TESTS)" faketime -f '$(FUTURE)' tests/run.sh
 
 # The reliability tests' failing-malloc shim (tests/reliability/alloc.sh).
 FAILMALLOC = tests/reliability/failmalloc.so

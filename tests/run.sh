@@ -16,7 +16,8 @@ export PS_SCHEMA_DIR="$top/schemas"
 export PATH="$top/cmd:$PATH"
 export CMOCKA_MESSAGE_OUTPUT=TAP
 export LC_ALL=C.UTF-8
-unset PS_STORE PS_AUTHOR
+# the tests pin their own clocks (PS_NOW, git's dates): none from here
+unset PS_STORE PS_AUTHOR PS_NOW GIT_AUTHOR_DATE GIT_COMMITTER_DATE
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ps-tests.XXXXXX") || exit 3
 trap 'rm -rf "$tmp"' EXIT INT TERM
 suites=${TESTS:-unit schema cli fuzz reliability man}

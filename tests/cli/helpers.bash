@@ -1,5 +1,13 @@
 # Shared set-up for the command-line tests: a private HOME with no git
-# identity, the tools from cmd/, and helpers that compare exact output.
+# identity, the tools from cmd/, a pinned clock, and helpers that compare
+# exact output.
+#
+# No test reads the real date: PS_NOW is the tools' clock (a test file
+# may set its own before setup runs, a command its own), and plain git's
+# commits are dated with GIT_AUTHOR_DATE and GIT_COMMITTER_DATE, set here
+# to the same; git_commit_all dates its commit at PS_NOW as it is then.
+# make check-future runs the suites with the real clock years ahead.
+PS_NOW_DEFAULT=2026-11-22T15:00:00Z
 setup() {
 	T=$BATS_TEST_TMPDIR
 	export HOME=$T/home
@@ -7,6 +15,8 @@ setup() {
 	export GIT_CONFIG_NOSYSTEM=1
 	export PS_AUTHOR="Test Coordinator <coord@example.org>"
 	export TZ=UTC
+	export PS_NOW=${PS_NOW:-$PS_NOW_DEFAULT}
+	export GIT_AUTHOR_DATE=$PS_NOW GIT_COMMITTER_DATE=$PS_NOW
 	FIX=$BATS_TEST_DIRNAME/../fixtures
 	cd "$T" || return 1
 }
@@ -34,9 +44,11 @@ new_store() {
 	ps-init "$T/s" >/dev/null
 }
 
-# Commit files into the store with plain git (bypassing the hook).
+# Commit files into the store with plain git (bypassing the hook), dated
+# at PS_NOW as the tools' own commits are.
 git_commit_all() {
 	git -C "$T/s" add -A &&
+	    GIT_AUTHOR_DATE=$PS_NOW GIT_COMMITTER_DATE=$PS_NOW \
 	    git -C "$T/s" -c user.name=T -c user.email=t@example.org \
 	    commit -q --no-verify -m "$1"
 }

@@ -88,6 +88,8 @@ report() {
 # The canary store at $T/s, the current directory: the fixture programme,
 # and every record of the fixtures, its sensitive fields canaries.
 canary_store() {
+	# made on Monday 16 November, before every week and --as-of reported on
+	local PS_NOW=2026-11-16T09:00:00Z
 	: >"$T/values"
 	tool ps-init --program "$CF/program.yaml" "$T/s"
 	[ "$status" = 0 ]

@@ -15,7 +15,8 @@ export PATH="$top/cmd:$PATH"
 export PS_SCHEMA_DIR="$top/schemas"
 export LC_ALL=C.UTF-8 TZ=UTC GIT_CONFIG_NOSYSTEM=1
 export PS_AUTHOR="Test Coordinator <coord@example.org>"
-export PS_NOW=2026-11-22T15:00:00Z
+export PS_NOW=2026-11-22T15:00:00Z	# the clock: no test reads the real date
+export GIT_AUTHOR_DATE=$PS_NOW GIT_COMMITTER_DATE=$PS_NOW
 export GIT_AUTHOR_NAME=T GIT_AUTHOR_EMAIL=t@example.org
 export GIT_COMMITTER_NAME=T GIT_COMMITTER_EMAIL=t@example.org
 unset PS_STORE PS_LOCK_TIMEOUT
