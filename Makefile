@@ -116,6 +116,7 @@ depcheck:
 	@$(PKG_CONFIG) --exists $(PKGS) 2>/dev/null || tests/deps.sh build
 
 check: depcheck
+	@tests/lint-tests.sh
 	@tests/deps.sh test
 	@$(MAKE) --no-print-directory $(TOOLS) $(UNITS) $(FUZZ_REPLAY) \
 	    $(FAILMALLOC)

@@ -86,7 +86,10 @@ demo_store() {
 	first=$(demo_store)
 	TMPDIR=$T/tmp "$TOP/examples/demo.sh" >"$T/raw" 2>&1 </dev/null
 	second=$(demo_store)
-	[ -n "$first" ] && [ -n "$second" ] && [ "$first" != "$second" ]
+	# one check a line: set -e stops at none but the last of an && list
+	[ -n "$first" ]
+	[ -n "$second" ]
+	[ "$first" != "$second" ]
 	run_split ps-check -C "$first"
 	[ "$status" = 0 ]
 	run_split ps-check -C "$second"

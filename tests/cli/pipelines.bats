@@ -75,6 +75,14 @@ doc_run() {
 	{ printf '@@ %s\n' "$n"; sed "s|$HOME|/home/acarey|g" "$T/.cmd"; } >>"$T/got"
 	normalise "$T/want" | sed -n "/^@@ $n\$/,\$p" >"$T/want.n"
 	normalise "$T/got" | sed -n "/^@@ $n\$/,\$p" >"$T/got.n"
+	# each from its marker on: an awk that failed, or a marker lost, would
+	# leave both empty, and equal (set -e is off here: doc_run runs left
+	# of ||)
+	if [ "$(head -n 1 "$T/want.n")" != "@@ $n" ] ||
+	    [ "$(head -n 1 "$T/got.n")" != "@@ $n" ]; then
+		printf '$ %s\nnot made comparable (examples-run.awk)\n' "$2"
+		return 1
+	fi
 	if [ "$rc" != 0 ] || ! cmp -s "$T/want.n" "$T/got.n"; then
 		printf '$ %s\n' "$2"
 		[ "$rc" = 0 ] || printf 'exit status %s\n' "$rc"

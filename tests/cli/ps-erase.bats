@@ -69,6 +69,9 @@ snapshot() {
 	git log --all --format='%s%n%an %ad' -p -- "participants/$O.yaml" \
 	    "matches/$(grep -l "participant: $O" matches/*.yaml | xargs basename)" \
 	    >"$T/other.before"
+	# their record is in it: a log of no such path is empty, and two
+	# empty logs compare equal
+	grep -qx "+id: $O" "$T/other.before"
 	git log --all --topo-order --format=%B >"$T/bodies.before"
 	[ -s .git/ps-dupkeys ]
 	run_split ps-apply --erase "$P" --yes
@@ -106,8 +109,8 @@ EOF
 	# nothing of theirs anywhere: history, objects, work tree, .git
 	[ -z "$(git log --all -S CANARY-ERASE --oneline)" ]
 	[ -z "$(git log --all -p | grep -aiE "$CANARY")" ]
-	! all_objects | grep -aqiE "$CANARY"
-	! grep -rqiE "$CANARY" .
+	! all_objects | grep -aqiE "$CANARY" || false
+	! grep -rqiE "$CANARY" . || false
 	[ ! -e .git/ps-cache ]
 	[ ! -e "participants/$P.yaml" ]
 	[ -z "$(git log --all --format=%H -- "participants/$P.yaml")" ]
@@ -132,7 +135,7 @@ Ps-Version: 0.1.0" ]
 	grep -qx "participant: $P" contacts/2026/11/22/*.yaml
 	grep -qx "status: ended" "matches/$M.yaml"
 	grep -qx "mode: phone" contacts/2026/11/22/*.yaml
-	! grep -q '^note:' contacts/2026/11/22/*.yaml
+	! grep -q '^note:' contacts/2026/11/22/*.yaml || false
 	# someone else's records and their history: the same blobs
 	git log --all --format='%s%n%an %ad' -p -- "participants/$O.yaml" \
 	    "matches/$(grep -l "participant: $O" matches/*.yaml | xargs basename)" |
@@ -177,7 +180,7 @@ EOF
 	run_split ps-apply --erase "$P" --yes
 	expect 0 "$P: erased before; pruned what no ref reaches" ""
 	[ "$(head_of .)" = "$h" ]
-	! all_objects | grep -aqiE "$CANARY"
+	! all_objects | grep -aqiE "$CANARY" || false
 	[ -z "$(git fsck --full --strict 2>&1)" ]
 }
 
@@ -265,8 +268,8 @@ EOF
 	[ "$status" = 0 ]
 	[ -z "$err" ]
 	[ ! -e "volunteers/$V.yaml" ]
-	! all_objects | grep -aq CANARY-Ada
-	! all_objects | grep -aq moving
+	! all_objects | grep -aq CANARY-Ada || false
+	! all_objects | grep -aq moving || false
 	grep -qx "volunteer: $V" "matches/$M.yaml"
 	run_split ps-check
 	expect 0 "13 records checked, 0 problems" ""
@@ -275,7 +278,7 @@ EOF
 	ls erasures >"$T/notes"
 	[ "$(cat "$T/notes")" = "$P.yaml
 $V.yaml" ]
-	! all_objects | grep -aqiE "$CANARY"
+	! all_objects | grep -aqiE "$CANARY" || false
 }
 
 @test "a clone follows the instructions and holds nothing of theirs" {
@@ -290,8 +293,11 @@ $V.yaml" ]
 	git reflog expire --expire=now --all
 	git gc -q --prune=now
 	[ -z "$(git log --all -S CANARY-ERASE --oneline)" ]
-	! all_objects | grep -aqiE "$CANARY"
-	[ "$(git rev-parse HEAD)" = "$(git -C "$T/s" rev-parse HEAD)" ]
+	! all_objects | grep -aqiE "$CANARY" || false
+	# each rev-parse on its own line: one that fails stops the test,
+	# where two that failed in [ ] would compare equal
+	h=$(git -C "$T/s" rev-parse HEAD)
+	[ "$(git rev-parse HEAD)" = "$h" ]
 }
 
 @test "ps-check accepts the IDs of people erased, and finds one brought back" {

@@ -285,6 +285,8 @@ YAML
 	expect 1 "" "ps-log: --followup: say whether the participant agrees to a follow-up survey: yes or no"
 	run_split ps-log --feedback P-B00002 --helpfulness 3 --followup no
 	[ "$status" = 0 ]
+	# the entry is there: grep finds nothing in a file that is not
+	[ -f "contacts/2026/11/22/$(cid).yaml" ]
 	! grep -q followup_after "contacts/2026/11/22/$(cid).yaml" || false
 	run_split ps-log --feedback P-B00002 --helpfulness 9 --followup no
 	expect 1 "" "ps-log: --helpfulness: must be at most 5"

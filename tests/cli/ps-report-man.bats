@@ -30,15 +30,17 @@ examples_store() {
 	GIT_AUTHOR_DATE=2026-11-01T12:00:00Z GIT_COMMITTER_DATE=2026-11-01T12:00:00Z \
 	    git -C "$s" -c user.name="A. Carey" -c user.email=acarey@example.org \
 	    commit -q --no-verify -m "records from the old spreadsheet"
+	# each step says if it fails: the subshell runs left of ||, where
+	# set -e is off
 	(
 		cd "$s" || exit 1
 		export PS_NOW=2026-11-20T20:00:00Z
-		ps-match --commit >/dev/null 2>&1
+		ps-match --commit >/dev/null 2>&1 || exit 1
 		m1=$(basename "$(grep -l 'participant: P-B00001' matches/*.yaml)" .yaml)
 		m2=$(basename "$(grep -l 'participant: P-B00002' matches/*.yaml)" .yaml)
 		cb=$(basename "$(grep -l 'participant: P-B00005' matches/*.yaml)" .yaml)
-		ps-match --accept "$m1" >/dev/null
-		ps-match --accept "$m2" >/dev/null
+		ps-match --accept "$m1" >/dev/null || exit 1
+		ps-match --accept "$m2" >/dev/null || exit 1
 		export PS_NOW=2026-11-23T15:00:00Z
 		ps-log "$m1" --mode phone --minutes 15 --date 2026-11-12 &&
 		ps-log "$m1" --mode phone --minutes 45 --date 2026-11-21 &&
@@ -67,13 +69,16 @@ examples_store() {
 }
 
 @test "every figure and table key of a report is named in SECTIONS" {
-	local k missing=
+	local k keys missing=
 	examples_store
 	cd "$HOME/peer-support"
 	run_split ps-report --format csv
 	[ "$status" = 0 ]
-	for k in $(printf '%s\n' "$out" | sed 1d | awk -F, '
-	    $2 == "figures" { print $3; next } { print $2 }' | sort -u); do
+	keys=$(printf '%s\n' "$out" | sed 1d | awk -F, '
+	    $2 == "figures" { print $3; next } { print $2 }' | sort -u)
+	# keys of every section: no key would leave nothing missing
+	[ "$(printf '%s\n' "$keys" | wc -l)" -ge 20 ]
+	for k in $keys; do
 		grep -qE "Li $k( ,|\$)" "$PAGE" || missing="$missing $k"
 	done
 	run_split echo "not in the page:$missing"
@@ -135,6 +140,8 @@ examples_store() {
 Peer support weekly report, 2026-11-16 to 2026-11-22
 board@example.org" ""
 	(cd "$HOME/peer-support" && ps-report --week last) >"$T/want"
+	# last week's report: two empty ones would compare equal
+	grep -q '^Report for 2026-11-16 to 2026-11-22 ' "$T/want"
 	cmp "$T/want" "$T/mail.body"
 }
 
@@ -165,6 +172,7 @@ Content-Type: text/plain; charset=utf-8" ""
 	[ -z "$(sed -n 5p "$T/sendmail.in")" ]
 	sed 1,5d "$T/sendmail.in" >"$T/body"
 	(cd "$HOME/peer-support" && ps-report --week last) >"$T/want"
+	grep -q '^Report for 2026-11-16 to 2026-11-22 ' "$T/want"
 	cmp "$T/want" "$T/body"
 }
 
