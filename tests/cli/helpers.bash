@@ -44,12 +44,14 @@ new_store() {
 	ps-init "$T/s" >/dev/null
 }
 
-# Commit files into the store with plain git (bypassing the hook), dated
-# at PS_NOW as the tools' own commits are.
+# git_commit_all MESSAGE [STORE]: commit every file of STORE ($T/s) with
+# plain git (bypassing the hook), dated at PS_NOW as the tools' own
+# commits are.
 git_commit_all() {
-	git -C "$T/s" add -A &&
+	local s=${2:-$T/s}
+	git -C "$s" add -A &&
 	    GIT_AUTHOR_DATE=$PS_NOW GIT_COMMITTER_DATE=$PS_NOW \
-	    git -C "$T/s" -c user.name=T -c user.email=t@example.org \
+	    git -C "$s" -c user.name=T -c user.email=t@example.org \
 	    commit -q --no-verify -m "$1"
 }
 

@@ -387,8 +387,7 @@ ps-check: participants/P-4444AA.yaml: not a regular file"
 	# it holds both, or the checks after the next write prove nothing
 	[ "$(head -c 3 "$f")" = $'\xef\xbb\xbf' ]
 	grep -q $'\r' "$f"
-	git_commit_all2() { git -C s2 add -A && git -C s2 -c user.name=T -c user.email=t@example.org commit -q --no-verify -m crlf; }
-	git_commit_all2
+	git_commit_all crlf "$T/s2"
 	run_split ps-check -C s2
 	expect 0 "1 record checked, 0 problems" ""
 	run_split ps-apply -C s2 --update "$id" <<<$'region: "ON"\r'
