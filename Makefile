@@ -64,8 +64,11 @@ BENCH_SRC := $(wildcard tests/bench/*.c)
 BENCH    := $(BENCH_SRC:.c=)
 MAN      := $(wildcard man/*.[157])
 
+# a make of the build's own, quiet about targets that are up to date
+SUBMAKE = $(MAKE) --no-print-directory $(if $(filter 1,$(V)),,-s)
+
 all: depcheck
-	@$(MAKE) --no-print-directory tools
+	@$(SUBMAKE) tools
 
 tools: $(TOOLS)
 
@@ -118,7 +121,7 @@ depcheck:
 check: depcheck
 	@tests/lint-tests.sh
 	@tests/deps.sh test
-	@$(MAKE) --no-print-directory $(TOOLS) $(UNITS) $(FUZZ_REPLAY) \
+	@$(SUBMAKE) $(TOOLS) $(UNITS) $(FUZZ_REPLAY) \
 	    $(FAILMALLOC)
 	@tests/run.sh
 
@@ -128,7 +131,7 @@ FUTURE       ?= +365d
 FUTURE_TESTS ?= cli
 check-future: depcheck
 	@tests/deps.sh test
-	@$(MAKE) --no-print-directory $(TOOLS) $(UNITS) $(FUZZ_REPLAY) \
+	@$(SUBMAKE) $(TOOLS) $(UNITS) $(FUZZ_REPLAY) \
 	    $(FAILMALLOC)
 	@echo "check-future: the clock $(FUTURE) ahead: $$(faketime -f '$(FUTURE)' date -u +%F)"
 	@TESTS="$(FUTURE_TESTS)" faketime -f '$(FUTURE)' tests/run.sh
@@ -173,20 +176,20 @@ $(FUZZ_BUILD)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz-common.c \
 fuzz: depcheck
 	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz needs $(FUZZ_CC) \
 	    with libFuzzer: apt-get install clang libclang-rt-dev" >&2; exit 1; }
-	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz-%)
+	@$(SUBMAKE) $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz-%)
 	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 valgrind: depcheck
 	@command -v valgrind >/dev/null || { echo "make valgrind needs \
 	    valgrind: apt-get install valgrind" >&2; exit 1; }
-	@$(MAKE) --no-print-directory $(TOOLS) $(UNITS) $(FUZZ_REPLAY)
+	@$(SUBMAKE) $(TOOLS) $(UNITS) $(FUZZ_REPLAY)
 	@VALGRIND=1 tests/run.sh
 
 demo: all
 	@examples/demo.sh
 
 bench: depcheck
-	@$(MAKE) --no-print-directory $(TOOLS) $(BENCH)
+	@$(SUBMAKE) $(TOOLS) $(BENCH)
 	@tests/bench/bench.sh
 
 deps:
