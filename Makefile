@@ -35,7 +35,7 @@ endif
 
 # pkg-config is asked once, when make reads this file: before depcheck has
 # installed anything on a fresh machine. So every target that compiles
-# (all, check, bench, fuzz, valgrind) runs depcheck, then a make of its
+# (all, check, check-future, bench, fuzz, valgrind) runs depcheck, then a make of its
 # own, which reads this file again with the libraries in place.
 PKGS      = yaml-0.1 libgit2 zlib libcrypto
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
@@ -118,11 +118,15 @@ tests/bench/lemon-peer: tests/bench/lemon-peer.cc
 depcheck:
 	@$(PKG_CONFIG) --exists $(PKGS) 2>/dev/null || tests/deps.sh build
 
+# what the tests need, installed and built: check's and check-future's
+define TEST_BUILD
+@tests/deps.sh test
+@$(SUBMAKE) $(TOOLS) $(UNITS) $(FUZZ_REPLAY) $(FAILMALLOC)
+endef
+
 check: depcheck
 	@tests/lint-tests.sh
-	@tests/deps.sh test
-	@$(SUBMAKE) $(TOOLS) $(UNITS) $(FUZZ_REPLAY) \
-	    $(FAILMALLOC)
+	$(TEST_BUILD)
 	@tests/run.sh
 
 # No test may read the real date: the suites in FUTURE_TESTS again, under
@@ -130,9 +134,7 @@ check: depcheck
 FUTURE       ?= +365d
 FUTURE_TESTS ?= cli
 check-future: depcheck
-	@tests/deps.sh test
-	@$(SUBMAKE) $(TOOLS) $(UNITS) $(FUZZ_REPLAY) \
-	    $(FAILMALLOC)
+	$(TEST_BUILD)
 	@echo "check-future: the clock $(FUTURE) ahead: $$(faketime -f '$(FUTURE)' date -u +%F)"
 	@TESTS="$(FUTURE_TESTS)" faketime -f '$(FUTURE)' tests/run.sh
 
@@ -233,5 +235,5 @@ clean:
 	    $(FAILMALLOC) tests/bench/lemon-peer
 	rm -rf tests/tmp $(FUZZ_BUILD) $(FLAGS)
 
-.PHONY: all tools check check-future demo bench deps install uninstall clean depcheck fuzz \
-	valgrind
+.PHONY: all tools check check-future demo bench deps install uninstall \
+	clean depcheck fuzz valgrind
