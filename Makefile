@@ -42,7 +42,7 @@ PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) $(PKG_CFLAGS) \
-             -include lib/banned.h \
+             -Ilib -include lib/util/banned.h \
              -DPS_VERSION='"$(VERSION)"' -DPS_SCHEMADIR='"$(DATADIR)/schemas"'
 
 # The flags of the last build: a build with others (SANITIZE=1, WERROR=1)
@@ -53,7 +53,10 @@ ifneq ($(FLAGS_NOW),$(strip $(file <$(FLAGS))))
 $(file >$(FLAGS),$(FLAGS_NOW))
 endif
 
-LIB_SRC  := $(wildcard lib/*.c)
+# lib/ is in layers, each a folder using only those before it (tests/layers.sh)
+LAYERS    = util model store rules ops cli
+LIB_SRC  := $(foreach l,$(LAYERS),$(wildcard lib/$(l)/*.c))
+LIB_H    := $(foreach l,$(LAYERS),$(wildcard lib/$(l)/*.h))
 LIB_OBJ  := $(LIB_SRC:.c=.o)
 LIB       = lib/libps.a
 CMD_SRC  := $(wildcard cmd/ps-*.c)
@@ -77,20 +80,20 @@ Q = @
 say = @printf '  %-5s %s\n' $(1) $(2);
 endif
 
-lib/%.o: lib/%.c lib/*.h Makefile $(FLAGS)
+lib/%.o: lib/%.c $(LIB_H) Makefile $(FLAGS)
 	$(call say,CC,$@)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	$(call say,AR,$@)$(AR) rcs $@ $(LIB_OBJ)
 
-cmd/ps-%: cmd/ps-%.c $(LIB) lib/*.h
-	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
+cmd/ps-%: cmd/ps-%.c $(LIB) $(LIB_H)
+	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
 
-tests/unit/test-%: tests/unit/test-%.c $(LIB) lib/*.h
-	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS) -lcmocka
+tests/unit/test-%: tests/unit/test-%.c $(LIB) $(LIB_H)
+	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS) -lcmocka
 
-tests/bench/%: tests/bench/%.c $(LIB) lib/*.h
-	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
+tests/bench/%: tests/bench/%.c $(LIB) $(LIB_H)
+	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
 
 # libyaml alone, as the floor ps-check is measured against
 tests/bench/yaml-floor: tests/bench/yaml-floor.c $(FLAGS)
@@ -157,19 +160,19 @@ FUZZ_CFLAGS  = $(filter-out -Werror -fsanitize=%,$(ALL_CFLAGS)) -g -O1 \
                -fno-sanitize-recover=undefined
 
 tests/fuzz/replay-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.c \
-    tests/fuzz/fuzz-common.c tests/fuzz/fuzz.h $(LIB) lib/*.h
-	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< \
+    tests/fuzz/fuzz-common.c tests/fuzz/fuzz.h $(LIB) $(LIB_H)
+	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $< \
 	    tests/fuzz/replay.c tests/fuzz/fuzz-common.c $(LIB) $(LDFLAGS) \
 	    $(PKG_LIBS)
 
-$(FUZZ_BUILD)/lib/%.o: lib/%.c lib/*.h Makefile
+$(FUZZ_BUILD)/lib/%.o: lib/%.c $(LIB_H) Makefile
 	@mkdir -p $(@D)
 	$(call say,CC,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) \
 	    -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(FUZZ_BUILD)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz-common.c \
     tests/fuzz/fuzz.h $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
-	$(call say,LD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -Ilib -fsanitize=fuzzer \
+	$(call say,LD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
 	    -o $@ $< tests/fuzz/fuzz-common.c \
 	    $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o) $(PKG_LIBS)
 

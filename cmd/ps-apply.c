@@ -5,11 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "erase.h"
-#include "id.h"
-#include "intake.h"
-#include "store.h"
+#include "util/id.h"
+#include "store/store.h"
+#include "ops/erase.h"
+#include "ops/intake.h"
+#include "cli/cli.h"
 
 static const char usage[] =
     "ps-apply [-C DIR] [-n] [--author \"Name <email>\"]\n"

@@ -3,9 +3,9 @@
  */
 #include <stdio.h>
 
-#include "check.h"
-#include "cli.h"
-#include "store.h"
+#include "store/store.h"
+#include "ops/check.h"
+#include "cli/cli.h"
 
 static const char usage[] = "ps-check [-C DIR] [--cached] [FILE ...]";
 

@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "init.h"
+#include "ops/init.h"
+#include "cli/cli.h"
 
 static const char usage[] =
     "ps-init [-n] [--author \"Name <email>\"] [--program FILE] [DIR]";

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "logop.h"
+#include "ops/logop.h"
+#include "cli/cli.h"
 
 static const char usage[] =
     "ps-log [-n] M-ID --mode MODE --minutes N [--date D] [--note TEXT]"

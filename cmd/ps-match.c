@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "matchop.h"
+#include "ops/matchop.h"
+#include "cli/cli.h"
 
 static const char usage[] =
     "ps-match [-n] [--stream S] [--weights FILE] [--commit] [ID ...]\n"

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "date.h"
-#include "report.h"
-#include "retention.h"
+#include "util/date.h"
+#include "ops/report.h"
+#include "ops/retention.h"
+#include "cli/cli.h"
 
 static const char usage[] =
     "ps-report [--week last|this|YYYY-Www | --since D [--until D]]"

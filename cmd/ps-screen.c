@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "cohort.h"
-#include "screenop.h"
+#include "ops/cohort.h"
+#include "ops/screenop.h"
+#include "cli/cli.h"
 
 static const char usage[] =
     "ps-screen [-n] [--author A] --step STEP --result pass|fail|pending|waived"

@@ -1,5 +1,5 @@
 /*
- * assign-bench: time lib/assign.c on a random instance the size of a large
+ * assign-bench: time lib/rules/assign.c on a random instance the size of a large
  * programme — 10,000 participants, 2,000 volunteers of capacity 1 to 3,
  * 50 eligible volunteers a participant — made from a fixed seed.
  *
@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "assign.h"
+#include "rules/assign.h"
 
 static uint64_t rng_state;
 

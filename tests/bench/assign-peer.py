@@ -10,7 +10,7 @@ participant gets a private column of score 0 for staying unmatched, so
 every participant is assigned and scipy's min_weight_full_bipartite_matching
 (LAPJVsp) applies. Costs are BIG - score, all positive; the shift adds the
 same n * BIG to every full matching, so the optimum is unchanged. A pair
-given twice keeps its higher score, as in lib/assign.c.
+given twice keeps its higher score, as in lib/rules/assign.c.
 
 Prints "peer n=... total=... time=... ms" with the optimal total; time is
 the solve (building the sparse graph and LAPJVsp), not reading the file.
@@ -76,7 +76,7 @@ def main():
     _, col = min_weight_full_bipartite_matching(g)
     ms = (time.perf_counter() - t0) * 1e3
 
-    # Summed in whole millionths, exactly, as lib/assign.c does.
+    # Summed in whole millionths, exactly, as lib/rules/assign.c does.
     mine = np.flatnonzero(col < slots)
     colof = np.searchsorted(start, col[mine], side="right") - 1
     at = np.searchsorted(key, mine * max(m, 1) + colof)

@@ -16,7 +16,7 @@
 #      1-3): time and memory, and its total score against the optimum
 #      that scipy's exact sparse assignment (assign-peer.py) finds on the
 #      same instance, which ps-match writes out when PS_MATCH_DUMP names
-#      a file; lib/assign.c alone (assign-bench -i) against LEMON's
+#      a file; lib/rules/assign.c alone (assign-bench -i) against LEMON's
 #      network simplex (lemon-peer, where liblemon-dev is installed) on
 #      that instance; then both and scipy on a random instance of the
 #      same size;
@@ -725,7 +725,7 @@ if part c; then
 		nprop=$(grep -c '^score:' "$tmp/proposals.yaml" || true)
 		total=$(awk '/^score:/ { s += $2 } END { printf "%.3f", s }' \
 		    "$tmp/proposals.yaml")
-		# lib/assign.c alone, and LEMON, on the same instance
+		# lib/rules/assign.c alone, and LEMON, on the same instance
 		A=() L=() atotal=- ltotal=-
 		solver_runs "$solver_runs" A atotal \
 		    tests/bench/assign-bench -i "$tmp/instance.txt"
@@ -758,11 +758,11 @@ if part c; then
 			lequal=$(same "$atotal" "$ltotal")
 			lok=$(awk -v a="$a" -v l="$l" -v e="$lequal" \
 			    'BEGIN { print (a <= 2 * l && e == "yes") }')
-			rows2+=("$(crow "lib/assign.c / LEMON (solve)" "$label" \
+			rows2+=("$(crow "lib/rules/assign.c / LEMON (solve)" "$label" \
 			    "$a" "$l" "<= 2x, the same total" \
 			    "$(met "$lok") (totals $atotal, $ltotal)")")
 		else
-			rows2+=("$(crow "lib/assign.c alone (solve)" "$label" "$a" - \
+			rows2+=("$(crow "lib/rules/assign.c alone (solve)" "$label" "$a" - \
 			    "<= 2x LEMON" "skipped: no LEMON")")
 			lok=0
 		fi
@@ -772,12 +772,12 @@ if part c; then
 		    "$(secs "$t") s, $(mb "$r")" "scipy solve $([ "$psecs" = - ] && echo "n/a" || echo "$(secs "$psecs") s")" \
 		    "-" "< 2 s, < 500 MB, = optimum ($equal)" "$ok")
 		if [ -x "$lemon" ]; then
-			sc2=("matching solver (lib/assign.c)" "$label" \
+			sc2=("matching solver (lib/rules/assign.c)" "$label" \
 			    "$(secs "$a") s" "LEMON $(secs "$l") s" \
 			    "$(ratio "$l" "$a")" "within 2x of LEMON, = total" \
 			    "$lok")
 		else
-			sc2=("matching solver (lib/assign.c)" "$label" \
+			sc2=("matching solver (lib/rules/assign.c)" "$label" \
 			    "$(secs "$a") s" "LEMON not installed" "-" \
 			    "within 2x of LEMON, = total" 0)
 		fi
@@ -798,18 +798,18 @@ if part c; then
 	    "peer s" "ratio" "target" "result"
 	printf '%s\n' "${rows2[@]}"
 	echo "   Medians of $match_runs runs of ps-match (whole process) and of"
-	echo "   $solver_runs of each solver on the instance ps-match wrote: lib/assign.c"
+	echo "   $solver_runs of each solver on the instance ps-match wrote: lib/rules/assign.c"
 	echo "   alone (assign-bench -i) and LEMON's network simplex (tests/bench/"
 	echo "   lemon-peer: a min-cost flow, costs minus the scores in millionths), each"
 	echo "   timed from its edges in memory to the optimum; scipy once (its solve)."
 	[ -x "$lemon" ] || echo "   LEMON: not built (apt-get install liblemon-dev, then make bench): skipped."
 	echo "   Targets (the largest store): ps-match under 2 s and 500 MB on one core,"
 	echo "   the total the optimum: $(met "$lastok") ($last);"
-	echo "   lib/assign.c within 2x of LEMON, the same total: $(met "$lastlok")."
+	echo "   lib/rules/assign.c within 2x of LEMON, the same total: $(met "$lastlok")."
 	summary "${sc1[@]}"
 	summary "${sc2[@]}"
 	echo
-	echo "   lib/assign.c alone on a random instance of 50 eligible volunteers a"
+	echo "   lib/rules/assign.c alone on a random instance of 50 eligible volunteers a"
 	echo "   participant (assign-bench; solve time), and its peers on it:"
 	tests/bench/assign-bench -o "$tmp/random.txt" > "$tmp/assign.out"
 	echo "     $(cat "$tmp/assign.out")"

@@ -1,18 +1,18 @@
 /*
  * lemon-peer: solve an assign-bench instance with LEMON's network
- * simplex, the peer lib/assign.c is measured against.
+ * simplex, the peer lib/rules/assign.c is measured against.
  *
  *	lemon-peer instance.txt
  *
  * The instance (assign-bench -o, or the one ps-match writes when
  * PS_MATCH_DUMP names a file) is "n m", m capacities one a line, then
  * "i j score" an edge a line; lines that start with # are skipped. The
- * problem is lib/assign.c's, as a minimum-cost flow: a unit of supply at
+ * problem is lib/rules/assign.c's, as a minimum-cost flow: a unit of supply at
  * each participant, which reaches the sink through a volunteer (an arc
  * of capacity 1 and cost minus the score, in whole millionths, rounded
- * as lib/assign.c rounds) and that volunteer's arc to the sink (its
+ * as lib/rules/assign.c rounds) and that volunteer's arc to the sink (its
  * capacity), or straight (cost 0: unmatched). A pair whose score rounds
- * to zero or less is left out, as lib/assign.c leaves it; a pair given
+ * to zero or less is left out, as lib/rules/assign.c leaves it; a pair given
  * twice becomes two parallel arcs, of which the flow takes the better.
  *
  * Prints "lemon n=... m=... edges=... total=... time=... ms": the optimal
@@ -84,7 +84,7 @@ load(const char *file, long &n, long &m, std::vector<int> &cap,
 		    3 || i < 0 || i >= n || j < 0 || j >= m)
 			die(file, "not an instance (an edge)");
 		else {
-			/* lib/assign.c's rounding, to the same millionths */
+			/* lib/rules/assign.c's rounding, to the same millionths */
 			int64_t w = score > 0 ? (int64_t)(score * 1e6 + 0.5) : 0;
 
 			given++;

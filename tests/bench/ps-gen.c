@@ -57,14 +57,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "date.h"
-#include "diag.h"
-#include "id.h"
-#include "node.h"
-#include "record.h"
-#include "schema.h"
-#include "yaml.h"
+#include "util/buf.h"
+#include "util/date.h"
+#include "util/diag.h"
+#include "util/id.h"
+#include "model/node.h"
+#include "model/record.h"
+#include "model/schema.h"
+#include "model/yaml.h"
 
 /*
  * The people of --waiting and --active, in per cent: the volunteers who

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "csv.h"
+#include "util/buf.h"
+#include "model/csv.h"
 #include "fuzz.h"
 
 int

@@ -10,9 +10,9 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "record.h"
-#include "schema.h"
-#include "yaml.h"
+#include "model/record.h"
+#include "model/schema.h"
+#include "model/yaml.h"
 
 static struct ps_schemas *set;
 

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 
 #include "fuzz.h"
-#include "record.h"
-#include "schema.h"
-#include "yaml.h"
+#include "model/record.h"
+#include "model/schema.h"
+#include "model/yaml.h"
 
 static struct ps_schemas *set;
 

@@ -11,13 +11,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "util/buf.h"
 #include "fuzz.h"
-#include "init.h"
-#include "intake.h"
-#include "logop.h"
-#include "matchop.h"
-#include "store.h"
+#include "store/store.h"
+#include "ops/init.h"
+#include "ops/intake.h"
+#include "ops/logop.h"
+#include "ops/matchop.h"
 
 static struct ps_store *store;
 static FILE *devnull;

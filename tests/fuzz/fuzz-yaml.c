@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "yaml.h"
+#include "model/yaml.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

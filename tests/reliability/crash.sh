@@ -20,7 +20,7 @@
 # every call. ps-log-child is ps-log with its index left to a child
 # (PS_INDEX_DEFER=0, as in a large store), the child killed too: strace
 # follows it. ps-apply-pack takes in 100 applications, whose objects go
-# to the store as one pack (lib/pack.c).
+# to the store as one pack (lib/store/pack.c).
 . "$(dirname "$0")/lib.sh"
 
 MUTATING=" openat open creat write pwrite64 writev pwritev fsync fdatasync syncfs sync_file_range rename renameat renameat2 link linkat symlink symlinkat unlink unlinkat mkdir mkdirat rmdir chmod fchmod fchmodat ftruncate truncate utimensat fallocate close "

@@ -1,5 +1,5 @@
 /*
- * Unit tests: exact assignment (lib/assign.c). Small random instances are
+ * Unit tests: exact assignment (lib/rules/assign.c). Small random instances are
  * checked against brute force, medium ones against a plain min-cost flow
  * (Bellman-Ford, augmenting while that pays), all in whole millionths.
  */
@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "assign.h"
+#include "rules/assign.h"
 
 #define MAXN	40
 #define MAXM	48
@@ -261,7 +261,7 @@ optimal_on_medium_instances(void **state)
 }
 
 /*
- * Participants with many edges (more than lib/assign.c's RESORT) and few
+ * Participants with many edges (more than lib/rules/assign.c's RESORT) and few
  * places among them: the searches settle the same participants again
  * and again, as the potentials drift, and the solver's edge keys are
  * made anew.

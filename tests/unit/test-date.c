@@ -1,4 +1,4 @@
-/* Unit tests: dates, weeks, zones, business days (lib/date.c). */
+/* Unit tests: dates, weeks, zones, business days (lib/util/date.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "date.h"
+#include "util/date.h"
 
 static long
 day(const char *s)

@@ -1,4 +1,4 @@
-/* Unit tests: record IDs (lib/id.c). */
+/* Unit tests: record IDs (lib/util/id.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "id.h"
+#include "util/id.h"
 
 static void
 new_ids_are_valid_and_differ(void **state)

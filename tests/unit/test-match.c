@@ -1,5 +1,5 @@
 /*
- * Unit tests: who may be matched with whom, and how well (lib/match.c).
+ * Unit tests: who may be matched with whom, and how well (lib/rules/match.c).
  *
  * Each hard constraint is tried on a pair that meets every other one;
  * each score criterion is given a weight of its own, the others none, so
@@ -22,9 +22,9 @@
 
 #include <cmocka.h>
 
-#include "date.h"
-#include "match.h"
-#include "yaml.h"
+#include "util/date.h"
+#include "model/yaml.h"
+#include "rules/match.h"
 
 static const char program_text[] =
     "kind: program\n"

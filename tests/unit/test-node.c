@@ -1,4 +1,4 @@
-/* Unit tests: the record model (lib/node.c). */
+/* Unit tests: the record model (lib/model/node.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "node.h"
+#include "model/node.h"
 
 static void
 set_and_get_by_path(void **state)

@@ -1,5 +1,5 @@
 /*
- * Unit tests: the schema validator (lib/schema.c) on the fixtures, which
+ * Unit tests: the schema validator (lib/model/schema.c) on the fixtures, which
  * tests/schema-agree.py also runs through a standard validator.
  */
 #include <dirent.h>
@@ -13,9 +13,9 @@
 
 #include <cmocka.h>
 
-#include "record.h"
-#include "schema.h"
-#include "yaml.h"
+#include "model/record.h"
+#include "model/schema.h"
+#include "model/yaml.h"
 
 static struct ps_schemas *set;
 

@@ -1,5 +1,5 @@
 /*
- * Unit tests: strict reading and canonical writing (lib/yaml_*.c), with
+ * Unit tests: strict reading and canonical writing (lib/model/yaml_*.c), with
  * the schema typing that decides quoting.
  */
 #include <dirent.h>
@@ -15,9 +15,9 @@
 
 #include <cmocka.h>
 
-#include "record.h"
-#include "schema.h"
-#include "yaml.h"
+#include "model/record.h"
+#include "model/schema.h"
+#include "model/yaml.h"
 
 static struct ps_schemas *set;
 

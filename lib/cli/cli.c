@@ -1,0 +1,156 @@
+/* cli: shared command-line conventions; see cli.h. */
+#include <errno.h>
+#include <malloc.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include "cli/cli.h"
+
+void
+ps_cli_init(struct ps_cli *c, const char *tool, const char *usage)
+{
+	struct rlimit nocore = { 0, 0 };
+	struct ps_diags empty = PS_DIAGS_INIT;
+
+	memset(c, 0, sizeof(*c));
+	c->tool = tool;
+	c->usage = usage;
+	c->diags = empty;
+	umask(077);
+	/*
+	 * No core dumps. The records a tool holds in memory are people's
+	 * health information; a core file would put them on disk outside
+	 * the store, readable by whoever reads the directory it lands in,
+	 * kept by crash reporters, never erased with the record. A limit
+	 * of 0 stops a core file, but not a core_pattern pipe
+	 * (systemd-coredump, apport), which the kernel hands the memory
+	 * whatever the limit: on Linux the process is also made not
+	 * dumpable, which stops those too, and keeps other processes of
+	 * the same user from reading its memory (ptrace, /proc/PID/mem).
+	 */
+	setrlimit(RLIMIT_CORE, &nocore);
+#ifdef __linux__
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Large buffers (a folder's tree of 600 KB, read, spliced and
+	 * written; a cache file) taken from the heap and reused, not mapped
+	 * afresh and faulted in page by page each time: a third of a
+	 * one-record commit's page faults.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+}
+
+static void
+print_usage(const struct ps_cli *c, FILE *fp)
+{
+	const char *p = c->usage, *nl;
+	int first = 1;
+
+	while (*p) {
+		nl = strchr(p, '\n');
+		fprintf(fp, "%s%.*s\n", first ? "usage: " : "       ",
+		    (int)(nl ? nl - p : (long)strlen(p)), p);
+		first = 0;
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+}
+
+int
+ps_cli_option(struct ps_cli *c, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'C':
+		c->store = arg;
+		return 1;
+	case 'n':
+		c->dry_run = 1;
+		return 1;
+	case PS_OPT_AUTHOR:
+		c->author = arg;
+		return 1;
+	case PS_OPT_YAML:
+		c->output = PS_OUT_YAML;
+		return 1;
+	case PS_OPT_TABLE:
+		c->output = PS_OUT_TABLE;
+		return 1;
+	case 'h':
+		print_usage(c, stdout);
+		exit(ps_cli_exit(c, 0));
+	case PS_OPT_VERSION:
+		printf("%s %s\n", c->tool, PS_VERSION);
+		exit(ps_cli_exit(c, 0));
+	case '?':
+		print_usage(c, stderr);
+		exit(2);
+	}
+	return 0;
+}
+
+int
+ps_cli_usage(struct ps_cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", c->tool);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	print_usage(c, stderr);
+	return PS_USAGE;
+}
+
+int
+ps_cli_table(const struct ps_cli *c)
+{
+	if (c->output != PS_OUT_AUTO)
+		return c->output == PS_OUT_TABLE;
+	return isatty(STDOUT_FILENO);
+}
+
+/* Is fd a pipe whose reading end is closed (poll says POLLERR)? */
+static int
+reader_gone(int fd)
+{
+	struct pollfd p = { fd, POLLOUT, 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
+int
+ps_cli_exit(struct ps_cli *c, int status)
+{
+	int err;
+
+	if (c->diags.status > status)
+		status = c->diags.status;
+	ps_diags_print(&c->diags, c->tool, stderr);
+	ps_diags_release(&c->diags);
+	/* a failed write to stdout changes the exit status; EPIPE is quiet */
+	errno = 0;
+	err = fflush(stdout) != 0 || ferror(stdout);
+	if (err && errno == 0 && reader_gone(STDOUT_FILENO))
+		errno = EPIPE;	/* a write before failed, its errno lost */
+	if (fclose(stdout) != 0)
+		err = 1;
+	if (err && errno != EPIPE) {
+		fprintf(stderr, "%s: cannot write output: %s\n", c->tool,
+		    strerror(errno ? errno : EIO));
+		if (status == 0)
+			status = PS_STORE;
+	}
+	return status;
+}

@@ -1,0 +1,237 @@
+/* ids: record operands from the command line or a pipe; see ids.h. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/buf.h"
+#include "model/ids.h"
+#include "model/record.h"
+#include "model/yaml.h"
+
+#define HEAD	4096	/* what is looked at to tell IDs from records */
+#define LINE	64	/* an ID line is shorter than this */
+
+static uint32_t
+id_hash(const char *id)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 16777619u;
+	return h;
+}
+
+/* Index every ID in a table twice the size of the list. */
+static int
+rehash(struct ps_ids *l)
+{
+	size_t cap = 64, i, j;
+	unsigned int *h;
+
+	while (cap < 2 * (l->n + 1))
+		cap *= 2;
+	if ((h = calloc(cap, sizeof(*h))) == NULL)
+		return -1;
+	for (i = 0; i < l->n; i++) {
+		for (j = id_hash(l->v[i]) & (cap - 1); h[j]; j = (j + 1) &
+		    (cap - 1))
+			;
+		h[j] = (unsigned int)i + 1;
+	}
+	free(l->hash);
+	l->hash = h;
+	l->hcap = cap;
+	return 0;
+}
+
+int
+ps_ids_add(struct ps_ids *l, const char *id, struct ps_diags *d)
+{
+	size_t j;
+
+	if (!ps_id_valid(id))
+		return ps_diag_err(d, PS_REFUSED, "%.40s%s: not a record ID "
+		    "(like P-7K3Q2X)", id, strlen(id) > 40 ? "..." : "");
+	if (l->hcap < 2 * (l->n + 1) && rehash(l) == -1)
+		return ps_diag_nomem(d);
+	for (j = id_hash(id) & (l->hcap - 1); l->hash[j]; j = (j + 1) &
+	    (l->hcap - 1))
+		if (strcmp(l->v[l->hash[j] - 1], id) == 0)
+			return 0;
+	if (l->n == PS_IDS_MAX)
+		return ps_diag_err(d, PS_REFUSED, "more than %d record IDs",
+		    PS_IDS_MAX);
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		void *v = reallocarray(l->v, cap, sizeof(*l->v));
+
+		if (v == NULL)
+			return ps_diag_nomem(d);
+		l->v = v;
+		l->cap = cap;
+	}
+	memcpy(l->v[l->n], id, PS_ID_LEN + 1);
+	l->hash[j] = (unsigned int)++l->n;
+	return 0;
+}
+
+/*
+ * Is this one ID line (blank lines and spaces allowed)? On success the
+ * ID, trimmed, is in out (empty for a blank line).
+ */
+static int
+id_line(const char *p, size_t n, char out[LINE])
+{
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\r' ||
+	    p[n - 1] == '\t'))
+		n--;
+	while (n > 0 && (*p == ' ' || *p == '\t'))
+		p++, n--;
+	if (n >= LINE || memchr(p, '\0', n) != NULL)
+		return 0;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return n == 0 || ps_id_valid(out);
+}
+
+/*
+ * Is the input IDs one per line? Its first line that is not blank is an
+ * ID (a record stream never starts so), or it is empty. Input that is
+ * blank as far as the head goes is left to the YAML reader.
+ */
+static int
+looks_like_ids(const char *s, size_t len, int eof)
+{
+	const char *p = s, *end = s + len, *nl;
+	char line[LINE];
+
+	while (p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+			if (!eof)
+				return 0;
+			nl = end;
+		}
+		if (!id_line(p, (size_t)(nl - p), line))
+			return 0;
+		if (*line)
+			return 1;
+		p = nl + 1;
+	}
+	return eof;
+}
+
+/* IDs one per line, to the end of the input, one line in memory. */
+static int
+read_lines(struct ps_ids *l, const char *head, size_t hlen, int fd,
+    const char *name, struct ps_diags *d)
+{
+	char chunk[HEAD], line[LINE], id[LINE];
+	const char *p = head, *end = head + hlen;
+	unsigned long lineno = 1;
+	size_t len = 0;
+	ssize_t got;
+	int rc = 0, eof = 0, over = 0;
+
+	for (;;) {
+		if (p == end) {
+			if (eof)
+				break;
+			do
+				got = read(fd, chunk, sizeof(chunk));
+			while (got == -1 && errno == EINTR);
+			if (got == -1)
+				return ps_diag_add(d, PS_STORE, name, 0, 0,
+				    NULL, "cannot read: %s", strerror(errno));
+			p = chunk;
+			end = chunk + got;
+			if (got == 0) {
+				eof = 1;
+				if (len == 0 && !over)
+					break;
+			}
+		}
+		while (p < end && *p != '\n') {
+			if (len < sizeof(line))
+				line[len++] = *p;
+			else
+				over = 1;
+			p++;
+		}
+		if (p == end && !eof)
+			continue;	/* the line goes on */
+		if (p < end)
+			p++;
+		if (over || !id_line(line, len, id))
+			return ps_diag_add(d, PS_REFUSED, name, lineno, 1, NULL,
+			    "not a record ID (like P-7K3Q2X)");
+		if (lineno > PS_IDS_MAX)
+			return ps_diag_add(d, PS_REFUSED, name, lineno, 1, NULL,
+			    "more than %d lines of record IDs", PS_IDS_MAX);
+		if (*id && (rc = ps_ids_add(l, id, d)) != 0)
+			return rc;
+		lineno++;
+		len = 0;
+	}
+	return rc;
+}
+
+int
+ps_ids_read(struct ps_ids *l, int fd, const char *name, struct ps_diags *d)
+{
+	struct ps_yaml_reader *r = NULL;
+	struct ps_node *rec = NULL;
+	char head[HEAD];
+	size_t len = 0;
+	ssize_t n;
+	int rc = 0, eof = 0;
+
+	/* look at the start: IDs one per line, or records */
+	while (len < sizeof(head)) {
+		n = read(fd, head + len, sizeof(head) - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return ps_diag_add(d, PS_STORE, name, 0, 0, NULL,
+			    "cannot read: %s", strerror(errno));
+		if (n == 0) {
+			eof = 1;
+			break;
+		}
+		len += (size_t)n;
+	}
+	if (looks_like_ids(head, len, eof))
+		return read_lines(l, head, len, fd, name, d);
+
+	/* a record stream: what was read, then the rest, record by record */
+	if ((rc = ps_yaml_reader_resume(&r, head, len, fd, name,
+	    PS_YAML_SPLIT_SEQ, d)) != 0)
+		return rc;
+	while ((rc = ps_yaml_reader_next(r, &rec, d)) == 0 && rec) {
+		const char *id = ps_record_id(rec);
+		const struct ps_node *at = id ? ps_node_get(rec, "id") : rec;
+
+		if (id == NULL)
+			rc = ps_diag_add(d, PS_REFUSED, name, at->line,
+			    at->col, "id", "a record on the input has no id");
+		else if (!ps_id_valid(id))
+			rc = ps_diag_add(d, PS_REFUSED, name, at->line,
+			    at->col, "id", "not a record ID (like P-7K3Q2X)");
+		else
+			rc = ps_ids_add(l, id, d);
+		ps_node_free(rec);
+		if (rc)
+			break;
+	}
+	ps_yaml_reader_free(r);
+	return rc;
+}
+
+void
+ps_ids_release(struct ps_ids *l)
+{
+	free(l->v);
+	free(l->hash);
+	memset(l, 0, sizeof(*l));
+}

@@ -1,0 +1,37 @@
+/*
+ * ids: the operands of a tool that acts on records — IDs on the command
+ * line, or on standard input either one per line or as a YAML record
+ * stream (the output of another tool), each record's id taken.
+ *
+ * Calling sequence: ps_ids_read(&list, fd, "stdin", &d); use list.v[i];
+ * ps_ids_release(&list). The input is read a line or a record at a time
+ * (each record bounded as yaml.h says), so memory follows the number of
+ * distinct IDs, at most PS_IDS_MAX, not the length of the input. A bad
+ * line or record stops the reading with its position.
+ */
+#ifndef PS_IDS_H
+#define PS_IDS_H
+
+#include <stddef.h>
+
+#include "util/diag.h"
+#include "util/id.h"
+
+#define PS_IDS_MAX	1000000
+
+struct ps_ids {
+	char		(*v)[PS_ID_LEN + 1];
+	size_t		 n;
+	size_t		 cap;
+	unsigned int	*hash;		/* private: index + 1 into v, or 0 */
+	size_t		 hcap;
+};
+
+/* Add one ID (refused with a message if malformed; duplicates dropped). */
+int	ps_ids_add(struct ps_ids *, const char *, struct ps_diags *);
+/* Read IDs one per line, or a YAML record stream, from fd. */
+int	ps_ids_read(struct ps_ids *, int fd, const char *name,
+	    struct ps_diags *);
+void	ps_ids_release(struct ps_ids *);
+
+#endif

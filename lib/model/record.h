@@ -1,0 +1,40 @@
+/*
+ * record: what makes a tree a record — a mapping with a known kind, a
+ * well-formed ID, a place in the store and a schema it satisfies.
+ *
+ * Store paths: <kind folder>/<ID>.yaml, except contacts, which are
+ * partitioned by the local date of the contact
+ * (contacts/YYYY/MM/DD/<ID>.yaml) so that no folder grows large and a
+ * week's report reads only seven folders.
+ *
+ * Errors: ps_record_check() adds a diagnostic per problem and returns how
+ * many; ps_record_path() returns -1 when the record lacks what its path
+ * needs (checked records always have it).
+ */
+#ifndef PS_RECORD_H
+#define PS_RECORD_H
+
+#include "util/buf.h"
+#include "util/diag.h"
+#include "model/node.h"
+#include "model/schema.h"
+
+const char	*ps_record_kind(const struct ps_node *);
+const char	*ps_record_id(const struct ps_node *);
+int		 ps_record_path(const struct ps_node *, struct ps_buf *);
+/* Validate against the kind's schema (annotates and orders the record). */
+size_t		 ps_record_check(const struct ps_schemas *, struct ps_node *,
+		    const char *file, struct ps_diags *);
+/* Is relpath where a record with this ID belongs (kind, folder, name)? */
+int		 ps_record_path_matches(const struct ps_node *,
+		    const char *relpath);
+
+/* Append a record to a record stream: "---" and its canonical text. */
+int		 ps_record_emit(struct ps_buf *, const struct ps_node *);
+/* Set status and append {status, date: now, by (else tool), reason} to
+   status_history; nothing when the status is already that. */
+int		 ps_record_set_status(struct ps_node *, const char *status,
+		    const char *now, const char *by, const char *tool,
+		    const char *reason);
+
+#endif

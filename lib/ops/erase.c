@@ -1,0 +1,1669 @@
+/*
+ * erase: a person out of the store and its whole history; see erase.h.
+ *
+ * The rewrite keeps what it can: an object that holds nothing of the
+ * person keeps its ID, so a tree, and a commit whose tree and parents did
+ * not change, are the same objects as before. Results are kept by
+ * original object ID (blobs, trees, commits), so each object is looked at
+ * once however many commits share it. A blob is parsed only when its text
+ * names the person's ID or one of their matches'.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <git2.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+
+#include "util/date.h"
+#include "util/id.h"
+#include "model/ids.h"
+#include "model/record.h"
+#include "model/yaml.h"
+#include "ops/erase.h"
+
+/* What became of an object. */
+enum { KEPT = 1, CHANGED, DROPPED };
+
+#define MIN_VALUE	5	/* shorter values are not looked for */
+#define MAX_WARN	10	/* files named as may still holding a value */
+
+struct slot {
+	git_oid	key;
+	git_oid	val;
+	int	state;		/* 0: free */
+};
+
+/* Object ID to object ID and what became of it; open addressing. */
+struct oidmap {
+	struct slot	*v;
+	size_t		 cap;
+	size_t		 n;
+};
+
+struct ref {
+	char	*name;
+	git_oid	 old;		/* what it points to */
+	git_oid	 commit;	/* that, peeled to a commit */
+	git_oid	 new;
+	int	 tag;		/* old is an annotated tag */
+	int	 head;		/* the branch HEAD names */
+};
+
+struct erase {
+	struct ps_store			*s;
+	const struct ps_erase_opts	*o;
+	struct ps_diags			*d;
+	git_repository			*repo;	/* our own, with the mempack */
+	git_odb_backend			*mem;
+	const char			*id;
+	const char			*kind;	/* participant, volunteer */
+	char				 path[64];	/* their record file */
+	char				 file[PS_ID_LEN + 6];
+	const char			*dir;
+	struct ps_ids			 matches;	/* theirs, ever */
+	struct ps_ids			 redacted;
+	struct ps_ids			 linked;
+	char				**vals;	/* their sensitive values */
+	size_t				 nvals, capvals;
+	char				**idvals;	/* those that say who */
+	size_t				 nidvals, capidvals;
+	char				**warned;	/* paths */
+	size_t				 nwarned, capwarned, unwarned;
+	struct oidmap			 blobs, trees, kindtrees, commits, seen;
+	git_oid				*order;	/* commits, parents first */
+	size_t				 ncommits, capcommits;
+	struct ref			*refs;
+	size_t				 nrefs, caprefs;
+	size_t				 versions;	/* of their record */
+	size_t				 rewritten;	/* commits */
+	size_t				 packed;	/* objects kept */
+	git_oid				 erasure;	/* the new commit */
+	char				**remotes;	/* names */
+	size_t				 nremotes, capremotes;
+	int				 had_note;	/* erasures/ID.yaml */
+	int				 oom;
+};
+
+static size_t
+oid_hash(const git_oid *o)
+{
+	size_t h;
+
+	memcpy(&h, o->id, sizeof(h));
+	return h;
+}
+
+static struct slot *
+map_get(const struct oidmap *m, const git_oid *k)
+{
+	size_t i;
+
+	if (m->cap == 0)
+		return NULL;
+	for (i = oid_hash(k) & (m->cap - 1); m->v[i].state;
+	    i = (i + 1) & (m->cap - 1))
+		if (git_oid_equal(&m->v[i].key, k))
+			return &m->v[i];
+	return NULL;
+}
+
+static int
+map_put(struct oidmap *m, const git_oid *k, const git_oid *v, int state)
+{
+	struct slot *nv, *sl;
+	size_t i, cap;
+
+	if ((sl = map_get(m, k)) != NULL) {
+		sl->val = *v;
+		sl->state = state;
+		return 0;
+	}
+	if ((m->n + 1) * 2 > m->cap) {
+		cap = m->cap ? m->cap * 2 : 1024;
+		if ((nv = calloc(cap, sizeof(*nv))) == NULL)
+			return -1;
+		for (i = 0; i < m->cap; i++) {
+			size_t j;
+
+			if (!m->v[i].state)
+				continue;
+			for (j = oid_hash(&m->v[i].key) & (cap - 1);
+			    nv[j].state; j = (j + 1) & (cap - 1))
+				;
+			nv[j] = m->v[i];
+		}
+		free(m->v);
+		m->v = nv;
+		m->cap = cap;
+	}
+	for (i = oid_hash(k) & (m->cap - 1); m->v[i].state;
+	    i = (i + 1) & (m->cap - 1))
+		;
+	m->v[i].key = *k;
+	m->v[i].val = *v;
+	m->v[i].state = state;
+	m->n++;
+	return 0;
+}
+
+static void
+map_free(struct oidmap *m)
+{
+	free(m->v);
+	memset(m, 0, sizeof(*m));
+}
+
+static int
+strv_add(char ***v, size_t *n, size_t *cap, const char *s, size_t len)
+{
+	char **nv;
+
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 16;
+
+		if ((nv = realloc(*v, c * sizeof(*nv))) == NULL)
+			return -1;
+		*v = nv;
+		*cap = c;
+	}
+	if (((*v)[*n] = strndup(s, len)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+static int
+ids_has(const struct ps_ids *l, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < l->n; i++)
+		if (strcmp(l->v[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+/* Keep an ID in a list; quietly, it was read from the store. */
+static int
+note_id(struct erase *e, struct ps_ids *l, const char *id)
+{
+	struct ps_diags quiet = PS_DIAGS_INIT;
+	int rc = 0;
+
+	if (id && ps_id_valid(id))
+		rc = ps_ids_add(l, id, &quiet) ? -1 : 0;
+	ps_diags_release(&quiet);
+	if (rc)
+		e->oom = 1;
+	return rc;
+}
+
+/* A record from a blob, or NULL when it is not one; nothing reported. */
+static struct ps_node *
+parse(const char *data, size_t len, const char *name)
+{
+	struct ps_diags quiet = PS_DIAGS_INIT;
+	struct ps_node *rec = NULL;
+
+	if (ps_yaml_load_mem(&rec, data, len, name, &quiet) != 0 ||
+	    rec == NULL || rec->type != PS_NODE_MAP) {
+		ps_node_free(rec);
+		rec = NULL;
+	}
+	ps_diags_release(&quiet);
+	return rec;
+}
+
+static int
+seq_has(const struct ps_node *l, const char *id)
+{
+	size_t i;
+
+	for (i = 0; l && l->type == PS_NODE_SEQ && i < l->n; i++)
+		if (l->vals[i]->type == PS_NODE_SCALAR &&
+		    strcmp(l->vals[i]->str, id) == 0)
+			return 1;
+	return 0;
+}
+
+/* Does a record (not theirs) name the person, or one of their matches? */
+static int
+names_them(const struct erase *e, const struct ps_node *rec)
+{
+	const char *kind = ps_record_kind(rec);
+
+	if (ps_streq(kind, "match"))
+		return ps_streq(ps_node_get_str(rec, "participant"), e->id) ||
+		    ps_streq(ps_node_get_str(rec, "volunteer"), e->id);
+	if (ps_streq(kind, "contact"))
+		return ps_streq(ps_node_get_str(rec, "participant"), e->id) ||
+		    ps_streq(ps_node_get_str(rec, "volunteer"), e->id) ||
+		    ids_has(&e->matches, ps_node_get_str(rec, "match"));
+	if (ps_streq(kind, "group"))
+		return seq_has(ps_node_map_get(rec, "members"), e->id) ||
+		    seq_has(ps_node_map_get(rec, "facilitators"), e->id);
+	return 0;
+}
+
+static int
+is_theirs(const struct erase *e, const struct ps_node *rec)
+{
+	return ps_streq(ps_record_kind(rec), e->kind) &&
+	    ps_streq(ps_record_id(rec), e->id);
+}
+
+static int
+mentions(const struct erase *e, const char *data, size_t len)
+{
+	size_t i;
+
+	if (memmem(data, len, e->id, PS_ID_LEN))
+		return 1;
+	for (i = 0; i < e->matches.n; i++)
+		if (memmem(data, len, e->matches.v[i], PS_ID_LEN))
+			return 1;
+	return 0;
+}
+
+/* Add s to a list of values, once. */
+static int
+add_value(char ***v, size_t *n, size_t *cap, const struct ps_node *s)
+{
+	size_t j;
+
+	for (j = 0; j < *n; j++)
+		if (strcmp((*v)[j], s->str) == 0)
+			return 0;
+	return strv_add(v, n, cap, s->str, s->len);
+}
+
+/*
+ * Collect the values of the sensitive fields of a version of their
+ * record: a commit message may hold none of them. Those that say who
+ * the person is (last name, email, phone, address, a referee's name) are
+ * also looked for in the other files; texts in the person's own words
+ * are not, as the same few words ("Happy to listen.") are often in
+ * others' records too.
+ */
+static int
+collect(struct erase *e, const struct ps_schema *sch, const struct ps_node *n,
+    struct ps_buf *path)
+{
+	static const char *const who[] = { "last", "email", "phone", "line1",
+	    "line2", "postal_code", "referee_name", NULL };
+	const char *key;
+	size_t i, len = path->len;
+
+	if (n->type == PS_NODE_SCALAR) {
+		if (n->len < MIN_VALUE || !ps_schema_sensitive(sch, path->s))
+			return 0;
+		if (add_value(&e->vals, &e->nvals, &e->capvals, n) == -1)
+			return -1;
+		key = strrchr(path->s, '.');
+		key = key ? key + 1 : path->s;
+		for (i = 0; who[i]; i++)
+			if (strcmp(key, who[i]) == 0)
+				return add_value(&e->idvals, &e->nidvals,
+				    &e->capidvals, n);
+		return 0;
+	}
+	for (i = 0; i < n->n; i++) {
+		if (len && ps_buf_putc(path, '.'))
+			return -1;
+		if ((n->type == PS_NODE_MAP ? ps_buf_puts(path,
+		    n->keys[i]->str) : ps_buf_printf(path, "%zu", i)) ||
+		    collect(e, sch, n->vals[i], path))
+			return -1;
+		ps_buf_truncate(path, len);
+	}
+	return 0;
+}
+
+static int
+survey_record(struct erase *e, const git_oid *oid)
+{
+	const struct ps_schema *sch = ps_schemas_get(e->s->schemas, e->kind);
+	struct ps_buf path = PS_BUF_INIT;
+	struct ps_node *rec = NULL;
+	git_blob *b = NULL;
+	int rc = 0;
+
+	if (map_get(&e->seen, oid))
+		return 0;
+	if (map_put(&e->seen, oid, oid, KEPT))
+		return ps_diag_nomem(e->d);
+	e->versions++;
+	if (git_blob_lookup(&b, e->repo, oid) < 0)
+		return ps_git_error(e->d, e->path);
+	rec = parse(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b),
+	    e->path);
+	if (rec && sch && ps_buf_puts(&path, "") == 0 &&
+	    collect(e, sch, rec, &path) == -1)
+		rc = ps_diag_nomem(e->d);
+	ps_node_free(rec);
+	ps_buf_release(&path);
+	git_blob_free(b);
+	return rc;
+}
+
+/* The IDs of the matches in a matches/ tree that name the person. */
+static int
+survey_matches(struct erase *e, const git_oid *tid)
+{
+	git_tree *t = NULL;
+	git_blob *b = NULL;
+	struct ps_node *rec;
+	size_t i, n;
+	int rc = 0;
+
+	if (map_get(&e->seen, tid))
+		return 0;
+	if (map_put(&e->seen, tid, tid, KEPT))
+		return ps_diag_nomem(e->d);
+	if (git_tree_lookup(&t, e->repo, tid) < 0)
+		return ps_git_error(e->d, "matches");
+	n = git_tree_entrycount(t);
+	for (i = 0; i < n && rc == 0; i++) {
+		const git_tree_entry *te = git_tree_entry_byindex(t, i);
+		const git_oid *oid = git_tree_entry_id(te);
+
+		if (git_tree_entry_type(te) != GIT_OBJECT_BLOB ||
+		    map_get(&e->seen, oid))
+			continue;
+		if (map_put(&e->seen, oid, oid, KEPT)) {
+			rc = ps_diag_nomem(e->d);
+			break;
+		}
+		if (git_blob_lookup(&b, e->repo, oid) < 0) {
+			rc = ps_git_error(e->d, git_tree_entry_name(te));
+			break;
+		}
+		if (memmem(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b),
+		    e->id, PS_ID_LEN) &&
+		    (rec = parse(git_blob_rawcontent(b),
+		    (size_t)git_blob_rawsize(b), "match")) != NULL) {
+			if (names_them(e, rec) &&
+			    note_id(e, &e->matches, ps_record_id(rec)))
+				rc = ps_diag_nomem(e->d);
+			ps_node_free(rec);
+		}
+		git_blob_free(b);
+		b = NULL;
+	}
+	git_tree_free(t);
+	return rc;
+}
+
+/* Every direct ref, peeled to its commit. */
+static int
+survey_refs(struct erase *e, const char *branch)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *r = NULL;
+	git_object *o = NULL;
+	git_tag *tag = NULL;
+	struct ref *v, *x;
+	int rc = 0, err;
+
+	if (git_reference_iterator_new(&it, e->repo) < 0)
+		return ps_git_error(e->d, "cannot list the refs");
+	while (rc == 0 && (err = git_reference_next(&r, it)) == 0) {
+		const char *name = git_reference_name(r);
+
+		if (git_reference_type(r) != GIT_REFERENCE_DIRECT)
+			goto next;
+		if (strcmp(name, "refs/stash") == 0) {
+			rc = ps_diag_err(e->d, PS_REFUSED, "the store has "
+			    "stashed changes: apply and commit them, or drop "
+			    "them (git stash list), then erase");
+			goto next;
+		}
+		if (e->nrefs == e->caprefs) {
+			size_t cap = e->caprefs ? e->caprefs * 2 : 8;
+
+			if ((v = realloc(e->refs, cap * sizeof(*v))) == NULL) {
+				rc = ps_diag_nomem(e->d);
+				goto next;
+			}
+			e->refs = v;
+			e->caprefs = cap;
+		}
+		x = &e->refs[e->nrefs];
+		memset(x, 0, sizeof(*x));
+		if ((x->name = strdup(name)) == NULL) {
+			rc = ps_diag_nomem(e->d);
+			goto next;
+		}
+		e->nrefs++;
+		x->old = *git_reference_target(r);
+		x->new = x->old;
+		x->head = strcmp(name, branch) == 0;
+		if (git_object_lookup(&o, e->repo, &x->old,
+		    GIT_OBJECT_ANY) < 0) {
+			rc = ps_git_error(e->d, name);
+			goto next;
+		}
+		if (git_object_type(o) == GIT_OBJECT_TAG) {
+			tag = (git_tag *)o;
+			x->tag = 1;
+			if (git_tag_target_type(tag) == GIT_OBJECT_COMMIT &&
+			    git_tag_tagger(tag) != NULL)
+				x->commit = *git_tag_target_id(tag);
+			else
+				rc = ps_diag_err(e->d, PS_REFUSED, "%s: a tag "
+				    "of a tag, of a tree or of a blob, or with "
+				    "no tagger; erasure rewrites refs to "
+				    "commits: delete it first (git tag -d)",
+				    name);
+		} else if (git_object_type(o) == GIT_OBJECT_COMMIT)
+			x->commit = x->old;
+		else
+			rc = ps_diag_err(e->d, PS_REFUSED, "%s: does not point "
+			    "to a commit; erasure rewrites refs to commits: "
+			    "delete it first (git update-ref -d)", name);
+next:
+		git_object_free(o);
+		o = NULL;
+		git_reference_free(r);
+		r = NULL;
+	}
+	if (rc == 0 && err != GIT_ITEROVER)
+		rc = ps_git_error(e->d, "cannot list the refs");
+	git_reference_iterator_free(it);
+	return rc;
+}
+
+/*
+ * Every commit, parents first; in each, the person's record and the
+ * matches naming them. Then the messages: none may hold a value of
+ * their record.
+ */
+static int
+survey(struct erase *e)
+{
+	git_revwalk *w = NULL;
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	git_tree_entry *te = NULL;
+	git_oid oid, *v;
+	size_t i, j;
+	int rc = 0, err;
+
+	if (git_revwalk_new(&w, e->repo) < 0)
+		return ps_git_error(e->d, "cannot walk the history");
+	git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	for (i = 0; i < e->nrefs; i++)
+		if (git_revwalk_push(w, &e->refs[i].commit) < 0) {
+			rc = ps_git_error(e->d, e->refs[i].name);
+			goto done;
+		}
+	while ((err = git_revwalk_next(&oid, w)) == 0) {
+		if (e->ncommits == e->capcommits) {
+			size_t cap = e->capcommits ? e->capcommits * 2 : 256;
+
+			if ((v = realloc(e->order, cap * sizeof(*v))) == NULL) {
+				rc = ps_diag_nomem(e->d);
+				goto done;
+			}
+			e->order = v;
+			e->capcommits = cap;
+		}
+		e->order[e->ncommits++] = oid;
+		if (git_commit_lookup(&c, e->repo, &oid) < 0 ||
+		    git_commit_tree(&t, c) < 0) {
+			rc = ps_git_error(e->d, "cannot read a commit");
+			goto done;
+		}
+		if (git_tree_entry_bypath(&te, t, e->path) == 0) {
+			if (git_tree_entry_type(te) == GIT_OBJECT_BLOB &&
+			    (rc = survey_record(e, git_tree_entry_id(te))) != 0)
+				goto done;
+			git_tree_entry_free(te);
+		}
+		te = NULL;
+		if (git_tree_entry_bypath(&te, t, "matches") == 0) {
+			if (git_tree_entry_type(te) == GIT_OBJECT_TREE &&
+			    (rc = survey_matches(e, git_tree_entry_id(te))) != 0)
+				goto done;
+			git_tree_entry_free(te);
+		}
+		te = NULL;
+		git_tree_free(t);
+		t = NULL;
+		git_commit_free(c);
+		c = NULL;
+	}
+	if (err != GIT_ITEROVER) {
+		rc = ps_git_error(e->d, "cannot walk the history");
+		goto done;
+	}
+	/* the messages, now that every value is known */
+	for (i = 0; i < e->ncommits; i++) {
+		const char *msg;
+
+		if (git_commit_lookup(&c, e->repo, &e->order[i]) < 0) {
+			rc = ps_git_error(e->d, "cannot read a commit");
+			goto done;
+		}
+		msg = git_commit_message_raw(c);
+		for (j = 0; msg && j < e->nvals; j++)
+			if (strcasestr(msg, e->vals[j])) {
+				char hex[8];
+
+				git_oid_tostr(hex, sizeof(hex), &e->order[i]);
+				rc = ps_diag_err(e->d, PS_REFUSED, "commit %s: "
+				    "its message holds a value of the record of "
+				    "%s: reword it first (git rebase -i), then "
+				    "erase", hex, e->id);
+				break;
+			}
+		git_commit_free(c);
+		c = NULL;
+	}
+	for (i = 0; i < e->nrefs; i++) {
+		git_tag *tag = NULL;
+		const char *msg;
+
+		if (!e->refs[i].tag)
+			continue;
+		if (git_tag_lookup(&tag, e->repo, &e->refs[i].old) < 0) {
+			rc = ps_git_error(e->d, e->refs[i].name);
+			goto done;
+		}
+		msg = git_tag_message(tag);
+		for (j = 0; msg && j < e->nvals; j++)
+			if (strcasestr(msg, e->vals[j])) {
+				rc = ps_diag_err(e->d, PS_REFUSED, "%s: the tag's "
+				    "message holds a value of the record of %s: "
+				    "delete the tag first (git tag -d), then "
+				    "erase", e->refs[i].name, e->id);
+				break;
+			}
+		git_tag_free(tag);
+	}
+done:
+	git_tree_entry_free(te);
+	git_tree_free(t);
+	git_commit_free(c);
+	git_revwalk_free(w);
+	return rc;
+}
+
+/* Warn, once a file and MAX_WARN files at most, of a file that holds a
+   value of their record and was kept. */
+static int
+scan(struct erase *e, const char *data, size_t len, const char *path)
+{
+	size_t i, j;
+
+	for (i = 0; i < e->nidvals; i++) {
+		if (!memmem(data, len, e->idvals[i], strlen(e->idvals[i])))
+			continue;
+		for (j = 0; j < e->nwarned; j++)
+			if (strcmp(e->warned[j], path) == 0)
+				return 0;
+		if (strv_add(&e->warned, &e->nwarned, &e->capwarned, path,
+		    strlen(path)))
+			return ps_diag_nomem(e->d);
+		if (e->nwarned > MAX_WARN)
+			e->unwarned++;
+		else
+			ps_diag_warn(e->d, "%s: holds a value of the record of "
+			    "%s in some commit, and was kept as it was: check "
+			    "it", path, e->id);
+		return 0;
+	}
+	return 0;
+}
+
+/*
+ * A blob: the person's record goes; a record naming them loses its
+ * sensitive fields, written again in the canonical form; a file that
+ * names them but is not a record that can be read goes too (say so).
+ */
+static int
+rewrite_blob(struct erase *e, const git_oid *oid, const char *path,
+    git_oid *out, int *state)
+{
+	struct ps_buf text = PS_BUF_INIT;
+	const struct ps_schema *sch;
+	struct ps_node *rec = NULL;
+	struct slot *sl;
+	git_blob *b = NULL;
+	const char *data;
+	size_t len;
+	int rc = 0;
+
+	if ((sl = map_get(&e->blobs, oid)) != NULL) {
+		*out = sl->val;
+		*state = sl->state;
+		return 0;
+	}
+	*out = *oid;
+	*state = KEPT;
+	if (git_blob_lookup(&b, e->repo, oid) < 0)
+		return ps_git_error(e->d, path);
+	data = git_blob_rawcontent(b);
+	len = (size_t)git_blob_rawsize(b);
+	if (!mentions(e, data, len))
+		goto scan;
+	if ((rec = parse(data, len, path)) == NULL) {
+		*state = DROPPED;
+		ps_diag_warn(e->d, "%s: names %s but cannot be read as a "
+		    "record: removed from the commits that hold that version",
+		    path, e->id);
+		goto done;
+	}
+	if (is_theirs(e, rec)) {
+		*state = DROPPED;
+		goto done;
+	}
+	if (!names_them(e, rec)) {
+		if (seq_has(ps_node_map_get(rec, "linked"), e->id) &&
+		    note_id(e, &e->linked, ps_record_id(rec)))
+			rc = ps_diag_nomem(e->d);
+		goto scan;
+	}
+	sch = ps_schemas_get(e->s->schemas, ps_record_kind(rec));
+	if (sch == NULL)
+		goto scan;
+	if (ps_schema_redact(sch, rec) == -1 || ps_yaml_write(&text, rec)) {
+		rc = ps_diag_nomem(e->d);
+		goto done;
+	}
+	if (text.len == len && memcmp(text.s, data, len) == 0)
+		goto scan;
+	if (git_blob_create_from_buffer(out, e->repo, text.s, text.len) < 0) {
+		rc = ps_git_error(e->d, path);
+		goto done;
+	}
+	*state = CHANGED;
+	if (note_id(e, &e->redacted, ps_record_id(rec)))
+		rc = ps_diag_nomem(e->d);
+	data = text.s;
+	len = text.len;
+scan:
+	if (rc == 0)
+		rc = scan(e, data, len, path);
+done:
+	if (rc == 0 && map_put(&e->blobs, oid, out, *state))
+		rc = ps_diag_nomem(e->d);
+	ps_node_free(rec);
+	ps_buf_release(&text);
+	git_blob_free(b);
+	return rc;
+}
+
+struct edit {
+	const git_tree_entry	*te;
+	git_oid			 oid;
+	int			 state;
+};
+
+/*
+ * A tree, path its place ("" for the root, else ending in "/"). In the
+ * person's kind folder, their file goes whatever it holds; a folder left
+ * empty goes from its parent.
+ */
+static int
+rewrite_tree(struct erase *e, const git_oid *oid, int kinddir,
+    struct ps_buf *path, git_oid *out, int *state)
+{
+	struct oidmap *cache = kinddir ? &e->kindtrees : &e->trees;
+	struct edit *ed = NULL, *nv;
+	git_treebuilder *tb = NULL;
+	git_tree *t = NULL;
+	struct slot *sl;
+	size_t i, n, ned = 0, caped = 0, plen = path->len;
+	int rc = 0;
+
+	if ((sl = map_get(cache, oid)) != NULL) {
+		*out = sl->val;
+		*state = sl->state;
+		return 0;
+	}
+	*out = *oid;
+	*state = KEPT;
+	if (git_tree_lookup(&t, e->repo, oid) < 0)
+		return ps_git_error(e->d, plen ? path->s : "a tree");
+	n = git_tree_entrycount(t);
+	for (i = 0; i < n && rc == 0; i++) {
+		const git_tree_entry *te = git_tree_entry_byindex(t, i);
+		const char *name = git_tree_entry_name(te);
+		git_object_t type = git_tree_entry_type(te);
+		git_oid noid = *git_tree_entry_id(te);
+		int st = KEPT;
+
+		ps_buf_truncate(path, plen);
+		if (ps_buf_puts(path, name)) {
+			rc = ps_diag_nomem(e->d);
+			break;
+		}
+		if (type == GIT_OBJECT_TREE) {
+			int kd = plen == 0 && strcmp(name, e->dir) == 0;
+
+			if (ps_buf_putc(path, '/'))
+				rc = ps_diag_nomem(e->d);
+			else
+				rc = rewrite_tree(e, git_tree_entry_id(te), kd,
+				    path, &noid, &st);
+		} else if (type == GIT_OBJECT_BLOB) {
+			if (kinddir && strcmp(name, e->file) == 0)
+				st = DROPPED;
+			else
+				rc = rewrite_blob(e, git_tree_entry_id(te),
+				    path->s, &noid, &st);
+		}
+		if (rc != 0 || st == KEPT)
+			continue;
+		if (ned == caped) {
+			caped = caped ? caped * 2 : 8;
+			if ((nv = realloc(ed, caped * sizeof(*nv))) == NULL) {
+				rc = ps_diag_nomem(e->d);
+				break;
+			}
+			ed = nv;
+		}
+		ed[ned].te = te;
+		ed[ned].oid = noid;
+		ed[ned].state = st;
+		ned++;
+	}
+	ps_buf_truncate(path, plen);
+	if (rc != 0 || ned == 0)
+		goto done;
+	if (git_treebuilder_new(&tb, e->repo, t) < 0) {
+		rc = ps_git_error(e->d, "cannot rewrite a tree");
+		goto done;
+	}
+	for (i = 0; i < ned && rc == 0; i++) {
+		const char *name = git_tree_entry_name(ed[i].te);
+
+		if (ed[i].state == DROPPED)
+			rc = git_treebuilder_remove(tb, name);
+		else
+			rc = git_treebuilder_insert(NULL, tb, name, &ed[i].oid,
+			    git_tree_entry_filemode(ed[i].te));
+	}
+	if (rc < 0) {
+		rc = ps_git_error(e->d, "cannot rewrite a tree");
+		goto done;
+	}
+	if (git_treebuilder_entrycount(tb) == 0)
+		*state = DROPPED;
+	else if (git_treebuilder_write(out, tb) < 0)
+		rc = ps_git_error(e->d, "cannot rewrite a tree");
+	else
+		*state = CHANGED;
+done:
+	if (rc == 0 && map_put(cache, oid, out, *state))
+		rc = ps_diag_nomem(e->d);
+	git_treebuilder_free(tb);
+	git_tree_free(t);
+	free(ed);
+	return rc;
+}
+
+/* A commit, its parents done: the same author, committer, dates and
+   message, on the rewritten tree and parents. */
+static int
+rewrite_commit(struct erase *e, const git_oid *oid)
+{
+	struct ps_buf path = PS_BUF_INIT;
+	const git_commit **parents = NULL;
+	git_treebuilder *tb = NULL;
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_oid toid, noid, *pids = NULL;
+	unsigned i, np;
+	int rc = 0, st, changed;
+
+	if (git_commit_lookup(&c, e->repo, oid) < 0)
+		return ps_git_error(e->d, "cannot read a commit");
+	if (ps_buf_puts(&path, "")) {
+		rc = ps_diag_nomem(e->d);
+		goto done;
+	}
+	if ((rc = rewrite_tree(e, git_commit_tree_id(c), 0, &path, &toid,
+	    &st)) != 0)
+		goto done;
+	if (st == DROPPED && (git_treebuilder_new(&tb, e->repo, NULL) < 0 ||
+	    git_treebuilder_write(&toid, tb) < 0)) {
+		rc = ps_git_error(e->d, "cannot rewrite a tree");
+		goto done;
+	}
+	changed = st != KEPT;
+	np = git_commit_parentcount(c);
+	if ((pids = calloc(np + 1, sizeof(*pids))) == NULL ||
+	    (parents = calloc(np + 1, sizeof(*parents))) == NULL) {
+		rc = ps_diag_nomem(e->d);
+		goto done;
+	}
+	for (i = 0; i < np; i++) {
+		const git_oid *p = git_commit_parent_id(c, i);
+		struct slot *sl = map_get(&e->commits, p);
+
+		pids[i] = sl ? sl->val : *p;
+		changed |= !git_oid_equal(&pids[i], p);
+	}
+	noid = *oid;
+	if (changed) {
+		for (i = 0; i < np && rc == 0; i++)
+			if (git_commit_lookup((git_commit **)&parents[i],
+			    e->repo, &pids[i]) < 0)
+				rc = -1;
+		if (rc == 0 && (git_tree_lookup(&tree, e->repo, &toid) < 0 ||
+		    git_commit_create(&noid, e->repo, NULL,
+		    git_commit_author(c), git_commit_committer(c),
+		    git_commit_message_encoding(c), git_commit_message_raw(c),
+		    tree, np, parents) < 0))
+			rc = -1;
+		if (rc != 0) {
+			rc = ps_git_error(e->d, "cannot rewrite a commit");
+			goto done;
+		}
+		e->rewritten++;
+	}
+	if (map_put(&e->commits, oid, &noid, changed ? CHANGED : KEPT))
+		rc = ps_diag_nomem(e->d);
+done:
+	for (i = 0; parents && i < np; i++)
+		git_commit_free((git_commit *)parents[i]);
+	free(parents);
+	free(pids);
+	git_tree_free(tree);
+	git_treebuilder_free(tb);
+	git_commit_free(c);
+	ps_buf_release(&path);
+	return rc;
+}
+
+/* The new target of each ref; an annotated tag is made again, its tagger
+   and message kept, on the rewritten commit. */
+static int
+rewrite_refs(struct erase *e)
+{
+	git_object *target = NULL;
+	git_tag *tag = NULL;
+	struct slot *sl;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < e->nrefs && rc == 0; i++) {
+		struct ref *r = &e->refs[i];
+
+		sl = map_get(&e->commits, &r->commit);
+		r->new = r->old;
+		if (sl == NULL || sl->state != CHANGED)
+			continue;
+		if (!r->tag) {
+			r->new = sl->val;
+			continue;
+		}
+		if (git_tag_lookup(&tag, e->repo, &r->old) < 0 ||
+		    git_object_lookup(&target, e->repo, &sl->val,
+		    GIT_OBJECT_COMMIT) < 0 ||
+		    git_tag_annotation_create(&r->new, e->repo,
+		    git_tag_name(tag), target, git_tag_tagger(tag),
+		    git_tag_message(tag)) < 0)
+			rc = ps_git_error(e->d, r->name);
+		git_object_free(target);
+		target = NULL;
+		git_tag_free(tag);
+		tag = NULL;
+	}
+	return rc;
+}
+
+/* The note committed on the branch: who was erased, when and by whom. */
+static int
+note(struct erase *e, const git_signature *sig, struct ps_buf *text)
+{
+	const char *tz = ps_node_get_str(e->s->program, "timezone");
+	struct ps_node *n = NULL, *l = NULL;
+	char when[26], num[32];
+	size_t i;
+	int rc = -1;
+
+	if (ps_tz_format(tz, ps_now(), when, NULL) == -1)
+		return ps_diag_err(e->d, PS_STORE, "program.yaml: no such time "
+		    "zone on this system");
+	snprintf(num, sizeof(num), "%zu", e->rewritten);
+	if ((n = ps_node_new_map()) == NULL ||
+	    ps_node_set_str(n, "id", e->id) ||
+	    ps_node_set_str(n, "kind", e->kind) ||
+	    ps_node_set_plain(n, "erased", when) ||
+	    ps_node_set_str(n, "by", sig->name) ||
+	    ps_node_set_plain(n, "commits_rewritten", num))
+		goto done;
+	if (e->redacted.n) {
+		if ((l = ps_node_new_seq()) == NULL)
+			goto done;
+		for (i = 0; i < e->redacted.n; i++)
+			if (ps_node_seq_append(l, ps_node_new_str(
+			    e->redacted.v[i])))
+				goto done;
+		rc = ps_node_map_set(n, "records_redacted", l);
+		l = NULL;
+		if (rc)
+			goto done;
+		rc = -1;
+	}
+	if (ps_buf_puts(text, "# An erasure (ps-apply --erase): the record of "
+	    "this person, and the\n# personal data other records held about "
+	    "them, were removed from the\n# whole history of the store. No "
+	    "personal data here.\n") || ps_yaml_write(text, n))
+		goto done;
+	rc = 0;
+done:
+	ps_node_free(l);
+	ps_node_free(n);
+	return rc == 0 ? 0 : ps_diag_nomem(e->d);
+}
+
+/* The erasure commit, on the rewritten branch. */
+static int
+commit_note(struct erase *e, const git_signature *sig)
+{
+	struct ps_buf text = PS_BUF_INIT, msg = PS_BUF_INIT, np = PS_BUF_INIT;
+	git_commit *parent = NULL;
+	git_tree *base = NULL, *tree = NULL;
+	git_tree_entry *te = NULL;
+	git_tree_update up;
+	git_oid blob, toid;
+	struct ref *head = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < e->nrefs; i++)
+		if (e->refs[i].head)
+			head = &e->refs[i];
+	if (head == NULL)
+		return ps_diag_err(e->d, PS_STORE, "the branch has no commit");
+	if ((rc = note(e, sig, &text)) != 0)
+		goto done;
+	ps_buf_printf(&np, "erasures/%s.yaml", e->id);
+	if (git_commit_lookup(&parent, e->repo, &head->new) < 0 ||
+	    git_commit_tree(&base, parent) < 0 ||
+	    git_blob_create_from_buffer(&blob, e->repo, text.s,
+	    text.len) < 0) {
+		rc = ps_git_error(e->d, "cannot write the erasure note");
+		goto done;
+	}
+	e->had_note = git_tree_entry_bypath(&te, base, np.s) == 0;
+	memset(&up, 0, sizeof(up));
+	up.action = GIT_TREE_UPDATE_UPSERT;
+	up.id = blob;
+	up.filemode = GIT_FILEMODE_BLOB;
+	up.path = np.s;
+	if (ps_buf_printf(&msg, "ps-apply: erase %s\n\n%s %s\n\nPs-Tool: "
+	    "ps-apply\nPs-Version: %s\n", e->id, e->had_note ? "update" :
+	    "add", np.s, PS_VERSION) == -1) {
+		rc = ps_diag_nomem(e->d);
+		goto done;
+	}
+	if (git_tree_create_updated(&toid, e->repo, base, 1, &up) < 0 ||
+	    git_tree_lookup(&tree, e->repo, &toid) < 0 ||
+	    git_commit_create(&e->erasure, e->repo, NULL, sig, sig, NULL,
+	    msg.s, tree, 1, (const git_commit **)&parent) < 0)
+		rc = ps_git_error(e->d, "cannot commit the erasure note");
+done:
+	git_tree_entry_free(te);
+	git_tree_free(tree);
+	git_tree_free(base);
+	git_commit_free(parent);
+	ps_buf_release(&text);
+	ps_buf_release(&msg);
+	ps_buf_release(&np);
+	return rc;
+}
+
+/*
+ * One pack of every object the refs (rewritten, or as they are) and the
+ * erasure commit reach, written next to the others and fsynced. *name
+ * gets its name ("pack-<hex>"), to keep when the others go.
+ */
+static int
+write_pack(struct erase *e, int with_note, struct ps_buf *name)
+{
+	struct ps_buf dir = PS_BUF_INIT, f = PS_BUF_INIT;
+	git_packbuilder *pb = NULL;
+	git_revwalk *w = NULL;
+	git_odb *odb = NULL;
+	size_t i;
+	int rc = 0;
+
+	ps_store_gitpath(e->s, &dir, "objects/pack");
+	if (git_packbuilder_new(&pb, e->repo) < 0 ||
+	    git_revwalk_new(&w, e->repo) < 0) {
+		rc = ps_git_error(e->d, "cannot pack the store");
+		goto done;
+	}
+	git_packbuilder_set_threads(pb, 0);
+	for (i = 0; i < e->nrefs && rc == 0; i++) {
+		struct slot *sl = map_get(&e->commits, &e->refs[i].commit);
+
+		if (git_revwalk_push(w, sl ? &sl->val : &e->refs[i].commit) < 0)
+			rc = -1;
+	}
+	if (rc == 0 && with_note && git_revwalk_push(w, &e->erasure) < 0)
+		rc = -1;
+	if (rc == 0 && git_packbuilder_insert_walk(pb, w) < 0)
+		rc = -1;
+	for (i = 0; i < e->nrefs && rc == 0; i++)
+		if (e->refs[i].tag && git_packbuilder_insert(pb,
+		    &e->refs[i].new, e->refs[i].name) < 0)
+			rc = -1;
+	if (rc == 0 && git_packbuilder_write(pb, dir.s, 0, NULL, NULL) < 0)
+		rc = -1;
+	if (rc != 0) {
+		rc = ps_git_error(e->d, "cannot pack the store");
+		goto done;
+	}
+	e->packed = git_packbuilder_object_count(pb);
+	ps_buf_truncate(name, 0);
+	ps_buf_printf(name, "pack-%s", git_packbuilder_name(pb));
+	ps_buf_printf(&f, "%s/%s.pack", dir.s, name->s);
+	if (ps_fsync_path(f.s) == -1) {
+		rc = ps_diag_err(e->d, PS_STORE, "cannot flush %s: %s", f.s,
+		    strerror(errno));
+		goto done;
+	}
+	ps_buf_truncate(&f, 0);
+	ps_buf_printf(&f, "%s/%s.idx", dir.s, name->s);
+	if (ps_fsync_path(f.s) == -1 || ps_fsync_path(dir.s) == -1) {
+		rc = ps_diag_err(e->d, PS_STORE, "cannot flush %s: %s", f.s,
+		    strerror(errno));
+		goto done;
+	}
+	/* every object is on disk now: free the memory, then check */
+	git_mempack_reset(e->mem);
+	if (git_repository_odb(&odb, e->repo) < 0 || git_odb_refresh(odb) < 0) {
+		rc = ps_git_error(e->d, "cannot read the new pack");
+		goto done;
+	}
+	for (i = 0; i < e->nrefs && rc == 0; i++)
+		if (!git_odb_exists(odb, &e->refs[i].new))
+			rc = ps_diag_err(e->d, PS_STORE, "%s: not in the new "
+			    "pack; nothing was changed", e->refs[i].name);
+	if (rc == 0 && with_note && !git_odb_exists(odb, &e->erasure))
+		rc = ps_diag_err(e->d, PS_STORE, "the erasure commit is not "
+		    "in the new pack; nothing was changed");
+done:
+	git_odb_free(odb);
+	git_revwalk_free(w);
+	git_packbuilder_free(pb);
+	ps_buf_release(&dir);
+	ps_buf_release(&f);
+	return rc;
+}
+
+/* Move each ref but the branch, if it has not moved meanwhile. */
+static int
+move_refs(struct erase *e)
+{
+	git_reference *r = NULL;
+	struct ps_buf log = PS_BUF_INIT;
+	size_t i;
+	int rc = 0, err;
+
+	ps_buf_printf(&log, "ps-apply: erase %s", e->id);
+	for (i = 0; i < e->nrefs && rc == 0; i++) {
+		struct ref *x = &e->refs[i];
+
+		if (x->head || git_oid_equal(&x->old, &x->new))
+			continue;
+		err = git_reference_create_matching(&r, e->s->repo, x->name,
+		    &x->new, 1, &x->old, log.s);
+		if (err == GIT_EMODIFIED)
+			rc = ps_diag_err(e->d, PS_STORE, "%s moved while the "
+			    "history was rewritten: run the erasure again",
+			    x->name);
+		else if (err < 0)
+			rc = ps_git_error(e->d, x->name);
+		git_reference_free(r);
+		r = NULL;
+	}
+	ps_buf_release(&log);
+	return rc;
+}
+
+/* Remove what is in dir, and dir too if self. */
+static int
+rmtree(const char *dir, int self)
+{
+	struct ps_buf p = PS_BUF_INIT;
+	struct dirent *de;
+	struct stat st;
+	DIR *dp;
+	int rc = 0;
+
+	if ((dp = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while (rc == 0 && (de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		ps_buf_truncate(&p, 0);
+		if (ps_buf_printf(&p, "%s/%s", dir, de->d_name) == -1 ||
+		    lstat(p.s, &st) == -1)
+			rc = -1;
+		else if (S_ISDIR(st.st_mode))
+			rc = rmtree(p.s, 1);
+		else if (unlink(p.s) == -1)
+			rc = -1;
+	}
+	closedir(dp);
+	ps_buf_release(&p);
+	if (rc == 0 && self && rmdir(dir) == -1)
+		rc = -1;
+	return rc;
+}
+
+static int
+is_hex2(const char *s)
+{
+	return strlen(s) == 2 && strchr("0123456789abcdef", s[0]) &&
+	    strchr("0123456789abcdef", s[1]);
+}
+
+/*
+ * What no ref reaches any more: the reflogs, ORIG_HEAD and FETCH_HEAD,
+ * ps-apply's cache of hashed person keys (intake.c), then every pack but keep and every loose object, and the files that
+ * index them (commit-graph, multi-pack-index, info/packs). The refs'
+ * objects are all in keep, fsynced before the refs moved.
+ */
+static int
+prune(struct erase *e, const char *keep)
+{
+	static const char *const gone[] = { "ORIG_HEAD", "FETCH_HEAD",
+	    "COMMIT_EDITMSG", "objects/info/commit-graph",
+	    "objects/info/packs", "ps-dupkeys", NULL };
+	/* commit-graphs index old commits; rr-cache holds texts of merge
+	   conflicts, which may be theirs; ps-cache what reports read of
+	   old records (rcache.h) */
+	static const char *const trees[] = { "objects/info/commit-graphs",
+	    "rr-cache", "ps-cache", NULL };
+	struct ps_buf p = PS_BUF_INIT, objs = PS_BUF_INIT;
+	git_refdb *refdb = NULL;
+	struct dirent *de;
+	DIR *dp = NULL;
+	size_t i, klen = strlen(keep);
+	int rc = 0;
+
+	ps_store_gitpath(e->s, &p, "logs");
+	if (rmtree(p.s, 0) == -1) {
+		rc = ps_diag_err(e->d, PS_STORE, "cannot delete the reflogs "
+		    "in %s: %s", p.s, strerror(errno));
+		goto done;
+	}
+	for (i = 0; gone[i]; i++) {
+		ps_store_gitpath(e->s, &p, gone[i]);
+		if (unlink(p.s) == -1 && errno != ENOENT) {
+			rc = ps_diag_err(e->d, PS_STORE, "%s: %s", p.s,
+			    strerror(errno));
+			goto done;
+		}
+	}
+	for (i = 0; trees[i]; i++) {
+		ps_store_gitpath(e->s, &p, trees[i]);
+		if (rmtree(p.s, 1) == -1 && errno != ENOENT) {
+			rc = ps_diag_err(e->d, PS_STORE, "%s: %s", p.s,
+			    strerror(errno));
+			goto done;
+		}
+	}
+	/* packed-refs may still name the old commits of refs now loose */
+	ps_store_gitpath(e->s, &p, "packed-refs");
+	if (access(p.s, F_OK) == 0 &&
+	    (git_repository_refdb(&refdb, e->s->repo) < 0 ||
+	    git_refdb_compress(refdb) < 0)) {
+		rc = ps_git_error(e->d, "cannot rewrite packed-refs");
+		goto done;
+	}
+	ps_store_gitpath(e->s, &objs, "objects");
+	ps_store_gitpath(e->s, &p, "objects/pack");
+	if ((dp = opendir(p.s)) == NULL) {
+		rc = ps_diag_err(e->d, PS_STORE, "%s: %s", p.s,
+		    strerror(errno));
+		goto done;
+	}
+	while (rc == 0 && (de = readdir(dp)) != NULL) {
+		const char *nm = de->d_name;
+
+		if ((strncmp(nm, "pack-", 5) != 0 &&
+		    strncmp(nm, "tmp_", 4) != 0 &&
+		    strncmp(nm, "multi-pack-index", 16) != 0) ||
+		    (strncmp(nm, keep, klen) == 0 && nm[klen] == '.'))
+			continue;
+		ps_store_gitpath(e->s, &p, "objects/pack/");
+		if (ps_buf_puts(&p, nm) || unlink(p.s) == -1)
+			rc = ps_diag_err(e->d, PS_STORE, "%s: %s", p.s,
+			    strerror(errno));
+	}
+	closedir(dp);
+	if ((dp = opendir(objs.s)) == NULL) {
+		rc = ps_diag_err(e->d, PS_STORE, "%s: %s", objs.s,
+		    strerror(errno));
+		goto done;
+	}
+	while (rc == 0 && (de = readdir(dp)) != NULL) {
+		if (!is_hex2(de->d_name))
+			continue;
+		ps_buf_truncate(&p, 0);
+		ps_buf_printf(&p, "%s/%s", objs.s, de->d_name);
+		if (rmtree(p.s, 1) == -1)
+			rc = ps_diag_err(e->d, PS_STORE, "%s: %s", p.s,
+			    strerror(errno));
+	}
+	closedir(dp);
+	dp = NULL;
+	ps_store_gitpath(e->s, &p, "objects/pack");
+	ps_fsync_path(p.s);
+	ps_fsync_path(objs.s);
+	ps_store_gitpath(e->s, &p, "");
+	ps_fsync_path(p.s);
+done:
+	if (dp)
+		closedir(dp);
+	git_refdb_free(refdb);
+	ps_buf_release(&p);
+	ps_buf_release(&objs);
+	return rc;
+}
+
+/* Where objects or history live outside what the erasure rewrites and
+   prunes: refused. */
+static int
+check_layout(struct ps_store *s, struct ps_diags *d)
+{
+	struct ps_buf p = PS_BUF_INIT;
+	git_strarray wt = { NULL, 0 };
+	int rc = 0;
+
+	ps_store_gitpath(s, &p, "objects/info/alternates");
+	if (git_repository_is_shallow(s->repo) == 1)
+		rc = ps_diag_err(d, PS_REFUSED, "the store is a shallow clone: "
+		    "erase in the store it was cloned from, then clone it again");
+	else if (p.s && access(p.s, F_OK) == 0)
+		rc = ps_diag_err(d, PS_REFUSED, "the store takes objects from "
+		    "another repository (%s): copy them in (git repack -a -d), "
+		    "remove that file, then erase", p.s);
+	else if (git_worktree_list(&wt, s->repo) < 0)
+		rc = ps_git_error(d, "cannot list the work trees");
+	else if (wt.count > 0)
+		rc = ps_diag_err(d, PS_REFUSED, "the store has other work trees "
+		    "(git worktree list): remove them first (git worktree "
+		    "remove), then erase");
+	git_strarray_dispose(&wt);
+	ps_buf_release(&p);
+	return rc;
+}
+
+/* Changes not committed, untracked files too: refused. */
+static int
+check_clean(struct ps_store *s, struct ps_diags *d)
+{
+	git_status_options so = GIT_STATUS_OPTIONS_INIT;
+	git_status_list *l = NULL;
+	const git_status_entry *se;
+	const git_diff_delta *dl;
+	size_t n;
+	int rc = 0;
+
+	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
+	    GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+	    GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	if (git_status_list_new(&l, s->repo, &so) < 0)
+		return ps_git_error(d, "cannot read the status of the store");
+	if ((n = git_status_list_entrycount(l)) > 0) {
+		se = git_status_byindex(l, 0);
+		dl = se->index_to_workdir ? se->index_to_workdir :
+		    se->head_to_index;
+		if (n == 1)
+			rc = ps_diag_err(d, PS_REFUSED, "%s: changes not "
+			    "committed: commit or undo them first (git "
+			    "status), then erase", dl->new_file.path);
+		else
+			rc = ps_diag_err(d, PS_REFUSED, "%s and %zu more files: "
+			    "changes not committed: commit or undo them first "
+			    "(git status), then erase", dl->new_file.path,
+			    n - 1);
+	}
+	git_status_list_free(l);
+	return rc;
+}
+
+struct opened {
+	const char	*id;
+	struct ps_buf	 ids;
+	size_t		 n;
+};
+
+static int
+open_match(void *arg, const char *rel, struct ps_node *m, struct ps_diags *d)
+{
+	static const char *const open[] = { "proposed", "active",
+	    "callback-open", NULL };
+	struct opened *o = arg;
+	const char *st = ps_node_get_str(m, "status");
+	size_t i;
+
+	(void)rel;
+	if (!ps_streq(ps_node_get_str(m, "participant"), o->id) &&
+	    !ps_streq(ps_node_get_str(m, "volunteer"), o->id))
+		return 0;
+	for (i = 0; open[i]; i++)
+		if (ps_streq(st, open[i]) && ps_buf_printf(&o->ids, "%s%s",
+		    o->n++ ? ", " : "", ps_record_id(m)) == -1)
+			return ps_diag_nomem(d);
+	return 0;
+}
+
+/* Their open matches would name someone gone: withdraw them first. */
+static int
+check_open(struct erase *e)
+{
+	struct opened o;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.id = e->id;
+	if ((rc = ps_store_each(e->s, "match", 0, open_match, &o, e->d)) == 0 &&
+	    o.n)
+		rc = ps_diag_err(e->d, PS_REFUSED, "%s: has open matches (%s): "
+		    "withdraw them first (ps-apply --withdraw %s --reason ...), "
+		    "then erase", e->id, o.ids.s, e->id);
+	ps_buf_release(&o.ids);
+	return rc;
+}
+
+static int
+open_repo(struct erase *e)
+{
+	git_odb *odb = NULL;
+	int rc = 0;
+
+	if (git_repository_open_ext(&e->repo, git_repository_path(e->s->repo),
+	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+	    git_repository_odb(&odb, e->repo) < 0 ||
+	    git_mempack_new(&e->mem) < 0)
+		rc = ps_git_error(e->d, "cannot open the store's history");
+	else if (git_odb_add_backend(odb, e->mem, 999) < 0) {
+		e->mem->free(e->mem);
+		e->mem = NULL;
+		rc = ps_git_error(e->d, "cannot open the store's history");
+	}
+	git_odb_free(odb);
+	return rc;
+}
+
+static void
+print_list(FILE *out, const struct ps_ids *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n && i < 12; i++)
+		fprintf(out, "%s%s", i ? ", " : "", l->v[i]);
+	if (l->n > 12)
+		fprintf(out, " and %zu more", l->n - 12);
+}
+
+static void
+report(struct erase *e, FILE *out, const char *branch)
+{
+	int dry = e->o->dry_run;
+	size_t i, moved = 0;
+
+	fprintf(out, "%s %s from the store and from its whole history:\n",
+	    dry ? "would erase" : "erased", e->id);
+	fprintf(out, "  %-9s %s, %zu version%s\n", dry ? "remove" : "removed",
+	    e->path, e->versions, e->versions == 1 ? "" : "s");
+	fprintf(out, "  %-9s ", dry ? "redact" : "redacted");
+	if (e->redacted.n) {
+		fprintf(out, "%zu record%s that name%s them: ", e->redacted.n,
+		    e->redacted.n == 1 ? "" : "s", e->redacted.n == 1 ? "s" :
+		    "");
+		print_list(out, &e->redacted);
+		fputc('\n', out);
+	} else
+		fprintf(out, "no other record names them\n");
+	fprintf(out, "  %-9s %zu of %zu commits, on ", dry ? "rewrite" :
+	    "rewrote", e->rewritten, e->ncommits);
+	for (i = 0; i < e->nrefs; i++) {
+		struct slot *sl = map_get(&e->commits, &e->refs[i].commit);
+
+		if (sl == NULL || sl->state != CHANGED)
+			continue;
+		fprintf(out, "%s%s", moved++ ? ", " : "", e->refs[i].name);
+	}
+	fprintf(out, "%s\n", moved ? "" : "no ref");
+	fprintf(out, "  %-9s erasures/%s.yaml: ps-apply: erase %s\n",
+	    dry ? "commit" : "committed", e->id, e->id);
+	if (dry)
+		fprintf(out, "  %-9s the reflogs, and every object no ref "
+		    "reaches\n", "prune");
+	else
+		fprintf(out, "  %-9s the reflogs, and every object no ref "
+		    "reaches (%zu objects kept, in one pack)\n", "pruned",
+		    e->packed);
+	if (dry)
+		return;
+	fprintf(out, "\n"
+"Their personal data is gone from this store only. Every clone and backup\n"
+"still holds it, and a pull, push or merge from one brings it back. Now:\n"
+"\n"
+"  - Each other clone: delete it and clone this store again. Or, in it,\n"
+"    once its own work is here (commits made there since must be made\n"
+"    again on the new history), where origin is this store:\n"
+"        git fetch origin\n"
+"        git reset --hard origin/%s\n"
+"        git tag -l | xargs -r git tag -d; git fetch --tags origin\n"
+"        git reflog expire --expire=now --all\n"
+"        git gc --prune=now\n"
+"    and delete its other branches, or rebuild them on the new history.\n",
+	    branch);
+	for (i = 0; i < e->nremotes; i++)
+		fprintf(out, "\n"
+"  - The remote %s holds the old history: push the new one\n"
+"    (git push --force --all %s; git push --force --tags %s), then clean\n"
+"    it as a clone, or make it again from this store.\n",
+		    e->remotes[i], e->remotes[i], e->remotes[i]);
+	fprintf(out, "\n"
+"  - Backups and copies made before now: delete them, or keep them unused\n"
+"    until they expire. A store restored from one must be erased again\n"
+"    (ps-apply --erase %s); erasures/ lists whom.\n"
+"\n"
+"  - Reports, exports and mail sent before now are not reached by this.\n",
+	    e->id);
+}
+
+/*
+ * The names of the remotes, from remote.NAME.url in the configuration
+ * (read without git_remote_list(), whose pattern match leaks in
+ * libgit2 1.5).
+ */
+static int
+list_remotes(struct erase *e)
+{
+	git_config_iterator *it = NULL;
+	git_config_entry *ce;
+	git_config *cfg = NULL;
+	size_t i, n;
+	int rc = 0, err;
+
+	if (git_repository_config_snapshot(&cfg, e->s->repo) < 0 ||
+	    git_config_iterator_new(&it, cfg) < 0) {
+		git_config_free(cfg);
+		return ps_git_error(e->d, "cannot list the remotes");
+	}
+	while (rc == 0 && (err = git_config_next(&ce, it)) == 0) {
+		const char *name = ce->name;
+
+		n = strlen(name);
+		if (strncmp(name, "remote.", 7) != 0 || n < 12 ||
+		    strcmp(name + n - 4, ".url") != 0)
+			continue;
+		for (i = 0; i < e->nremotes; i++)
+			if (strlen(e->remotes[i]) == n - 11 &&
+			    strncmp(e->remotes[i], name + 7, n - 11) == 0)
+				break;
+		if (i == e->nremotes && strv_add(&e->remotes, &e->nremotes,
+		    &e->capremotes, name + 7, n - 11) == -1)
+			rc = ps_diag_nomem(e->d);
+	}
+	if (rc == 0 && err != GIT_ITEROVER)
+		rc = ps_git_error(e->d, "cannot list the remotes");
+	git_config_iterator_free(it);
+	git_config_free(cfg);
+	return rc;
+}
+
+/* Is erasures/ID.yaml in the branch head: erased before? */
+static int
+erased_before(struct erase *e)
+{
+	struct ps_buf np = PS_BUF_INIT;
+	git_tree_entry *te = NULL;
+	git_tree *t = NULL;
+	int found;
+
+	ps_buf_printf(&np, "erasures/%s.yaml", e->id);
+	found = np.s && ps_store_head_tree(e->s, &t) == 0 &&
+	    git_tree_entry_bypath(&te, t, np.s) == 0;
+	git_tree_entry_free(te);
+	git_tree_free(t);
+	ps_buf_release(&np);
+	return found;
+}
+
+static void
+release(struct erase *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nrefs; i++)
+		free(e->refs[i].name);
+	free(e->refs);
+	free(e->order);
+	ps_strv_free(e->vals, e->nvals);
+	ps_strv_free(e->idvals, e->nidvals);
+	ps_strv_free(e->warned, e->nwarned);
+	ps_ids_release(&e->matches);
+	ps_ids_release(&e->redacted);
+	ps_ids_release(&e->linked);
+	map_free(&e->blobs);
+	map_free(&e->trees);
+	map_free(&e->kindtrees);
+	map_free(&e->commits);
+	map_free(&e->seen);
+	ps_strv_free(e->remotes, e->nremotes);
+	if (e->mem)
+		git_mempack_reset(e->mem);
+	git_repository_free(e->repo);	/* frees the mempack */
+}
+
+int
+ps_erase(struct ps_store *s, const char *id, const struct ps_erase_opts *o,
+    FILE *out, struct ps_diags *d)
+{
+	struct ps_buf pack = PS_BUF_INIT, log = PS_BUF_INIT;
+	git_reference *head = NULL;
+	git_signature *sig = NULL;
+	struct ps_txn *t = NULL;
+	struct erase e;
+	const char *branch = NULL;
+	size_t i;
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	e.s = s;
+	e.o = o;
+	e.d = d;
+	e.id = id;
+	e.kind = ps_id_valid(id) ? ps_id_kind(id) : NULL;
+	if (!ps_streq(e.kind, "participant") && !ps_streq(e.kind, "volunteer"))
+		return ps_diag_err(d, PS_USAGE, "--erase: not the ID of a "
+		    "participant or a volunteer (like P-7K3Q2X)");
+	e.dir = ps_kind_dir(e.kind);
+	snprintf(e.file, sizeof(e.file), "%s.yaml", id);
+	snprintf(e.path, sizeof(e.path), "%s/%s", e.dir, e.file);
+	if ((rc = ps_store_author(&sig, s, o->author, o->dry_run, d)) != 0 ||
+	    (rc = ps_txn_begin(&t, s, d)) != 0 ||
+	    (rc = check_layout(s, d)) != 0 ||
+	    (rc = check_clean(s, d)) != 0)
+		goto done;
+	if (git_reference_lookup(&head, s->repo, "HEAD") < 0 ||
+	    git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) {
+		rc = ps_diag_err(d, PS_STORE, "HEAD does not name a branch");
+		goto done;
+	}
+	branch = git_reference_symbolic_target(head);
+	if ((rc = open_repo(&e)) != 0 ||
+	    (rc = survey_refs(&e, branch)) != 0 ||
+	    (rc = survey(&e)) != 0)
+		goto done;
+	if (e.versions == 0) {
+		/* erased before (a second run finishes a first one) */
+		if (!erased_before(&e)) {
+			rc = ps_diag_err(d, PS_REFUSED, "%s: no such record, in "
+			    "the store or in its history", id);
+			goto done;
+		}
+		if (!o->dry_run && ((rc = write_pack(&e, 0, &pack)) != 0 ||
+		    (rc = prune(&e, pack.s)) != 0))
+			goto done;
+		fprintf(out, "%s: erased before; %s\n", id, o->dry_run ?
+		    "would prune what no ref reaches" : "pruned what no ref "
+		    "reaches");
+		goto done;
+	}
+	if ((rc = check_open(&e)) != 0)
+		goto done;
+	for (i = 0; i < e.ncommits; i++)
+		if ((rc = rewrite_commit(&e, &e.order[i])) != 0)
+			goto done;
+	if ((rc = rewrite_refs(&e)) != 0 || e.oom)
+		goto done;
+	for (i = 0; i < e.linked.n; i++)
+		ps_diag_warn(d, "%s: linked with %s as a record of the same "
+		    "person: if it is theirs, erase it too (ps-apply --erase "
+		    "%s)", e.linked.v[i], id, e.linked.v[i]);
+	if (e.unwarned)
+		ps_diag_warn(d, "%zu more files hold a value of the record of "
+		    "%s, and were kept as they were", e.unwarned, id);
+	if ((rc = list_remotes(&e)) != 0)
+		goto done;
+	if (o->dry_run) {
+		report(&e, out, branch + (strncmp(branch, "refs/heads/", 11) ?
+		    0 : 11));
+		goto done;
+	}
+	ps_buf_printf(&log, "ps-apply: erase %s", id);
+	/* the branch first: its work tree is checked before any ref moves */
+	if ((rc = commit_note(&e, sig)) != 0 ||
+	    (rc = write_pack(&e, 1, &pack)) != 0 ||
+	    (rc = ps_txn_replace(t, &e.erasure, log.s, d)) != 0 ||
+	    (rc = move_refs(&e)) != 0 ||
+	    (rc = prune(&e, pack.s)) != 0)
+		goto done;
+	report(&e, out, branch + (strncmp(branch, "refs/heads/", 11) ? 0 : 11));
+done:
+	if (e.oom && rc == 0)
+		rc = ps_diag_nomem(d);
+	release(&e);
+	ps_txn_free(t);
+	git_reference_free(head);
+	git_signature_free(sig);
+	ps_buf_release(&pack);
+	ps_buf_release(&log);
+	return rc;
+}

@@ -1,0 +1,29 @@
+/*
+ * init: create a store (ps-init): a private directory, a git repository,
+ * a validated program.yaml in canonical form committed as the first
+ * commit, and a pre-commit hook that runs ps-check on staged records so
+ * that hand edits committed with plain git are checked too.
+ *
+ * A directory that exists must be empty; one that is already a store is
+ * refused. The store is made in DIR/.ps-init and moved up when whole, so
+ * a ps-init killed half-way leaves no partial store, and the next one
+ * clears what it left. With dry_run, the program.yaml that would be
+ * written goes to out and nothing is created.
+ */
+#ifndef PS_INIT_H
+#define PS_INIT_H
+
+#include <stdio.h>
+
+#include "util/diag.h"
+
+struct ps_init_opts {
+	const char	*dir;
+	const char	*program;	/* NULL: the MS-style example */
+	const char	*author;
+	int		 dry_run;
+};
+
+int	ps_init(const struct ps_init_opts *, FILE *out, struct ps_diags *);
+
+#endif

@@ -1,0 +1,1923 @@
+/* intake: applications in, updated, withdrawn, listed; see intake.h. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "util/date.h"
+#include "util/id.h"
+#include "model/csv.h"
+#include "model/program.h"
+#include "model/record.h"
+#include "model/yaml.h"
+#include "ops/intake.h"
+
+/* Fields the toolkit sets; an application may not. */
+static const char *const tool_fields[] = { "id", "status", "received",
+    "status_history", "withdrawn", "closed", "erased", "linked", "decision",
+    "screening", "onboarding", "leave", NULL };
+
+/* Fields trimmed of surrounding blanks (the rest is as typed). */
+static const char *const trimmed[] = { "name.first", "name.last",
+    "name.preferred", "contact.email", "contact.phone",
+    "contact.address.line1", "contact.address.line2",
+    "contact.address.city", "contact.address.region",
+    "contact.address.postal_code", "region", "timezone", "gender", "stream",
+    "role", NULL };
+
+/* A probable-duplicate index: key -> ID, open addressing. */
+struct dupidx {
+	char	**keys;
+	char	(*ids)[PS_ID_LEN + 1];
+	size_t	 cap;
+	size_t	 n;
+};
+
+/*
+ * The stored records' probable-duplicate keys, kept between runs in
+ * .git/ps-dupkeys: a 64-bit hash of each key of each open participant
+ * and volunteer with its ID, and the trees of participants/ and
+ * volunteers/ they were taken from. When those trees have changed since
+ * (another tool, a commit by hand, a merge) only the files that differ
+ * are read; when the old trees are gone (an erasure prunes them) or the
+ * file is not ours, every record. A hash found is confirmed against the
+ * record itself, so a collision never refuses anyone. The file holds
+ * hashes, not values, beside the objects that hold the records
+ * themselves; an erasure removes it.
+ */
+struct stored {
+	uint64_t	 hash;
+	char		 id[16];
+};
+
+struct storedkeys {
+	struct stored	*v;
+	size_t		 n;
+	size_t		 cap;
+	size_t		 sorted;	/* v[0..sorted) are in order */
+	/* records changed in a batch (stored_begin): their keys before
+	   v[n0] are dropped at its end, all at once */
+	struct stored	*drop;
+	size_t		 ndrop, capdrop, n0;
+	git_oid		 tree[2];
+	int		 loaded;
+	int		 building;	/* from nothing: no file to drop */
+};
+
+static const char *const person_dirs[2] = { "participants", "volunteers" };
+static const char stored_magic[8] = { 'p', 's', 'd', 'u', 'p', 'k', '1',
+    '\n' };
+
+struct intake {
+	struct ps_store			*s;
+	const struct ps_intake_opts	*o;
+	struct ps_txn			*t;
+	struct dupidx			 dups;	/* this run's records */
+	struct storedkeys		 stored;	/* the store's */
+	struct storedkeys		 pend;		/* this run's records' */
+	char				 found[PS_ID_LEN + 1];
+	const struct ps_node		*self;	/* on update: the record */
+	struct ps_buf			 out;
+	char				 now[26];
+	size_t				 accepted[2];	/* participants, volunteers */
+	size_t				 refused;
+};
+
+static unsigned long
+hash(const char *s)
+{
+	unsigned long h = 1469598103934665603UL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211UL;
+	return h;
+}
+
+static const char *
+dup_find(const struct dupidx *x, const char *key)
+{
+	size_t i;
+
+	if (x->cap == 0)
+		return NULL;
+	for (i = hash(key) & (x->cap - 1); x->keys[i];
+	    i = (i + 1) & (x->cap - 1))
+		if (strcmp(x->keys[i], key) == 0)
+			return x->ids[i];
+	return NULL;
+}
+
+static int
+dup_add(struct dupidx *x, const char *key, const char *id)
+{
+	size_t i;
+
+	if (dup_find(x, key))
+		return 0;
+	if ((x->n + 1) * 2 > x->cap) {
+		struct dupidx bigger = { NULL, NULL, x->cap ? x->cap * 2 : 1024,
+		    0 };
+
+		if ((bigger.keys = calloc(bigger.cap, sizeof(char *))) == NULL ||
+		    (bigger.ids = calloc(bigger.cap, sizeof(*bigger.ids))) ==
+		    NULL) {
+			free(bigger.keys);
+			return -1;
+		}
+		for (i = 0; i < x->cap; i++) {
+			size_t j;
+
+			if (x->keys[i] == NULL)
+				continue;
+			for (j = hash(x->keys[i]) & (bigger.cap - 1);
+			    bigger.keys[j]; j = (j + 1) & (bigger.cap - 1))
+				;
+			bigger.keys[j] = x->keys[i];
+			memcpy(bigger.ids[j], x->ids[i], PS_ID_LEN + 1);
+		}
+		bigger.n = x->n;
+		free(x->keys);
+		free(x->ids);
+		*x = bigger;
+	}
+	for (i = hash(key) & (x->cap - 1); x->keys[i];
+	    i = (i + 1) & (x->cap - 1))
+		;
+	if ((x->keys[i] = strdup(key)) == NULL)
+		return -1;
+	memcpy(x->ids[i], id, PS_ID_LEN + 1);
+	x->n++;
+	return 0;
+}
+
+static void
+dup_release(struct dupidx *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->cap; i++)
+		free(x->keys[i]);
+	free(x->keys);
+	free(x->ids);
+	memset(x, 0, sizeof(*x));
+}
+
+static void
+lower(char *s)
+{
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+/*
+ * The keys that identify a person: same email, same phone, or same name
+ * and birth year, within one kind. why[] gets what each key means.
+ */
+static size_t
+person_keys(const struct ps_node *rec, char keys[3][600])
+{
+	const char *kind = ps_record_kind(rec), *v, *first, *last, *year;
+	size_t n = 0;
+	char k = kind && strcmp(kind, "volunteer") == 0 ? 'V' : 'P';
+
+	if ((v = ps_node_get_str(rec, "contact.email")) && *v) {
+		snprintf(keys[n], 600, "%c email %s", k, v);
+		lower(keys[n++]);
+	}
+	if ((v = ps_node_get_str(rec, "contact.phone")) && *v)
+		snprintf(keys[n++], 600, "%c phone %s", k, v);
+	first = ps_node_get_str(rec, "name.first");
+	last = ps_node_get_str(rec, "name.last");
+	year = ps_node_get_str(rec, "birth_year");
+	if (first && last && year) {
+		snprintf(keys[n], 600, "%c name %s\x1f%s\x1f%s", k, first, last,
+		    year);
+		lower(keys[n++]);
+	}
+	return n;
+}
+
+static int
+is_closed(const struct ps_node *rec)
+{
+	static const char *const closed[] = { "closed", "withdrawn",
+	    "declined", "retired", NULL };
+	const char *st = ps_node_get_str(rec, "status");
+	size_t i;
+
+	for (i = 0; st && closed[i]; i++)
+		if (strcmp(st, closed[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+in_list(const struct ps_node *seq, const char *s)
+{
+	size_t i;
+
+	for (i = 0; seq && seq->type == PS_NODE_SEQ && i < seq->n; i++)
+		if (seq->vals[i]->type == PS_NODE_SCALAR &&
+		    strcmp(seq->vals[i]->str, s) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Are a and b the same record, or linked on purpose (either one names
+ * the other in linked)? Such records are the same person by design and
+ * never probable duplicates of each other.
+ */
+static int
+related(const struct ps_node *a, const struct ps_node *b)
+{
+	const char *ia = ps_record_id(a), *ib = ps_record_id(b);
+
+	if (ia == NULL || ib == NULL)
+		return 0;
+	return strcmp(ia, ib) == 0 || in_list(ps_node_get(a, "linked"), ib) ||
+	    in_list(ps_node_get(b, "linked"), ia);
+}
+
+static int
+stored_cmp(const void *a, const void *b)
+{
+	const struct stored *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* The keys added after the sorted ones, sorted in. */
+static int
+stored_sort(struct storedkeys *k)
+{
+	struct stored *tail;
+	size_t i = k->sorted, j = k->n - k->sorted, o = k->n;
+
+	ps_qsort(k->v + i, j, sizeof(*k->v), stored_cmp);
+	if (i != 0 && j != 0) {
+		/* merged from the back, in place: only the few new keys
+		   are copied aside, not the 20,000 of a large store */
+		if ((tail = reallocarray(NULL, j, sizeof(*tail))) == NULL)
+			return -1;
+		memcpy(tail, k->v + i, j * sizeof(*tail));
+		while (j > 0)
+			k->v[--o] = i > 0 && stored_cmp(&k->v[i - 1],
+			    &tail[j - 1]) > 0 ? k->v[--i] : tail[--j];
+		free(tail);
+	}
+	k->sorted = k->n;
+	return 0;
+}
+
+static int
+idcmp(const void *a, const void *b)
+{
+	return strcmp(((const struct stored *)a)->id,
+	    ((const struct stored *)b)->id);
+}
+
+/* Add the keys of p to k; -1 out of memory. */
+static int
+stored_append(struct storedkeys *k, const struct storedkeys *p)
+{
+	struct stored *v;
+
+	if (p->n == 0)
+		return 0;
+	if ((v = ps_grow(k->v, &k->cap, k->n + p->n, sizeof(*v), 1024)) ==
+	    NULL)
+		return -1;
+	k->v = v;
+	memcpy(k->v + k->n, p->v, p->n * sizeof(*v));
+	k->n += p->n;
+	return 0;
+}
+
+/* A batch of changed records begins (stored_file, then stored_end). */
+static void
+stored_begin(struct storedkeys *k)
+{
+	k->n0 = k->n;
+	k->ndrop = 0;
+}
+
+/* Forget the keys a record had before the batch; -1 out of memory. */
+static int
+stored_drop(struct storedkeys *k, const char *id)
+{
+	struct stored *v;
+
+	if ((v = ps_grow(k->drop, &k->capdrop, k->ndrop + 1, sizeof(*v),
+	    64)) == NULL)
+		return -1;
+	k->drop = v;
+	memset(&k->drop[k->ndrop], 0, sizeof(*k->drop));
+	memcpy(k->drop[k->ndrop++].id, id, strlen(id));
+	return 0;
+}
+
+/*
+ * The batch's end: one pass over the keys from before it, those of the
+ * records it dropped left out (found by binary search), the new ones
+ * after: a batch of 10,000 records does not scan the keys 10,000 times.
+ */
+static void
+stored_end(struct storedkeys *k)
+{
+	size_t i, j, sorted = 0;
+
+	if (k->ndrop == 0)
+		return;
+	ps_qsort(k->drop, k->ndrop, sizeof(*k->drop), idcmp);
+	for (i = j = 0; i < k->n0; i++) {
+		if (ps_bsearch(&k->v[i], k->drop, k->ndrop, sizeof(*k->drop),
+		    idcmp) != NULL)
+			continue;
+		sorted += i < k->sorted;
+		k->v[j++] = k->v[i];
+	}
+	if (k->n > k->n0)
+		memmove(k->v + j, k->v + k->n0, (k->n - k->n0) *
+		    sizeof(*k->v));
+	k->n = j + (k->n - k->n0);
+	k->sorted = sorted;
+	k->ndrop = 0;
+}
+
+/* Note the keys of a record, if it is open. */
+static int
+stored_add(struct storedkeys *k, const struct ps_node *rec)
+{
+	char keys[3][600];
+	const char *id = ps_record_id(rec);
+	struct stored *v;
+	size_t i, n;
+
+	if (is_closed(rec) || id == NULL || strlen(id) > PS_ID_LEN)
+		return 0;
+	if ((n = person_keys(rec, keys)) == 0)
+		return 0;
+	if ((v = ps_grow(k->v, &k->cap, k->n + n, sizeof(*v), 1024)) == NULL)
+		return -1;
+	k->v = v;
+	for (i = 0; i < n; i++) {
+		memset(&k->v[k->n], 0, sizeof(k->v[k->n]));
+		k->v[k->n].hash = hash(keys[i]);
+		memcpy(k->v[k->n++].id, id, strlen(id));
+	}
+	return 0;
+}
+
+/*
+ * A person file changed in a commit: its keys again from blob (NULL:
+ * deleted). A record that does not read is left out, as ps-check says.
+ */
+static int
+stored_file(void *arg, const char *rel, const git_oid *blob)
+{
+	struct intake *in = arg;
+	struct ps_diags scratch = PS_DIAGS_INIT;
+	struct ps_node *rec = NULL;
+	struct stored key;
+	char id[PS_ID_LEN + 1];
+	const char *base = strrchr(rel, '/');
+	size_t i, len;
+	int rc = 0;
+
+	for (i = 0; i < 2; i++)
+		if (strncmp(rel, person_dirs[i], strlen(person_dirs[i])) == 0 &&
+		    rel + strlen(person_dirs[i]) == base)
+			break;
+	len = base ? strlen(base + 1) : 0;
+	if (i == 2 || len != PS_ID_LEN + 5 || strcmp(base + 1 + PS_ID_LEN,
+	    ".yaml") != 0)
+		return 0;
+	memcpy(id, base + 1, PS_ID_LEN);
+	id[PS_ID_LEN] = '\0';
+	if (!in->stored.building && stored_drop(&in->stored, id) == -1)
+		return -1;
+	/* one this run took in: its keys are in pend (sorted by ID) */
+	memcpy(key.id, id, sizeof(id));
+	if (blob && in->pend.n && ps_bsearch(&key, in->pend.v, in->pend.n,
+	    sizeof(*in->pend.v), idcmp) != NULL)
+		return 0;
+	if (blob && ps_store_read_blob(in->s, blob, rel, &rec,
+	    &scratch) == 0 && rec)
+		rc = stored_add(&in->stored, rec);
+	ps_node_free(rec);
+	ps_diags_release(&scratch);
+	return rc;
+}
+
+/* The trees of participants/ and volunteers/ in a commit's tree. */
+static void
+stored_trees(const git_tree *root, git_oid tree[2])
+{
+	const git_tree_entry *e;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		e = root ? git_tree_entry_byname(root, person_dirs[i]) : NULL;
+		if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+			tree[i] = *git_tree_entry_id(e);
+		else
+			memset(&tree[i], 0, sizeof(tree[i]));
+	}
+}
+
+/* Read .git/ps-dupkeys; -1 when it is missing or not ours. */
+static int
+stored_read(struct intake *in)
+{
+	struct storedkeys *k = &in->stored;
+	struct ps_buf p = PS_BUF_INIT;
+	struct stat st;
+	char magic[8];
+	uint64_t n;
+	size_t i;
+	int fd, ok = 0;
+
+	ps_store_gitpath(in->s, &p, "ps-dupkeys");
+	if (p.s == NULL || (fd = open(p.s, O_RDONLY | O_CLOEXEC)) == -1) {
+		ps_buf_release(&p);
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && read(fd, magic, 8) == 8 &&
+	    memcmp(magic, stored_magic, 8) == 0 &&
+	    read(fd, k->tree, sizeof(k->tree)) == sizeof(k->tree) &&
+	    read(fd, &n, sizeof(n)) == sizeof(n) &&
+	    (uint64_t)st.st_size == 8 + sizeof(k->tree) + sizeof(n) +
+	    n * sizeof(*k->v) && n < SIZE_MAX / sizeof(*k->v) &&
+	    (k->v = malloc(n ? n * sizeof(*k->v) : 1)) != NULL &&
+	    read(fd, k->v, n * sizeof(*k->v)) == (ssize_t)(n * sizeof(*k->v))) {
+		k->n = k->cap = k->sorted = n;
+		/* in order, IDs ended: else damaged, and read again */
+		for (i = 0, ok = 1; i < k->n && ok; i++)
+			ok = memchr(k->v[i].id, '\0', sizeof(k->v[i].id)) &&
+			    (i == 0 || stored_cmp(&k->v[i - 1], &k->v[i]) < 0);
+	}
+	close(fd);
+	ps_buf_release(&p);
+	if (!ok) {
+		free(k->v);
+		memset(k, 0, sizeof(*k));
+	}
+	return ok ? 0 : -1;
+}
+
+/* Write .git/ps-dupkeys (a cache: a failure only costs the next run). */
+static void
+stored_write(struct intake *in)
+{
+	struct storedkeys *k = &in->stored;
+	uint64_t n = k->n;
+	struct iovec v[4] = {
+		{ (void *)(uintptr_t)stored_magic, 8 },
+		{ k->tree, sizeof(k->tree) },
+		{ &n, sizeof(n) },
+		{ k->v, k->n * sizeof(*k->v) },
+	};
+
+	ps_store_put_cachev(in->s, "ps-dupkeys", v, 4);
+}
+
+/*
+ * The files that differ between two folder trees (either NULL: empty),
+ * each to stored_file() (NULL for one deleted): one walk over the two
+ * sorted lists of entries, where git_diff_tree_to_tree() takes a
+ * millisecond and a half for two folders of 15,000 records.
+ */
+static int
+stored_diff(struct intake *in, const char *dir, const git_tree *a,
+    const git_tree *b)
+{
+	size_t i = 0, j = 0, na = a ? git_tree_entrycount(a) : 0,
+	    nb = b ? git_tree_entrycount(b) : 0;
+	const git_tree_entry *ea, *eb;
+	char rel[300];
+	int c, rc = 0;
+
+	while (rc == 0 && (i < na || j < nb)) {
+		ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
+		eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
+		c = ea == NULL ? 1 : eb == NULL ? -1 :
+		    git_tree_entry_cmp(ea, eb);
+		if (c == 0 && git_oid_equal(git_tree_entry_id(ea),
+		    git_tree_entry_id(eb)) && git_tree_entry_filemode(ea) ==
+		    git_tree_entry_filemode(eb)) {
+			i++, j++;
+			continue;
+		}
+		snprintf(rel, sizeof(rel), "%s/%s", dir,
+		    git_tree_entry_name(c < 0 ? ea : eb));
+		rc = stored_file(in, rel, c < 0 ? NULL : git_tree_entry_id(eb));
+		i += c <= 0;
+		j += c >= 0;
+	}
+	return rc;
+}
+
+/* Bring the keys from the trees of old (or none) to those of HEAD. */
+static int
+stored_catch_up(struct intake *in, const git_oid old[2], const git_oid cur[2])
+{
+	git_repository *repo = in->s->repo;
+	git_tree *a = NULL, *b = NULL;
+	size_t i;
+	int rc = 0;
+
+	in->stored.building = old == NULL;
+	stored_begin(&in->stored);
+	for (i = 0; i < 2 && rc == 0; i++) {
+		if ((old && git_oid_equal(&old[i], &cur[i])) ||
+		    (old == NULL && git_oid_is_zero(&cur[i])))
+			continue;
+		if ((old && !git_oid_is_zero(&old[i]) &&
+		    git_tree_lookup(&a, repo, &old[i]) < 0) ||
+		    (!git_oid_is_zero(&cur[i]) &&
+		    git_tree_lookup(&b, repo, &cur[i]) < 0))
+			rc = -1;
+		else
+			rc = stored_diff(in, person_dirs[i], a, b);
+		git_tree_free(a);
+		git_tree_free(b);
+		a = b = NULL;
+	}
+	stored_end(&in->stored);
+	return rc;
+}
+
+/*
+ * The store's keys, as of HEAD (under the lock: after begin()): from
+ * .git/ps-dupkeys, brought up to HEAD, else from every person record.
+ */
+static int
+stored_load(struct intake *in, struct ps_diags *d)
+{
+	struct storedkeys *k = &in->stored;
+	git_tree *root = NULL;
+	git_oid cur[2], old[2];
+	int changed = 1;
+
+	ps_store_head_tree(in->s, &root);
+	stored_trees(root, cur);
+	git_tree_free(root);
+	if (stored_read(in) == 0) {
+		memcpy(old, k->tree, sizeof(old));
+		changed = !git_oid_equal(&old[0], &cur[0]) ||
+		    !git_oid_equal(&old[1], &cur[1]);
+		if (!changed)
+			goto done;
+		if (stored_catch_up(in, old, cur) == 0)
+			goto sort;
+		k->n = k->sorted = 0;
+	}
+	if (stored_catch_up(in, NULL, cur) == -1)
+		return ps_git_error(d, "cannot read the store's people");
+sort:
+	if (stored_sort(k) == -1)
+		return ps_diag_nomem(d);
+done:
+	memcpy(k->tree, cur, sizeof(cur));
+	k->loaded = 1;
+	if (changed && !in->o->dry_run)
+		stored_write(in);
+	return 0;
+}
+
+/* After the commit: this run's records in, then saved under its trees. */
+static void
+stored_commit(struct intake *in)
+{
+	struct storedkeys *k = &in->stored;
+	const git_oid *c = ps_txn_oid(in->t);
+	git_commit *commit = NULL;
+	git_tree *root = NULL;
+	int rc;
+
+	if (!k->loaded || c == NULL)
+		return;
+	k->building = 0;
+	stored_begin(k);
+	ps_qsort(in->pend.v, in->pend.n, sizeof(*in->pend.v), idcmp);
+	rc = git_commit_lookup(&commit, in->s->repo, c) == 0 &&
+	    git_commit_tree(&root, commit) == 0 &&
+	    ps_txn_each_change(in->t, stored_file, in) == 0 &&
+	    stored_append(k, &in->pend) == 0;
+	stored_end(k);
+	if (rc) {
+		stored_trees(root, k->tree);
+		if (stored_sort(k) == 0)
+			stored_write(in);
+	}
+	git_tree_free(root);
+	git_commit_free(commit);
+}
+
+/*
+ * A stored open record with this key, other than the record being
+ * updated and those linked with it: its ID, else NULL.
+ */
+static const char *
+stored_find(struct intake *in, const char *key)
+{
+	struct storedkeys *k = &in->stored;
+	struct ps_diags scratch = PS_DIAGS_INIT;
+	struct ps_node *rec;
+	char keys[3][600];
+	uint64_t h = hash(key);
+	size_t lo = 0, hi = k->n, mid, i, n;
+	const char *found = NULL;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (k->v[mid].hash < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < k->n && k->v[lo].hash == h && !found; lo++) {
+		rec = NULL;
+		if (ps_store_get(in->s, k->v[lo].id, &rec, &scratch) == 0 &&
+		    !is_closed(rec) && !(in->self && related(in->self, rec))) {
+			n = person_keys(rec, keys);
+			for (i = 0; i < n && !found; i++)
+				if (strcmp(keys[i], key) == 0) {
+					memcpy(in->found, k->v[lo].id,
+					    PS_ID_LEN + 1);
+					found = in->found;
+				}
+		}
+		ps_node_free(rec);
+	}
+	ps_diags_release(&scratch);
+	return found;
+}
+
+static void
+trim(struct ps_node *n)
+{
+	size_t a = 0, b;
+
+	if (n == NULL || n->type != PS_NODE_SCALAR)
+		return;
+	b = n->len;
+	while (a < b && isspace((unsigned char)n->str[a]))
+		a++;
+	while (b > a && isspace((unsigned char)n->str[b - 1]))
+		b--;
+	memmove(n->str, n->str + a, b - a);
+	n->str[b - a] = '\0';
+	n->len = b - a;
+}
+
+/*
+ * A phone number in one form: "+1 613 555 0142" for North America (ten
+ * digits, or eleven starting with 1), else "+" and the digits; an
+ * extension ("x123", "ext. 123") kept as " x123". -1 if not a number.
+ */
+static int
+phone_canonical(const char *in, char *out, size_t outlen)
+{
+	char digits[32], ext[16];
+	size_t nd = 0, ne = 0;
+	int plus = 0, in_ext = 0;
+	const char *p;
+
+	for (p = in; *p; p++) {
+		if (isdigit((unsigned char)*p)) {
+			if (in_ext) {
+				if (ne + 1 >= sizeof(ext))
+					return -1;
+				ext[ne++] = *p;
+			} else {
+				if (nd + 1 >= sizeof(digits))
+					return -1;
+				digits[nd++] = *p;
+			}
+		} else if (*p == '+' && nd == 0 && !plus)
+			plus = 1;
+		else if (*p == 'x' || *p == 'X' || strncasecmp(p, "ext", 3) == 0) {
+			if (in_ext || nd == 0)
+				return -1;
+			in_ext = 1;
+			if (*p != 'x' && *p != 'X')
+				p += 2;
+		} else if (!strchr(" -.()/", *p) && !(in_ext && *p == ' '))
+			return -1;
+	}
+	digits[nd] = '\0';
+	ext[ne] = '\0';
+	if (in_ext && ne == 0)
+		return -1;
+	if ((!plus && nd == 10) || (nd == 11 && digits[0] == '1'))
+		snprintf(out, outlen, "+1 %.3s %.3s %.4s", digits + nd - 10,
+		    digits + nd - 7, digits + nd - 4);
+	else if (plus && nd >= 8 && nd <= 15)
+		snprintf(out, outlen, "+%s", digits);
+	else
+		return -1;
+	if (ne) {
+		size_t l = strlen(out);
+
+		snprintf(out + l, outlen - l, " x%s", ext);
+	}
+	return 0;
+}
+
+/* Normalise what is safe to normalise; errors for what cannot be. */
+static size_t
+normalise(struct ps_node *rec, const char *file, struct ps_diags *d)
+{
+	struct ps_node *n, *langs;
+	char phone[64];
+	size_t i, bad = 0;
+
+	for (i = 0; trimmed[i]; i++)
+		trim(ps_node_get(rec, trimmed[i]));
+	if ((n = ps_node_get(rec, "contact.email")) &&
+	    n->type == PS_NODE_SCALAR)
+		lower(n->str);
+	for (i = 0; i < 2; i++) {
+		n = ps_node_get(rec, i ? "contact.address.region" : "region");
+		if (n && n->type == PS_NODE_SCALAR) {
+			char *c;
+
+			for (c = n->str; *c; c++)
+				*c = (char)toupper((unsigned char)*c);
+		}
+	}
+	if ((langs = ps_node_get(rec, "languages")) &&
+	    langs->type == PS_NODE_SEQ)
+		for (i = 0; i < langs->n; i++)
+			if (langs->vals[i]->type == PS_NODE_SCALAR) {
+				trim(langs->vals[i]);
+				lower(langs->vals[i]->str);
+			}
+	if ((n = ps_node_get(rec, "contact.phone")) &&
+	    n->type == PS_NODE_SCALAR) {
+		if (phone_canonical(n->str, phone, sizeof(phone)) == -1) {
+			ps_diag_add(d, PS_REFUSED, file, n->line, n->col,
+			    "contact.phone", "not a phone number: give ten "
+			    "digits, or + and the country code");
+			bad++;
+		} else {
+			/* the canonical form may be longer: rebuild */
+			struct ps_node *c = ps_node_new_str(phone);
+
+			if (c == NULL) {
+				ps_diag_nomem(d);
+				return bad + 1;
+			}
+			c->line = n->line;
+			c->col = n->col;
+			ps_node_set(rec, "contact.phone", c);
+		}
+	}
+	return bad;
+}
+
+static const char *
+consent_title(const char *type)
+{
+	return strcmp(type, "pledge") == 0 ? "the confidentiality pledge" :
+	    strcmp(type, "privacy") == 0 ? "the privacy notice" :
+	    "the data-sharing consent";
+}
+
+/* Is a consent of this type given, in the current version? */
+static size_t
+require_consent(const struct ps_node *rec, const char *type,
+    const char *version, const char *file, struct ps_diags *d)
+{
+	const struct ps_node *cs = ps_node_get(rec, "consents"), *c;
+	const char *t, *g, *v;
+	char path[64];
+	size_t i;
+
+	for (i = 0; cs && cs->type == PS_NODE_SEQ && i < cs->n; i++) {
+		c = cs->vals[i];
+		t = ps_node_get_str(c, "type");
+		g = ps_node_get_str(c, "given");
+		v = ps_node_get_str(c, "version");
+		if (t == NULL || strcmp(t, type) != 0 || g == NULL ||
+		    strcmp(g, "true") != 0)
+			continue;
+		if (v && strcmp(v, version) == 0)
+			return 0;
+		snprintf(path, sizeof(path), "consents.%zu.version", i);
+		c = ps_node_get(c, "version");
+		ps_diag_add(d, PS_REFUSED, file, c ? c->line : rec->line,
+		    c ? c->col : rec->col, path, "%s agreed to is not the "
+		    "current version (%s)", consent_title(type), version);
+		return 1;
+	}
+	ps_diag_add(d, PS_REFUSED, file, rec->line, rec->col, "consents",
+	    "%s (version %s) must be agreed to", consent_title(type), version);
+	return 1;
+}
+
+static void
+names_of(const struct ps_node *map, char *out, size_t len)
+{
+	size_t i, at = 0;
+
+	out[0] = '\0';
+	for (i = 0; map && map->type != PS_NODE_SCALAR && i < map->n; i++) {
+		const struct ps_node *k = map->type == PS_NODE_MAP ?
+		    map->keys[i] : map->vals[i];
+
+		if (at < len)
+			at += (size_t)snprintf(out + at, len - at, "%s%s",
+			    i ? ", " : "", k->str);
+	}
+}
+
+/* Is there a diagnostic about path among d's since from? */
+static int
+reported(const struct ps_diags *d, size_t from, const char *path)
+{
+	size_t i;
+
+	for (i = from; i < d->n; i++)
+		if (d->v[i].path && strcmp(d->v[i].path, path) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The programme's rules: streams, roles, consents. A field that an
+ * earlier check (the schema's) already reported since diagnostic from
+ * is not reported again. The messages name the streams and roles of the
+ * programme, never the value submitted: a stream or role field may hold
+ * an applicant's own words.
+ */
+static size_t
+program_rules(struct ps_store *s, const struct ps_node *rec, const char *file,
+    size_t from, struct ps_diags *d)
+{
+	const struct ps_node *prog = s->program, *streams, *st, *n;
+	const char *kind = ps_record_kind(rec), *role, *v;
+	size_t bad = 0, i;
+	char list[256], path[64];
+	int pledge = 0;
+
+	streams = ps_node_map_get(prog, "streams");
+	names_of(streams, list, sizeof(list));
+	if (strcmp(kind, "participant") == 0) {
+		n = ps_node_map_get(rec, "stream");
+		st = n && n->type == PS_NODE_SCALAR ?
+		    ps_program_stream(prog, n->str) : NULL;
+		role = ps_node_get_str(rec, "role");
+		if (n && st == NULL) {
+			if (!reported(d, from, "stream")) {
+				ps_diag_add(d, PS_REFUSED, file, n->line,
+				    n->col, "stream", "not a stream of this "
+				    "programme (it has: %s)", list);
+				bad++;
+			}
+		} else if (st && role && !in_list(ps_node_map_get(st, "roles"),
+		    role) && !reported(d, from, "role")) {
+			n = ps_node_map_get(rec, "role");
+			names_of(ps_node_map_get(st, "roles"), list,
+			    sizeof(list));
+			ps_diag_add(d, PS_REFUSED, file, n->line, n->col,
+			    "role", "stream \"%s\" does not take this role (it "
+			    "takes: %s)", ps_node_get_str(rec, "stream"), list);
+			bad++;
+		}
+		v = st ? ps_node_get_str(st, "pledge_required") : NULL;
+		pledge = v && strcmp(v, "true") == 0;
+	} else {
+		n = ps_node_map_get(rec, "streams");
+		for (i = 0; n && n->type == PS_NODE_SEQ && i < n->n; i++) {
+			if (n->vals[i]->type == PS_NODE_SCALAR &&
+			    ps_program_stream(prog, n->vals[i]->str))
+				continue;
+			snprintf(path, sizeof(path), "streams.%zu", i);
+			if (reported(d, from, path))
+				continue;
+			ps_diag_add(d, PS_REFUSED, file, n->vals[i]->line,
+			    n->vals[i]->col, path, "not a stream of this "
+			    "programme (it has: %s)", list);
+			bad++;
+		}
+	}
+	if (in_list(ps_node_get(prog, "consents.pledge.required_for"), kind))
+		pledge = 1;
+	if (pledge && (v = ps_node_get_str(prog, "consents.pledge.version")))
+		bad += require_consent(rec, "pledge", v, file, d);
+	if ((v = ps_node_get_str(prog, "consents.privacy.version")))
+		bad += require_consent(rec, "privacy", v, file, d);
+	return bad;
+}
+
+/* Check for a probable duplicate; link or refuse. */
+static size_t
+check_duplicate(struct intake *in, struct ps_node *rec, const char *file,
+    struct ps_diags *d)
+{
+	static const char *const why[] = { "email address", "phone number",
+	    "name and birth year" };
+	char keys[3][600];
+	const char *found, *self = ps_record_id(rec);
+	size_t i, n = person_keys(rec, keys);
+	struct ps_node *linked = NULL;
+
+	for (i = 0; i < n; i++) {
+		if (((found = dup_find(&in->dups, keys[i])) == NULL &&
+		    (found = stored_find(in, keys[i])) == NULL) ||
+		    (self && strcmp(found, self) == 0))
+			continue;
+		if (!in->o->allow_duplicate) {
+			ps_diag_add(d, PS_REFUSED, file, rec->line, rec->col,
+			    NULL, "probable duplicate of %s (same %s); use "
+			    "--allow-duplicate to store and link both", found,
+			    why[keys[i][2] == 'e' ? 0 : keys[i][2] == 'p' ? 1 :
+			    2]);
+			return 1;
+		}
+		if (linked == NULL && (linked = ps_node_get(rec, "linked")) ==
+		    NULL) {
+			if (ps_node_map_set(rec, "linked", ps_node_new_seq()))
+				return ps_diag_nomem(d), 1;
+			linked = ps_node_get(rec, "linked");
+		}
+		if (!in_list(linked, found) &&
+		    ps_node_seq_append(linked, ps_node_new_str(found)) == -1)
+			return ps_diag_nomem(d), 1;
+	}
+	return 0;
+}
+
+static int
+set_history(struct ps_node *rec, const char *status, const char *when,
+    const char *reason)
+{
+	struct ps_node *h = ps_node_get(rec, "status_history"), *e;
+
+	if (h == NULL) {
+		if (ps_node_map_set(rec, "status_history", ps_node_new_seq()))
+			return -1;
+		h = ps_node_get(rec, "status_history");
+	}
+	if ((e = ps_node_new_map()) == NULL)
+		return -1;
+	if (ps_node_set_str(e, "status", status) ||
+	    ps_node_set_plain(e, "date", when) ||
+	    ps_node_set_str(e, "by", "ps-apply") ||
+	    (reason && ps_node_set_str(e, "reason", reason))) {
+		ps_node_free(e);
+		return -1;
+	}
+	return ps_node_seq_append(h, e);
+}
+
+/* Take in one application; its diagnostics name file and positions. */
+static void
+take(struct intake *in, struct ps_node *rec, const char *file,
+    struct ps_diags *d)
+{
+	const struct ps_intake_opts *o = in->o;
+	const char *kind;
+	struct ps_node *k;
+	char id[PS_ID_LEN + 1], keys[3][600];
+	size_t bad = 0, i, n, from;
+
+	if (rec->type != PS_NODE_MAP) {
+		ps_diag_add(d, PS_REFUSED, file, rec->line, rec->col, NULL,
+		    "an application must be a mapping of fields");
+		in->refused++;
+		return;
+	}
+	k = ps_node_map_get(rec, "kind");
+	if (k == NULL && o->as) {
+		if (ps_node_map_set(rec, "kind", ps_node_new_str(o->as))) {
+			ps_diag_nomem(d);
+			return;
+		}
+	} else if (k && o->as && strcmp(k->str, o->as) != 0) {
+		ps_diag_add(d, PS_REFUSED, file, k->line, k->col, "kind",
+		    "is not \"%s\" as --as says", o->as);
+		bad++;
+	}
+	kind = ps_record_kind(rec);
+	if (kind == NULL || (strcmp(kind, "participant") != 0 &&
+	    strcmp(kind, "volunteer") != 0)) {
+		ps_diag_add(d, PS_REFUSED, file, k ? k->line : rec->line,
+		    k ? k->col : rec->col, "kind", k ? "an application is a "
+		    "participant or a volunteer" : "required field is missing "
+		    "(or say --as participant or --as volunteer)");
+		in->refused++;
+		return;
+	}
+	if (o->stream && strcmp(kind, "participant") == 0 &&
+	    ps_node_map_get(rec, "stream") == NULL)
+		ps_node_map_set(rec, "stream", ps_node_new_str(o->stream));
+	if (o->stream && strcmp(kind, "volunteer") == 0 &&
+	    ps_node_map_get(rec, "streams") == NULL) {
+		struct ps_node *seq = ps_node_new_seq();
+
+		if (seq && ps_node_seq_append(seq, ps_node_new_str(o->stream))
+		    == 0)
+			ps_node_map_set(rec, "streams", seq);
+		else
+			ps_node_free(seq);
+	}
+	for (i = 0; tool_fields[i]; i++)
+		if ((k = ps_node_map_get(rec, tool_fields[i])) != NULL) {
+			/* position of the key: find it */
+			size_t j;
+
+			for (j = 0; j < rec->n; j++)
+				if (strcmp(rec->keys[j]->str,
+				    tool_fields[i]) == 0)
+					k = rec->keys[j];
+			ps_diag_add(d, PS_REFUSED, file, k->line, k->col,
+			    tool_fields[i], "is set by the toolkit, not by an "
+			    "application");
+			bad++;
+		}
+	if (bad) {
+		in->refused++;
+		return;
+	}
+	from = d->n;
+	{
+		/* normalising already reported a field: the schema's own
+		   complaint about it would only repeat it */
+		struct ps_diags norm = PS_DIAGS_INIT, sch = PS_DIAGS_INIT;
+
+		bad += normalise(rec, file, &norm);
+		if (ps_txn_new_id(in->t, kind, NULL, id, d) != 0 ||
+		    ps_node_set_str(rec, "id", id) ||
+		    ps_node_set_str(rec, "status", "applied") ||
+		    ps_node_set_plain(rec, "received", in->now) ||
+		    set_history(rec, "applied", in->now, NULL)) {
+			ps_diag_nomem(d);
+			ps_diags_release(&norm);
+			in->refused++;
+			return;
+		}
+		bad += ps_record_check(in->s->schemas, rec, file, &sch);
+		for (i = 0; i < sch.n; i++) {
+			size_t j;
+
+			for (j = 0; j < norm.n; j++)
+				if (sch.v[i].path && norm.v[j].path &&
+				    strcmp(sch.v[i].path, norm.v[j].path) == 0)
+					break;
+			if (j < norm.n)
+				continue;
+			ps_diag_add(d, sch.v[i].status, sch.v[i].file,
+			    sch.v[i].line, sch.v[i].col, sch.v[i].path, "%s",
+			    sch.v[i].msg);
+		}
+		ps_diags_move(d, &norm);
+		ps_diags_release(&sch);
+	}
+	bad += program_rules(in->s, rec, file, from, d);
+	if (bad == 0)
+		bad += check_duplicate(in, rec, file, d);
+	if (bad == 0 && ps_node_map_get(rec, "linked") &&
+	    ps_record_check(in->s->schemas, rec, file, d) != 0)
+		bad++;	/* re-sort keys after linking */
+	if (bad) {
+		in->refused++;
+		return;
+	}
+	n = person_keys(rec, keys);
+	for (i = 0; i < n; i++)
+		if (dup_add(&in->dups, keys[i], id) == -1) {
+			ps_diag_nomem(d);
+			in->refused++;
+			return;
+		}
+	if (ps_txn_put(in->t, rec, d) != 0) {
+		in->refused++;
+		return;
+	}
+	/* its keys for the cache once committed (stored_commit) */
+	if (stored_add(&in->pend, rec) == -1 ||
+	    ps_record_emit(&in->out, rec) == -1) {
+		ps_diag_nomem(d);
+		in->refused++;
+		return;
+	}
+	in->accepted[strcmp(kind, "volunteer") == 0]++;
+}
+
+static int
+read_yaml(struct intake *in, int fd, const char *name, struct ps_diags *d)
+{
+	struct ps_yaml_reader *r = NULL;
+	struct ps_node *rec = NULL;
+	int rc;
+
+	if ((rc = ps_yaml_reader_fd(&r, fd, name, PS_YAML_SPLIT_SEQ, d)) != 0)
+		return rc;
+	while ((rc = ps_yaml_reader_next(r, &rec, d)) == 0 && rec) {
+		take(in, rec, name, d);
+		ps_node_free(rec);
+	}
+	if (rc == PS_REFUSED)
+		in->refused++;
+	ps_yaml_reader_free(r);
+	return rc == PS_STORE ? rc : 0;
+}
+
+static int
+truthy(const char *v)
+{
+	static const char *const yes[] = { "yes", "y", "true", "1", "x",
+	    "on", "checked", "agreed", "i agree", "oui", NULL };
+	size_t i;
+
+	for (i = 0; yes[i]; i++)
+		if (strcasecmp(v, yes[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Give nodes built from a CSV cell the cell's row and column. */
+static void
+place(struct ps_node *n, unsigned long row, unsigned long col)
+{
+	size_t i;
+
+	if (n->line == 0) {
+		n->line = row;
+		n->col = col;
+	}
+	for (i = 0; i < n->n; i++) {
+		if (n->keys)
+			place(n->keys[i], row, col);
+		place(n->vals[i], row, col);
+	}
+}
+
+/*
+ * The version of the text a consent column records: the column's own
+ * version, else the programme's current one. program.yaml names a
+ * consent type's version under its type with "_" for "-"
+ * (data-sharing: consents.data_sharing.version). NULL if neither says.
+ */
+static const char *
+consent_version(const struct intake *in, const struct ps_node *spec)
+{
+	const char *type = ps_node_get_str(spec, "consent");
+	const char *v = ps_node_get_str(spec, "version");
+	char path[64];
+	size_t i;
+
+	if (v && *v)
+		return v;
+	if (type == NULL || strlen(type) > 32)
+		return NULL;
+	snprintf(path, sizeof(path), "consents.%s.version", type);
+	for (i = 0; path[i]; i++)
+		if (path[i] == '-')
+			path[i] = '_';
+	v = ps_node_get_str(in->s->program, path);
+	return v && *v ? v : NULL;
+}
+
+/*
+ * Is a mapping file's column spec one ps-apply can follow? A consent
+ * column must name a consent type of the records' schema, and a version:
+ * its own, or the programme's. Reports the problem; 1 if there is one.
+ */
+static size_t
+check_column(const struct intake *in, const char *map,
+    const struct ps_node *title, const struct ps_node *sp, struct ps_diags *d)
+{
+	const struct ps_schema *sch = ps_schemas_get(in->s->schemas,
+	    "participant");
+	const struct ps_node *types = ps_node_map_get(ps_schema_at(sch,
+	    "consents.0.type"), "enum");
+	const char *consent;
+	char list[128];
+
+	if (sp->type == PS_NODE_SCALAR || (sp->type == PS_NODE_MAP &&
+	    ps_node_get_str(sp, "field") && !ps_node_map_get(sp, "consent")))
+		return 0;
+	if (sp->type != PS_NODE_MAP ||
+	    (consent = ps_node_get_str(sp, "consent")) == NULL) {
+		ps_diag_add(d, PS_REFUSED, map, sp->line, sp->col, NULL,
+		    "column \"%.60s\": give a field, or field/split/values, "
+		    "or consent", title->str);
+		return 1;
+	}
+	names_of(types, list, sizeof(list));
+	if (!in_list(types, consent)) {
+		ps_diag_add(d, PS_REFUSED, map, sp->line, sp->col, NULL,
+		    "column \"%.60s\": not a consent type (the types are: "
+		    "%s)", title->str, list);
+		return 1;
+	}
+	if (consent_version(in, sp) == NULL) {
+		ps_diag_add(d, PS_REFUSED, map, sp->line, sp->col, NULL,
+		    "column \"%.60s\": the programme names no version of the "
+		    "%s consent: add version: to the column", title->str,
+		    consent);
+		return 1;
+	}
+	return 0;
+}
+
+/* One mapped cell into the record being built. */
+static int
+map_cell(struct intake *in, struct ps_node *rec, const struct ps_node *spec,
+    const char *value, unsigned long row, unsigned long col)
+{
+	const char *field, *split, *consent;
+	const struct ps_node *values;
+	struct ps_node *v;
+	char *copy, *p, *sep;
+
+	if (*value == '\0')
+		return 0;
+	if (spec->type == PS_NODE_SCALAR) {
+		field = spec->str;
+		split = NULL;
+		values = NULL;
+		consent = NULL;
+	} else {
+		field = ps_node_get_str(spec, "field");
+		split = ps_node_get_str(spec, "split");
+		values = ps_node_map_get(spec, "values");
+		consent = ps_node_get_str(spec, "consent");
+	}
+	if (consent) {
+		struct ps_node *cs = ps_node_get(rec, "consents"), *c;
+		char date[11];
+
+		if (!truthy(value))
+			return 0;
+		if (cs == NULL) {
+			if (ps_node_map_set(rec, "consents", ps_node_new_seq()))
+				return -1;
+			cs = ps_node_get(rec, "consents");
+		}
+		memcpy(date, in->now, 10);
+		date[10] = '\0';
+		if ((c = ps_node_new_map()) == NULL ||
+		    ps_node_set_str(c, "type", consent) ||
+		    ps_node_set_str(c, "version", consent_version(in, spec)) ||
+		    ps_node_set_plain(c, "date", date) ||
+		    ps_node_set_plain(c, "given", "true") ||
+		    ps_node_set_str(c, "method", "online")) {
+			ps_node_free(c);
+			return -1;
+		}
+		place(c, row, col);
+		return ps_node_seq_append(cs, c);
+	}
+	if (values && values->type == PS_NODE_MAP &&
+	    (v = ps_node_map_get(values, value)) != NULL &&
+	    v->type == PS_NODE_SCALAR)
+		value = v->str;
+	if (split == NULL) {
+		if ((v = ps_node_new_scalar(value, strlen(value))) == NULL)
+			return -1;
+		v->line = row;
+		v->col = col;
+		return ps_node_set(rec, field, v);
+	}
+	if ((v = ps_node_new_seq()) == NULL || (copy = strdup(value)) == NULL) {
+		ps_node_free(v);
+		return -1;
+	}
+	v->line = row;
+	v->col = col;
+	for (p = copy; p; p = sep) {
+		struct ps_node *item;
+
+		if ((sep = strstr(p, split)) != NULL) {
+			*sep = '\0';
+			sep += strlen(split);
+		}
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			continue;
+		if ((item = ps_node_new_scalar(p, strlen(p))) == NULL) {
+			free(copy);
+			ps_node_free(v);
+			return -1;
+		}
+		item->line = row;
+		item->col = col;
+		trim(item);
+		if (ps_node_seq_append(v, item) == -1) {
+			free(copy);
+			ps_node_free(v);
+			return -1;
+		}
+	}
+	free(copy);
+	return ps_node_set(rec, field, v);
+}
+
+static int
+read_csv(struct intake *in, int fd, const char *name, struct ps_diags *d)
+{
+	struct ps_node *map = NULL, *cols, *rec;
+	struct ps_csv *c = NULL;
+	struct ps_csv_row *row;
+	long *where = NULL;	/* map column -> CSV column */
+	size_t ncols = 0, i, j;
+	int rc;
+
+	if ((rc = ps_yaml_load_file(&map, in->o->map, NULL, 0, d)) != 0)
+		goto done;
+	cols = ps_node_map_get(map, "columns");
+	if (cols == NULL || cols->type != PS_NODE_MAP || cols->n == 0) {
+		rc = ps_diag_add(d, PS_REFUSED, in->o->map, map->line, map->col,
+		    "columns", "a mapping of CSV column titles to record "
+		    "fields is required");
+		goto done;
+	}
+	for (i = 0; i < cols->n; i++)
+		if (check_column(in, in->o->map, cols->keys[i], cols->vals[i],
+		    d))
+			rc = PS_REFUSED;
+	if (rc)
+		goto done;
+	if ((rc = ps_csv_open(&c, fd, name, d)) != 0 ||
+	    (rc = ps_csv_next(c, &row, d)) != 0)
+		goto done;
+	if (row == NULL) {
+		rc = ps_diag_add(d, PS_REFUSED, name, 0, 0, NULL, "empty CSV "
+		    "file: no header row");
+		goto done;
+	}
+	ncols = row->n;
+	if ((where = calloc(cols->n, sizeof(*where))) == NULL) {
+		rc = ps_diag_nomem(d);
+		goto done;
+	}
+	for (i = 0; i < cols->n; i++) {
+		where[i] = -1;
+		for (j = 0; j < row->n; j++)
+			if (strcmp(row->f[j], cols->keys[i]->str) == 0)
+				where[i] = (long)j;
+		if (where[i] < 0)
+			rc = ps_diag_add(d, PS_REFUSED, in->o->map,
+			    cols->keys[i]->line, cols->keys[i]->col, NULL,
+			    "column \"%.60s\" is not in the CSV header",
+			    cols->keys[i]->str);
+	}
+	if (rc)
+		goto done;
+	while ((rc = ps_csv_next(c, &row, d)) == 0 && row) {
+		if (row->n == 1 && row->f[0][0] == '\0')
+			continue;	/* a blank line */
+		if (row->n != ncols) {
+			ps_diag_add(d, PS_REFUSED, name, row->row, 1, NULL,
+			    "row has %zu fields; the header has %zu", row->n,
+			    ncols);
+			in->refused++;
+			continue;
+		}
+		if ((rec = ps_node_new_map()) == NULL) {
+			rc = ps_diag_nomem(d);
+			break;
+		}
+		rec->line = row->row;
+		rec->col = 1;
+		if (ps_node_get_str(map, "kind"))
+			ps_node_set_str(rec, "kind", ps_node_get_str(map,
+			    "kind"));
+		if (ps_node_get_str(map, "stream"))
+			ps_node_set_str(rec, "stream", ps_node_get_str(map,
+			    "stream"));
+		for (i = 0; i < cols->n; i++)
+			if (map_cell(in, rec, cols->vals[i],
+			    row->f[where[i]], row->row,
+			    (unsigned long)where[i] + 1) == -1) {
+				ps_diag_add(d, PS_REFUSED, in->o->map,
+				    cols->vals[i]->line, cols->vals[i]->col,
+				    NULL, "column \"%.60s\" maps to a field "
+				    "that cannot be set", cols->keys[i]->str);
+				in->refused++;
+				ps_node_free(rec);
+				rec = NULL;
+				break;
+			}
+		if (rec)
+			take(in, rec, name, d);
+		ps_node_free(rec);
+	}
+done:
+	/* the map, the header or a row refused: that is the problem, and
+	   no "no applications" after it */
+	if (rc == PS_REFUSED)
+		in->refused++;
+	free(where);
+	ps_csv_free(c);
+	ps_node_free(map);
+	return rc == PS_STORE ? rc : 0;
+}
+
+static int
+read_inputs(struct intake *in, struct ps_diags *d)
+{
+	const struct ps_intake_opts *o = in->o;
+	int i, n = o->nfiles > 0 ? o->nfiles : 1, fd, rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		const char *f = o->nfiles > 0 ? o->files[i] : "-";
+		int is_stdin = strcmp(f, "-") == 0;
+		const char *name = is_stdin ? "stdin" : f;
+
+		if (is_stdin)
+			fd = STDIN_FILENO;
+		else if ((fd = open(f, O_RDONLY | O_CLOEXEC)) == -1) {
+			rc = ps_diag_add(d, errno == ENOENT ? PS_REFUSED :
+			    PS_STORE, f, 0, 0, NULL, "cannot open: %s",
+			    strerror(errno));
+			in->refused++;
+			if (rc == PS_REFUSED)
+				rc = 0;
+			continue;
+		}
+		rc = o->map ? read_csv(in, fd, name, d) :
+		    read_yaml(in, fd, name, d);
+		if (!is_stdin)
+			close(fd);
+	}
+	return rc;
+}
+
+static int
+begin(struct intake *in, struct ps_store *s, const struct ps_intake_opts *o,
+    struct ps_diags *d)
+{
+	const char *tz = ps_node_get_str(s->program, "timezone");
+
+	memset(in, 0, sizeof(*in));
+	in->s = s;
+	in->o = o;
+	if (ps_tz_format(tz, ps_now(), in->now, NULL) == -1)
+		return ps_diag_err(d, PS_STORE, "program.yaml: no such time "
+		    "zone on this system");
+	return ps_txn_begin(&in->t, s, d);
+}
+
+static void
+end(struct intake *in)
+{
+	ps_txn_free(in->t);
+	dup_release(&in->dups);
+	free(in->stored.v);
+	free(in->stored.drop);
+	free(in->pend.v);
+	ps_buf_release(&in->out);
+}
+
+static int
+commit(struct intake *in, const char *subject, FILE *out, struct ps_diags *d)
+{
+	struct ps_commit_info ci = { "ps-apply", subject, in->o->author,
+	    in->o->dry_run };
+	int rc;
+
+	if ((rc = ps_txn_commit(in->t, &ci, d)) != 0)
+		return rc;
+	if (in->out.len)
+		fwrite(in->out.s, 1, in->out.len, out);
+	fflush(out);	/* before the cache: it may yet run out of memory */
+	stored_commit(in);
+	return 0;
+}
+
+int
+ps_intake(struct ps_store *s, const struct ps_intake_opts *o, FILE *out,
+    struct ps_diags *d)
+{
+	struct intake in;
+	char subject[160], parts[100];
+	size_t np, nv, total;
+	int rc;
+
+	if ((rc = begin(&in, s, o, d)) != 0 ||
+	    (rc = stored_load(&in, d)) != 0 ||
+	    (rc = read_inputs(&in, d)) != 0)
+		goto done;
+	np = in.accepted[0];
+	nv = in.accepted[1];
+	total = np + nv;
+	if (in.refused && !o->partial) {
+		rc = PS_REFUSED;
+		goto done;
+	}
+	if (total == 0) {
+		rc = in.refused ? PS_REFUSED : ps_diag_err(d, PS_REFUSED,
+		    "no applications in the input");
+		goto done;
+	}
+	if (np && nv)
+		snprintf(parts, sizeof(parts), " (%zu participant%s, %zu "
+		    "volunteer%s)", np, np == 1 ? "" : "s", nv,
+		    nv == 1 ? "" : "s");
+	else
+		snprintf(parts, sizeof(parts), " (%s%s)", np ? "participant" :
+		    "volunteer", total == 1 ? "" : "s");
+	snprintf(subject, sizeof(subject), "ps-apply: %zu application%s%s",
+	    total, total == 1 ? "" : "s", parts);
+	if ((rc = commit(&in, subject, out, d)) == 0 && in.refused)
+		rc = PS_REFUSED;
+done:
+	end(&in);
+	return rc;
+}
+
+/* Deep merge: mappings merge, everything else replaces. */
+static int
+merge(struct ps_node *dst, struct ps_node *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->n; i++) {
+		struct ps_node *cur = ps_node_map_get(dst, src->keys[i]->str);
+		struct ps_node *v = src->vals[i];
+
+		if (cur && cur->type == PS_NODE_MAP && v->type == PS_NODE_MAP) {
+			if (merge(cur, v) == -1)
+				return -1;
+			continue;
+		}
+		src->vals[i] = NULL;	/* moved */
+		if (ps_node_map_set(dst, src->keys[i]->str, v) == -1)
+			return -1;
+		src->vals[i] = ps_node_new_map();	/* keep src freeable */
+		if (src->vals[i] == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+load_one(const char *file, struct ps_node **out, struct ps_diags *d)
+{
+	struct ps_yaml_reader *r = NULL;
+	struct ps_node *extra = NULL;
+	int rc, fd = STDIN_FILENO;
+	const char *name = "stdin";
+
+	*out = NULL;
+	if (file && strcmp(file, "-") != 0) {
+		if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+			return ps_diag_add(d, PS_REFUSED, file, 0, 0, NULL,
+			    "cannot open: %s", strerror(errno));
+		name = file;
+	}
+	if ((rc = ps_yaml_reader_fd(&r, fd, name, 0, d)) == 0 &&
+	    (rc = ps_yaml_reader_next(r, out, d)) == 0) {
+		if (*out == NULL)
+			rc = ps_diag_add(d, PS_REFUSED, name, 0, 0, NULL,
+			    "no changes in the input");
+		else if ((*out)->type != PS_NODE_MAP)
+			rc = ps_diag_add(d, PS_REFUSED, name, (*out)->line,
+			    (*out)->col, NULL, "changes must be a mapping of "
+			    "fields");
+		else if ((rc = ps_yaml_reader_next(r, &extra, d)) == 0 &&
+		    extra)
+			rc = ps_diag_add(d, PS_REFUSED, name, extra->line,
+			    extra->col, NULL, "one record's changes at a time");
+	}
+	if (rc) {
+		ps_node_free(*out);
+		*out = NULL;
+	}
+	ps_node_free(extra);
+	ps_yaml_reader_free(r);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return rc;
+}
+
+int
+ps_intake_update(struct ps_store *s, const char *id, const char *file,
+    const struct ps_intake_opts *o, FILE *out, struct ps_diags *d)
+{
+	struct ps_node *rec = NULL, *chg = NULL, *k;
+	const char *name = file && strcmp(file, "-") ? file : "stdin";
+	char subject[80];
+	struct intake in;
+	size_t i, bad = 0, from;
+	int rc;
+
+	if ((rc = begin(&in, s, o, d)) != 0 ||
+	    (rc = ps_store_get(s, id, &rec, d)) != 0)
+		goto done;
+	if (strcmp(ps_record_kind(rec), "participant") != 0 &&
+	    strcmp(ps_record_kind(rec), "volunteer") != 0) {
+		rc = ps_diag_err(d, PS_REFUSED, "%s: not an application "
+		    "(participant or volunteer)", id);
+		goto done;
+	}
+	in.self = rec;
+	if ((rc = stored_load(&in, d)) != 0 || (rc = load_one(file, &chg,
+	    d)) != 0)
+		goto done;
+	for (i = 0; i < chg->n; i++) {
+		const char *key = chg->keys[i]->str;
+		size_t j;
+
+		for (j = 0; tool_fields[j]; j++)
+			if (strcmp(key, tool_fields[j]) == 0)
+				break;
+		if (tool_fields[j] || strcmp(key, "kind") == 0) {
+			k = chg->keys[i];
+			ps_diag_add(d, PS_REFUSED, name, k->line, k->col, key,
+			    "is set by the toolkit and cannot be updated");
+			bad++;
+		}
+	}
+	if (bad || merge(rec, chg) == -1) {
+		rc = bad ? PS_REFUSED : ps_diag_nomem(d);
+		goto done;
+	}
+	from = d->n;
+	bad += normalise(rec, name, d);
+	bad += ps_record_check(s->schemas, rec, name, d);
+	bad += program_rules(s, rec, name, from, d);
+	if (bad == 0)
+		bad += check_duplicate(&in, rec, name, d);
+	if (bad) {
+		rc = PS_REFUSED;
+		goto done;
+	}
+	snprintf(subject, sizeof(subject), "ps-apply: update %s", id);
+	if ((rc = ps_txn_put(in.t, rec, d)) == 0 &&
+	    ps_record_emit(&in.out, rec) == 0)
+		rc = commit(&in, subject, out, d);
+done:
+	ps_node_free(rec);
+	ps_node_free(chg);
+	end(&in);
+	return rc;
+}
+
+struct ending {
+	struct intake	*in;
+	const char	*id;
+	const char	*who;	/* participant or volunteer */
+	struct ps_buf	 ids;
+	size_t		 n;
+	struct ps_diags	*d;
+	int		 rc;
+};
+
+/* End a match, proposal or callback open for the withdrawn person. */
+/*
+ * A volunteer withdrew from a match under way: its participant goes back
+ * on the waiting list (their waiting time counts from their application,
+ * as when a match is declined).
+ */
+static int
+rewait(struct intake *in, const char *pid, struct ps_diags *d)
+{
+	struct ps_node *p = NULL;
+	int rc;
+
+	if (pid == NULL)
+		return 0;
+	if ((rc = ps_store_get(in->s, pid, &p, d)) == 0 &&
+	    ps_streq(ps_node_get_str(p, "status"), "matched")) {
+		if (ps_record_set_status(p, "waiting", in->now, NULL,
+		    "ps-apply", NULL))
+			rc = ps_diag_nomem(d);
+		else if (ps_record_check(in->s->schemas, p, pid, d) != 0)
+			rc = PS_REFUSED;
+		else
+			rc = ps_txn_put(in->t, p, d);
+	}
+	ps_node_free(p);
+	return rc;
+}
+
+static int
+end_match(void *arg, const char *rel, struct ps_node *m, struct ps_diags *d)
+{
+	struct ending *e = arg;
+	const char *st = ps_node_get_str(m, "status");
+	const char *side = ps_node_get_str(m, e->who);
+	const char *now = e->in->now;
+	char day[11];
+
+	if (side == NULL || strcmp(side, e->id) != 0 || st == NULL)
+		return 0;
+	memcpy(day, now, 10);
+	day[10] = '\0';
+	if (strcmp(st, "proposed") == 0) {
+		if (ps_record_set_status(m, "declined", now, NULL, "ps-apply",
+		    NULL) || ps_node_set_plain(m, "declined.date", day) ||
+		    ps_node_set_str(m, "declined.by", e->who))
+			return ps_diag_nomem(d);
+	} else if (strcmp(st, "active") == 0 ||
+	    strcmp(st, "callback-open") == 0) {
+		if (ps_record_set_status(m, "ended", now, NULL, "ps-apply",
+		    NULL) || ps_node_set_plain(m, "ended", now) ||
+		    ps_node_set_str(m, "end_reason", strcmp(e->who,
+		    "participant") == 0 ? "participant-request" :
+		    "volunteer-request"))
+			return ps_diag_nomem(d);
+		if (strcmp(e->who, "volunteer") == 0 &&
+		    (e->rc = rewait(e->in, ps_node_get_str(m, "participant"),
+		    d)) != 0)
+			return e->rc;
+	} else
+		return 0;
+	if (ps_record_check(e->in->s->schemas, m, rel, d) != 0)
+		return PS_REFUSED;
+	if ((e->rc = ps_txn_put(e->in->t, m, d)) != 0)
+		return e->rc;
+	ps_buf_printf(&e->ids, "%s%s", e->n++ ? ", " : "", ps_record_id(m));
+	return 0;
+}
+
+int
+ps_intake_withdraw(struct ps_store *s, const char *id, const char *reason,
+    const struct ps_intake_opts *o, FILE *out, struct ps_diags *d)
+{
+	struct ps_node *rec = NULL;
+	struct ending e;
+	struct intake in;
+	char subject[200], day[11];
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	if ((rc = begin(&in, s, o, d)) != 0 ||
+	    (rc = ps_store_get(s, id, &rec, d)) != 0)
+		goto done;
+	e.who = ps_record_kind(rec);
+	if (strcmp(e.who, "participant") != 0 &&
+	    strcmp(e.who, "volunteer") != 0) {
+		rc = ps_diag_err(d, PS_REFUSED, "%s: not an application "
+		    "(participant or volunteer)", id);
+		goto done;
+	}
+	if (strcmp(ps_node_get_str(rec, "status"), "withdrawn") == 0) {
+		rc = ps_diag_err(d, PS_REFUSED, "%s: already withdrawn", id);
+		goto done;
+	}
+	memcpy(day, in.now, 10);
+	day[10] = '\0';
+	if (ps_node_set_str(rec, "status", "withdrawn") ||
+	    ps_node_set_plain(rec, "withdrawn.date", day) ||
+	    ps_node_set_str(rec, "withdrawn.reason", reason) ||
+	    set_history(rec, "withdrawn", in.now, NULL)) {
+		rc = ps_diag_nomem(d);
+		goto done;
+	}
+	if (ps_record_check(s->schemas, rec, id, d) != 0) {
+		rc = PS_REFUSED;
+		goto done;
+	}
+	e.in = &in;
+	e.id = id;
+	e.d = d;
+	if ((rc = ps_store_each(s, "match", 0, end_match, &e, d)) != 0 ||
+	    (rc = ps_txn_put(in.t, rec, d)) != 0)
+		goto done;
+	if (e.n)
+		snprintf(subject, sizeof(subject), "ps-apply: withdraw %s "
+		    "(ends %s)", id, e.ids.s);
+	else
+		snprintf(subject, sizeof(subject), "ps-apply: withdraw %s", id);
+	if (ps_record_emit(&in.out, rec) == -1)
+		rc = ps_diag_nomem(d);
+	else
+		rc = commit(&in, subject, out, d);
+done:
+	ps_buf_release(&e.ids);
+	ps_node_free(rec);
+	end(&in);
+	return rc;
+}
+
+struct lister {
+	const struct ps_list_opts	*o;
+	FILE				*out;
+	struct ps_buf			 b;
+	size_t				 n;
+	struct ps_buf			 rows;	/* table: 5 strings a row */
+	int				 wstream, wstatus;
+};
+
+/* A table cell: kept NUL-terminated in rows; its width noted. */
+static int
+cell(struct lister *l, const char *s, int *width)
+{
+	size_t len = strlen(s);
+
+	if (width && (int)len > *width)
+		*width = (int)len;
+	return ps_buf_add(&l->rows, s, len + 1);
+}
+
+static int
+list_one(void *arg, const char *rel, struct ps_node *rec, struct ps_diags *d)
+{
+	struct lister *l = arg;
+	const char *stream = ps_node_get_str(rec, "stream");
+	const char *status = ps_node_get_str(rec, "status");
+	const char *received = ps_node_get_str(rec, "received");
+	const char *id = ps_record_id(rec), *kind = ps_record_kind(rec);
+
+	(void)rel;
+	if (l->o->stream && !(stream && strcmp(stream, l->o->stream) == 0) &&
+	    !in_list(ps_node_get(rec, "streams"), l->o->stream))
+		return 0;
+	if (l->o->status && (status == NULL ||
+	    strcmp(status, l->o->status) != 0))
+		return 0;
+	if (l->o->since && (received == NULL ||
+	    strncmp(received, l->o->since, 10) < 0))
+		return 0;
+	l->n++;
+	if (l->o->table) {
+		/* a volunteer's streams, all of them: the column fits them */
+		const struct ps_node *seq = ps_node_get(rec, "streams");
+		char day[11];
+		size_t i;
+
+		ps_buf_truncate(&l->b, 0);
+		if (ps_buf_puts(&l->b, stream ? stream : "") == -1)
+			return ps_diag_nomem(d);
+		for (i = 0; !stream && seq && seq->type == PS_NODE_SEQ &&
+		    i < seq->n; i++)
+			if (seq->vals[i]->type == PS_NODE_SCALAR &&
+			    ps_buf_printf(&l->b, "%s%s", i ? ", " : "",
+			    seq->vals[i]->str) == -1)
+				return ps_diag_nomem(d);
+		snprintf(day, sizeof(day), "%.10s", received ? received : "");
+		if (cell(l, id ? id : "", NULL) == -1 ||
+		    cell(l, kind ? kind : "", NULL) == -1 ||
+		    cell(l, l->b.s, &l->wstream) == -1 ||
+		    cell(l, status ? status : "", &l->wstatus) == -1 ||
+		    cell(l, day, NULL) == -1)
+			return ps_diag_nomem(d);
+		return 0;
+	}
+	ps_buf_truncate(&l->b, 0);
+	if (ps_record_emit(&l->b, rec) == -1)
+		return ps_diag_nomem(d);
+	fwrite(l->b.s, 1, l->b.len, l->out);
+	return 0;
+}
+
+/*
+ * The table: the stream and status columns as wide as their widest cell
+ * (at least 12 and 10 columns), so that a volunteer's several streams do
+ * not push a row out of line.
+ */
+static void
+print_table(const struct lister *l)
+{
+	const char *p = l->rows.s, *f[5];
+	size_t r, i;
+
+	fprintf(l->out, "%-8s  %-11s  %-*s  %-*s  %s\n", "ID", "KIND",
+	    l->wstream, "STREAM", l->wstatus, "STATUS", "RECEIVED");
+	for (r = 0; r < l->n; r++) {
+		for (i = 0; i < 5; i++) {
+			f[i] = p;
+			p += strlen(p) + 1;
+		}
+		fprintf(l->out, "%-8s  %-11s  %-*s  %-*s  %s\n", f[0], f[1],
+		    l->wstream, f[2], l->wstatus, f[3], f[4]);
+	}
+}
+
+int
+ps_intake_list(struct ps_store *s, const struct ps_list_opts *o, FILE *out,
+    struct ps_diags *d)
+{
+	struct lister l = { o, out, PS_BUF_INIT, 0, PS_BUF_INIT, 12, 10 };
+	int rc = 0;
+
+	if (o->since && ps_date_parse(o->since, NULL) == -1)
+		return ps_diag_err(d, PS_USAGE, "--since: not a date "
+		    "(YYYY-MM-DD)");
+	if (o->kind == NULL || strcmp(o->kind, "participant") == 0)
+		rc = ps_store_each(s, "participant", 0, list_one, &l, d);
+	if (rc == 0 && (o->kind == NULL || strcmp(o->kind, "volunteer") == 0))
+		rc = ps_store_each(s, "volunteer", 0, list_one, &l, d);
+	if (rc == 0 && o->table)
+		print_table(&l);
+	ps_buf_release(&l.b);
+	ps_buf_release(&l.rows);
+	return rc ? rc : d->errors ? PS_REFUSED : 0;
+}

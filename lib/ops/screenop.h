@@ -1,0 +1,48 @@
+/*
+ * screenop: what ps-screen does to a store — one step for one or many
+ * records in one commit, decisions, leave, return and retirement, and the
+ * pending, overdue and expiring lists. The rules themselves are in
+ * screen.h; this module reads, checks, commits and prints.
+ *
+ * Every change is all or nothing: each record named is checked first,
+ * every problem reported, and only then is anything written, in one
+ * commit. Output: the changed records as a YAML record stream; the lists
+ * print a table (IDs, steps, days; no personal data) or a record stream.
+ */
+#ifndef PS_SCREENOP_H
+#define PS_SCREENOP_H
+
+#include <stdio.h>
+
+#include "model/ids.h"
+#include "store/store.h"
+#include "rules/screen.h"
+
+enum ps_screen_action {
+	PS_SCREEN_STEP,
+	PS_SCREEN_ACCEPT,
+	PS_SCREEN_DECLINE,
+	PS_SCREEN_LEAVE,
+	PS_SCREEN_RETURN,
+	PS_SCREEN_RETIRE
+};
+
+struct ps_screen_opts {
+	enum ps_screen_action	 action;
+	struct ps_step_args	 step;	/* step, result, by, note, ... */
+	const char		*date;	/* YYYY-MM-DD or NULL: today */
+	const char		*reason;
+	const char		*until;	/* leave */
+	const char		*author;
+	int			 dry_run;
+};
+
+enum ps_screen_list { PS_LIST_PENDING, PS_LIST_OVERDUE, PS_LIST_EXPIRING };
+
+int	ps_screen_apply(struct ps_store *, const struct ps_ids *,
+	    struct ps_screen_opts *, FILE *out, struct ps_diags *);
+/* step: only this step (pending); days: the window (expiring). */
+int	ps_screen_list(struct ps_store *, enum ps_screen_list, const char *step,
+	    long days, int table, FILE *out, struct ps_diags *);
+
+#endif
