@@ -1,6 +1,7 @@
 # Peer Support Toolkit — plain GNU make.
 #   make            build the library and every tool in cmd/
-#   make check      all tests (unit, command line, schemas, man pages)
+#   make check      all tests (unit, command line, schemas, man pages), and
+#                   the library's layers (tests/layers.sh)
 #   make check-future  the command-line tests with the clock a year ahead
 #   make demo       a guided run in a new store under $TMPDIR or /tmp, kept
 #   make bench      benchmarks (not part of check)
@@ -129,6 +130,7 @@ endef
 
 check: depcheck
 	@tests/lint-tests.sh
+	@tests/layers.sh
 	$(TEST_BUILD)
 	@tests/run.sh
 
