@@ -39,11 +39,15 @@ hashes() {
 }
 trees() { awk '{ $2 = "tree:" substr($2, 1, 20) } 1'; }
 
-# t CMD...: the command's output and status, the store's path as "STORE"
+# t CMD...: the command's output, its stderr, its status; $tmp as TMP
 t() {
-	printf '==> %s\n' "$*" | sed "s|$tmp|TMP|g"
-	"$@" 2>&1 | sed "s|$tmp|TMP|g"
-	printf '<== %s\n' "${PIPESTATUS[0]}"
+	local st
+	printf '==> %s\n' "$*" | sed "s|$tmp|TMP|g; s|$top|TOP|g"
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	sed "s|$tmp|TMP|g" "$tmp/out"
+	[ -s "$tmp/err" ] && { echo '--- stderr'; sed "s|$tmp|TMP|g" "$tmp/err"; }
+	printf '<== %s\n' "$st"
 }
 
 snapshot() {
