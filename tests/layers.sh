@@ -142,7 +142,7 @@ END {
 }')
 known=tests/layers.known
 [ -f "$known" ] || known=/dev/null
-strip() { sed -E 's/^([^: ]+):[0-9]+:/\1:/'; }
+strip() { sed -E 's/^([^: ]+):[0-9]+:/\1:/; s/: [0-9]+ lines, over/: lines, over/'; }
 new=$(printf '%s\n' "$problems" | sed '/^$/d' | strip | grep -vxF -f "$known")
 gone=$(printf '%s\n' "$problems" | strip | grep -vxF -f - "$known")
 nknown=$(printf '%s\n' "$problems" | sed '/^$/d' | strip | grep -cxF -f "$known")

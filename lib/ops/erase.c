@@ -22,6 +22,7 @@
 #include <git2/sys/odb_backend.h>
 
 #include "util/date.h"
+#include "util/file.h"
 #include "util/id.h"
 #include "model/ids.h"
 #include "model/record.h"
@@ -1071,14 +1072,14 @@ write_pack(struct erase *e, int with_note, struct ps_buf *name)
 	ps_buf_truncate(name, 0);
 	ps_buf_printf(name, "pack-%s", git_packbuilder_name(pb));
 	ps_buf_printf(&f, "%s/%s.pack", dir.s, name->s);
-	if (ps_fsync_path(f.s) == -1) {
+	if (ps_file_sync(f.s) == -1) {
 		rc = ps_diag_err(e->d, PS_STORE, "cannot flush %s: %s", f.s,
 		    strerror(errno));
 		goto done;
 	}
 	ps_buf_truncate(&f, 0);
 	ps_buf_printf(&f, "%s/%s.idx", dir.s, name->s);
-	if (ps_fsync_path(f.s) == -1 || ps_fsync_path(dir.s) == -1) {
+	if (ps_file_sync(f.s) == -1 || ps_file_sync(dir.s) == -1) {
 		rc = ps_diag_err(e->d, PS_STORE, "cannot flush %s: %s", f.s,
 		    strerror(errno));
 		goto done;
@@ -1266,10 +1267,10 @@ prune(struct erase *e, const char *keep)
 	closedir(dp);
 	dp = NULL;
 	ps_store_gitpath(e->s, &p, "objects/pack");
-	ps_fsync_path(p.s);
-	ps_fsync_path(objs.s);
+	ps_file_sync(p.s);
+	ps_file_sync(objs.s);
 	ps_store_gitpath(e->s, &p, "");
-	ps_fsync_path(p.s);
+	ps_file_sync(p.s);
 done:
 	if (dp)
 		closedir(dp);

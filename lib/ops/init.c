@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/signals.h"
 #include "model/program.h"
 #include "model/yaml.h"
 #include "store/store.h"

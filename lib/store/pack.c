@@ -10,6 +10,7 @@
 #include <openssl/sha.h>
 
 #include "util/buf.h"
+#include "util/file.h"
 #include "store/pack.h"
 #include "store/store.h"
 
@@ -111,7 +112,7 @@ put_file(const char *dir, const char *name, const struct ps_buf *b)
 	if (ps_buf_printf(&tmp, "%s/%sXXXXXX", dir, PS_PACK_TMP) == -1 ||
 	    ps_buf_printf(&path, "%s/%s", dir, name) == -1)
 		errno = ENOMEM;
-	else if (ps_write_tmp(tmp.s, b->s, b->len, 0) == 0) {
+	else if (ps_file_write_tmp(tmp.s, b->s, b->len, 0) == 0) {
 		if (chmod(tmp.s, 0400) == 0 && rename(tmp.s, path.s) == 0)
 			rc = 0;
 		else {

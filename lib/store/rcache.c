@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/signals.h"
 #include "store/rcache.h"
 
 /*

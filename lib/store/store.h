@@ -45,8 +45,6 @@
 #ifndef PS_STORE_H
 #define PS_STORE_H
 
-#include <signal.h>
-
 #include <git2.h>
 
 #include "util/buf.h"
@@ -211,30 +209,12 @@ int	 ps_txn_each_change(const struct ps_txn *, int (*fn)(void *arg,
 const git_oid *ps_txn_oid(const struct ps_txn *);
 void	 ps_txn_free(struct ps_txn *);
 
-/*
- * Hold SIGINT, SIGTERM and SIGHUP while files are written, so that one
- * ends the process only once the write is done or given up and its temp
- * files are gone (a transaction does this while it writes a blob, and
- * from ps_txn_commit() until ps_txn_free()); release lets a held one in.
- */
-void	 ps_signals_hold(sigset_t *old);
-void	 ps_signals_release(const sigset_t *old);
-
 /* Finish a write a crash interrupted (ps_store_open() calls it). */
 int	 ps_store_recover(struct ps_store *, struct ps_diags *);
 /* "<gitdir>/name" into b. */
 void	 ps_store_gitpath(const struct ps_store *, struct ps_buf *,
 	    const char *name);
-/*
- * Write data to a new file made from the mkstemp() template path (which
- * gets its name), fsynced with dosync; -1 with errno, the file removed.
- */
-int	 ps_write_tmp(char *path, const void *data, size_t len, int dosync);
-/* The same for the nv pieces of v (which it uses up). */
 struct iovec;
-int	 ps_write_tmpv(char *path, struct iovec *v, int nv, int dosync);
-/* fsync a file or folder by its path; 0 or -1. */
-int	 ps_fsync_path(const char *path);
 /* Write .git/NAME whole, a tool's cache checked before each use: a temp
    file in .git/ps-tmp renamed over it, signals held, not synced. 0, or
    -1 when it could not be written (the cache is then as it was). */

@@ -36,6 +36,8 @@
 
 #include "util/buf.h"
 #include "util/date.h"
+#include "util/file.h"
+#include "util/signals.h"
 #include "model/record.h"
 #include "model/yaml.h"
 #include "store/pack.h"
@@ -83,24 +85,6 @@ struct ps_txn {
 	sigset_t	 mask;		/* the mask before */
 };
 
-void
-ps_signals_hold(sigset_t *old)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, old);
-}
-
-void
-ps_signals_release(const sigset_t *old)
-{
-	sigprocmask(SIG_SETMASK, old, NULL);
-}
-
 /* From a commit's first write to the transaction's end. */
 static void
 hold(struct ps_txn *t)
@@ -109,79 +93,6 @@ hold(struct ps_txn *t)
 		ps_signals_hold(&t->mask);
 		t->held = 1;
 	}
-}
-
-int
-ps_fsync_path(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
-
-	if (fd == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
-/*
- * Write a new temp file, path a mkstemp() template (filled in): all of
- * data, fsync with dosync, close. On failure the file is removed and
- * errno says why (ENOSPC for a write that stopped short). A failed fsync
- * is never retried: the kernel may have dropped the pages it could not
- * write and a second fsync would then succeed, so the caller gives up and
- * nothing is reported as saved.
- */
-int
-ps_write_tmp(char *path, const void *data, size_t len, int dosync)
-{
-	struct iovec v = { (void *)(uintptr_t)data, len };
-
-	return ps_write_tmpv(path, &v, 1, dosync);
-}
-
-int
-ps_write_tmpv(char *path, struct iovec *v, int nv, int dosync)
-{
-	ssize_t n;
-	int fd, e;
-
-	if ((fd = mkstemp(path)) == -1)
-		return -1;
-	while (nv > 0) {
-		if (v->iov_len == 0) {
-			v++, nv--;
-			continue;
-		}
-		if ((n = writev(fd, v, nv > IOV_MAX ? IOV_MAX : nv)) == -1 &&
-		    errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = ENOSPC;
-			goto fail;
-		}
-		/* past what was written (v is the caller's: used up) */
-		while (nv > 0 && (size_t)n >= v->iov_len) {
-			n -= (ssize_t)v->iov_len;
-			v++, nv--;
-		}
-		if (nv > 0) {
-			v->iov_base = (char *)v->iov_base + n;
-			v->iov_len -= (size_t)n;
-		}
-	}
-	if (dosync && fsync(fd) == -1)
-		goto fail;
-	if (close(fd) == 0)
-		return 0;
-	fd = -1;	/* released even when close fails */
-fail:
-	e = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(path);
-	errno = e;
-	return -1;
 }
 
 static int
@@ -337,7 +248,7 @@ put_file(struct ps_store *s, const struct change *c)
 		goto done;
 	}
 	ps_store_gitpath(s, &tmp, "ps-tmp/rec.XXXXXX");
-	if (tmp.s == NULL || ps_write_tmp(tmp.s, c->data, c->len, 0) == -1)
+	if (tmp.s == NULL || ps_file_write_tmp(tmp.s, c->data, c->len, 0) == -1)
 		goto done;
 	if (mkdirs(s->root, c->path) == -1 || rename(tmp.s, full.s) == -1) {
 		e = errno;
@@ -452,7 +363,7 @@ ps_store_put_cachev(struct ps_store *s, const char *name, struct iovec *v,
 	if (tmp.s && (mkdir(tmp.s, 0700) == 0 || errno == EEXIST)) {
 		ps_store_gitpath(s, &tmp, "ps-tmp/cache.XXXXXX");
 		ps_store_gitpath(s, &p, name);
-		if (tmp.s && p.s && ps_write_tmpv(tmp.s, v, nv, 0) == 0) {
+		if (tmp.s && p.s && ps_file_write_tmpv(tmp.s, v, nv, 0) == 0) {
 			if ((rc = rename(tmp.s, p.s)) == -1)
 				unlink(tmp.s);
 		}
@@ -1415,7 +1326,7 @@ write_stored_tree(git_repository *repo, const struct ps_buf *b, git_oid *out)
 		goto done;
 	/* not synced: the journal's store_sync() flushes it */
 	if (ps_buf_printf(&tmp, "%s/tmp_ps_XXXXXX", path.s) == -1 ||
-	    ps_write_tmpv(tmp.s, v, nv, 0) == -1)
+	    ps_file_write_tmpv(tmp.s, v, nv, 0) == -1)
 		goto done;
 	ps_buf_printf(&path, "/%s", hex + 2);
 	if (chmod(tmp.s, 0400) == -1 || rename(tmp.s, path.s) == -1) {
@@ -1685,7 +1596,7 @@ write_journal(struct ps_txn *t, struct ps_diags *d)
 		rc = ps_diag_nomem(d);
 		goto done;
 	}
-	if (ps_write_tmp(tmp.s, text.s, text.len, 0) == -1 ||
+	if (ps_file_write_tmp(tmp.s, text.s, text.len, 0) == -1 ||
 	    rename(tmp.s, j.s) == -1) {
 		rc = ps_diag_err(d, PS_STORE, "cannot write %s: %s", j.s,
 		    strerror(errno));
