@@ -27,6 +27,8 @@
 #include "model/ids.h"
 #include "model/record.h"
 #include "model/yaml.h"
+#include "store/author.h"
+#include "store/txn.h"
 #include "ops/erase.h"
 
 /* What became of an object. */
@@ -1041,7 +1043,7 @@ write_pack(struct erase *e, int with_note, struct ps_buf *name)
 	size_t i;
 	int rc = 0;
 
-	ps_store_gitpath(e->s, &dir, "objects/pack");
+	ps_repo_gitpath(e->s, &dir, "objects/pack");
 	if (git_packbuilder_new(&pb, e->repo) < 0 ||
 	    git_revwalk_new(&w, e->repo) < 0) {
 		rc = ps_git_error(e->d, "cannot pack the store");
@@ -1199,14 +1201,14 @@ prune(struct erase *e, const char *keep)
 	size_t i, klen = strlen(keep);
 	int rc = 0;
 
-	ps_store_gitpath(e->s, &p, "logs");
+	ps_repo_gitpath(e->s, &p, "logs");
 	if (rmtree(p.s, 0) == -1) {
 		rc = ps_diag_err(e->d, PS_STORE, "cannot delete the reflogs "
 		    "in %s: %s", p.s, strerror(errno));
 		goto done;
 	}
 	for (i = 0; gone[i]; i++) {
-		ps_store_gitpath(e->s, &p, gone[i]);
+		ps_repo_gitpath(e->s, &p, gone[i]);
 		if (unlink(p.s) == -1 && errno != ENOENT) {
 			rc = ps_diag_err(e->d, PS_STORE, "%s: %s", p.s,
 			    strerror(errno));
@@ -1214,7 +1216,7 @@ prune(struct erase *e, const char *keep)
 		}
 	}
 	for (i = 0; trees[i]; i++) {
-		ps_store_gitpath(e->s, &p, trees[i]);
+		ps_repo_gitpath(e->s, &p, trees[i]);
 		if (rmtree(p.s, 1) == -1 && errno != ENOENT) {
 			rc = ps_diag_err(e->d, PS_STORE, "%s: %s", p.s,
 			    strerror(errno));
@@ -1222,15 +1224,15 @@ prune(struct erase *e, const char *keep)
 		}
 	}
 	/* packed-refs may still name the old commits of refs now loose */
-	ps_store_gitpath(e->s, &p, "packed-refs");
+	ps_repo_gitpath(e->s, &p, "packed-refs");
 	if (access(p.s, F_OK) == 0 &&
 	    (git_repository_refdb(&refdb, e->s->repo) < 0 ||
 	    git_refdb_compress(refdb) < 0)) {
 		rc = ps_git_error(e->d, "cannot rewrite packed-refs");
 		goto done;
 	}
-	ps_store_gitpath(e->s, &objs, "objects");
-	ps_store_gitpath(e->s, &p, "objects/pack");
+	ps_repo_gitpath(e->s, &objs, "objects");
+	ps_repo_gitpath(e->s, &p, "objects/pack");
 	if ((dp = opendir(p.s)) == NULL) {
 		rc = ps_diag_err(e->d, PS_STORE, "%s: %s", p.s,
 		    strerror(errno));
@@ -1244,7 +1246,7 @@ prune(struct erase *e, const char *keep)
 		    strncmp(nm, "multi-pack-index", 16) != 0) ||
 		    (strncmp(nm, keep, klen) == 0 && nm[klen] == '.'))
 			continue;
-		ps_store_gitpath(e->s, &p, "objects/pack/");
+		ps_repo_gitpath(e->s, &p, "objects/pack/");
 		if (ps_buf_puts(&p, nm) || unlink(p.s) == -1)
 			rc = ps_diag_err(e->d, PS_STORE, "%s: %s", p.s,
 			    strerror(errno));
@@ -1266,10 +1268,10 @@ prune(struct erase *e, const char *keep)
 	}
 	closedir(dp);
 	dp = NULL;
-	ps_store_gitpath(e->s, &p, "objects/pack");
+	ps_repo_gitpath(e->s, &p, "objects/pack");
 	ps_file_sync(p.s);
 	ps_file_sync(objs.s);
-	ps_store_gitpath(e->s, &p, "");
+	ps_repo_gitpath(e->s, &p, "");
 	ps_file_sync(p.s);
 done:
 	if (dp)
@@ -1289,7 +1291,7 @@ check_layout(struct ps_store *s, struct ps_diags *d)
 	git_strarray wt = { NULL, 0 };
 	int rc = 0;
 
-	ps_store_gitpath(s, &p, "objects/info/alternates");
+	ps_repo_gitpath(s, &p, "objects/info/alternates");
 	if (git_repository_is_shallow(s->repo) == 1)
 		rc = ps_diag_err(d, PS_REFUSED, "the store is a shallow clone: "
 		    "erase in the store it was cloned from, then clone it again");
@@ -1597,7 +1599,7 @@ ps_erase(struct ps_store *s, const char *id, const struct ps_erase_opts *o,
 	e.dir = ps_kind_dir(e.kind);
 	snprintf(e.file, sizeof(e.file), "%s.yaml", id);
 	snprintf(e.path, sizeof(e.path), "%s/%s", e.dir, e.file);
-	if ((rc = ps_store_author(&sig, s, o->author, o->dry_run, d)) != 0 ||
+	if ((rc = ps_author_get(&sig, s, o->author, o->dry_run, d)) != 0 ||
 	    (rc = ps_txn_begin(&t, s, d)) != 0 ||
 	    (rc = check_layout(s, d)) != 0 ||
 	    (rc = check_clean(s, d)) != 0)

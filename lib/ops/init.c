@@ -15,7 +15,9 @@
 #include "util/signals.h"
 #include "model/program.h"
 #include "model/yaml.h"
+#include "store/journal.h"
 #include "store/store.h"
+#include "store/txn.h"
 #include "ops/init.h"
 
 /* Is dir missing (0), empty (0), a store (2), or something else (1)? */
@@ -67,9 +69,9 @@ install_hook(struct ps_store *s, struct ps_diags *d)
 	    "ps_check=\"%s/ps-check\"\n"
 	    "[ -x \"$ps_check\" ] || ps_check=ps-check\n"
 	    "exec \"$ps_check\" --cached\n", exe);
-	ps_store_gitpath(s, &path, "hooks");
+	ps_repo_gitpath(s, &path, "hooks");
 	mkdir(path.s, 0700);
-	ps_store_gitpath(s, &path, "hooks/pre-commit");
+	ps_repo_gitpath(s, &path, "hooks/pre-commit");
 	if (text.s == NULL ||
 	    (fd = open(path.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0700)) == -1 || write(fd, text.s, text.len) != (ssize_t)text.len ||
@@ -105,11 +107,11 @@ create(const char *root, const struct ps_buf *text, const char *author,
 	    d)) != 0 || (rc = ps_txn_commit(t, &ci, &late)) != 0)
 		goto done;
 	/* a work tree that lags its commit (a warning) is finished now */
-	ps_store_gitpath(s, &j, "ps-journal");
+	ps_repo_gitpath(s, &j, "ps-journal");
 	if (j.s == NULL)
 		rc = ps_diag_nomem(d);
 	else if (access(j.s, F_OK) == 0)
-		rc = ps_store_recover(s, d);
+		rc = ps_journal_recover(s, d);
 	if (rc == 0)
 		rc = install_hook(s, d);
 done:

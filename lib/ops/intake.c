@@ -15,6 +15,7 @@
 #include "model/program.h"
 #include "model/record.h"
 #include "model/yaml.h"
+#include "store/txn.h"
 #include "ops/intake.h"
 
 /* Fields the toolkit sets; an application may not. */
@@ -445,7 +446,7 @@ stored_read(struct intake *in)
 	size_t i;
 	int fd, ok = 0;
 
-	ps_store_gitpath(in->s, &p, "ps-dupkeys");
+	ps_repo_gitpath(in->s, &p, "ps-dupkeys");
 	if (p.s == NULL || (fd = open(p.s, O_RDONLY | O_CLOEXEC)) == -1) {
 		ps_buf_release(&p);
 		return -1;
@@ -486,7 +487,7 @@ stored_write(struct intake *in)
 		{ k->v, k->n * sizeof(*k->v) },
 	};
 
-	ps_store_put_cachev(in->s, "ps-dupkeys", v, 4);
+	ps_repo_put_cachev(in->s, "ps-dupkeys", v, 4);
 }
 
 /*

@@ -9,6 +9,7 @@
 #include "model/program.h"
 #include "model/record.h"
 #include "model/yaml.h"
+#include "store/txn.h"
 #include "ops/logop.h"
 
 

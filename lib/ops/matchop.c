@@ -8,6 +8,7 @@
 #include "model/program.h"
 #include "model/record.h"
 #include "model/yaml.h"
+#include "store/txn.h"
 #include "rules/assign.h"
 #include "rules/match.h"
 #include "rules/screen.h"

@@ -6,6 +6,7 @@
 #include "util/buf.h"
 #include "util/date.h"
 #include "model/record.h"
+#include "store/txn.h"
 #include "ops/screenop.h"
 
 static const char *const action_names[] = { "step", "accept", "decline",

@@ -6,13 +6,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
-#define OPENSSL_SUPPRESS_DEPRECATED	/* SHA1_Init(): see txn.c tree_id() */
+#define OPENSSL_SUPPRESS_DEPRECATED	/* SHA1_Init(): see tree.c tree_id() */
 #include <openssl/sha.h>
+
+#include <git2/sys/mempack.h>
+#include <git2/sys/repository.h>
 
 #include "util/buf.h"
 #include "util/file.h"
+#include "store/git.h"
 #include "store/pack.h"
-#include "store/store.h"
+#include "store/repo.h"
 
 struct obj {
 	git_oid		 id;
@@ -126,8 +130,12 @@ put_file(const char *dir, const char *name, const struct ps_buf *b)
 	return rc;
 }
 
-int
-ps_pack_write(const char *dir, git_odb_backend *from, git_oid *ids, size_t n)
+/*
+ * The objects named in ids (sorted and made unique in place), taken from
+ * the backend from, as dir/pack-<checksum>.pack and .idx.
+ */
+static int
+write_pack(const char *dir, git_odb_backend *from, git_oid *ids, size_t n)
 {
 	struct ps_buf pk = PS_BUF_INIT, ix = PS_BUF_INIT;
 	struct obj *o = NULL;
@@ -204,4 +212,73 @@ done:
 	ps_buf_release(&ix);
 	errno = e;
 	return rc;
+}
+
+/* Note an object for the pack (none when objects go loose). */
+int
+ps_pack_add(struct ps_pack *p, const git_oid *id)
+{
+	git_oid *v;
+
+	if (p->mp == NULL)
+		return 0;
+	if ((v = ps_grow(p->ids, &p->cap, p->n + 1, sizeof(*v), 1024)) == NULL)
+		return -1;
+	p->ids = v;
+	p->ids[p->n++] = *id;
+	return 0;
+}
+
+int
+ps_pack_begin(struct ps_pack *p, struct ps_store *s, struct ps_diags *d)
+{
+	struct ps_buf dir = PS_BUF_INIT;
+	git_odb_backend *mp = NULL;
+
+	ps_repo_gitpath(s, &dir, "objects");
+	if (dir.s == NULL)
+		return ps_diag_nomem(d);
+	if (git_repository_odb(&p->orig, s->repo) < 0 ||
+	    git_odb_new(&p->mem) < 0 || git_mempack_new(&mp) < 0)
+		goto fail;
+	if (git_odb_add_backend(p->mem, mp, 1) < 0) {
+		mp->free(mp);
+		goto fail;
+	}
+	p->mp = mp;	/* p->mem owns it */
+	if (git_odb_add_disk_alternate(p->mem, dir.s) < 0 ||
+	    git_repository_set_odb(s->repo, p->mem) < 0)
+		goto fail;
+	ps_buf_release(&dir);
+	return 0;
+fail:
+	ps_buf_release(&dir);
+	return ps_git_error(d, "cannot make a pack");
+}
+
+int
+ps_pack_write(struct ps_pack *p, struct ps_store *s, struct ps_diags *d)
+{
+	struct ps_buf dir = PS_BUF_INIT;
+	int rc = 0;
+
+	ps_repo_gitpath(s, &dir, "objects/pack");
+	if (dir.s == NULL)
+		return ps_diag_nomem(d);
+	if (write_pack(dir.s, p->mp, p->ids, p->n) == -1)
+		rc = errno == ENOMEM ? ps_diag_nomem(d) : ps_diag_err(d,
+		    PS_STORE, "cannot write a pack to %s: %s", dir.s,
+		    strerror(errno));
+	ps_buf_release(&dir);
+	return rc;
+}
+
+void
+ps_pack_release(struct ps_pack *p, struct ps_store *s)
+{
+	if (p->orig)
+		git_repository_set_odb(s->repo, p->orig);
+	free(p->ids);
+	git_odb_free(p->mem);
+	git_odb_free(p->orig);
 }

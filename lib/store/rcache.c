@@ -90,7 +90,7 @@ ps_rcache_open(struct ps_rcache **out, struct ps_store *s, const char *name,
 	*out = NULL;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return -1;
-	ps_store_gitpath(s, &p, "ps-cache/");
+	ps_repo_gitpath(s, &p, "ps-cache/");
 	if (ps_buf_puts(&p, name) == -1) {
 		free(c);
 		return -1;

@@ -1,9 +1,4 @@
-/*
- * store: discovery, reading, and the write discipline; see store.h.
- *
- * libgit2 (0 or negative; git_error_last() may be NULL) is converted to
- * diagnostics in ps_git_error() and nowhere else.
- */
+/* store: discovery, opening and reading; see store.h. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -27,208 +22,11 @@
 #include "model/program.h"
 #include "model/record.h"
 #include "model/yaml.h"
+#include "store/git.h"
+#include "store/gitindex.h"
+#include "store/journal.h"
 #include "store/store.h"
 
-#define LOCKFILE	"ps.lock"
-
-int
-ps_git_error(struct ps_diags *d, const char *what)
-{
-	const git_error *e = git_error_last();
-
-	return ps_diag_err(d, PS_STORE, "%s: %s", what,
-	    e && e->message ? e->message : "git error");
-}
-
-/*
- * libgit2's allocator. Its paths for a failed allocation are not all safe
- * (1.5 crashes in some: setting the error message, reading the config or
- * the index), so one that fails inside libgit2 ends the process here,
- * like a crash but cleanly: a message and exit status 3, nothing on
- * stdout said as saved. The write discipline makes stopping at any point
- * safe: the next command finishes or drops the write and clears its temp
- * and lock files. (This is the library's one exit, for that reason.)
- */
-static int	after_commit;
-
-void
-ps_git_after_commit(int on)
-{
-	if (after_commit != -1 || on == -1)
-		after_commit = on;
-}
-
-static void *
-oom(void *p, size_t n)
-{
-	char msg[256];
-	int len;
-
-	if (p != NULL || n == 0)
-		return p;
-	len = snprintf(msg, sizeof(msg), after_commit == 1 ? "%s: warning: out "
-	    "of memory after the commit was made: the write is saved; the "
-	    "next ps- command brings the work tree up to it\n" :
-	    "%s: out of memory\n", program_invocation_short_name);
-	if (len > 0 && write(STDERR_FILENO, msg, (size_t)len) < 0)
-		len = 0;
-	_exit(after_commit == 1 ? PS_OK : PS_STORE);
-}
-
-static void *
-git_malloc(size_t n, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	return oom(malloc(n), n);
-}
-
-static void *
-git_calloc(size_t n, size_t size, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	return oom(calloc(n, size), n * size);
-}
-
-static char *
-git_strdup(const char *s, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	return oom(strdup(s), 1);
-}
-
-static char *
-git_strndup(const char *s, size_t n, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	return oom(strndup(s, n), 1);
-}
-
-static char *
-git_substrdup(const char *s, size_t n, const char *file, int line)
-{
-	char *p;
-
-	(void)file;
-	(void)line;
-	if (n == (size_t)-1 || (p = oom(malloc(n + 1), 1)) == NULL)
-		return NULL;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-static void *
-git_realloc(void *p, size_t n, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	return oom(realloc(p, n), n);
-}
-
-static void *
-git_reallocarray(void *p, size_t n, size_t size, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	return oom(reallocarray(p, n, size), n * size);
-}
-
-static void *
-git_mallocarray(size_t n, size_t size, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	return oom(reallocarray(NULL, n, size), n * size);
-}
-
-/*
- * libgit2's start-up (git_libgit2_init) is mostly mbedTLS parsing the
- * system's CA certificates, some 4 ms of every command although the tools
- * never open a connection. It runs in a thread of its own while the
- * command reads its schemas and input, and ps_git_ready() waits for it
- * before the first libgit2 call. The thread takes no signal. With
- * PS_THREADS=1 it runs in turn, in the command's one thread.
- */
-static pthread_t	git_thread;
-static int		git_started, git_rc, git_set;
-static char		git_msg[256];
-
-static void *
-git_start(void *arg)
-{
-	const git_error *e;
-
-	(void)arg;
-	if (git_libgit2_init() < 0) {
-		e = git_error_last();
-		snprintf(git_msg, sizeof(git_msg), "%s", e && e->message ?
-		    e->message : "git error");
-		git_rc = -1;
-	}
-	return NULL;
-}
-
-int
-ps_git_init(struct ps_diags *d)
-{
-	static git_allocator a = { git_malloc, git_calloc, git_strdup,
-	    git_strndup, git_substrdup, git_realloc, git_reallocarray,
-	    git_mallocarray, free };
-	sigset_t all, old;
-
-	(void)d;
-	if (git_started)
-		return 0;
-	/* before git_libgit2_init(), which keeps an allocator already set */
-	git_libgit2_opts(GIT_OPT_SET_ALLOCATOR, &a);
-	git_started = 2;
-	if (ps_pool_threads() > 1) {
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
-		if (pthread_create(&git_thread, NULL, git_start, NULL) == 0)
-			git_started = 1;
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-	}
-	if (git_started == 2)
-		git_start(NULL);
-	return 0;
-}
-
-int
-ps_git_ready(struct ps_diags *d)
-{
-	if (git_started == 0)
-		ps_git_init(d);
-	if (git_started == 1) {
-		pthread_join(git_thread, NULL);
-		git_started = 2;
-	}
-	if (git_rc == 0 && !git_set) {
-		git_set = 1;
-		/* no fsync of each object, ref, log and index file and of
-		   its folder: a write flushes them with one syncfs() at each
-		   step (txn.c) */
-		git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
-		/* an object read is not hashed again to check its ID: git
-		   does not either (git fsck does), zlib's checksum catches a
-		   damaged one, and libgit2's SHA-1 takes 2 ms on the 600 KB
-		   tree of a folder of 15,000 records */
-		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-		/* keep the large folder trees (participants/: 40 bytes a
-		   record) read once, not inflated again at each lookup
-		   (libgit2 keeps trees up to 4 KiB only) */
-		git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT,
-		    GIT_OBJECT_TREE, (size_t)16 << 20);
-	}
-	if (git_rc == 0)
-		return 0;
-	return d ? ps_diag_err(d, PS_STORE, "cannot start libgit2: %s",
-	    git_msg) : PS_STORE;
-}
 
 /*
  * New loose objects compressed as git itself does (core.looseCompression
@@ -333,13 +131,6 @@ check_private(const char *path, struct ps_diags *d)
 	return 0;
 }
 
-void
-ps_store_gitpath(const struct ps_store *s, struct ps_buf *b, const char *name)
-{
-	ps_buf_truncate(b, 0);
-	ps_buf_printf(b, "%s%s", git_repository_path(s->repo), name);
-}
-
 
 static int
 load_program(struct ps_store *s, struct ps_diags *d)
@@ -399,7 +190,7 @@ ps_store_open(struct ps_store **out, const char *dir, struct ps_diags *d)
 	 */
 	if (join(&j, root.s, ".git") == 0 && stat(j.s, &st) == 0 &&
 	    S_ISDIR(st.st_mode)) {
-		ps_store_prescan(s, j.s);
+		ps_gitindex_prescan(s, j.s);
 		if (join(&j, root.s, ".git/ps-journal") == 0 &&
 		    access(j.s, F_OK) == -1 &&
 		    join(&j, root.s, ".git/ps-index-journal") == 0 &&
@@ -429,11 +220,11 @@ ps_store_open(struct ps_store **out, const char *dir, struct ps_diags *d)
 	}
 	if ((rc = fast_loose(s, d)) != 0)
 		goto done;
-	ps_store_gitpath(s, &j, "ps-journal");
+	ps_repo_gitpath(s, &j, "ps-journal");
 	if (access(j.s, F_OK) == -1)
-		ps_store_gitpath(s, &j, "ps-index-journal");
+		ps_repo_gitpath(s, &j, "ps-index-journal");
 	if (access(j.s, F_OK) == 0) {
-		if ((rc = ps_store_recover(s, d)) != 0)
+		if ((rc = ps_journal_recover(s, d)) != 0)
 			goto done;
 		early = 0;	/* read it again, as the write left it */
 		ps_node_free(s->program);
@@ -461,8 +252,8 @@ ps_store_close(struct ps_store *s)
 	s->repo = NULL;
 	ps_schemas_free(s->schemas);
 	ps_node_free(s->program);
-	ps_store_index_child(s);	/* forked with little left to free */
-	ps_store_unlock(s);
+	ps_journal_index_child(s);	/* forked with little left to free */
+	ps_repo_unlock(s);
 	if (s->root_fd != -1)
 		close(s->root_fd);
 	free(s->root);
@@ -500,102 +291,6 @@ ps_store_create(struct ps_store **out, const char *root, struct ps_diags *d)
 	git_config_free(cfg);
 	*out = s;
 	return 0;
-}
-
-/* Lock timeout in milliseconds: $PS_LOCK_TIMEOUT seconds, default 30. */
-static long
-lock_timeout(void)
-{
-	const char *e = getenv("PS_LOCK_TIMEOUT");
-	char *end;
-	double v;
-
-	if (e && *e) {
-		v = strtod(e, &end);
-		if (*end == '\0' && v >= 0 && v < 86400)
-			return (long)(v * 1000);
-	}
-	return 30000;
-}
-
-int
-ps_store_lock(struct ps_store *s, struct ps_diags *d)
-{
-	struct ps_buf p = PS_BUF_INIT;
-	struct timespec nap = { 0, 10 * 1000 * 1000 };
-	long waited = 0, limit = lock_timeout();
-	int fd, rc = 0;
-
-	if (s->lock_fd != -1)
-		return 0;
-	ps_store_gitpath(s, &p, LOCKFILE);
-	if ((fd = open(p.s, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
-		rc = ps_diag_err(d, PS_STORE, "cannot open lock file %s: %s",
-		    p.s, strerror(errno));
-		goto done;
-	}
-	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		if (errno != EWOULDBLOCK && errno != EINTR) {
-			rc = ps_diag_err(d, PS_STORE, "cannot lock %s: %s",
-			    p.s, strerror(errno));
-			close(fd);
-			goto done;
-		}
-		if (waited >= limit) {
-			rc = ps_diag_err(d, PS_STORE, "store is busy: another "
-			    "command held its lock for %ld s; try again later",
-			    limit / 1000);
-			close(fd);
-			goto done;
-		}
-		nanosleep(&nap, NULL);
-		waited += 10;
-	}
-	s->lock_fd = fd;
-done:
-	ps_buf_release(&p);
-	return rc;
-}
-
-/*
- * A git lock file (index.lock, a ref's .lock) is held by a git command
- * run by hand: wait for it to go, bounded like ps.lock. One left by a
- * killed git command never goes, so the message names it and says what
- * to do.
- */
-int
-ps_store_wait_git_lock(struct ps_store *s, const char *name,
-    struct ps_diags *d)
-{
-	struct ps_buf p = PS_BUF_INIT;
-	struct timespec nap = { 0, 10 * 1000 * 1000 };
-	long waited = 0, limit = lock_timeout();
-	int rc = 0;
-
-	ps_store_gitpath(s, &p, name);
-	while (p.s && access(p.s, F_OK) == 0) {
-		if (waited >= limit) {
-			rc = ps_diag_err(d, PS_STORE, "%s exists: a git command "
-			    "is running, or one was killed; if none is running, "
-			    "remove that file and run again", p.s);
-			break;
-		}
-		nanosleep(&nap, NULL);
-		waited += 10;
-	}
-	if (p.s == NULL)
-		rc = ps_diag_nomem(d);
-	ps_buf_release(&p);
-	return rc;
-}
-
-void
-ps_store_unlock(struct ps_store *s)
-{
-	if (s && s->lock_fd != -1) {
-		close(s->lock_fd);
-		s->lock_fd = -1;
-	}
 }
 
 /* Read and check a record file against a set of schemas (the store's,

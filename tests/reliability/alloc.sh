@@ -165,7 +165,7 @@ leak() {	# tool n
 	    /definitely lost|Invalid (read|write)|uninitialised/ { rec = 1; who = ""; text = "" }
 	    rec { text = text $0 " " }
 	    rec && /(at|by) 0x/ && who == "" &&
-		!/vgpreload|libc\.so|: (malloc|calloc|realloc|strn?dup) |: git_(malloc|calloc|strn?dup|substrdup|realloc|reallocarray|mallocarray) \(store\.c/ {
+		!/vgpreload|libc\.so|: (malloc|calloc|realloc|strn?dup) |: git_(malloc|calloc|strn?dup|substrdup|realloc|reallocarray|mallocarray) \(git\.c/ {
 		who = $0
 	    }
 	    rec && /^==[0-9]+== *$/ {

@@ -1,0 +1,392 @@
+/* journal: crash safety of a write; see journal.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/buf.h"
+#include "util/file.h"
+#include "util/signals.h"
+#include "store/git.h"
+#include "store/gitindex.h"
+#include "store/journal.h"
+#include "store/pack.h"
+#include "store/worktree.h"
+
+/* Remove the files in gitdir/sub whose names start with prefix. */
+static void
+clean_dir(struct ps_store *s, const char *sub, const char *prefix)
+{
+	struct ps_buf dir = PS_BUF_INIT, f = PS_BUF_INIT;
+	struct dirent *e;
+	DIR *dp;
+
+	ps_repo_gitpath(s, &dir, sub);
+	if (dir.s && (dp = opendir(dir.s)) != NULL) {
+		while ((e = readdir(dp)) != NULL) {
+			if (e->d_name[0] == '.' ||
+			    strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+				continue;
+			ps_buf_truncate(&f, 0);
+			if (ps_buf_printf(&f, "%s/%s", dir.s, e->d_name) == 0)
+				unlink(f.s);
+		}
+		closedir(dp);
+	}
+	ps_buf_release(&dir);
+	ps_buf_release(&f);
+}
+
+/*
+ * Remove leftover temp files of killed runs: ours, and the loose objects
+ * libgit2 was writing (tmp_object_git2_*: a record's text, compressed,
+ * that git would otherwise keep until a gc). Only a tool holding ps.lock
+ * writes objects, and we hold it.
+ */
+static void
+clean_tmp(struct ps_store *s)
+{
+	struct ps_buf p = PS_BUF_INIT;
+
+	clean_dir(s, "ps-tmp", "");
+	clean_dir(s, "objects", "tmp_object_git2_");
+	clean_dir(s, "objects/pack", PS_PACK_TMP);
+	clean_dir(s, "objects/pack", "pack_git2_");	/* libgit2's, before */
+	/* the empty folder a ps-init killed after its last rename left */
+	if (ps_buf_printf(&p, "%s/.ps-init", s->root) == 0)
+		rmdir(p.s);
+	ps_buf_release(&p);
+}
+
+/*
+ * The git lock files an interrupted write took itself: the branch's and
+ * the index's, made after its journal (and within a minute of it) while
+ * it held ps.lock. Its process is gone, so they are stale; any other is
+ * left for ps_txn_begin() to wait for.
+ */
+static void
+drop_own_locks(struct ps_store *s, const char *journal, const char *ref)
+{
+	struct ps_buf p = PS_BUF_INIT, name = PS_BUF_INIT;
+	struct stat js, st;
+	int i;
+
+	if (stat(journal, &js) == -1 ||
+	    ps_buf_printf(&name, "%s.lock", ref) == -1)
+		goto done;
+	for (i = 0; i < 2; i++) {
+		ps_repo_gitpath(s, &p, i == 0 ? name.s : "index.lock");
+		if (p.s && lstat(p.s, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_mtime >= js.st_mtime - 1 &&
+		    st.st_mtime <= js.st_mtime + 60)
+			unlink(p.s);
+	}
+done:
+	ps_buf_release(&p);
+	ps_buf_release(&name);
+}
+
+/* Write the work-tree files and the index for a set of changes. */
+static int
+apply(struct ps_store *s, struct ps_change *ch, size_t n, struct ps_diags *d)
+{
+	int rc;
+
+	if ((rc = ps_worktree_write(s, ch, n, d)) == 0)
+		rc = ps_gitindex_apply(s, ch, n, d);
+	return rc;
+}
+
+/* Read the journal into changes; returns -1 if it cannot be parsed. */
+static int
+read_journal(const char *path, char *ref, size_t reflen, git_oid *old,
+    git_oid *new, int *unborn, struct ps_change **out, size_t *nout)
+{
+	char line[512], a[64], b[300];
+	struct ps_change *ch = NULL, *v;
+	size_t n = 0, cap = 0;
+	int got = 0, ok = -1;
+	FILE *fp;
+
+	*out = NULL;
+	*nout = 0;
+	if ((fp = fopen(path, "re")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), fp)) {
+		if (sscanf(line, "ref %299s", b) == 1) {
+			snprintf(ref, reflen, "%s", b);
+			got |= 1;
+		} else if (sscanf(line, "old %63s", a) == 1) {
+			*unborn = strcmp(a, "none") == 0;
+			if (!*unborn && git_oid_fromstr(old, a) < 0)
+				goto done;
+			got |= 2;
+		} else if (sscanf(line, "new %63s", a) == 1) {
+			if (git_oid_fromstr(new, a) < 0)
+				goto done;
+			got |= 4;
+		} else if (sscanf(line, "put %63s %299s", a, b) == 2 ||
+		    sscanf(line, "del %299s", b) == 1) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				if ((v = realloc(ch, cap * sizeof(*v))) == NULL)
+					goto done;
+				ch = v;
+			}
+			memset(&ch[n], 0, sizeof(ch[n]));
+			ch[n].del = line[0] == 'd';
+			if ((!ch[n].del && git_oid_fromstr(&ch[n].oid, a) < 0) ||
+			    (ch[n].path = strdup(b)) == NULL)
+				goto done;
+			n++;
+		} else if (strcmp(line, "end\n") == 0)
+			got |= 8;
+	}
+	ok = got == 15 ? 0 : -1;
+done:
+	fclose(fp);
+	if (ok == 0) {
+		*out = ch;
+		*nout = n;
+	} else
+		ps_worktree_free(ch, n);
+	return ok;
+}
+
+/*
+ * Finish the write a journal describes, if the branch points at its
+ * commit. A journal the index child took over (ps-index-journal: the
+ * work tree was written) that finds the branch moved by git since is
+ * dropped: the commit was made, and the index is git's to keep now.
+ */
+static int
+recover(struct ps_store *s, const char *name, int index_only,
+    struct ps_diags *d)
+{
+	struct ps_buf j = PS_BUF_INIT;
+	struct ps_change *ch = NULL;
+	git_oid old, new, cur;
+	sigset_t mask;
+	char ref[300];
+	size_t n = 0;
+	int unborn = 0, have, rc = 0;
+
+	ps_repo_gitpath(s, &j, name);
+	if (j.s == NULL || access(j.s, F_OK) == -1)
+		goto done;
+	if (read_journal(j.s, ref, sizeof(ref), &old, &new, &unborn, &ch,
+	    &n) == -1) {
+		/* torn before its rename: it never described a commit */
+		if (!index_only)
+			rc = ps_diag_err(d, PS_STORE, "%s: cannot read the "
+			    "journal of an interrupted write; move it aside "
+			    "and run git status", j.s);
+		goto drop;
+	}
+	drop_own_locks(s, j.s, ref);
+	have = git_reference_name_to_id(&cur, s->repo, ref) == 0;
+	if (have && git_oid_equal(&cur, &new)) {
+		ps_signals_hold(&mask);
+		rc = index_only ? ps_gitindex_apply(s, ch, n, d) :
+		    apply(s, ch, n, d);
+		ps_signals_release(&mask);
+	} else if (!index_only && !((!have && unborn) || (have && !unborn &&
+	    git_oid_equal(&cur, &old))))
+		rc = ps_diag_err(d, PS_STORE, "%s: the branch moved since an "
+		    "interrupted write; compare the journal with git log",
+		    j.s);
+drop:
+	if (rc == 0 && unlink(j.s) == -1)
+		rc = ps_diag_err(d, PS_STORE, "%s: %s", j.s, strerror(errno));
+	if (rc == 0)
+		rc = ps_repo_sync(s, d);	/* the index too */
+done:
+	ps_worktree_free(ch, n);
+	ps_buf_release(&j);
+	return rc;
+}
+
+int
+ps_journal_recover(struct ps_store *s, struct ps_diags *d)
+{
+	int rc;
+
+	if ((rc = ps_repo_lock(s, d)) != 0)
+		return rc;
+	clean_tmp(s);
+	if ((rc = recover(s, "ps-journal", 0, d)) == 0 &&
+	    (rc = recover(s, "ps-index-journal", 1, d)) == 0)
+		s->index_child = 0;	/* done already */
+	return rc;
+}
+
+int
+ps_journal_write(struct ps_store *s, const char *ref, const git_oid *old,
+    const git_oid *new, const struct ps_change *ch, size_t n,
+    struct ps_diags *d)
+{
+	struct ps_buf j = PS_BUF_INIT, tmp = PS_BUF_INIT, text = PS_BUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t i;
+	int rc = 0;
+
+	ps_buf_printf(&text, "ps-journal 1\nref %s\nold %s\n", ref,
+	    old == NULL ? "none" : git_oid_tostr(hex, sizeof(hex), old));
+	ps_buf_printf(&text, "new %s\n", git_oid_tostr(hex, sizeof(hex),
+	    new));
+	for (i = 0; i < n; i++) {
+		if (ch[i].del)
+			ps_buf_printf(&text, "del %s\n", ch[i].path);
+		else
+			ps_buf_printf(&text, "put %s %s\n", git_oid_tostr(hex,
+			    sizeof(hex), &ch[i].oid), ch[i].path);
+	}
+	if (ps_buf_puts(&text, "end\n") == -1) {
+		rc = ps_diag_nomem(d);
+		goto done;
+	}
+	ps_repo_gitpath(s, &j, "ps-journal");
+	ps_repo_gitpath(s, &tmp, "ps-tmp");
+	if (j.s == NULL || tmp.s == NULL) {
+		rc = ps_diag_nomem(d);
+		goto done;
+	}
+	if (mkdir(tmp.s, 0700) == -1 && errno != EEXIST) {
+		rc = ps_diag_err(d, PS_STORE, "%s: %s", tmp.s, strerror(errno));
+		goto done;
+	}
+	ps_repo_gitpath(s, &tmp, "ps-tmp/journal.XXXXXX");
+	if (tmp.s == NULL) {
+		rc = ps_diag_nomem(d);
+		goto done;
+	}
+	if (ps_file_write_tmp(tmp.s, text.s, text.len, 0) == -1 ||
+	    rename(tmp.s, j.s) == -1) {
+		rc = ps_diag_err(d, PS_STORE, "cannot write %s: %s", j.s,
+		    strerror(errno));
+		unlink(tmp.s);
+		goto done;
+	}
+	/* the commit's objects and the journal, on disk at once */
+	if ((rc = ps_repo_sync(s, d)) != 0)
+		unlink(j.s);
+done:
+	ps_buf_release(&j);
+	ps_buf_release(&tmp);
+	ps_buf_release(&text);
+	return rc;
+}
+
+/* Drop the journal of a write that is done (under either name). */
+void
+ps_journal_drop(struct ps_store *s)
+{
+	struct ps_diags d = PS_DIAGS_INIT;
+	struct ps_buf j = PS_BUF_INIT;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		ps_repo_gitpath(s, &j, i ? "ps-index-journal" : "ps-journal");
+		if (j.s)
+			unlink(j.s);
+	}
+	ps_buf_release(&j);
+	ps_repo_sync(s, &d);	/* and the index written before */
+	ps_diags_release(&d);
+}
+
+/* Index size past which it is brought up to a commit in the background. */
+static off_t
+defer_limit(void)
+{
+	const char *e = getenv("PS_INDEX_DEFER");
+	char *end;
+	long long v;
+
+	if (e == NULL || *e == '\0')
+		return 8 << 20;
+	v = strtoll(e, &end, 10);
+	return *end == '\0' && v >= 0 ? (off_t)v : 8 << 20;
+}
+
+/*
+ * Git's index lists every file of the work tree and is rewritten whole on
+ * any change: about 100 bytes a file, so 100 MB and a second in a store of
+ * a million contacts, fifty times what the commit costs. Past
+ * $PS_INDEX_DEFER bytes (default 8 MiB, some 80,000 files) it is left to
+ * a child the store forks as it closes (ps_journal_index_child): the
+ * command is done when the commit and the work tree are. The journal is
+ * renamed ps-index-journal first: its commit is made and the work tree
+ * written, so should git move the branch in the meantime (a git add that
+ * takes index.lock from the child, then a commit), the child or the next
+ * command drops it rather than refuse to run. 1 when it is left, 0 to do
+ * it now.
+ */
+int
+ps_journal_index_later(struct ps_store *s)
+{
+	struct ps_buf p = PS_BUF_INIT, q = PS_BUF_INIT;
+	struct stat st;
+	int big;
+
+	ps_repo_gitpath(s, &p, "index");
+	big = p.s && stat(p.s, &st) == 0 && st.st_size > defer_limit();
+	ps_repo_gitpath(s, &p, "ps-journal");
+	ps_repo_gitpath(s, &q, "ps-index-journal");
+	/* the journal's work is the index's alone from here on */
+	big = big && p.s && q.s && rename(p.s, q.s) == 0;
+	ps_buf_release(&p);
+	ps_buf_release(&q);
+	if (big)
+		s->index_child = 1;
+	return big;
+}
+
+/*
+ * The child that brings the index up to the last commit, forked as the
+ * store closes (its repository freed), when the command's other work is
+ * done: a parent that went on working after the fork would copy each
+ * page it wrote. The child holds the store's lock till it is done (the
+ * lock is on the open file, which it shares), so the next writer waits
+ * for the index; it opens the repository again, reads the changes back
+ * from ps-index-journal, and a crash of it is recovered from there like
+ * any other.
+ */
+void
+ps_journal_index_child(struct ps_store *s)
+{
+	struct ps_diags d = PS_DIAGS_INIT;
+	pid_t pid;
+	int fd;
+
+	if (!s->index_child)
+		return;
+	s->index_child = 0;
+	fflush(NULL);
+	if ((pid = fork()) > 0)
+		return;
+	if (pid == 0) {
+		setsid();
+		if ((fd = open("/dev/null", O_RDWR)) != -1) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+			if (fd > 2)
+				close(fd);
+		}
+	}
+	/* in the child, or now when there is none */
+	if (git_repository_open_ext(&s->repo, s->root,
+	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0)
+		recover(s, "ps-index-journal", 1, &d);
+	git_repository_free(s->repo);
+	s->repo = NULL;
+	ps_diags_release(&d);
+	if (pid == 0)
+		_exit(0);
+}

@@ -1,0 +1,174 @@
+/* repo: the store's handle, lock, paths and cache files; see repo.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/file.h"
+#include "util/signals.h"
+#include "store/repo.h"
+
+#define LOCKFILE	"ps.lock"
+
+void
+ps_repo_gitpath(const struct ps_store *s, struct ps_buf *b, const char *name)
+{
+	ps_buf_truncate(b, 0);
+	ps_buf_printf(b, "%s%s", git_repository_path(s->repo), name);
+}
+
+/* Lock timeout in milliseconds: $PS_LOCK_TIMEOUT seconds, default 30. */
+static long
+lock_timeout(void)
+{
+	const char *e = getenv("PS_LOCK_TIMEOUT");
+	char *end;
+	double v;
+
+	if (e && *e) {
+		v = strtod(e, &end);
+		if (*end == '\0' && v >= 0 && v < 86400)
+			return (long)(v * 1000);
+	}
+	return 30000;
+}
+
+int
+ps_repo_lock(struct ps_store *s, struct ps_diags *d)
+{
+	struct ps_buf p = PS_BUF_INIT;
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	long waited = 0, limit = lock_timeout();
+	int fd, rc = 0;
+
+	if (s->lock_fd != -1)
+		return 0;
+	ps_repo_gitpath(s, &p, LOCKFILE);
+	if ((fd = open(p.s, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+		rc = ps_diag_err(d, PS_STORE, "cannot open lock file %s: %s",
+		    p.s, strerror(errno));
+		goto done;
+	}
+	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			rc = ps_diag_err(d, PS_STORE, "cannot lock %s: %s",
+			    p.s, strerror(errno));
+			close(fd);
+			goto done;
+		}
+		if (waited >= limit) {
+			rc = ps_diag_err(d, PS_STORE, "store is busy: another "
+			    "command held its lock for %ld s; try again later",
+			    limit / 1000);
+			close(fd);
+			goto done;
+		}
+		nanosleep(&nap, NULL);
+		waited += 10;
+	}
+	s->lock_fd = fd;
+done:
+	ps_buf_release(&p);
+	return rc;
+}
+
+/*
+ * A git lock file (index.lock, a ref's .lock) is held by a git command
+ * run by hand: wait for it to go, bounded like ps.lock. One left by a
+ * killed git command never goes, so the message names it and says what
+ * to do.
+ */
+int
+ps_repo_wait_git_lock(struct ps_store *s, const char *name,
+    struct ps_diags *d)
+{
+	struct ps_buf p = PS_BUF_INIT;
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	long waited = 0, limit = lock_timeout();
+	int rc = 0;
+
+	ps_repo_gitpath(s, &p, name);
+	while (p.s && access(p.s, F_OK) == 0) {
+		if (waited >= limit) {
+			rc = ps_diag_err(d, PS_STORE, "%s exists: a git command "
+			    "is running, or one was killed; if none is running, "
+			    "remove that file and run again", p.s);
+			break;
+		}
+		nanosleep(&nap, NULL);
+		waited += 10;
+	}
+	if (p.s == NULL)
+		rc = ps_diag_nomem(d);
+	ps_buf_release(&p);
+	return rc;
+}
+
+void
+ps_repo_unlock(struct ps_store *s)
+{
+	if (s && s->lock_fd != -1) {
+		close(s->lock_fd);
+		s->lock_fd = -1;
+	}
+}
+
+/*
+ * Flush the store's file system: every file and folder written so far
+ * (syncfs). A commit's objects and journal, its branch, and its work-tree
+ * files are each made durable this way at once, where a fsync of each
+ * file and of each folder it was added to took some twenty flushes of
+ * the disk for one record.
+ */
+int
+ps_repo_sync(struct ps_store *s, struct ps_diags *d)
+{
+	int fd, rc = 0;
+
+	if ((fd = open(s->root, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    syncfs(fd) == -1)
+		rc = ps_diag_err(d, PS_STORE, "cannot flush the store to disk: "
+		    "%s", strerror(errno));
+	if (fd != -1)
+		close(fd);
+	return rc;
+}
+
+int
+ps_repo_put_cache(struct ps_store *s, const char *name, const void *data,
+    size_t len)
+{
+	struct iovec v = { (void *)(uintptr_t)data, len };
+
+	return ps_repo_put_cachev(s, name, &v, 1);
+}
+
+int
+ps_repo_put_cachev(struct ps_store *s, const char *name, struct iovec *v,
+    int nv)
+{
+	struct ps_buf tmp = PS_BUF_INIT, p = PS_BUF_INIT;
+	sigset_t mask;
+	int rc = -1;
+
+	ps_signals_hold(&mask);	/* no temp file left by a Control-C */
+	ps_repo_gitpath(s, &tmp, "ps-tmp");
+	if (tmp.s && (mkdir(tmp.s, 0700) == 0 || errno == EEXIST)) {
+		ps_repo_gitpath(s, &tmp, "ps-tmp/cache.XXXXXX");
+		ps_repo_gitpath(s, &p, name);
+		if (tmp.s && p.s && ps_file_write_tmpv(tmp.s, v, nv, 0) == 0) {
+			if ((rc = rename(tmp.s, p.s)) == -1)
+				unlink(tmp.s);
+		}
+	}
+	ps_signals_release(&mask);
+	ps_buf_release(&tmp);
+	ps_buf_release(&p);
+	return rc;
+}

@@ -1,0 +1,41 @@
+/*
+ * worktree: the store's work-tree files brought up to a set of changes —
+ * a transaction's, or a journal's after a crash. Each file is written to
+ * a temp file under .git/ps-tmp and renamed into place, never written
+ * where git or a person would see it half done; then one syncfs() puts
+ * all of them on disk.
+ *
+ * A change is a path relative to the work tree, a blob (its text in data,
+ * or NULL: read from the repository by its oid) or a deletion. The array
+ * and what it points to belong to the caller; ps_worktree_free() frees an
+ * array made with malloc (a journal's).
+ */
+#ifndef PS_WORKTREE_H
+#define PS_WORKTREE_H
+
+#include <stddef.h>
+
+#include <git2.h>
+
+#include "util/diag.h"
+#include "store/repo.h"
+
+struct ps_change {
+	char	*path;
+	git_oid	 oid;
+	int	 del;
+	int	 isnew;
+	char	*data;		/* the text staged; written at commit */
+	size_t	 len;
+};
+
+/* Write the work-tree files of n changes (the text of those with none is
+   read from the repository into data), then flush them to disk. */
+int	 ps_worktree_write(struct ps_store *, struct ps_change *, size_t n,
+	    struct ps_diags *);
+/* Whether the tools may write a file at path (relative, plain names, not
+   in .git, no hidden folder). */
+int	 ps_worktree_safe_path(const char *path);
+void	 ps_worktree_free(struct ps_change *, size_t n);
+
+#endif
