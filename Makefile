@@ -62,7 +62,8 @@ LIB_OBJ  := $(LIB_SRC:.c=.o)
 LIB       = lib/libps.a
 CMD_SRC  := $(wildcard cmd/ps-*.c)
 TOOLS    := $(CMD_SRC:.c=)
-UNIT_SRC := $(wildcard tests/unit/test-*.c)
+# unit tests mirror lib/: tests/unit/LAYER/test-MODULE.c
+UNIT_SRC := $(foreach l,$(LAYERS),$(wildcard tests/unit/$(l)/test-*.c))
 UNITS    := $(UNIT_SRC:.c=)
 BENCH_SRC := $(wildcard tests/bench/*.c)
 BENCH    := $(BENCH_SRC:.c=)
@@ -90,7 +91,7 @@ $(LIB): $(LIB_OBJ)
 cmd/ps-%: cmd/ps-%.c $(LIB) $(LIB_H)
 	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
 
-tests/unit/test-%: tests/unit/test-%.c $(LIB) $(LIB_H)
+$(UNITS): %: %.c $(LIB) $(LIB_H)
 	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS) -lcmocka
 
 tests/bench/%: tests/bench/%.c $(LIB) $(LIB_H)

@@ -18,7 +18,10 @@
 #     not static) whose name does not begin with ps_NAME, NAME its module's
 #     (ps_diags_ and ps_schemas_ are of diag and schema: the name may go
 #     on after NAME), or that its module's header does not declare;
-#   - a source file of over MAX_LINES lines (1,200).
+#   - a source file of over MAX_LINES lines (1,200);
+#   - a module with no unit test of its own: tests/unit/LAYER/test-NAME.c
+#     (the unit tests mirror the tree; cli/, which only parses a tool's
+#     command line, is tested through the tools).
 # tests/layers.known lists the problems the library still has, as printed
 # but without line numbers, while the move into layers goes on: they are
 # reported and let pass; one that is gone must leave the list too.
@@ -37,10 +40,16 @@ facts() {
 		echo "layer $l $r"
 		r=$((r + 1))
 		for h in lib/$l/*.h; do [ -f "$h" ] && echo "have ${h#lib/}"; done
+		for t in tests/unit/$l/test-*.c; do [ -f "$t" ] && echo "test $t"; done
 	done
 	for f in lib/*/*.[ch] cmd/*.c; do
 		[ -f "$f" ] || continue
 		echo "file $f"
+		case $f in
+		lib/cli/*) ;;
+		lib/*.c) t=tests/unit/${f#lib/}; t=${t%/*}/test-${f##*/}
+			[ -f "$t" ] || echo "untested $f $t" ;;
+		esac
 		echo "lines $f $(wc -l <"$f")"
 		grep -n '^#include "' "$f" |
 		    sed 's/^\([0-9]*\):#include "\([^"]*\)".*/\1 \2/' |
@@ -63,6 +72,7 @@ function mod_of(path,   a, n, m) {
 }
 function bad(msg) { print msg }
 $1 == "layer" { rank[$2] = $3; next }
+$1 == "test"  { testfile[$2] = 1; next }
 $1 == "have"  { have[$2] = 1; next }
 $1 == "file" {
 	if ($2 ~ /^lib\//) {
@@ -110,6 +120,7 @@ $1 == "def" {
 	defs[f, $4] = $3; deff[++ndef] = f SUBSEP $4
 	next
 }
+$1 == "untested" { untested[mod_of($2)] = layer_of($2); next }
 $1 == "decl" { decl[mod_of($2), $3] = 1; next }
 # circles: a depth-first search from each module; a back edge to a module
 # on the path closes a circle, printed from its smallest module once
@@ -138,6 +149,9 @@ END {
 		if (!((m, p[2]) in decl))
 			bad(p[1] ":" defs[p[1], p[2]] ": " p[2] ": not declared in " m ".h")
 	}
+	for (v in untested)	# yaml: yaml_read.c and yaml_write.c, test-yaml.c
+		if (!(("tests/unit/" untested[v] "/test-" v ".c") in testfile))
+			bad("lib/" untested[v] "/" v ".c: no unit test (tests/unit/" untested[v] "/test-" v ".c)")
 	for (v in modlayer) if (!state[v]) dfs(v)
 }')
 known=tests/layers.known

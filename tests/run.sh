@@ -63,7 +63,7 @@ tally() {	# name logfile
 for s in $suites; do
 	case $s in
 	unit)
-		for t in tests/unit/test-*; do
+		for t in tests/unit/*/test-*; do
 			case $t in *.c) continue ;; esac
 			[ -x "$t" ] || continue
 			if [ "${VALGRIND:-0}" = 1 ]; then
@@ -71,7 +71,7 @@ for s in $suites; do
 			else
 				"$t" >"$tmp/log" 2>&1
 			fi
-			tally "$(basename "$t")" "$tmp/log" $?
+			tally "${t#tests/unit/}" "$tmp/log" $?
 		done ;;
 	schema)
 		/usr/bin/python3 tests/schema-agree.py >"$tmp/log" 2>&1

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # tests/layers.sh, which make check runs: lib/ in layers, each using only
 # those below it; cmd/ using ops/ and cli/; no circle; a function's name
-# naming its module, declared in its module's header; no file too long.
+# naming its module, declared in its module's header; no file too long;
+# a unit test for each module, in tests/unit/ as in lib/.
 load helpers
 
 TOP=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
@@ -27,6 +28,7 @@ tree() {
 #include "cli/c.h"' \
 	    lib/cli/c.h '#include "store/s.h"' \
 	    lib/store/s.h '/* s */' \
+	    tests/unit/store/test-s.c '/* a test */' \
 	    cmd/ps-a.c '#include "x.h"
 #include "store/s.h"
 #include "ops/x.h"'
@@ -40,7 +42,7 @@ layers: a circle: c -> s -> c
 layers: refused (0 known problems left)' ''
 }
 
-@test "layers: a circle, a misnamed or undeclared function, a long file, a module in two layers" {
+@test "layers: a circle, a misnamed or undeclared function, a long file, a module in two layers, one untested" {
 	tree lib/store/s.h '#include "store/t.h"' \
 	    lib/store/t.h '#include "store/u.h"' \
 	    lib/store/u.h '#include "store/s.h"
@@ -55,7 +57,8 @@ ps_u_two(void)
 int
 ps_other(void)
 { return 3; }' \
-	    lib/rules/t.c '/* t */'
+	    lib/rules/t.c '/* t */' \
+	    tests/unit/rules/test-t.c '/* a test */'
 	seq 1201 >>"$T/tree/lib/store/u.c"
 	run_split "$TOP/tests/layers.sh" "$T/tree"
 	expect 1 'layers: lib/store/t.h: module t is in rules/ too
@@ -63,6 +66,7 @@ layers: lib/store/u.c: 1211 lines, over 1200
 layers: lib/store/u.c:9: ps_other: a function of u is named ps_u...
 layers: lib/store/u.c:6: ps_u_two: not declared in u.h
 layers: lib/store/u.c:9: ps_other: not declared in u.h
+layers: lib/store/u.c: no unit test (tests/unit/store/test-u.c)
 layers: a circle: s -> t -> u -> s
 layers: refused (0 known problems left)' ''
 }
