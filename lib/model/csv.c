@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/str.h"
 #include "model/csv.h"
 
 struct ps_csv {
@@ -100,7 +101,7 @@ check_text(struct ps_csv *c, struct ps_diags *d, unsigned long row)
 	const char *f = c->field.s ? c->field.s : "";
 	long cp;
 
-	if (ps_text_check(f, c->field.len, &cp) == -1)
+	if (ps_str_check_text(f, c->field.len, &cp) == -1)
 		return 0;
 	if (row == 1 && c->nf == 0 && c->field.len >= 2 &&
 	    (memcmp(f, "\xff\xfe", 2) == 0 || memcmp(f, "\xfe\xff", 2) == 0))

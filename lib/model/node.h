@@ -20,6 +20,8 @@
 
 #include <stddef.h>
 
+#include "util/arena.h"
+
 enum ps_node_type {
 	PS_NODE_SCALAR,
 	PS_NODE_MAP,
@@ -57,15 +59,6 @@ struct ps_node {
 	struct ps_arena		*arena;
 };
 
-/*
- * An arena: nodes, their text and their lists taken from a few large
- * blocks, freed together. For records only read (ps-check reads 100,000):
- * two allocations a record instead of some 150. Such a record may be
- * reordered (its keys sorted) but not otherwise changed.
- */
-struct ps_arena;
-void		*ps_arena_alloc(struct ps_arena **, size_t);
-void		 ps_arena_free(struct ps_arena *);
 /* A node of type t (text s of len for a scalar), in *arena (pooled), or
    its own allocation when arena is NULL. */
 struct ps_node	*ps_node_new_in(struct ps_arena **arena, enum ps_node_type t,

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "util/date.h"
+#include "util/tz.h"
 #include "model/program.h"
 #include "model/yaml.h"
 

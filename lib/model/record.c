@@ -3,6 +3,7 @@
 
 #include "util/buf.h"
 #include "util/id.h"
+#include "util/str.h"
 #include "model/record.h"
 #include "model/yaml.h"
 

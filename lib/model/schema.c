@@ -15,6 +15,8 @@
 
 #include "util/buf.h"
 #include "util/date.h"
+#include "util/mem.h"
+#include "util/str.h"
 #include "model/schema.h"
 #include "model/yaml.h"
 
@@ -695,7 +697,7 @@ compile(struct ps_schema *s, const struct ps_node *node)
 				return NULL;
 		}
 		r->nprops = props->n;
-		ps_qsort(r->props, r->nprops, sizeof(*r->props), propcmp);
+		ps_mem_sort(r->props, r->nprops, sizeof(*r->props), propcmp);
 	}
 	add = ps_node_map_get(sch, "additionalProperties");
 	if (add && add->type == PS_NODE_SCALAR && strcmp(add->str, "false") == 0)
@@ -746,7 +748,7 @@ check_format(struct vctx *c, const struct ps_node *n, int fmt)
 		else
 			((struct ps_node *)n)->as = PS_AS_PLAIN;
 	} else if (fmt == F_TIME) {
-		if (ps_time_parse(n->str, NULL) == -1)
+		if (ps_date_parse_time(n->str, NULL) == -1)
 			report(c, n, "not a time of day (HH:MM)");
 	} else if (fmt == F_EMAIL) {
 		if (!ps_email_valid(n->str))
@@ -763,7 +765,7 @@ check_string(struct vctx *c, const struct rule *r, struct ps_node *n)
 
 	n->as = PS_AS_STRING;
 	/* text from a command line or a form: what a record may hold */
-	if (ps_text_check(n->str, n->len, &cp) != -1) {
+	if (ps_str_check_text(n->str, n->len, &cp) != -1) {
 		if (cp == -1)
 			report(c, n, "not valid UTF-8 text");
 		else if (cp == 0)
@@ -904,7 +906,7 @@ check_object(struct vctx *c, const struct rule *r, struct ps_node *n)
 	for (i = 0; i < n->n; i++) {
 		old = push(c, n->keys[i]->str, 0);
 		key.name = n->keys[i]->str;
-		p = ps_bsearch(&key, r->props, r->nprops, sizeof(*r->props),
+		p = ps_mem_find(&key, r->props, r->nprops, sizeof(*r->props),
 		    propcmp);
 		if (p)
 			validate(c, p->rule, n->vals[i]);

@@ -18,7 +18,10 @@
 
 #include <yaml.h>
 
+#include "util/arena.h"
 #include "util/buf.h"
+#include "util/mem.h"
+#include "util/str.h"
 #include "model/yaml.h"
 
 /* How far the read handler may run ahead of a record's start. */
@@ -409,7 +412,7 @@ check_dups(struct ps_yaml_reader *r, const struct ps_node *m,
 	if ((k = malloc(m->n * sizeof(*k))) == NULL)
 		return ps_diag_nomem(d);
 	memcpy(k, m->keys, m->n * sizeof(*k));
-	ps_qsort(k, m->n, sizeof(*k), keycmp);
+	ps_mem_sort(k, m->n, sizeof(*k), keycmp);
 	for (i = 1; i < m->n; i++)
 		if (strcmp(k[i - 1]->str, k[i]->str) == 0) {
 			r->failed = 1;
@@ -610,7 +613,7 @@ event(struct ps_yaml_reader *r, yaml_event_t *ev, struct ps_node **rec,
 		if (ev->data.scalar.length > PS_YAML_SCALAR)
 			return fail(r, d, PS_REFUSED, &ev->start_mark,
 			    "value is longer than %s", "64 KiB");
-		if (ps_text_check((const char *)ev->data.scalar.value,
+		if (ps_str_check_text((const char *)ev->data.scalar.value,
 		    ev->data.scalar.length, &cp) != -1)
 			return cp == 0 ? fail(r, d, PS_REFUSED,
 			    &ev->start_mark, "a NUL character (\\0) is not "

@@ -8,6 +8,8 @@
 
 #include "util/buf.h"
 #include "util/id.h"
+#include "util/mem.h"
+#include "util/str.h"
 #include "model/record.h"
 #include "model/yaml.h"
 #include "ops/check.h"
@@ -290,7 +292,7 @@ cross_check(struct state *st, struct ps_diags *d)
 
 
 	if (st->nids > 1)
-		ps_qsort(st->ids, st->nids, sizeof(*st->ids), seencmp);
+		ps_mem_sort(st->ids, st->nids, sizeof(*st->ids), seencmp);
 	for (i = 1; i < st->nids; i++)
 		if (strcmp(st->ids[i - 1].id, st->ids[i].id) == 0) {
 			ps_diag_add(d, PS_REFUSED, st->ids[i].path, 0, 0, "id",

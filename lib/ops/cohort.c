@@ -4,6 +4,9 @@
 
 #include "util/buf.h"
 #include "util/date.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "util/tz.h"
 #include "model/program.h"
 #include "model/record.h"
 #include "model/yaml.h"
@@ -104,7 +107,7 @@ roster_read(struct ps_store *s, struct roster *r, const char *name,
 	r->name = name;
 	if ((rc = ps_store_each(s, "volunteer", 0, roster_one, r, d)) != 0)
 		return rc;
-	ps_qsort(r->w, r->nw, sizeof(*r->w), by_since);
+	ps_mem_sort(r->w, r->nw, sizeof(*r->w), by_since);
 	return 0;
 }
 
@@ -290,7 +293,7 @@ ps_cohort_enrol(struct ps_store *s, const struct ps_ids *ids,
 	if (c == NULL)
 		return ps_diag_err(d, PS_REFUSED, "no cohort \"%s\" (define it "
 		    "with --cohort NAME --seats N --starts DATE)", o->name);
-	if (ps_tz_format(tz, ps_now(), now, &today) == -1)
+	if (ps_tz_format(tz, ps_date_now(), now, &today) == -1)
 		return ps_diag_err(d, PS_STORE, "program.yaml: no such time "
 		    "zone on this system");
 	if ((rc = ps_txn_begin(&t, s, d)) != 0 ||

@@ -24,6 +24,8 @@
 #include "util/date.h"
 #include "util/file.h"
 #include "util/id.h"
+#include "util/str.h"
+#include "util/tz.h"
 #include "model/ids.h"
 #include "model/record.h"
 #include "model/yaml.h"
@@ -935,7 +937,7 @@ note(struct erase *e, const git_signature *sig, struct ps_buf *text)
 	size_t i;
 	int rc = -1;
 
-	if (ps_tz_format(tz, ps_now(), when, NULL) == -1)
+	if (ps_tz_format(tz, ps_date_now(), when, NULL) == -1)
 		return ps_diag_err(e->d, PS_STORE, "program.yaml: no such time "
 		    "zone on this system");
 	snprintf(num, sizeof(num), "%zu", e->rewritten);

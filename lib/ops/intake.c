@@ -11,6 +11,9 @@
 
 #include "util/date.h"
 #include "util/id.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "util/tz.h"
 #include "model/csv.h"
 #include "model/program.h"
 #include "model/record.h"
@@ -262,7 +265,7 @@ stored_sort(struct storedkeys *k)
 	struct stored *tail;
 	size_t i = k->sorted, j = k->n - k->sorted, o = k->n;
 
-	ps_qsort(k->v + i, j, sizeof(*k->v), stored_cmp);
+	ps_mem_sort(k->v + i, j, sizeof(*k->v), stored_cmp);
 	if (i != 0 && j != 0) {
 		/* merged from the back, in place: only the few new keys
 		   are copied aside, not the 20,000 of a large store */
@@ -293,7 +296,7 @@ stored_append(struct storedkeys *k, const struct storedkeys *p)
 
 	if (p->n == 0)
 		return 0;
-	if ((v = ps_grow(k->v, &k->cap, k->n + p->n, sizeof(*v), 1024)) ==
+	if ((v = ps_mem_grow(k->v, &k->cap, k->n + p->n, sizeof(*v), 1024)) ==
 	    NULL)
 		return -1;
 	k->v = v;
@@ -316,7 +319,7 @@ stored_drop(struct storedkeys *k, const char *id)
 {
 	struct stored *v;
 
-	if ((v = ps_grow(k->drop, &k->capdrop, k->ndrop + 1, sizeof(*v),
+	if ((v = ps_mem_grow(k->drop, &k->capdrop, k->ndrop + 1, sizeof(*v),
 	    64)) == NULL)
 		return -1;
 	k->drop = v;
@@ -337,9 +340,9 @@ stored_end(struct storedkeys *k)
 
 	if (k->ndrop == 0)
 		return;
-	ps_qsort(k->drop, k->ndrop, sizeof(*k->drop), idcmp);
+	ps_mem_sort(k->drop, k->ndrop, sizeof(*k->drop), idcmp);
 	for (i = j = 0; i < k->n0; i++) {
-		if (ps_bsearch(&k->v[i], k->drop, k->ndrop, sizeof(*k->drop),
+		if (ps_mem_find(&k->v[i], k->drop, k->ndrop, sizeof(*k->drop),
 		    idcmp) != NULL)
 			continue;
 		sorted += i < k->sorted;
@@ -366,7 +369,7 @@ stored_add(struct storedkeys *k, const struct ps_node *rec)
 		return 0;
 	if ((n = person_keys(rec, keys)) == 0)
 		return 0;
-	if ((v = ps_grow(k->v, &k->cap, k->n + n, sizeof(*v), 1024)) == NULL)
+	if ((v = ps_mem_grow(k->v, &k->cap, k->n + n, sizeof(*v), 1024)) == NULL)
 		return -1;
 	k->v = v;
 	for (i = 0; i < n; i++) {
@@ -407,7 +410,7 @@ stored_file(void *arg, const char *rel, const git_oid *blob)
 		return -1;
 	/* one this run took in: its keys are in pend (sorted by ID) */
 	memcpy(key.id, id, sizeof(id));
-	if (blob && in->pend.n && ps_bsearch(&key, in->pend.v, in->pend.n,
+	if (blob && in->pend.n && ps_mem_find(&key, in->pend.v, in->pend.n,
 	    sizeof(*in->pend.v), idcmp) != NULL)
 		return 0;
 	if (blob && ps_store_read_blob(in->s, blob, rel, &rec,
@@ -608,7 +611,7 @@ stored_commit(struct intake *in)
 		return;
 	k->building = 0;
 	stored_begin(k);
-	ps_qsort(in->pend.v, in->pend.n, sizeof(*in->pend.v), idcmp);
+	ps_mem_sort(in->pend.v, in->pend.n, sizeof(*in->pend.v), idcmp);
 	rc = git_commit_lookup(&commit, in->s->repo, c) == 0 &&
 	    git_commit_tree(&root, commit) == 0 &&
 	    ps_txn_each_change(in->t, stored_file, in) == 0 &&
@@ -1468,7 +1471,7 @@ begin(struct intake *in, struct ps_store *s, const struct ps_intake_opts *o,
 	memset(in, 0, sizeof(*in));
 	in->s = s;
 	in->o = o;
-	if (ps_tz_format(tz, ps_now(), in->now, NULL) == -1)
+	if (ps_tz_format(tz, ps_date_now(), in->now, NULL) == -1)
 		return ps_diag_err(d, PS_STORE, "program.yaml: no such time "
 		    "zone on this system");
 	return ps_txn_begin(&in->t, s, d);

@@ -6,6 +6,8 @@
 
 #include "util/buf.h"
 #include "util/date.h"
+#include "util/str.h"
+#include "util/tz.h"
 #include "model/program.h"
 #include "model/record.h"
 #include "model/yaml.h"
@@ -660,7 +662,7 @@ logrun_begin(struct logrun *r, struct ps_store *s,
 	r->s = s;
 	r->o = o;
 	r->d = d;
-	r->clock = ps_now();
+	r->clock = ps_date_now();
 	if (ps_tz_format(ps_node_get_str(s->program, "timezone"), r->clock,
 	    r->now, &r->today) == -1)
 		return ps_diag_err(d, PS_STORE, "program.yaml: no such time "
@@ -946,7 +948,7 @@ ps_log_list(struct ps_store *s, const struct ps_log_filter *f, int table,
 		    "DATE", "TYPE", "MATCH", "VOLUNTEER", "MIN", "FLAG");
 	if (f->since) {
 		ps_tz_format(ps_node_get_str(s->program, "timezone"),
-		    ps_now(), now, &today);
+		    ps_date_now(), now, &today);
 		rc = ps_store_each_day(s, ps_date_days(&a), f->until ?
 		    ps_date_days(&b) : today, list_one, &l, d);
 	} else

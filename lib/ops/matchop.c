@@ -5,6 +5,9 @@
 
 #include "util/buf.h"
 #include "util/date.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "util/tz.h"
 #include "model/program.h"
 #include "model/record.h"
 #include "model/yaml.h"
@@ -336,9 +339,9 @@ world_read(struct world *w, ps_match_source each, void *src,
 
 	if ((rc = each(src, "match", read_match, w, d)) != 0)
 		return rc;
-	ps_qsort(w->open.v, w->open.n, sizeof(*w->open.v), cmp_id);
-	ps_qsort(w->recent.v, w->recent.n, sizeof(*w->recent.v), cmp_id);
-	ps_qsort(w->busy.v, w->busy.n, sizeof(*w->busy.v), cmp_id);
+	ps_mem_sort(w->open.v, w->open.n, sizeof(*w->open.v), cmp_id);
+	ps_mem_sort(w->recent.v, w->recent.n, sizeof(*w->recent.v), cmp_id);
+	ps_mem_sort(w->busy.v, w->busy.n, sizeof(*w->busy.v), cmp_id);
 	if ((rc = each(src, "volunteer", read_volunteer, w, d)) != 0)
 		return rc;
 	return each(src, "participant", read_participant, w, d);
@@ -358,7 +361,7 @@ world_load(struct world *w, struct ps_store *s, const struct ps_ids *only,
 	w->only = only;
 	w->stream = o->stream;
 	tz = ps_node_get_str(w->prog, "timezone");
-	if (ps_tz_format(tz, ps_now(), w->now, &w->today) == -1)
+	if (ps_tz_format(tz, ps_date_now(), w->now, &w->today) == -1)
 		return ps_diag_err(d, PS_STORE, "program.yaml: no such time "
 		    "zone on this system");
 	if (git_reference_name_to_id(&oid, s->repo, "HEAD") == 0)
@@ -680,7 +683,7 @@ plan_callbacks(struct world *w, struct plan *pl, struct ps_diags *d)
 	for (i = 0; i < w->np; i++)
 		if (single_call(stream_of(w, w->p[i].rec)))
 			q[n++] = &w->p[i];
-	ps_qsort(q, n, sizeof(*q), by_received);
+	ps_mem_sort(q, n, sizeof(*q), by_received);
 	for (i = 0; i < n; i++) {
 		best = -1;
 		for (j = 0; j < w->nv; j++) {
@@ -809,7 +812,7 @@ gap_reasons(const struct world *w, const struct plan *pl, char ***out,
 		}
 	}
 	ps_buf_release(&why);
-	ps_qsort(*out, *n, sizeof(**out), ps_strcmpp);
+	ps_mem_sort(*out, *n, sizeof(**out), ps_strcmpp);
 	return 0;
 }
 
@@ -1087,7 +1090,7 @@ candidates(struct world *w, const struct ps_match_opts *o, FILE *out,
 			r[n++].score = ps_match_score(w->ctx, p, &w->v[j],
 			    NULL);
 		}
-	ps_qsort(r, n, sizeof(*r), by_score);
+	ps_mem_sort(r, n, sizeof(*r), by_score);
 	if (n > (size_t)o->k)
 		n = (size_t)o->k;
 	if (o->table)
@@ -1482,7 +1485,7 @@ ps_match_run(struct ps_store *s, const struct ps_ids *only,
 		char now[26];
 
 		if (ps_tz_format(ps_node_get_str(s->program, "timezone"),
-		    ps_now(), now, &od.today) == -1)
+		    ps_date_now(), now, &od.today) == -1)
 			return ps_diag_err(d, PS_STORE, "program.yaml: no such "
 			    "time zone on this system");
 		if (o->table)

@@ -27,6 +27,7 @@
 
 #include <stdio.h>
 
+#include "util/str.h"
 #include "model/ids.h"
 #include "store/store.h"
 

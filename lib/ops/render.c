@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/str.h"
 #include "model/node.h"
 #include "model/yaml.h"
 #include "ops/report.h"

@@ -7,6 +7,9 @@
 #include "util/buf.h"
 #include "util/date.h"
 #include "util/id.h"
+#include "util/mem.h"
+#include "util/str.h"
+#include "util/tz.h"
 #include "model/program.h"
 #include "model/record.h"
 #include "model/schema.h"
@@ -443,7 +446,7 @@ participant(struct data *d, const char *id)
 {
 	const struct ps_rsum ***pp;
 
-	if (id == NULL || (pp = ps_bsearch(&id, d->by_id, d->n[0],
+	if (id == NULL || (pp = ps_mem_find(&id, d->by_id, d->n[0],
 	    sizeof(*d->by_id), id_is)) == NULL)
 		return NULL;
 	while (pp > d->by_id && id_is(&id, pp - 1) == 0)
@@ -510,7 +513,7 @@ each_day(struct data *d, long from, long to, ps_rsum_fn fn,
 static int
 seen(const struct data *d, const char *m)
 {
-	return ps_bsearch(&m, d->seen, d->nseen, sizeof(*d->seen), ps_strcmpp) !=
+	return ps_mem_find(&m, d->seen, d->nseen, sizeof(*d->seen), ps_strcmpp) !=
 	    NULL;
 }
 
@@ -707,7 +710,7 @@ match_node(const struct ps_rsum *m, struct ps_node **out)
 static long
 open_of(char **open, size_t n, const char *v)
 {
-	char **p = v ? ps_bsearch(&v, open, n, sizeof(*open), ps_strcmpp) :
+	char **p = v ? ps_mem_find(&v, open, n, sizeof(*open), ps_strcmpp) :
 	    NULL;
 	char **q = p;
 
@@ -765,7 +768,7 @@ kept(void *src, const char *kind, ps_store_fn fn, void *arg,
 		    str(d->rec[2][i], PS_M_PARTICIPANT) &&
 		    str(d->rec[2][i], PS_M_VOLUNTEER))
 			open[no++] = (char *)str(d->rec[2][i], PS_M_VOLUNTEER);
-	ps_qsort(open, no, sizeof(*open), ps_strcmpp);
+	ps_mem_sort(open, no, sizeof(*open), ps_strcmpp);
 	for (i = 0; i < d->n[k] && rc == 0; i++) {
 		if (k == 2)
 			rc = match_node(d->rec[k][i], &rec) == -1 ?
@@ -853,13 +856,13 @@ matching(struct data *d, struct ps_rsection *s, long **waits, size_t *nw)
 		if (open_status(str(m, PS_M_STATUS)))
 			open[no++] = (char *)str(m, PS_M_PARTICIPANT);
 	}
-	ps_qsort(open, no, sizeof(*open), ps_strcmpp);
+	ps_mem_sort(open, no, sizeof(*open), ps_strcmpp);
 	count_figure(s, "matches_made", "Matches made", made, madep);
 	st = ps_node_get(d->prog, "streams");
 	for (j = 0; st && j < st->n; j++)
 		if (lnum(st->vals[j], "target_days_to_match", 0) > target)
 			target = lnum(st->vals[j], "target_days_to_match", 0);
-	ps_qsort(ttm, n, sizeof(*ttm), cmp_long);
+	ps_mem_sort(ttm, n, sizeof(*ttm), cmp_long);
 	figure(s, "days_to_match_median", "Days to match, median",
 	    n ? fmt("%ld", percentile(ttm, n, 50)) : xstrdup("-"), NULL);
 	basis(s, (long)n);
@@ -881,7 +884,7 @@ matching(struct data *d, struct ps_rsection *s, long **waits, size_t *nw)
 			continue;
 		id = str(p, PS_P_ID);
 		day = day_of(d, p, PS_P_RECEIVED);
-		if (day < 0 || day > d->until || ps_bsearch(&id, open, no,
+		if (day < 0 || day > d->until || ps_mem_find(&id, open, no,
 		    sizeof(*open), ps_strcmpp))
 			continue;
 		w[*nw].id = id;
@@ -890,7 +893,7 @@ matching(struct data *d, struct ps_rsection *s, long **waits, size_t *nw)
 		(*waits)[*nw] = w[*nw].days;
 		(*nw)++;
 	}
-	ps_qsort(w, *nw, sizeof(*w), longest_first);
+	ps_mem_sort(w, *nw, sizeof(*w), longest_first);
 	count_only(s, "waiting", "Participants waiting for a match",
 	    (long)*nw);
 	t = table(s, "waiting", "Waiting for a match, longest first", 0, 0, 3,
@@ -951,7 +954,7 @@ active(struct data *d, struct ps_rsection *s)
 	long open = 0, end;
 	size_t i;
 
-	ps_qsort(d->seen, d->nseen, sizeof(*d->seen), ps_strcmpp);
+	ps_mem_sort(d->seen, d->nseen, sizeof(*d->seen), ps_strcmpp);
 	ending = table(s, "ending", "Matches ending in the next 30 days", 0, 0,
 	    3, "match", "stream", "planned end");
 	stalled = table(s, "stalled", "Stalled: no contact logged in the "
@@ -1152,7 +1155,7 @@ audit(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
 		git_commit_free(c);
 		c = NULL;
 	}
-	ps_qsort(keys, n, sizeof(*keys), ps_strcmpp);
+	ps_mem_sort(keys, n, sizeof(*keys), ps_strcmpp);
 	t = table(s, "changes", "Changes by author and tool", 0, 0, 3,
 	    "author", "tool", "commits");
 	for (i = 0; i < n; i = j) {
@@ -1354,7 +1357,7 @@ period(struct data *d, struct ps_store *s, const struct ps_report_opts *o,
 	char now[26];
 	long today;
 
-	if (ps_tz_format(ps_node_get_str(s->program, "timezone"), ps_now(),
+	if (ps_tz_format(ps_node_get_str(s->program, "timezone"), ps_date_now(),
 	    now, &today) == -1)
 		return ps_diag_err(dg, PS_STORE, "program.yaml: no such time "
 		    "zone on this system");
@@ -1428,7 +1431,7 @@ ps_report_build(struct ps_report **out, struct ps_store *s,
 	}
 	for (i = 0; i < d.n[0]; i++)
 		d.by_id[i] = &d.rec[0][i];
-	ps_qsort(d.by_id, d.n[0], sizeof(*d.by_id), by_id);
+	ps_mem_sort(d.by_id, d.n[0], sizeof(*d.by_id), by_id);
 	lo = d.pfrom < d.stalled_from ? d.pfrom : d.stalled_from;
 	if ((rc = each_day(&d, lo, d.until, contact, dg)) != 0)
 		goto done;

@@ -5,6 +5,8 @@
 #include "util/buf.h"
 #include "util/date.h"
 #include "util/id.h"
+#include "util/str.h"
+#include "util/tz.h"
 #include "model/record.h"
 #include "model/yaml.h"
 #include "ops/retention.h"
@@ -318,7 +320,7 @@ ps_retention_list(struct ps_store *s, int table, FILE *out,
 		    "retention.closed_years: not set: say how many years "
 		    "records are kept after they close");
 	l.years = atoi(keep);
-	if (ps_tz_format(tz, ps_now(), now, &l.today) == -1)
+	if (ps_tz_format(tz, ps_date_now(), now, &l.today) == -1)
 		return ps_diag_err(d, PS_STORE, "program.yaml: no such time "
 		    "zone on this system");
 	ps_tzcache_init(&l.tz, tz);

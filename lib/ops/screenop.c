@@ -5,6 +5,8 @@
 
 #include "util/buf.h"
 #include "util/date.h"
+#include "util/str.h"
+#include "util/tz.h"
 #include "model/record.h"
 #include "store/txn.h"
 #include "ops/screenop.h"
@@ -134,7 +136,7 @@ ps_screen_apply(struct ps_store *s, const struct ps_ids *ids,
 	long today;
 	int rc;
 
-	if (ps_tz_format(tz, ps_now(), now, &today) == -1)
+	if (ps_tz_format(tz, ps_date_now(), now, &today) == -1)
 		return ps_diag_err(d, PS_STORE, "program.yaml: no such time "
 		    "zone on this system");
 	if ((rc = step_day(o, today, &o->step.date, d)) != 0)
@@ -275,7 +277,7 @@ ps_screen_list(struct ps_store *s, enum ps_screen_list what, const char *step,
 	char now[26];
 	int rc;
 
-	if (ps_tz_format(tz, ps_now(), now, &l.today) == -1)
+	if (ps_tz_format(tz, ps_date_now(), now, &l.today) == -1)
 		return ps_diag_err(d, PS_STORE, "program.yaml: no such time "
 		    "zone on this system");
 	if (table)

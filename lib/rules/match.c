@@ -8,6 +8,7 @@
 #include "util/buf.h"
 #include "util/date.h"
 #include "util/id.h"
+#include "util/mem.h"
 #include "model/record.h"
 #include "rules/match.h"
 
@@ -443,12 +444,12 @@ ps_match_check(const struct ps_match_ctx *c, const struct ps_match_person *p,
 		if (!c->sorted) {
 			struct ps_match_ctx *m = (struct ps_match_ctx *)c;
 
-			ps_qsort(m->forbidden, m->nforbidden, sizeof(uint64_t),
+			ps_mem_sort(m->forbidden, m->nforbidden, sizeof(uint64_t),
 			    cmp_u64);
 			m->sorted = 1;
 		}
 		key = pair_key(p->key, v->key);
-		if (ps_bsearch(&key, c->forbidden, c->nforbidden,
+		if (ps_mem_find(&key, c->forbidden, c->nforbidden,
 		    sizeof(uint64_t), cmp_u64))
 			return PS_HARD_DECLINED;
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/str.h"
 #include "model/record.h"
 #include "model/schema.h"
 #include "store/rcache.h"

@@ -6,6 +6,7 @@
 
 #include "util/buf.h"
 #include "util/date.h"
+#include "util/str.h"
 #include "model/record.h"
 #include "rules/screen.h"
 

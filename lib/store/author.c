@@ -6,11 +6,11 @@
 #include "util/date.h"
 #include "store/author.h"
 
-/* A signature at ps_now() ($PS_NOW in tests and replays), local offset. */
+/* A signature at ps_date_now() ($PS_NOW in tests and replays), local offset. */
 static int
 signature_at_now(git_signature **sig, const char *name, const char *email)
 {
-	time_t t = ps_now();
+	time_t t = ps_date_now();
 	struct tm tm;
 
 	if (localtime_r(&t, &tm) == NULL)

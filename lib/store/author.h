@@ -1,7 +1,7 @@
 /*
  * author: who a commit of the tools is by — "Name <email>" given
  * (--author), else $PS_AUTHOR, else the store's git identity (git config
- * user.name and user.email) — at the time ps_now() gives ($PS_NOW in
+ * user.name and user.email) — at the time ps_date_now() gives ($PS_NOW in
  * tests and replays), in the local zone's offset.
  */
 #ifndef PS_AUTHOR_H

@@ -14,6 +14,7 @@
 
 #include "util/buf.h"
 #include "util/file.h"
+#include "util/mem.h"
 #include "store/git.h"
 #include "store/pack.h"
 #include "store/repo.h"
@@ -148,7 +149,7 @@ write_pack(const char *dir, git_odb_backend *from, git_oid *ids, size_t n)
 	int rc = -1, zok = 0, e;
 
 	memset(&zs, 0, sizeof(zs));
-	ps_qsort(ids, n, sizeof(*ids), oidcmp);
+	ps_mem_sort(ids, n, sizeof(*ids), oidcmp);
 	if ((o = calloc(n ? n : 1, sizeof(*o))) == NULL ||
 	    deflateInit(&zs, 1) != Z_OK ||
 	    ps_buf_add(&pk, "PACK\0\0\0\2\0\0\0\0", 12) == -1) {
@@ -222,7 +223,7 @@ ps_pack_add(struct ps_pack *p, const git_oid *id)
 
 	if (p->mp == NULL)
 		return 0;
-	if ((v = ps_grow(p->ids, &p->cap, p->n + 1, sizeof(*v), 1024)) == NULL)
+	if ((v = ps_mem_grow(p->ids, &p->cap, p->n + 1, sizeof(*v), 1024)) == NULL)
 		return -1;
 	p->ids = v;
 	p->ids[p->n++] = *id;

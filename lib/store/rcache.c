@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/mem.h"
 #include "util/signals.h"
 #include "store/rcache.h"
 
@@ -266,7 +267,7 @@ ps_rcache_save(struct ps_rcache *c)
 	if (c->ne == 0)
 		return 0;
 	ps_signals_hold(&mask);	/* no temp file left by a Control-C */
-	ps_qsort(c->e, c->ne, sizeof(*c->e), cmp_entry);
+	ps_mem_sort(c->e, c->ne, sizeof(*c->e), cmp_entry);
 	for (i = j = 1; i < c->ne; i++)	/* the same blob twice: once */
 		if (git_oid_cmp(&c->e[i].id, &c->e[j - 1].id) != 0)
 			c->e[j++] = c->e[i];

@@ -18,7 +18,10 @@
 
 #include "util/date.h"
 #include "util/id.h"
+#include "util/mem.h"
 #include "util/pool.h"
+#include "util/str.h"
+#include "util/tz.h"
 #include "model/program.h"
 #include "model/record.h"
 #include "model/yaml.h"
@@ -528,7 +531,7 @@ collect(struct ps_store *s, const char *rel, int depth, char ***v,
 			rc = -1;
 		else if (depth > 0)
 			rc = collect(s, child.s, depth - 1, v, n, cap);
-		else if ((nv = ps_grow(*v, cap, *n + 1, sizeof(**v), 1024)) ==
+		else if ((nv = ps_mem_grow(*v, cap, *n + 1, sizeof(**v), 1024)) ==
 		    NULL)
 			rc = -1;
 		else
@@ -609,7 +612,7 @@ par_work(void *v, int worker, size_t i)
 	/* the record done with, freed by the thread that read it */
 	if (sl->rec && sl->worker != worker) {
 		pthread_mutex_lock(&b->mu);
-		if ((nv = ps_grow(b->v, &b->cap, b->n + 1, sizeof(*nv), 64)) !=
+		if ((nv = ps_mem_grow(b->v, &b->cap, b->n + 1, sizeof(*nv), 64)) !=
 		    NULL) {
 			b->v = nv;
 			b->v[b->n++] = sl->rec;

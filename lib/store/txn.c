@@ -20,6 +20,7 @@
 #include <git2/sys/odb_backend.h>
 
 #include "util/buf.h"
+#include "util/mem.h"
 #include "util/signals.h"
 #include "model/record.h"
 #include "model/yaml.h"
@@ -522,7 +523,7 @@ ps_txn_commit(struct ps_txn *t, const struct ps_commit_info *ci,
 	    t->n == 0)
 		goto done;
 	hold(t);
-	ps_qsort(t->ch, t->n, sizeof(*t->ch), chcmp);
+	ps_mem_sort(t->ch, t->n, sizeof(*t->ch), chcmp);
 	if (reindex(t, t->nslots) == -1) {
 		rc = ps_diag_nomem(d);
 		goto done;

@@ -1,6 +1,6 @@
 /*
- * date: calendar dates, RFC 3339 timestamps, ISO weeks, time zones and
- * business days.
+ * date: calendar dates, RFC 3339 timestamps, ISO weeks, business days,
+ * and the time now (time zones are tz.h's).
  *
  * Dates are counted as days since 1970-01-01 (a long), which makes
  * arithmetic and comparison trivial. Time zones are IANA names resolved by
@@ -27,7 +27,7 @@ int	 ps_date_parse(const char *, struct ps_date *);
 /* Strict RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM). */
 int	 ps_datetime_parse(const char *, time_t *);
 /* HH:MM or HH:MM:SS; *min gets minutes since midnight. */
-int	 ps_time_parse(const char *, int *min);
+int	 ps_date_parse_time(const char *, int *min);
 
 long	 ps_date_days(const struct ps_date *);
 void	 ps_date_from_days(long, struct ps_date *);
@@ -43,40 +43,7 @@ long	 ps_date_iso_week_start(int year, int week);
 void	 ps_date_format(char out[11], long days);
 
 /* Now: $PS_NOW (an RFC 3339 time, for tests and replays) or the clock. */
-time_t	 ps_now(void);
-
-/* Is there zoneinfo for this IANA name? */
-int	 ps_tz_valid(const char *tz);
-/* t as local time in tz: "YYYY-MM-DDTHH:MM:SS+HH:MM" (26 bytes) and the
-   local date as days. Returns -1 for an unknown zone. */
-int	 ps_tz_format(const char *tz, time_t t, char out[26], long *days);
-
-/*
- * Local days of many times in one zone, fast: the zone's offsets are
- * looked up once per span of PS_TZSPAN days met (at its start and end;
- * where they differ, the minute of the change is found by bisection),
- * not once per time, since each look-up makes the C library read the
- * zone's file again. A zone is taken to change its offset at most once
- * in a span, as every zone of tzdata does (changes are a month apart, at
- * the least).
- */
-#define PS_TZCACHE	1024
-#define PS_TZSPAN	16
-struct ps_tzcache {
-	const char	*tz;
-	long		 span[PS_TZCACHE];	/* first UTC day, or LONG_MIN */
-	long		 off[PS_TZCACHE];	/* offset from the span's start */
-	long		 at[PS_TZCACHE];	/* second of the span it changes */
-	long		 off2[PS_TZCACHE];	/* offset from then */
-};
-void	 ps_tzcache_init(struct ps_tzcache *, const char *tz);
-/* The local day (days since 1970) of a date or an RFC 3339 time; -1 if
-   it is neither. */
-long	 ps_tzcache_day(struct ps_tzcache *, const char *);
-
-/* The instant of local time days (since 1970) + minutes after midnight
-   in tz; (time_t)-1 for an unknown zone. */
-time_t	 ps_tz_local(const char *tz, long days, int minutes);
+time_t	 ps_date_now(void);
 
 /*
  * The date n business days after start: weekdays in the mask (bit 0

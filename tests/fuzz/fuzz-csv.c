@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/str.h"
 #include "model/csv.h"
 #include "fuzz.h"
 
@@ -31,7 +32,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				size_t len = strlen(row->f[i]);
 
 				if (len > PS_CSV_FIELD ||
-				    ps_text_check(row->f[i], len, &cp) != -1)
+				    ps_str_check_text(row->f[i], len, &cp) != -1)
 					abort();
 			}
 		}

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "util/date.h"
+#include "util/tz.h"
 
 static long
 day(const char *s)
@@ -35,8 +36,8 @@ parse_real_dates_only(void **state)
 	assert_int_equal(ps_datetime_parse("2026-11-22 10:15:00Z", NULL), -1);
 	assert_int_equal(ps_datetime_parse("2026-11-22T10:15Z", NULL), -1);
 	assert_int_equal(ps_datetime_parse("2026-11-22T24:00:00Z", NULL), -1);
-	assert_int_equal(ps_time_parse("11:00", NULL), 0);
-	assert_int_equal(ps_time_parse("24:00", NULL), -1);
+	assert_int_equal(ps_date_parse_time("11:00", NULL), 0);
+	assert_int_equal(ps_date_parse_time("24:00", NULL), -1);
 }
 
 static void
