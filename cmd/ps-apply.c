@@ -5,8 +5,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util/id.h"
-#include "store/store.h"
 #include "ops/erase.h"
 #include "ops/intake.h"
 #include "cli/cli.h"

@@ -3,7 +3,6 @@
  */
 #include <stdio.h>
 
-#include "store/store.h"
 #include "ops/check.h"
 #include "cli/cli.h"
 

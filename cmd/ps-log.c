@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ops/logop.h"
+#include "ops/log.h"
 #include "cli/cli.h"
 
 static const char usage[] =

@@ -183,7 +183,7 @@ main(int argc, char *argv[])
 	}
 	if (rc == 0 && (rc = ps_git_init(&cli.diags)) == 0 &&
 	    (rc = ps_store_open(&s, cli.store, &cli.diags)) == 0)
-		rc = ps_match_run(s, &ids, &o, stdout, &cli.diags);
+		rc = ps_matchop_run(s, &ids, &o, stdout, &cli.diags);
 	ps_store_close(s);
 	ps_ids_release(&ids);
 	return ps_cli_exit(&cli, rc);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/date.h"
+#include "ops/render.h"
 #include "ops/report.h"
 #include "ops/retention.h"
 #include "cli/cli.h"
@@ -171,7 +171,7 @@ main(int argc, char *argv[])
 			rc = ps_report_history(s, a.history, stdout,
 			    &cli.diags);
 		else if ((rc = ps_report_build(&r, s, &a.r, &cli.diags)) == 0 &&
-		    ps_report_render(r, (enum ps_report_format)a.format,
+		    ps_render_report(r, (enum ps_report_format)a.format,
 		    a.suppress, stdout) == -1)
 			rc = ps_diag_nomem(&cli.diags);
 	}

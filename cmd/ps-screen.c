@@ -192,7 +192,7 @@ run(struct ps_store *s, struct ps_cli *cli, int list, long days,
 		if (co->name && ps_cohort_find(s->program, co->name) == NULL)
 			return ps_diag_err(&cli->diags, PS_REFUSED, "no cohort "
 			    "\"%s\"", co->name);
-		return ps_screen_apply(s, ids, o, stdout, &cli->diags);
+		return ps_screenop_apply(s, ids, o, stdout, &cli->diags);
 	case LIST_COHORTS:
 		return ps_cohort_list(s, ps_cli_table(cli), stdout,
 		    &cli->diags);
@@ -201,7 +201,7 @@ run(struct ps_store *s, struct ps_cli *cli, int list, long days,
 	case ENROL:
 		return ps_cohort_enrol(s, ids, co, stdout, &cli->diags);
 	default:
-		return ps_screen_list(s, (enum ps_screen_list)list, operand,
+		return ps_screenop_list(s, (enum ps_screenop_list)list, operand,
 		    days, ps_cli_table(cli), stdout, &cli->diags);
 	}
 }

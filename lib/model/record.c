@@ -25,7 +25,7 @@ int
 ps_record_path(const struct ps_node *rec, struct ps_buf *out)
 {
 	const char *kind = ps_record_kind(rec), *id = ps_record_id(rec);
-	const char *dir = ps_kind_dir(kind), *date;
+	const char *dir = ps_id_kind_dir(kind), *date;
 
 	ps_buf_truncate(out, 0);
 	if (dir == NULL || id == NULL || !ps_id_valid(id) ||
@@ -73,7 +73,7 @@ int
 ps_record_path_matches(const struct ps_node *rec, const char *relpath)
 {
 	const char *kind = ps_record_kind(rec), *id = ps_record_id(rec);
-	const char *dir = ps_kind_dir(kind), *date, *p = relpath;
+	const char *dir = ps_id_kind_dir(kind), *date, *p = relpath;
 	size_t n;
 
 	if (dir == NULL || id == NULL || !ps_id_valid(id) ||

@@ -24,7 +24,7 @@
 #define PS_SCHEMADIR "/usr/local/share/peer-support/schemas"
 #endif
 
-const char *const ps_record_kinds[] = { "participant", "volunteer", "match",
+const char *const ps_schema_kinds[] = { "participant", "volunteer", "match",
     "contact", "group", NULL };
 
 /* A bound from the schema (minLength, maximum…): its text and value. */
@@ -109,7 +109,7 @@ struct ps_schema {
 };
 
 struct ps_schemas {
-	struct ps_schema	*kinds[6];	/* ps_record_kinds, program */
+	struct ps_schema	*kinds[6];	/* ps_schema_kinds, program */
 };
 
 struct vctx {
@@ -215,7 +215,7 @@ ps_schemas_load(struct ps_schemas **out, const char *dir, struct ps_diags *d)
 	for (i = 0; i < 6 && rc == 0; i++) {
 		ps_buf_truncate(&path, 0);
 		if (ps_buf_printf(&path, "%s/%s.yaml", dir,
-		    i < 5 ? ps_record_kinds[i] : "program") == -1)
+		    i < 5 ? ps_schema_kinds[i] : "program") == -1)
 			rc = ps_diag_nomem(d);
 		else
 			rc = ps_schema_load(&set->kinds[i], path.s, d);
@@ -250,8 +250,8 @@ ps_schemas_get(const struct ps_schemas *set, const char *kind)
 		return NULL;
 	if (strcmp(kind, "program") == 0)
 		return set->kinds[5];
-	for (i = 0; ps_record_kinds[i]; i++)
-		if (strcmp(kind, ps_record_kinds[i]) == 0)
+	for (i = 0; ps_schema_kinds[i]; i++)
+		if (strcmp(kind, ps_schema_kinds[i]) == 0)
 			return set->kinds[i];
 	return NULL;
 }
@@ -412,7 +412,7 @@ expected(const struct ps_node *types)
 }
 
 int
-ps_email_valid(const char *s)
+ps_schema_email_valid(const char *s)
 {
 	const char *at = strchr(s, '@'), *p, *dot;
 	size_t n = strlen(s);
@@ -751,7 +751,7 @@ check_format(struct vctx *c, const struct ps_node *n, int fmt)
 		if (ps_date_parse_time(n->str, NULL) == -1)
 			report(c, n, "not a time of day (HH:MM)");
 	} else if (fmt == F_EMAIL) {
-		if (!ps_email_valid(n->str))
+		if (!ps_schema_email_valid(n->str))
 			report(c, n, "not a valid email address");
 	}
 }

@@ -36,7 +36,7 @@ struct ps_schema;
 struct ps_schemas;
 
 /* The record kinds, in store order, NULL-terminated. */
-extern const char *const ps_record_kinds[];
+extern const char *const ps_schema_kinds[];
 
 /* Where schemas are: $PS_SCHEMA_DIR, else next to the executable
    (../schemas, ../share/peer-support/schemas), else the installed path. */
@@ -70,6 +70,6 @@ int	 ps_schema_sensitive(const struct ps_schema *, const char *path);
 int	 ps_schema_redact(const struct ps_schema *, struct ps_node *rec);
 
 /* Checks shared with the tools. */
-int	 ps_email_valid(const char *);
+int	 ps_schema_email_valid(const char *);
 
 #endif

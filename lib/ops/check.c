@@ -444,8 +444,8 @@ ps_check(struct ps_store *s, const struct ps_check_opts *o, FILE *out,
 	else if (o->nfiles > 0)
 		rc = each_file(s, o, &st, d);
 	else {
-		for (i = 0; ps_record_kinds[i] && rc == 0; i++)
-			rc = ps_store_each(s, ps_record_kinds[i], PS_EACH_BAD |
+		for (i = 0; ps_schema_kinds[i] && rc == 0; i++)
+			rc = ps_store_each(s, ps_schema_kinds[i], PS_EACH_BAD |
 			    PS_EACH_READ, record, &st, d);
 		if (rc == 0)
 			rc = each_erasure(s, &st, d);

@@ -1598,7 +1598,7 @@ ps_erase(struct ps_store *s, const char *id, const struct ps_erase_opts *o,
 	if (!ps_streq(e.kind, "participant") && !ps_streq(e.kind, "volunteer"))
 		return ps_diag_err(d, PS_USAGE, "--erase: not the ID of a "
 		    "participant or a volunteer (like P-7K3Q2X)");
-	e.dir = ps_kind_dir(e.kind);
+	e.dir = ps_id_kind_dir(e.kind);
 	snprintf(e.file, sizeof(e.file), "%s.yaml", id);
 	snprintf(e.path, sizeof(e.path), "%s/%s", e.dir, e.file);
 	if ((rc = ps_author_get(&sig, s, o->author, o->dry_run, d)) != 0 ||

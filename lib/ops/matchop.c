@@ -892,7 +892,7 @@ done:
 }
 
 int
-ps_match_gaps(struct ps_store *s, const struct ps_node *prog, long today,
+ps_matchop_gaps(struct ps_store *s, const struct ps_node *prog, long today,
     ps_match_source each, void *src, char ***reasons, size_t *n,
     struct ps_diags *d)
 {
@@ -1473,7 +1473,7 @@ overdue_one(void *arg, const char *rel, struct ps_node *m, struct ps_diags *d)
 }
 
 int
-ps_match_run(struct ps_store *s, const struct ps_ids *only,
+ps_matchop_run(struct ps_store *s, const struct ps_ids *only,
     const struct ps_match_opts *o, FILE *out, struct ps_diags *d)
 {
 	struct world w;

@@ -71,12 +71,12 @@ typedef int (*ps_match_source)(void *src, const char *kind, ps_store_fn,
  * a past commit): the reason each participant the plan leaves out has,
  * sorted, so equal reasons are neighbours. Free with ps_strv_free().
  */
-int	ps_match_gaps(struct ps_store *, const struct ps_node *prog, long today,
+int	ps_matchop_gaps(struct ps_store *, const struct ps_node *prog, long today,
 	    ps_match_source, void *src, char ***reasons, size_t *n,
 	    struct ps_diags *);
 
 /* Proposals for the participants in only (all when only->n is 0). */
-int	ps_match_run(struct ps_store *, const struct ps_ids *only,
+int	ps_matchop_run(struct ps_store *, const struct ps_ids *only,
 	    const struct ps_match_opts *, FILE *out, struct ps_diags *);
 
 #endif

@@ -1,9 +1,4 @@
-/*
- * render: a report as text for an 80-column mail, Markdown, CSV (one
- * tidy table: section, table, row, column, value), YAML (every figure
- * machine-readable) or one self-contained HTML page with inline SVG
- * charts; small counts suppressed on the way out. See report.h.
- */
+/* render: a report in its five formats; see render.h. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +6,7 @@
 #include "util/str.h"
 #include "model/node.h"
 #include "model/yaml.h"
+#include "ops/render.h"
 #include "ops/report.h"
 
 /*
@@ -725,7 +721,7 @@ html(const struct ps_report *r, int sup, FILE *out)
 }
 
 int
-ps_report_render(const struct ps_report *r, enum ps_report_format f,
+ps_render_report(const struct ps_report *r, enum ps_report_format f,
     int suppress, FILE *out)
 {
 	switch (f) {

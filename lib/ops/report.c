@@ -746,7 +746,7 @@ candidate(struct data *d, int k, const struct ps_rsum *r, char **open,
 }
 
 /*
- * The records read, by kind, for ps_match_gaps(): matches as their
+ * The records read, by kind, for ps_matchop_gaps(): matches as their
  * summaries say, and the whole record, read again, of each participant
  * and volunteer the matcher may take.
  */
@@ -793,7 +793,7 @@ gaps(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
 	size_t n = 0, i, j;
 	int rc;
 
-	if ((rc = ps_match_gaps(d->s, d->prog, d->until, kept, d, &why, &n,
+	if ((rc = ps_matchop_gaps(d->s, d->prog, d->until, kept, d, &why, &n,
 	    dg)) != 0)
 		return rc;
 	t = table(s, "gaps", "Left unmatched, and why (recruiting gaps)", 1, 0,
@@ -1615,7 +1615,7 @@ ps_report_history(struct ps_store *s, const char *id, FILE *out,
 	if (kind == NULL || strcmp(kind, "contact") == 0)
 		return ps_diag_err(d, PS_REFUSED, "%.40s: give a participant, "
 		    "volunteer, match or group ID", id);
-	ps_buf_printf(&rel, "%s/%s.yaml", ps_kind_dir(kind), id);
+	ps_buf_printf(&rel, "%s/%s.yaml", ps_id_kind_dir(kind), id);
 	if (git_revwalk_new(&w, s->repo) < 0 || git_revwalk_push_head(w) < 0) {
 		rc = ps_git_error(d, "cannot walk history");
 		goto done;

@@ -14,7 +14,7 @@
  *
  * Calling sequence:
  *	ps_report_build(&r, store, &opts, &d)	read and count
- *	ps_report_render(r, format, suppress, out)
+ *	ps_render_report(r, format, suppress, out)
  *	ps_report_free(r)
  *	ps_report_history(store, id, out, &d)	who changed which fields
  *
@@ -40,6 +40,7 @@
 
 #include <stdio.h>
 
+#include "util/date.h"
 #include "store/store.h"
 
 struct ps_rfigure {
@@ -121,8 +122,6 @@ extern const char *const ps_report_keys[];
 int	ps_report_build(struct ps_report **, struct ps_store *,
 	    const struct ps_report_opts *, struct ps_diags *);
 void	ps_report_free(struct ps_report *);
-int	ps_report_render(const struct ps_report *, enum ps_report_format,
-	    int suppress, FILE *out);
 int	ps_report_history(struct ps_store *, const char *id, FILE *out,
 	    struct ps_diags *);
 

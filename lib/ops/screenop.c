@@ -123,7 +123,7 @@ step_day(const struct ps_screen_opts *o, long today, long *out,
 }
 
 int
-ps_screen_apply(struct ps_store *s, const struct ps_ids *ids,
+ps_screenop_apply(struct ps_store *s, const struct ps_ids *ids,
     struct ps_screen_opts *o, FILE *out, struct ps_diags *d)
 {
 	const char *tz = ps_node_get_str(s->program, "timezone");
@@ -209,7 +209,7 @@ done:
 
 struct lister {
 	struct ps_store		*s;
-	enum ps_screen_list	 what;
+	enum ps_screenop_list	 what;
 	const char		*step;
 	long			 days;
 	long			 today;
@@ -269,7 +269,7 @@ list_one(void *arg, const char *rel, struct ps_node *rec, struct ps_diags *d)
 }
 
 int
-ps_screen_list(struct ps_store *s, enum ps_screen_list what, const char *step,
+ps_screenop_list(struct ps_store *s, enum ps_screenop_list what, const char *step,
     long days, int table, FILE *out, struct ps_diags *d)
 {
 	const char *tz = ps_node_get_str(s->program, "timezone");

@@ -37,12 +37,12 @@ struct ps_screen_opts {
 	int			 dry_run;
 };
 
-enum ps_screen_list { PS_LIST_PENDING, PS_LIST_OVERDUE, PS_LIST_EXPIRING };
+enum ps_screenop_list { PS_LIST_PENDING, PS_LIST_OVERDUE, PS_LIST_EXPIRING };
 
-int	ps_screen_apply(struct ps_store *, const struct ps_ids *,
+int	ps_screenop_apply(struct ps_store *, const struct ps_ids *,
 	    struct ps_screen_opts *, FILE *out, struct ps_diags *);
 /* step: only this step (pending); days: the window (expiring). */
-int	ps_screen_list(struct ps_store *, enum ps_screen_list, const char *step,
+int	ps_screenop_list(struct ps_store *, enum ps_screenop_list, const char *step,
 	    long days, int table, FILE *out, struct ps_diags *);
 
 #endif

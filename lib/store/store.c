@@ -401,7 +401,7 @@ ps_store_get(struct ps_store *s, const char *id, struct ps_node **out,
 		free(f.found);
 		return rc;
 	}
-	if (ps_buf_printf(&rel, "%s/%s.yaml", ps_kind_dir(kind), id) == -1)
+	if (ps_buf_printf(&rel, "%s/%s.yaml", ps_id_kind_dir(kind), id) == -1)
 		return ps_diag_nomem(d);
 	if (!is_file(s->root, rel.s))
 		rc = ps_diag_err(d, PS_REFUSED, "%s: no such record", id);
@@ -712,7 +712,7 @@ int
 ps_store_each(struct ps_store *s, const char *kind, int flags,
     ps_store_fn fn, void *arg, struct ps_diags *d)
 {
-	const char *dir = ps_kind_dir(kind);
+	const char *dir = ps_id_kind_dir(kind);
 	int depth, rc;
 
 	if (dir == NULL)
@@ -962,9 +962,9 @@ ps_store_each_at(struct ps_store *s, const char *rev, const char *kind,
 	git_oid oid;
 	int rc;
 
-	if (ps_kind_dir(kind) == NULL)
+	if (ps_id_kind_dir(kind) == NULL)
 		return ps_diag_err(d, PS_USAGE, "unknown record kind");
 	if ((rc = ps_store_resolve(s, rev, &oid, d)) != 0)
 		return rc;
-	return ps_store_each_in(s, &oid, ps_kind_dir(kind), fn, arg, d);
+	return ps_store_each_in(s, &oid, ps_id_kind_dir(kind), fn, arg, d);
 }

@@ -766,7 +766,7 @@ ps_txn_new_id(struct ps_txn *t, const char *kind, const char *dir,
 			    "new ID: %s", strerror(errno));
 		ps_buf_truncate(&rel, 0);
 		if (ps_buf_printf(&rel, "%s/%s.yaml", dir ? dir :
-		    ps_kind_dir(kind), id) == -1)
+		    ps_id_kind_dir(kind), id) == -1)
 			break;
 		if (ps_txn_taken(t, rel.s))
 			continue;

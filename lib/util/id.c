@@ -97,7 +97,7 @@ ps_id_kind(const char *id)
 }
 
 const char *
-ps_kind_dir(const char *kind)
+ps_id_kind_dir(const char *kind)
 {
 	size_t i;
 

@@ -23,6 +23,6 @@ int		 ps_id_valid(const char *s);
 /* The kind an ID names, or NULL. */
 const char	*ps_id_kind(const char *id);
 /* The store folder of a kind ("participants"), or NULL. */
-const char	*ps_kind_dir(const char *kind);
+const char	*ps_id_kind_dir(const char *kind);
 
 #endif

@@ -16,7 +16,7 @@
 #include "store/store.h"
 #include "ops/init.h"
 #include "ops/intake.h"
-#include "ops/logop.h"
+#include "ops/log.h"
 #include "ops/matchop.h"
 
 static struct ps_store *store;
@@ -116,7 +116,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mo.commit = 1;
 	mo.dry_run = 1;
 	mo.in_fd = stdin_is(data, size);
-	ps_match_run(store, &none, &mo, devnull, &d);
+	ps_matchop_run(store, &none, &mo, devnull, &d);
 	ps_diags_release(&d);
 	return 0;
 }

@@ -37,8 +37,8 @@ validity(void **state)
 	assert_false(ps_id_valid("p-7K3Q2X"));
 	assert_false(ps_id_valid("X-7K3Q2X"));
 	assert_false(ps_id_valid("../../x"));
-	assert_string_equal(ps_kind_dir("volunteer"), "volunteers");
-	assert_null(ps_kind_dir("program"));
+	assert_string_equal(ps_id_kind_dir("volunteer"), "volunteers");
+	assert_null(ps_id_kind_dir("program"));
 }
 
 int

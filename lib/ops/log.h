@@ -1,5 +1,5 @@
 /*
- * logop: what ps-log does to a store — contacts within a match, OneCall
+ * log: what ps-log does to a store — contacts within a match, OneCall
  * callbacks (which close their assignment), volunteer hours, drop-in
  * visits, group sessions, feedback and outcome surveys, risk flags with
  * their referrals, goals of a match; and the contact listing.
@@ -23,8 +23,8 @@
  * over its limit where the programme allows it, a drop-in visit outside
  * opening hours) do not stop the write.
  */
-#ifndef PS_LOGOP_H
-#define PS_LOGOP_H
+#ifndef PS_LOG_H
+#define PS_LOG_H
 
 #include <stdio.h>
 

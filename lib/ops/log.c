@@ -1,4 +1,4 @@
-/* logop: ps-log's entries, checks, commit and listing; see logop.h. */
+/* log: ps-log's entries, checks, commit and listing; see log.h. */
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -12,7 +12,7 @@
 #include "model/record.h"
 #include "model/yaml.h"
 #include "store/txn.h"
-#include "ops/logop.h"
+#include "ops/log.h"
 
 
 /* One run: the entries' shared state and the records they change. */
