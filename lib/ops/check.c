@@ -12,6 +12,7 @@
 #include "util/str.h"
 #include "model/record.h"
 #include "model/yaml.h"
+#include "rules/status.h"
 #include "ops/check.h"
 
 /* A reference from one record to another, checked once all are read. */
@@ -38,6 +39,7 @@ struct state {
 	size_t		 problems;
 	int		 status;
 	char		(*erased)[PS_ID_LEN + 1];	/* erasures/ */
+	const struct ps_node *prog;	/* for volunteers' capacity */
 	size_t		 nerased, caperased;
 };
 
@@ -102,7 +104,7 @@ record(void *arg, const char *rel, struct ps_node *rec, struct ps_diags *d)
 {
 	struct state *st = arg;
 	struct seen *s;
-	const char *cap, *status, *base;
+	const char *status, *base;
 
 	if (rec != NULL)
 		st->records++;
@@ -133,15 +135,14 @@ record(void *arg, const char *rel, struct ps_node *rec, struct ps_diags *d)
 	memcpy(s->id, ps_record_id(rec), sizeof(s->id));
 	if ((s->path = strdup(rel)) == NULL)
 		return ps_diag_nomem(d);
-	cap = ps_node_get_str(rec, "capacity");
-	s->capacity = strcmp(ps_record_kind(rec), "volunteer") == 0 && cap ?
-	    atol(cap) : -1;
+	s->capacity = strcmp(ps_record_kind(rec), "volunteer") == 0 ?
+	    ps_status_capacity(ps_node_get_str(rec, "capacity"), st->prog) :
+	    -1;
 	s->open = 0;
 	st->nids++;
 	status = ps_node_get_str(rec, "status");
-	if (strcmp(ps_record_kind(rec), "match") == 0 && status &&
-	    (strcmp(status, "active") == 0 ||
-	    strcmp(status, "callback-open") == 0)) {
+	if (strcmp(ps_record_kind(rec), "match") == 0 &&
+	    ps_status_match_open(status)) {
 		/* counted against the volunteer's capacity below */
 		if (add_ref(st, rel, "open", ps_node_map_get(rec,
 		    "volunteer")) == -1)
@@ -439,6 +440,7 @@ ps_check(struct ps_store *s, const struct ps_check_opts *o, FILE *out,
 	int rc = 0;
 
 	memset(&st, 0, sizeof(st));
+	st.prog = s->program;
 	if (o->cached)
 		rc = each_cached(s, &st, d);
 	else if (o->nfiles > 0)

@@ -31,6 +31,7 @@
 #include "model/yaml.h"
 #include "store/author.h"
 #include "store/txn.h"
+#include "rules/status.h"
 #include "ops/erase.h"
 
 /* What became of an object. */
@@ -1356,20 +1357,16 @@ struct opened {
 static int
 open_match(void *arg, const char *rel, struct ps_node *m, struct ps_diags *d)
 {
-	static const char *const open[] = { "proposed", "active",
-	    "callback-open", NULL };
 	struct opened *o = arg;
-	const char *st = ps_node_get_str(m, "status");
-	size_t i;
 
 	(void)rel;
 	if (!ps_streq(ps_node_get_str(m, "participant"), o->id) &&
 	    !ps_streq(ps_node_get_str(m, "volunteer"), o->id))
 		return 0;
-	for (i = 0; open[i]; i++)
-		if (ps_streq(st, open[i]) && ps_buf_printf(&o->ids, "%s%s",
-		    o->n++ ? ", " : "", ps_record_id(m)) == -1)
-			return ps_diag_nomem(d);
+	if (ps_status_match_open(ps_node_get_str(m, "status")) &&
+	    ps_buf_printf(&o->ids, "%s%s", o->n++ ? ", " : "",
+	    ps_record_id(m)) == -1)
+		return ps_diag_nomem(d);
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #include "model/record.h"
 #include "model/yaml.h"
 #include "store/txn.h"
+#include "rules/status.h"
 #include "ops/intake.h"
 
 /* Fields the toolkit sets; an application may not. */
@@ -1720,7 +1721,8 @@ end_match(void *arg, const char *rel, struct ps_node *m, struct ps_diags *d)
 	const char *now = e->in->now;
 	char day[11];
 
-	if (side == NULL || strcmp(side, e->id) != 0 || st == NULL)
+	if (side == NULL || strcmp(side, e->id) != 0 ||
+	    !ps_status_match_open(st))
 		return 0;
 	memcpy(day, now, 10);
 	day[10] = '\0';
@@ -1729,8 +1731,7 @@ end_match(void *arg, const char *rel, struct ps_node *m, struct ps_diags *d)
 		    NULL) || ps_node_set_plain(m, "declined.date", day) ||
 		    ps_node_set_str(m, "declined.by", e->who))
 			return ps_diag_nomem(d);
-	} else if (strcmp(st, "active") == 0 ||
-	    strcmp(st, "callback-open") == 0) {
+	} else {	/* active or callback-open */
 		if (ps_record_set_status(m, "ended", now, NULL, "ps-apply",
 		    NULL) || ps_node_set_plain(m, "ended", now) ||
 		    ps_node_set_str(m, "end_reason", strcmp(e->who,
@@ -1741,8 +1742,7 @@ end_match(void *arg, const char *rel, struct ps_node *m, struct ps_diags *d)
 		    (e->rc = rewait(e->in, ps_node_get_str(m, "participant"),
 		    d)) != 0)
 			return e->rc;
-	} else
-		return 0;
+	}
 	if (ps_record_check(e->in->s->schemas, m, rel, d) != 0)
 		return PS_REFUSED;
 	if ((e->rc = ps_txn_put(e->in->t, m, d)) != 0)

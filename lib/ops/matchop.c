@@ -15,17 +15,11 @@
 #include "rules/assign.h"
 #include "rules/match.h"
 #include "rules/screen.h"
+#include "rules/status.h"
 #include "ops/matchop.h"
 
 #define RECENT_DAYS	30	/* OneCall load: callbacks this recent */
 
-
-static int
-is_open(const char *status)
-{
-	return ps_streq(status, "proposed") || ps_streq(status, "active") ||
-	    ps_streq(status, "callback-open");
-}
 
 static int
 cmp_id(const void *a, const void *b)
@@ -184,7 +178,7 @@ read_match(void *arg, const char *rel, struct ps_node *m, struct ps_diags *d)
 	(void)rel;
 	if (p == NULL || v == NULL)
 		return 0;
-	if (is_open(st) && (bag_add(&w->open, v) || bag_add(&w->busy, p)))
+	if (ps_status_match_open(st) && (bag_add(&w->open, v) || bag_add(&w->busy, p)))
 		return ps_diag_nomem(d);
 	if (ps_node_get(m, "callback") &&
 	    day_of(ps_node_get_str(m, "proposed"), &day) == 0 &&
@@ -196,30 +190,18 @@ read_match(void *arg, const char *rel, struct ps_node *m, struct ps_diags *d)
 	return 0;
 }
 
-static long
-capacity_of(const struct world *w, const struct ps_node *rec)
-{
-	const char *c = ps_node_get_str(rec, "capacity");
-
-	if (c == NULL)
-		c = ps_node_get_str(w->prog, "volunteers.default_capacity");
-	return c ? atol(c) : 1;
-}
-
 static int
 read_volunteer(void *arg, const char *rel, struct ps_node *rec,
     struct ps_diags *d)
 {
 	struct world *w = arg;
-	long left;
+	long cap, open;
 
 	(void)rel;
-	if (!ps_streq(ps_node_get_str(rec, "status"), "active") ||
-	    ps_screen_expiry(rec, NULL) < w->today)
-		return 0;
-	left = capacity_of(w, rec) - (long)bag_count(&w->open,
-	    ps_record_id(rec));
-	if (left <= 0)
+	cap = ps_status_capacity(ps_node_get_str(rec, "capacity"), w->prog);
+	open = (long)bag_count(&w->open, ps_record_id(rec));
+	if (!ps_status_volunteer_free(ps_node_get_str(rec, "status"),
+	    ps_screen_expiry(rec, NULL), w->today, cap, open))
 		return 0;
 	if (w->nv == w->capv) {
 		int *l = reallocarray(w->left, w->capv ? 2 * w->capv : 256,
@@ -229,7 +211,7 @@ read_volunteer(void *arg, const char *rel, struct ps_node *rec,
 			return ps_diag_nomem(d);
 		w->left = l;
 	}
-	w->left[w->nv] = (int)left;
+	w->left[w->nv] = (int)(cap - open);
 	return add_person(w, &w->v, &w->nv, &w->capv, rec, d);
 }
 
@@ -254,7 +236,7 @@ waiting(const struct world *w, const struct ps_node *rec)
 	struct ps_buf b = PS_BUF_INIT;
 	size_t missing;
 
-	if (!(ps_streq(st, "applied") || ps_streq(st, "onboarding") || ps_streq(st, "waiting")))
+	if (!ps_status_participant_waiting(st))
 		return 0;
 	if (stream_of(w, rec) == NULL ||
 	    bag_count(&w->busy, ps_record_id(rec)))
@@ -1044,10 +1026,8 @@ the_participant(struct world *w, const char *id, struct ps_match_person **out,
 	else
 		rc = ps_diag_err(d, PS_REFUSED, "%s: not waiting for a match "
 		    "(%s)", id, bag_count(&w->busy, id) ? "has an open match" :
-		    ps_streq(ps_node_get_str(rec, "status"), "waiting") ||
-		    ps_streq(ps_node_get_str(rec, "status"), "applied") ||
-		    ps_streq(ps_node_get_str(rec, "status"), "onboarding") ?
-		    "onboarding not complete" : ps_node_get_str(rec, "status"));
+		    ps_status_participant_waiting(ps_node_get_str(rec,
+		    "status")) ? "onboarding not complete" : ps_node_get_str(rec, "status"));
 	ps_node_free(rec);
 	return rc;
 }
@@ -1247,7 +1227,7 @@ brief(struct world *w, const struct ps_match_opts *o, FILE *out,
 
 	if ((rc = the_match(w, o->id, &m, d)) != 0)
 		return rc;
-	if (!is_open(ps_node_get_str(m, "status"))) {
+	if (!ps_status_match_open(ps_node_get_str(m, "status"))) {
 		rc = ps_diag_err(d, PS_REFUSED, "%s: not open (status %s)",
 		    o->id, ps_node_get_str(m, "status"));
 		goto done;

@@ -16,6 +16,7 @@
 #include "model/yaml.h"
 #include "rules/rsum.h"
 #include "rules/screen.h"
+#include "rules/status.h"
 #include "ops/matchop.h"
 #include "ops/report.h"
 
@@ -670,13 +671,6 @@ screening(struct data *d, struct ps_rsection *s, double **funnel,
 	free(at);
 }
 
-static int
-open_status(const char *st)
-{
-	return ps_streq(st, "proposed") || ps_streq(st, "active") ||
-	    ps_streq(st, "callback-open");
-}
-
 /*
  * A match as the matcher reads it (matchop.c read_match: who, the
  * status, why it ended, whether it is a callback and when it was
@@ -732,17 +726,13 @@ static int
 candidate(struct data *d, int k, const struct ps_rsum *r, char **open,
     size_t nopen)
 {
-	const char *st = str(r, k == 0 ? PS_P_STATUS : PS_V_STATUS), *c;
+	const char *st = str(r, k == 0 ? PS_P_STATUS : PS_V_STATUS);
 
 	if (k == 0)
-		return ps_streq(st, "applied") || ps_streq(st, "onboarding") ||
-		    ps_streq(st, "waiting");
-	if (!ps_streq(st, "active") || num(r, PS_V_EXPIRES, LONG_MAX) <
-	    d->until)
-		return 0;
-	if ((c = str(r, PS_V_CAPACITY)) == NULL)
-		c = ps_node_get_str(d->prog, "volunteers.default_capacity");
-	return (c ? atol(c) : 1) - open_of(open, nopen, str(r, PS_V_ID)) > 0;
+		return ps_status_participant_waiting(st);
+	return ps_status_volunteer_free(st, num(r, PS_V_EXPIRES, LONG_MAX),
+	    d->until, ps_status_capacity(str(r, PS_V_CAPACITY), d->prog),
+	    (long)open_of(open, nopen, str(r, PS_V_ID)));
 }
 
 /*
@@ -764,7 +754,7 @@ kept(void *src, const char *kind, ps_store_fn fn, void *arg,
 	if (k == 1 && (open = calloc(d->n[2] + 1, sizeof(*open))) == NULL)
 		return ps_diag_nomem(dg);
 	for (i = 0; k == 1 && i < d->n[2]; i++)
-		if (open_status(str(d->rec[2][i], PS_M_STATUS)) &&
+		if (ps_status_match_open(str(d->rec[2][i], PS_M_STATUS)) &&
 		    str(d->rec[2][i], PS_M_PARTICIPANT) &&
 		    str(d->rec[2][i], PS_M_VOLUNTEER))
 			open[no++] = (char *)str(d->rec[2][i], PS_M_VOLUNTEER);
@@ -853,7 +843,7 @@ matching(struct data *d, struct ps_rsection *s, long **waits, size_t *nw)
 		madep += in(day, d->pfrom, d->puntil);
 		if (in(day, d->from, d->until) && str(m, PS_M_DAYS))
 			ttm[n++] = num(m, PS_M_DAYS, 0);
-		if (open_status(str(m, PS_M_STATUS)))
+		if (ps_status_match_open(str(m, PS_M_STATUS)))
 			open[no++] = (char *)str(m, PS_M_PARTICIPANT);
 	}
 	ps_mem_sort(open, no, sizeof(*open), ps_strcmpp);
@@ -878,8 +868,7 @@ matching(struct data *d, struct ps_rsection *s, long **waits, size_t *nw)
 		const char *type = ps_node_get_str(ps_program_stream(d->prog,
 		    str(p, PS_P_STREAM)), "type");
 
-		if (!(ps_streq(pst, "applied") || ps_streq(pst, "onboarding") ||
-		    ps_streq(pst, "waiting")) || ps_streq(type, "single-call") ||
+		if (!ps_status_participant_waiting(pst) || ps_streq(type, "single-call") ||
 		    ps_streq(type, "group") || ps_streq(type, "dropin"))
 			continue;
 		id = str(p, PS_P_ID);

@@ -9,6 +9,7 @@
 #include "util/tz.h"
 #include "model/record.h"
 #include "store/txn.h"
+#include "rules/status.h"
 #include "ops/screenop.h"
 
 static const char *const action_names[] = { "step", "accept", "decline",
@@ -29,8 +30,7 @@ find_open(void *arg, const char *rel, struct ps_node *m, struct ps_diags *d)
 	(void)rel;
 	(void)d;
 	if (!ps_streq(ps_node_get_str(m, "volunteer"), o->id) ||
-	    !(ps_streq(st, "active") || ps_streq(st, "proposed") ||
-	    ps_streq(st, "callback-open")))
+	    !ps_status_match_open(st))
 		return 0;
 	ps_buf_printf(&o->list, "%s%s", o->list.len ? ", " : "",
 	    ps_record_id(m));

@@ -9,6 +9,7 @@
 #include "util/str.h"
 #include "model/record.h"
 #include "rules/screen.h"
+#include "rules/status.h"
 
 static int
 is_volunteer(const struct ps_node *rec)
@@ -631,8 +632,8 @@ ps_screen_decide(const struct ps_node *prog, struct ps_node *rec, int accept,
 		return ps_diag_nomem(d);
 	if (accept) {
 		if (ps_node_get(rec, "capacity") == NULL) {
-			snprintf(num, sizeof(num), "%ld", lnum(prog,
-			    "volunteers.default_capacity", 1));
+			snprintf(num, sizeof(num), "%ld",
+			    ps_status_capacity(NULL, prog));
 			ps_node_set_plain(rec, "capacity", num);
 		}
 		/* the commitment the volunteer made, else the programme's */

@@ -343,3 +343,43 @@ M-xxxxxx  P-B00008     V-A00002   onecall       10.143" ""
 	expect 1 "" "ps-match: not-an-id: not a record ID (like P-7K3Q2X)"
 	[ "$(head_of .)" = "$h" ]
 }
+
+# A proposed match holds a place of its volunteer's capacity, and a
+# volunteer with no capacity of its own has the programme's default:
+# ps-match has always matched so; ps-check once counted only active and
+# callback-open matches, and only a capacity the record gave. Both now
+# ask lib/rules/status.
+@test "ps-check and ps-match agree on capacity: proposals count, the default applies" {
+	match_store
+	ps-match --commit >/dev/null 2>&1
+	m=$(grep -l '^volunteer: V-A00001$' matches/*.yaml)
+	run_split ps-check
+	expect 0 "$(($(ls participants volunteers matches | grep -c yaml))) records checked, 0 problems" ""
+	# V-A00001 (capacity 1) is full with its proposal, for ps-match...
+	run_split ps-match P-B00004 --choose V-A00001
+	expect 1 "" "ps-match: V-A00001: not an active volunteer with capacity left"
+	# ...and for ps-check: a second proposal, written by hand, is over
+	sed -e 's/^id: .*/id: M-Z00001/' -e 's/^participant: .*/participant: P-B00004/' \
+	    "$m" >matches/M-Z00001.yaml
+	grep -qx 'status: proposed' matches/M-Z00001.yaml
+	run_split ps-check
+	expect 1 "$(($(ls participants volunteers matches | grep -c yaml))) records checked, 1 problem" "ps-check: volunteers/V-A00001.yaml: capacity: volunteer has more open matches than capacity"
+	rm matches/M-Z00001.yaml
+	# V-A00003 without a capacity of its own: the programme's default, 2
+	grep -qx '  default_capacity: 2' program.yaml
+	sed -i '/^capacity: /d' volunteers/V-A00003.yaml
+	# its proposal and two more: three open matches, one over
+	grep -l '^volunteer: V-A00003$' matches/*.yaml >had
+	[ "$(wc -l <had)" = 1 ]
+	for i in 1 2; do
+		sed -e "s/^id: .*/id: M-Z0000$i/" -e 's/^volunteer: .*/volunteer: V-A00003/' \
+		    -e "s/^participant: .*/participant: P-B0000$i/" "$m" >matches/M-Z0000$i.yaml
+	done
+	run_split ps-check
+	expect 1 "$(($(ls participants volunteers matches | grep -c yaml))) records checked, 1 problem" "ps-check: volunteers/V-A00003.yaml: capacity: volunteer has more open matches than capacity"
+	rm matches/M-Z00002.yaml
+	run_split ps-check
+	expect 0 "$(($(ls participants volunteers matches | grep -c yaml))) records checked, 0 problems" ""
+	run_split ps-match P-B00004 --choose V-A00003
+	expect 1 "" "ps-match: V-A00003: not an active volunteer with capacity left"
+}
