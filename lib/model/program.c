@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "util/date.h"
+#include "util/str.h"
 #include "util/tz.h"
 #include "model/program.h"
 #include "model/yaml.h"
@@ -138,4 +139,10 @@ ps_program_add_business(const struct ps_node *p, long start, int n)
 	    days, k);
 	free(days);
 	return day;
+}
+
+int
+ps_program_single_call(const struct ps_node *stream)
+{
+	return ps_streq(ps_node_get_str(stream, "type"), "single-call");
 }

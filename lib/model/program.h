@@ -23,6 +23,8 @@ size_t	 ps_program_check(const struct ps_node *, const char *name,
 /* The stream named, or NULL. */
 const struct ps_node *ps_program_stream(const struct ps_node *,
 	    const char *name);
+/* Is a stream (as ps_program_stream() gives it) of one callback? */
+int	 ps_program_single_call(const struct ps_node *stream);
 /* Business days as a mask (bit 0 Monday); Monday-Friday by default. */
 unsigned ps_program_business_days(const struct ps_node *);
 /* The day n business days after start (days since 1970), skipping the

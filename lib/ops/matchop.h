@@ -1,9 +1,10 @@
 /*
- * matchop: what ps-match does to a store — proposals (the global optimum
- * of lib/rules/assign over the pairs lib/rules/match allows), OneCall callback
- * assignment, candidate lists and a participant's choice, the brief a
- * volunteer receives, the match lifecycle (accept, decline, end, extend),
- * overdue callbacks and recruiting gaps.
+ * matchop: what ps-match does to a store — proposals (a plan of
+ * rules/plan.h: the global optimum of rules/assign over the pairs
+ * rules/match allows), OneCall callback assignment, candidate lists and
+ * a participant's choice, the brief a volunteer receives, the match
+ * lifecycle (accept, decline, end, extend), overdue callbacks and
+ * recruiting gaps.
  *
  * Who takes part: participants who applied, are onboarding or waiting,
  * whose stream's onboarding steps are done and who have no open match
@@ -61,19 +62,6 @@ struct ps_match_opts {
 	int			 dry_run;
 	int			 in_fd;		/* proposals to commit */
 };
-
-/* Records of a kind, from wherever the caller keeps them. */
-typedef int (*ps_match_source)(void *src, const char *kind, ps_store_fn,
-    void *arg, struct ps_diags *);
-
-/*
- * Recruiting gaps from records read elsewhere (ps-report reads them from
- * a past commit): the reason each participant the plan leaves out has,
- * sorted, so equal reasons are neighbours. Free with ps_strv_free().
- */
-int	ps_matchop_gaps(struct ps_store *, const struct ps_node *prog, long today,
-	    ps_match_source, void *src, char ***reasons, size_t *n,
-	    struct ps_diags *);
 
 /* Proposals for the participants in only (all when only->n is 0). */
 int	ps_matchop_run(struct ps_store *, const struct ps_ids *only,

@@ -14,10 +14,10 @@
 #include "model/record.h"
 #include "model/schema.h"
 #include "model/yaml.h"
+#include "rules/plan.h"
 #include "rules/rsum.h"
 #include "rules/screen.h"
 #include "rules/status.h"
-#include "ops/matchop.h"
 #include "ops/report.h"
 
 const char *const ps_report_keys[] = { "intake", "screening", "matching",
@@ -672,7 +672,7 @@ screening(struct data *d, struct ps_rsection *s, double **funnel,
 }
 
 /*
- * A match as the matcher reads it (matchop.c read_match: who, the
+ * A match as the matcher reads it (plan.c read_match: who, the
  * status, why it ended, whether it is a callback and when it was
  * proposed), made from its summary.
  */
@@ -718,7 +718,7 @@ open_of(char **open, size_t n, const char *v)
 }
 
 /*
- * May the matcher take this participant or volunteer (matchop.h: who
+ * May the matcher take this participant or volunteer (plan.h: who
  * waits for a match; who is active, with checks in date and capacity
  * left, open matches counted)? If not, it passes over the record.
  */
@@ -736,7 +736,7 @@ candidate(struct data *d, int k, const struct ps_rsum *r, char **open,
 }
 
 /*
- * The records read, by kind, for ps_matchop_gaps(): matches as their
+ * The records read, by kind, for ps_plan_gaps(): matches as their
  * summaries say, and the whole record, read again, of each participant
  * and volunteer the matcher may take.
  */
@@ -783,7 +783,7 @@ gaps(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
 	size_t n = 0, i, j;
 	int rc;
 
-	if ((rc = ps_matchop_gaps(d->s, d->prog, d->until, kept, d, &why, &n,
+	if ((rc = ps_plan_gaps(d->s, d->prog, d->until, kept, d, &why, &n,
 	    dg)) != 0)
 		return rc;
 	t = table(s, "gaps", "Left unmatched, and why (recruiting gaps)", 1, 0,

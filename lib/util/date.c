@@ -242,3 +242,19 @@ ps_date_add_months(long day, int k)
 		dt.d = last;
 	return ps_date_days(&dt);
 }
+
+int
+ps_date_parse_days(const char *s, long *out)
+{
+	struct ps_date dt;
+	char day[11];
+
+	if (s == NULL || strlen(s) < 10)
+		return -1;
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	if (ps_date_parse(day, &dt) == -1)
+		return -1;
+	*out = ps_date_days(&dt);
+	return 0;
+}

@@ -26,6 +26,9 @@ struct ps_date {
 int	 ps_date_parse(const char *, struct ps_date *);
 /* Strict RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM). */
 int	 ps_datetime_parse(const char *, time_t *);
+/* The day of a date, or of a date-time's date (its first ten characters),
+   as days; -1 when it is not one. */
+int	 ps_date_parse_days(const char *, long *days);
 /* HH:MM or HH:MM:SS; *min gets minutes since midnight. */
 int	 ps_date_parse_time(const char *, int *min);
 
