@@ -50,6 +50,11 @@ index_of(const char *const *l, const char *s)
 	return -1;
 }
 
+/* Contacts and their minutes under one funder or host organisation. */
+struct tally {
+	long	n, min;
+};
+
 /* Contacts of one period, counted. */
 struct agg {
 	long	contacts, callbacks, support_minutes;
@@ -58,8 +63,9 @@ struct agg {
 	long	dropins, sessions, attendees;
 	long	flagged, flag_n[3], no_referral;
 	long	feedback, helpful_sum, out_sum[4], out_n[4];
-	long	by_n[2][17], by_min[2][17];	/* funder, host: program.yaml
-						   order; 16: other or none */
+	struct tally	*by[2];		/* funder, host: nnames[k] + 1, in
+					   program.yaml order, then other
+					   or none */
 };
 
 /* Everything read for a report. */
@@ -82,8 +88,9 @@ struct data {
 	long			 stalled_from;
 	long			 fu_due;	/* follow-ups due */
 	struct ps_rtable	*due;
-	const char		*names[2][16];	/* funders, host organisations */
-	size_t			 nnames[2];
+	const char		**names[2];	/* funders, host organisations,
+						   in program.yaml's node */
+	size_t			 nnames[2], capnames[2];
 	int			 rc;
 };
 
@@ -321,10 +328,10 @@ attribute(struct data *d, struct agg *a, const struct ps_rsum *c, long mins)
 		for (i = 0; v && i < d->nnames[k] && !ps_streq(d->names[k][i], v);
 		    i++)
 			;
-		if (v == NULL || i == d->nnames[k])
-			i = 16;
-		a->by_n[k][i]++;
-		a->by_min[k][i] += mins;
+		if (v == NULL)
+			i = d->nnames[k];	/* other or none */
+		a->by[k][i].n++;
+		a->by[k][i].min += mins;
 	}
 }
 
@@ -992,14 +999,12 @@ by_name(struct data *d, struct ps_rsection *s, int k, const char *key,
 		return;
 	t = table(s, key, title, 1, PS_TOTAL_ROW, 3, col, "contacts",
 	    "minutes");
-	for (i = 0; i <= 16; i++) {
-		if (i >= d->nnames[k] && i < 16)
-			continue;
-		row(t, xstrdup(i < 16 ? d->names[k][i] : "other or none"),
-		    fmt("%ld", d->cur.by_n[k][i]),
-		    fmt("%ld", d->cur.by_min[k][i]));
-		n += d->cur.by_n[k][i];
-		mins += d->cur.by_min[k][i];
+	for (i = 0; i <= d->nnames[k]; i++) {
+		row(t, xstrdup(i < d->nnames[k] ? d->names[k][i] :
+		    "other or none"), fmt("%ld", d->cur.by[k][i].n),
+		    fmt("%ld", d->cur.by[k][i].min));
+		n += d->cur.by[k][i].n;
+		mins += d->cur.by[k][i].min;
 	}
 	row(t, xstrdup("total"), fmt("%ld", n), fmt("%ld", mins));
 }
@@ -1321,21 +1326,50 @@ wait_chart(struct ps_rsection *s, const long *w, size_t n)
 	    "participants", NULL);
 }
 
-/* The funders and host organisations program.yaml names (16 each). */
-static void
+/* Append name to the funders (k 0) or host organisations (k 1). */
+static int
+add_name(struct data *d, int k, const char *name)
+{
+	const char **v;
+
+	if ((v = ps_mem_grow(d->names[k], &d->capnames[k], d->nnames[k] + 1,
+	    sizeof(*v), 8)) == NULL)
+		return -1;
+	d->names[k] = v;
+	v[d->nnames[k]++] = name;
+	return 0;
+}
+
+/*
+ * The funders and host organisations program.yaml names, as many as it
+ * names, each kind in its order (host organisations stream by stream),
+ * and a tally for each and one for other or none in both periods. The
+ * names point into d->prog. -1 when out of memory.
+ */
+static int
 names_of(struct data *d)
 {
 	const struct ps_node *l = ps_node_get(d->prog, "funders");
 	const struct ps_node *st = ps_node_get(d->prog, "streams"), *h;
 	size_t i, j;
+	int k;
 
-	for (i = 0; l && i < l->n && d->nnames[0] < 16; i++)
-		d->names[0][d->nnames[0]++] = l->vals[i]->str;
+	for (i = 0; l && i < l->n; i++)
+		if (add_name(d, 0, l->vals[i]->str) == -1)
+			return -1;
 	for (j = 0; st && j < st->n; j++) {
 		h = ps_node_get(st->vals[j], "host_organisations");
-		for (i = 0; h && i < h->n && d->nnames[1] < 16; i++)
-			d->names[1][d->nnames[1]++] = h->vals[i]->str;
+		for (i = 0; h && i < h->n; i++)
+			if (add_name(d, 1, h->vals[i]->str) == -1)
+				return -1;
 	}
+	for (k = 0; k < 2; k++)
+		if ((d->cur.by[k] = calloc(d->nnames[k] + 1,
+		    sizeof(*d->cur.by[k]))) == NULL ||
+		    (d->prev.by[k] = calloc(d->nnames[k] + 1,
+		    sizeof(*d->prev.by[k]))) == NULL)
+			return -1;
+	return 0;
 }
 
 static int
@@ -1398,7 +1432,10 @@ ps_report_build(struct ps_report **out, struct ps_store *s,
 	    (rc = period(&d, s, o, dg)) != 0)
 		goto done;
 	d.prog = prog;
-	names_of(&d);
+	if (names_of(&d) == -1) {
+		rc = ps_diag_nomem(dg);
+		goto done;
+	}
 	ps_tzcache_init(&d.tz, ps_node_get_str(prog, "timezone"));
 	git_oid_tostr(r->commit, sizeof(r->commit), &d.commit);
 	ps_date_format(r->from, d.from);
@@ -1477,6 +1514,11 @@ done:
 	for (k = 0; k < 3; k++)
 		free(d.rec[k]);
 	free(d.by_id);
+	for (k = 0; k < 2; k++) {
+		free(d.names[k]);
+		free(d.cur.by[k]);
+		free(d.prev.by[k]);
+	}
 	ps_rsums_free(d.rs);
 	for (i = 0; i < d.nseen; i++)
 		free(d.seen[i]);

@@ -375,3 +375,72 @@ applications() {
 	expect 0 "" ""
 	# (the figures at the head of the section give the total too)
 }
+
+@test "every funder and host organisation has its own row, past the sixteenth" {
+	# the example programme with 20 funders and 18 host organisations
+	for i in $(seq -w 1 18); do printf '      - Host %s\n' "$i"; done >hosts
+	{
+		sed -e '/^      - Example /d' -e '/^    host_organisations:/r hosts' \
+		    -e '/^funders:/q' \
+		    "$BATS_TEST_DIRNAME/../../examples/mental-health/program.yaml"
+		for i in $(seq -w 1 20); do printf '  - Funder %s\n' "$i"; done
+	} >program.yaml
+	export PS_NOW=2026-11-20T17:00:00Z
+	ps-init --program program.yaml s >/dev/null
+	cd s
+	ps-log >/dev/null <<'YAML'
+- {dropin: true, minutes: 10, date: 2026-11-16, funder: Funder 17, host_organisation: Host 17}
+- {dropin: true, minutes: 10, date: 2026-11-16, funder: Funder 17, host_organisation: Host 17}
+- {dropin: true, minutes: 10, date: 2026-11-17, funder: Funder 17, host_organisation: Host 17}
+- {dropin: true, minutes: 10, date: 2026-11-17, funder: Funder 17, host_organisation: Host 17}
+- {dropin: true, minutes: 10, date: 2026-11-18, funder: Funder 17, host_organisation: Host 17}
+- {dropin: true, minutes: 10, date: 2026-11-18, funder: Funder 17, host_organisation: Host 17}
+- {dropin: true, minutes: 5, date: 2026-11-19, funder: Funder 01, host_organisation: Host 18}
+- {dropin: true, minutes: 15, date: 2026-11-19}
+YAML
+	export PS_NOW=2026-11-24T15:00:00Z
+	run_split ps-report --section activity --no-suppress
+	[ "$status" = 0 ]
+	printf '%s\n' "$out" | sed -n '/Contacts by funder/,/total/p' >got
+	cat >want <<'TXT'
+  Contacts by funder
+    funder         contacts  minutes
+    Funder 01             1        5
+    Funder 02             0        0
+    Funder 03             0        0
+    Funder 04             0        0
+    Funder 05             0        0
+    Funder 06             0        0
+    Funder 07             0        0
+    Funder 08             0        0
+    Funder 09             0        0
+    Funder 10             0        0
+    Funder 11             0        0
+    Funder 12             0        0
+    Funder 13             0        0
+    Funder 14             0        0
+    Funder 15             0        0
+    Funder 16             0        0
+    Funder 17             6       60
+    Funder 18             0        0
+    Funder 19             0        0
+    Funder 20             0        0
+    other or none         1       15
+    total                 8       80
+TXT
+	diff -u want got
+	run_split ps-report --section activity --no-suppress --format csv
+	[ "$status" = 0 ]
+	printf '%s\n' "$out" >got.csv
+	run_split grep -E ',by_(funder|host),(Funder 17|Host 17|Host 18|other or none),' got.csv
+	expect 0 "activity,by_funder,Funder 17,contacts,6
+activity,by_funder,Funder 17,minutes,60
+activity,by_funder,other or none,contacts,1
+activity,by_funder,other or none,minutes,15
+activity,by_host,Host 17,contacts,6
+activity,by_host,Host 17,minutes,60
+activity,by_host,Host 18,contacts,1
+activity,by_host,Host 18,minutes,5
+activity,by_host,other or none,contacts,1
+activity,by_host,other or none,minutes,15" ""
+}
