@@ -1,5 +1,5 @@
 #!/bin/sh
-# A caregiver organisation's programme (../../../shared/seeds/002), run
+# A caregiver organisation's programme, run
 # end to end with the tools: Peer Mentors and a Group Facilitator apply in
 # September and are screened; in the week of Monday 16 November 2026
 # caregivers register (a web form's CSV export, YAML, JSON), sign the

@@ -1,5 +1,5 @@
 #!/bin/sh
-# A mental-health coalition's programme (../../../shared/seeds/003), run
+# A mental-health coalition's programme, run
 # end to end with the tools: three people apply in July to the Peer
 # Support Training, train in a cohort (ten weeks of three hours), do 30
 # practicum hours in the drop-in, obtain a criminal reference check and

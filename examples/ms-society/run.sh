@@ -1,5 +1,5 @@
 #!/bin/sh
-# An MS-society style programme (../../../shared/seeds/000), run end to
+# An MS-society style programme, run end to
 # end with the tools: volunteers apply in October and are screened
 # (interview, two references, background check, pledge, online training);
 # in the week of Monday 16 November 2026 people apply for Extended support

@@ -8,7 +8,7 @@
  *
  * Calling sequence in a tool's main():
  *	struct ps_cli cli;
- *	ps_cli_init(&cli, "ps-tool", usage, argc, argv);
+ *	ps_cli_init(&cli, "ps-tool", usage);
  *	while ((c = getopt_long(argc, argv, PS_CLI_SHORT "x:", longopts,
  *	    NULL)) != -1)
  *		switch (ps_cli_option(&cli, c, optarg)) { ... }
