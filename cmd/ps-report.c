@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ops/history.h"
 #include "ops/render.h"
 #include "ops/report.h"
 #include "ops/retention.h"
@@ -168,7 +169,7 @@ main(int argc, char *argv[])
 			rc = ps_retention_list(s, ps_cli_table(&cli), stdout,
 			    &cli.diags);
 		else if (a.history)
-			rc = ps_report_history(s, a.history, stdout,
+			rc = ps_history_print(s, a.history, stdout,
 			    &cli.diags);
 		else if ((rc = ps_report_build(&r, s, &a.r, &cli.diags)) == 0 &&
 		    ps_render_report(r, (enum ps_report_format)a.format,

@@ -1,9 +1,9 @@
 /*
  * report: the figures of a period — the weekly report coordinators mail
- * from cron, a funder's quarter, any period as of any past commit — and a
- * record's history. Computed from a commit of the store (never the work
- * tree), so a report names the commit it came from and can be made again,
- * byte for byte, from it.
+ * from cron, a funder's quarter, any period as of any past commit (a
+ * record's history is history.h's). Computed from a commit of the store
+ * (never the work tree), so a report names the commit it came from and
+ * can be made again, byte for byte, from it.
  *
  * A report is sections (intake, screening, matching, onecall, active,
  * activity, safety, followup, audit), each with figures (a label, a
@@ -16,7 +16,6 @@
  *	ps_report_build(&r, store, &opts, &d)	read and count
  *	ps_render_report(r, format, suppress, out)
  *	ps_report_free(r)
- *	ps_report_history(store, id, out, &d)	who changed which fields
  *
  * Only what the period needs is read: a summary of every participant,
  * volunteer and match (rsum.h: the fields the figures need, from the
@@ -122,7 +121,5 @@ extern const char *const ps_report_keys[];
 int	ps_report_build(struct ps_report **, struct ps_store *,
 	    const struct ps_report_opts *, struct ps_diags *);
 void	ps_report_free(struct ps_report *);
-int	ps_report_history(struct ps_store *, const char *id, FILE *out,
-	    struct ps_diags *);
 
 #endif
