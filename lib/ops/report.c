@@ -18,6 +18,7 @@
 #include "rules/rsum.h"
 #include "rules/screen.h"
 #include "rules/status.h"
+#include "ops/rdoc.h"
 #include "ops/report.h"
 
 const char *const ps_report_keys[] = { "intake", "screening", "matching",
@@ -93,173 +94,6 @@ struct data {
 	size_t			 nnames[2], capnames[2];
 	int			 rc;
 };
-
-/*
- * An allocation failed while the report was built (a figure, row or cell
- * would be missing): ps_report_build() then fails rather than print a
- * report short of it. One report is built per process.
- */
-static int	lost;
-
-static void *
-noted(void *p)
-{
-	if (p == NULL)
-		lost = 1;
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	return noted(strdup(s ? s : ""));
-}
-
-static char *
-fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-fmt(const char *f, ...)
-{
-	char *s = NULL;
-	va_list ap;
-
-	va_start(ap, f);
-	if (vasprintf(&s, f, ap) == -1)
-		s = NULL;
-	va_end(ap);
-	return noted(s);
-}
-
-/* Figures and tables; memory errors are noted in the report's data. */
-static void
-figure(struct ps_rsection *s, const char *key, const char *label,
-    char *value, char *change)
-{
-	struct ps_rfigure *f = noted(reallocarray(s->fig, s->nfig + 1,
-	    sizeof(*f)));
-
-	if (f == NULL) {
-		free(value);
-		free(change);
-		return;
-	}
-	s->fig = f;
-	f = &s->fig[s->nfig++];
-	f->key = xstrdup(key);
-	f->label = xstrdup(label);
-	f->value = value ? value : xstrdup("");
-	f->change = change;
-	f->count = 0;
-	f->basis = 0;
-}
-
-/* The last figure added is a median or mean of n answers. */
-static void
-basis(struct ps_rsection *s, long n)
-{
-	if (s->fig && s->nfig)
-		s->fig[s->nfig - 1].basis = n;
-}
-
-static char *
-change_of(long now, long before)
-{
-	return now == before ? xstrdup("=") : fmt("%+ld", now - before);
-}
-
-static void
-count_figure(struct ps_rsection *s, const char *key, const char *label,
-    long now, long before)
-{
-	figure(s, key, label, fmt("%ld", now), change_of(now, before));
-	if (s->fig && s->nfig)
-		s->fig[s->nfig - 1].count = 1;
-}
-
-/* A count with no change shown (a state, not a flow). */
-static void
-count_only(struct ps_rsection *s, const char *key, const char *label,
-    long now)
-{
-	figure(s, key, label, fmt("%ld", now), NULL);
-	if (s->fig && s->nfig)
-		s->fig[s->nfig - 1].count = 1;
-}
-
-/*
- * A new table in a section. The section's tables are allocated once, so
- * that the pointer stays good while more tables are added.
- */
-static struct ps_rtable *
-table(struct ps_rsection *s, const char *key, const char *title,
-    int counts, int totals, size_t ncols, ...)
-{
-	struct ps_rtable *t;
-	va_list ap;
-	size_t i;
-
-	if (s->tab == NULL && (s->tab = noted(calloc(PS_RTABLES,
-	    sizeof(*s->tab)))) == NULL)
-		return NULL;
-	if (s->ntab == PS_RTABLES)
-		return NULL;
-	t = &s->tab[s->ntab++];
-	memset(t, 0, sizeof(*t));
-	t->key = xstrdup(key);
-	t->title = xstrdup(title);
-	t->counts = counts;
-	t->totals = totals;
-	t->ncols = ncols;
-	if ((t->cols = noted(calloc(ncols, sizeof(*t->cols)))) == NULL)
-		return t;
-	va_start(ap, ncols);
-	for (i = 0; i < ncols; i++)
-		t->cols[i] = xstrdup(va_arg(ap, const char *));
-	va_end(ap);
-	return t;
-}
-
-/* A row of cells; each is handed over (made with fmt or xstrdup). */
-static void
-row(struct ps_rtable *t, ...)
-{
-	char **c;
-	va_list ap;
-	size_t i;
-
-	if (t == NULL || (c = noted(reallocarray(t->cells, (t->nrows + 1) *
-	    t->ncols, sizeof(*c)))) == NULL)
-		return;
-	t->cells = c;
-	va_start(ap, t);
-	for (i = 0; i < t->ncols; i++)
-		t->cells[t->nrows * t->ncols + i] = va_arg(ap, char *);
-	va_end(ap);
-	t->nrows++;
-}
-
-static void
-chart(struct ps_rsection *s, const char *key, const char *title, size_t n,
-    char **labels, double *a, double *b, const char *an, const char *bn)
-{
-	struct ps_rchart *c = noted(reallocarray(s->chart, s->nchart + 1,
-	    sizeof(*c)));
-
-	if (c == NULL)
-		return;
-	s->chart = c;
-	c = &s->chart[s->nchart++];
-	c->key = xstrdup(key);
-	c->title = xstrdup(title);
-	c->n = n;
-	c->labels = labels;
-	c->a = a;
-	c->b = b;
-	c->a_name = xstrdup(an);
-	c->b_name = bn ? xstrdup(bn) : NULL;
-	c->counts = 1;
-}
 
 /* A field of a summary: its text, its local day, its number. */
 static const char *
@@ -379,10 +213,11 @@ add_contact(struct data *d, struct agg *a, const struct ps_rsum *c, int cur)
 			a->flag_n[k]++;
 		a->no_referral += ps_streq(ref, "none");
 		if (cur)
-			row(d->flagged, xstrdup(str(c, PS_C_ID)),
-			    fmt("%.10s", str(c, PS_C_DATE)),
-			    xstrdup(str(c, PS_C_FLAG_TYPE)),
-			    xstrdup(ref), xstrdup(ps_streq(ref, "none") ?
+			ps_rdoc_row(d->flagged, ps_rdoc_strdup(str(c, PS_C_ID)),
+			    ps_rdoc_fmt("%.10s", str(c, PS_C_DATE)),
+			    ps_rdoc_strdup(str(c, PS_C_FLAG_TYPE)),
+			    ps_rdoc_strdup(ref), ps_rdoc_strdup(ps_streq(ref,
+			        "none") ?
 			    "needs attention" : ""));
 	}
 }
@@ -494,8 +329,9 @@ feedback(void *arg, const struct ps_rsum *c, struct ps_diags *dg)
 	    PS_C_DATE)))
 		return 0;
 	d->fu_due++;
-	row(d->due, xstrdup(str(c, PS_C_PARTICIPANT)),
-	    xstrdup(str(c, PS_C_FU_AFTER)), xstrdup(str(c, PS_C_ID)));
+	ps_rdoc_row(d->due, ps_rdoc_strdup(str(c, PS_C_PARTICIPANT)),
+	    ps_rdoc_strdup(str(c, PS_C_FU_AFTER)), ps_rdoc_strdup(str(c,
+	        PS_C_ID)));
 	return 0;
 }
 
@@ -553,7 +389,8 @@ intake(struct data *d, struct ps_rsection *s)
 	long day;
 	int k;
 
-	t = table(s, "applications", "Participant applications by stream and "
+	t = ps_rdoc_table(s, "applications",
+	    "Participant applications by stream and "
 	    "role", 4, PS_TOTAL_ROW | PS_TOTAL_COL, 5, "stream", "living-with",
 	    "caregiver", "both",
 	    "total");
@@ -571,12 +408,14 @@ intake(struct data *d, struct ps_rsection *s)
 		}
 		for (k = 0; k < 4; k++)
 			total[k] += cells[k];
-		row(t, xstrdup(st->keys[j]->str), fmt("%ld", cells[0]),
-		    fmt("%ld", cells[1]), fmt("%ld", cells[2]),
-		    fmt("%ld", cells[3]));
+		ps_rdoc_row(t, ps_rdoc_strdup(st->keys[j]->str),
+		    ps_rdoc_fmt("%ld", cells[0]),
+		    ps_rdoc_fmt("%ld", cells[1]), ps_rdoc_fmt("%ld", cells[2]),
+		    ps_rdoc_fmt("%ld", cells[3]));
 	}
-	row(t, xstrdup("total"), fmt("%ld", total[0]), fmt("%ld", total[1]),
-	    fmt("%ld", total[2]), fmt("%ld", total[3]));
+	ps_rdoc_row(t, ps_rdoc_strdup("total"), ps_rdoc_fmt("%ld", total[0]),
+	    ps_rdoc_fmt("%ld", total[1]),
+	    ps_rdoc_fmt("%ld", total[2]), ps_rdoc_fmt("%ld", total[3]));
 	for (i = 0; i < d->n[0]; i++) {
 		day = day_of(d, d->rec[0][i], PS_P_RECEIVED);
 		cur += in(day, d->from, d->until);
@@ -590,11 +429,11 @@ intake(struct data *d, struct ps_rsection *s)
 		vcur += in(day, d->from, d->until);
 		vprev += in(day, d->pfrom, d->puntil);
 	}
-	count_figure(s, "participant_applications", "Participant applications",
+	ps_rdoc_count(s, "participant_applications", "Participant applications",
 	    cur, prev);
-	count_figure(s, "volunteer_applications", "Volunteer applications",
+	ps_rdoc_count(s, "volunteer_applications", "Volunteer applications",
 	    vcur, vprev);
-	count_figure(s, "withdrawn", "Participants who withdrew", wd, wdp);
+	ps_rdoc_count(s, "withdrawn", "Participants who withdrew", wd, wdp);
 }
 
 static void
@@ -609,9 +448,9 @@ screening(struct data *d, struct ps_rsection *s, double **funnel,
 	const char *next, *what;
 	size_t i, j, n = steps ? steps->n : 0;
 
-	*funnel = noted(calloc(n + 1, sizeof(**funnel)));
-	*names = noted(calloc(n + 1, sizeof(**names)));
-	at = noted(calloc(n + 1, sizeof(*at)));
+	*funnel = ps_rdoc_noted(calloc(n + 1, sizeof(**funnel)));
+	*names = ps_rdoc_noted(calloc(n + 1, sizeof(**names)));
+	at = ps_rdoc_noted(calloc(n + 1, sizeof(*at)));
 	*nsteps = *funnel && *names && at ? n : 0;
 	for (i = 0; i < d->n[1]; i++) {
 		const struct ps_rsum *v = d->rec[1][i];
@@ -643,18 +482,23 @@ screening(struct data *d, struct ps_rsection *s, double **funnel,
 			overdue++;
 		ps_node_free(rec);
 	}
-	t = table(s, "funnel", "Volunteers in screening, by the step they "
+	t = ps_rdoc_table(s, "funnel",
+	    "Volunteers in screening, by the step they "
 	    "wait on", 1, 0, 2, "step", "volunteers");
 	for (j = 0; j < *nsteps; j++) {
-		(*names)[j] = xstrdup(ps_node_get_str(steps->vals[j], "step"));
+		(*names)[j] = ps_rdoc_strdup(ps_node_get_str(steps->vals[j],
+		    "step"));
 		(*funnel)[j] = (double)at[j];
-		row(t, xstrdup((*names)[j]), fmt("%ld", at[j]));
+		ps_rdoc_row(t, ps_rdoc_strdup((*names)[j]), ps_rdoc_fmt("%ld",
+		    at[j]));
 	}
-	count_figure(s, "accepted", "Volunteers accepted", acc, accp);
-	count_figure(s, "declined", "Volunteers declined", dec, decp);
-	count_only(s, "overdue_steps", "Volunteers past the expected time for "
+	ps_rdoc_count(s, "accepted", "Volunteers accepted", acc, accp);
+	ps_rdoc_count(s, "declined", "Volunteers declined", dec, decp);
+	ps_rdoc_count_only(s, "overdue_steps",
+	    "Volunteers past the expected time for "
 	    "their step", overdue);
-	x = table(s, "expiring", "Checks expiring in the next 30 days", 0, 0,
+	x = ps_rdoc_table(s, "expiring", "Checks expiring in the next 30 days",
+	    0, 0,
 	    3, "volunteer", "step", "expires");
 	for (i = 0; i < d->n[1]; i++) {
 		const struct ps_rsum *v = d->rec[1][i];
@@ -668,12 +512,13 @@ screening(struct data *d, struct ps_rsection *s, double **funnel,
 			char buf[11];
 
 			ps_date_format(buf, e);
-			row(x, xstrdup(str(v, PS_V_ID)),
-			    xstrdup(str(v, PS_V_EXPIRES_STEP)),
-			    fmt("%s%s", buf, e < d->until ? " (expired)" : ""));
+			ps_rdoc_row(x, ps_rdoc_strdup(str(v, PS_V_ID)),
+			    ps_rdoc_strdup(str(v, PS_V_EXPIRES_STEP)),
+			    ps_rdoc_fmt("%s%s", buf,
+			        e < d->until ? " (expired)" : ""));
 		}
 	}
-	count_only(s, "expiring", "Checks expiring in the next 30 days",
+	ps_rdoc_count_only(s, "expiring", "Checks expiring in the next 30 days",
 	    x ? (long)x->nrows : 0);
 	free(at);
 }
@@ -793,12 +638,14 @@ gaps(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
 	if ((rc = ps_plan_gaps(d->s, d->prog, d->until, kept, d, &why, &n,
 	    dg)) != 0)
 		return rc;
-	t = table(s, "gaps", "Left unmatched, and why (recruiting gaps)", 1, 0,
+	t = ps_rdoc_table(s, "gaps",
+	    "Left unmatched, and why (recruiting gaps)", 1, 0,
 	    2, "reason", "participants");
 	for (i = 0; i < n; i = j) {
 		for (j = i; j < n && strcmp(why[j], why[i]) == 0; j++)
 			;
-		row(t, xstrdup(why[i]), fmt("%zu", j - i));
+		ps_rdoc_row(t, ps_rdoc_strdup(why[i]), ps_rdoc_fmt("%zu",
+		    j - i));
 	}
 	ps_strv_free(why, n);
 	return 0;
@@ -854,29 +701,33 @@ matching(struct data *d, struct ps_rsection *s, long **waits, size_t *nw)
 			open[no++] = (char *)str(m, PS_M_PARTICIPANT);
 	}
 	ps_mem_sort(open, no, sizeof(*open), ps_strcmpp);
-	count_figure(s, "matches_made", "Matches made", made, madep);
+	ps_rdoc_count(s, "matches_made", "Matches made", made, madep);
 	st = ps_node_get(d->prog, "streams");
 	for (j = 0; st && j < st->n; j++)
 		if (lnum(st->vals[j], "target_days_to_match", 0) > target)
 			target = lnum(st->vals[j], "target_days_to_match", 0);
 	ps_mem_sort(ttm, n, sizeof(*ttm), cmp_long);
-	figure(s, "days_to_match_median", "Days to match, median",
-	    n ? fmt("%ld", percentile(ttm, n, 50)) : xstrdup("-"), NULL);
-	basis(s, (long)n);
-	figure(s, "days_to_match_p90", "Days to match, 90th percentile",
-	    n ? fmt("%ld", percentile(ttm, n, 90)) : xstrdup("-"), NULL);
-	basis(s, (long)n);
+	ps_rdoc_figure(s, "days_to_match_median", "Days to match, median",
+	    n ? ps_rdoc_fmt("%ld", percentile(ttm, n,
+	        50)) : ps_rdoc_strdup("-"), NULL);
+	ps_rdoc_basis(s, (long)n);
+	ps_rdoc_figure(s, "days_to_match_p90", "Days to match, 90th percentile",
+	    n ? ps_rdoc_fmt("%ld", percentile(ttm, n,
+	        90)) : ps_rdoc_strdup("-"), NULL);
+	ps_rdoc_basis(s, (long)n);
 	if (target)
-		figure(s, "days_to_match_target", "Target days to match",
-		    fmt("%ld", target), NULL);
+		ps_rdoc_figure(s, "days_to_match_target",
+		    "Target days to match",
+		    ps_rdoc_fmt("%ld", target), NULL);
 	for (i = 0; i < d->n[0]; i++) {
 		const struct ps_rsum *p = d->rec[0][i];
 		const char *pst = str(p, PS_P_STATUS), *id;
 		const char *type = ps_node_get_str(ps_program_stream(d->prog,
 		    str(p, PS_P_STREAM)), "type");
 
-		if (!ps_status_participant_waiting(pst) || ps_streq(type, "single-call") ||
-		    ps_streq(type, "group") || ps_streq(type, "dropin"))
+		if (!ps_status_participant_waiting(pst) ||
+		    ps_streq(type, "single-call") || ps_streq(type, "group") ||
+		    ps_streq(type, "dropin"))
 			continue;
 		id = str(p, PS_P_ID);
 		day = day_of(d, p, PS_P_RECEIVED);
@@ -890,13 +741,15 @@ matching(struct data *d, struct ps_rsection *s, long **waits, size_t *nw)
 		(*nw)++;
 	}
 	ps_mem_sort(w, *nw, sizeof(*w), longest_first);
-	count_only(s, "waiting", "Participants waiting for a match",
+	ps_rdoc_count_only(s, "waiting", "Participants waiting for a match",
 	    (long)*nw);
-	t = table(s, "waiting", "Waiting for a match, longest first", 0, 0, 3,
+	t = ps_rdoc_table(s, "waiting", "Waiting for a match, longest first", 0,
+	    0, 3,
 	    "participant", "stream", "days waiting");
 	for (i = 0; i < *nw; i++)
-		row(t, xstrdup(w[i].id), xstrdup(w[i].stream),
-		    fmt("%ld", w[i].days));
+		ps_rdoc_row(t, ps_rdoc_strdup(w[i].id),
+		    ps_rdoc_strdup(w[i].stream),
+		    ps_rdoc_fmt("%ld", w[i].days));
 done:
 	free(w);
 	free(ttm);
@@ -910,7 +763,7 @@ onecall(struct data *d, struct ps_rsection *s)
 	long req = 0, reqp = 0, closed = 0, ontime = 0, day, due;
 	size_t i;
 
-	t = table(s, "overdue", "Callbacks overdue", 0, 0, 4, "match",
+	t = ps_rdoc_table(s, "overdue", "Callbacks overdue", 0, 0, 4, "match",
 	    "participant", "volunteer", "due");
 	for (i = 0; i < d->n[2]; i++) {
 		const struct ps_rsum *m = d->rec[2][i];
@@ -929,18 +782,20 @@ onecall(struct data *d, struct ps_rsection *s)
 		due = day_of(d, m, PS_M_CB_DUE);
 		if (ps_streq(str(m, PS_M_STATUS), "callback-open") &&
 		    due >= 0 && due < d->until)
-			row(t, xstrdup(str(m, PS_M_ID)),
-			    xstrdup(str(m, PS_M_PARTICIPANT)),
-			    xstrdup(str(m, PS_M_VOLUNTEER)),
-			    xstrdup(str(m, PS_M_CB_DUE)));
+			ps_rdoc_row(t, ps_rdoc_strdup(str(m, PS_M_ID)),
+			    ps_rdoc_strdup(str(m, PS_M_PARTICIPANT)),
+			    ps_rdoc_strdup(str(m, PS_M_VOLUNTEER)),
+			    ps_rdoc_strdup(str(m, PS_M_CB_DUE)));
 	}
-	count_figure(s, "requests", "OneCall requests", req, reqp);
-	count_only(s, "callbacks", "Callbacks made", closed);
-	figure(s, "on_time", "Callbacks within their due date",
-	    closed ? fmt("%ld%%", (ontime * 100 + closed / 2) / closed) :
-	    xstrdup("-"), NULL);
-	basis(s, closed);
-	count_only(s, "overdue", "Callbacks overdue", t ? (long)t->nrows : 0);
+	ps_rdoc_count(s, "requests", "OneCall requests", req, reqp);
+	ps_rdoc_count_only(s, "callbacks", "Callbacks made", closed);
+	ps_rdoc_figure(s, "on_time", "Callbacks within their due date",
+	    closed ? ps_rdoc_fmt("%ld%%",
+	        (ontime * 100 + closed / 2) / closed) :
+	    ps_rdoc_strdup("-"), NULL);
+	ps_rdoc_basis(s, closed);
+	ps_rdoc_count_only(s, "overdue", "Callbacks overdue",
+	    t ? (long)t->nrows : 0);
 }
 
 static void
@@ -951,9 +806,11 @@ active(struct data *d, struct ps_rsection *s)
 	size_t i;
 
 	ps_mem_sort(d->seen, d->nseen, sizeof(*d->seen), ps_strcmpp);
-	ending = table(s, "ending", "Matches ending in the next 30 days", 0, 0,
+	ending = ps_rdoc_table(s, "ending",
+	    "Matches ending in the next 30 days", 0, 0,
 	    3, "match", "stream", "planned end");
-	stalled = table(s, "stalled", "Stalled: no contact logged in the "
+	stalled = ps_rdoc_table(s, "stalled",
+	    "Stalled: no contact logged in the "
 	    "stalled-days window", 0, 0, 3, "match", "participant",
 	    "volunteer");
 	for (i = 0; i < d->n[2]; i++) {
@@ -964,26 +821,27 @@ active(struct data *d, struct ps_rsection *s)
 		open++;
 		end = day_of(d, m, PS_M_PLANNED_END);
 		if (in(end, d->until + 1, d->until + 30))
-			row(ending, xstrdup(str(m, PS_M_ID)),
-			    xstrdup(str(m, PS_M_STREAM)),
-			    xstrdup(str(m, PS_M_PLANNED_END)));
+			ps_rdoc_row(ending, ps_rdoc_strdup(str(m, PS_M_ID)),
+			    ps_rdoc_strdup(str(m, PS_M_STREAM)),
+			    ps_rdoc_strdup(str(m, PS_M_PLANNED_END)));
 		if (day_of(d, m, PS_M_ACCEPTED) < d->stalled_from &&
 		    !seen(d, str(m, PS_M_ID)))
-			row(stalled, xstrdup(str(m, PS_M_ID)),
-			    xstrdup(str(m, PS_M_PARTICIPANT)),
-			    xstrdup(str(m, PS_M_VOLUNTEER)));
+			ps_rdoc_row(stalled, ps_rdoc_strdup(str(m, PS_M_ID)),
+			    ps_rdoc_strdup(str(m, PS_M_PARTICIPANT)),
+			    ps_rdoc_strdup(str(m, PS_M_VOLUNTEER)));
 	}
-	count_only(s, "active", "Active matches", open);
-	count_only(s, "ending", "Ending in the next 30 days", ending ?
+	ps_rdoc_count_only(s, "active", "Active matches", open);
+	ps_rdoc_count_only(s, "ending", "Ending in the next 30 days", ending ?
 	    (long)ending->nrows : 0);
-	count_only(s, "stalled", "Stalled", stalled ? (long)stalled->nrows :
+	ps_rdoc_count_only(s, "stalled", "Stalled",
+	    stalled ? (long)stalled->nrows :
 	    0);
 }
 
 static char *
 hours(long minutes)
 {
-	return fmt("%ld.%ld", minutes / 60, minutes % 60 * 10 / 60);
+	return ps_rdoc_fmt("%ld.%ld", minutes / 60, minutes % 60 * 10 / 60);
 }
 
 /* Contacts by funder or host organisation, where the programme has them. */
@@ -997,16 +855,18 @@ by_name(struct data *d, struct ps_rsection *s, int k, const char *key,
 
 	if (d->nnames[k] == 0)
 		return;
-	t = table(s, key, title, 1, PS_TOTAL_ROW, 3, col, "contacts",
+	t = ps_rdoc_table(s, key, title, 1, PS_TOTAL_ROW, 3, col, "contacts",
 	    "minutes");
 	for (i = 0; i <= d->nnames[k]; i++) {
-		row(t, xstrdup(i < d->nnames[k] ? d->names[k][i] :
-		    "other or none"), fmt("%ld", d->cur.by[k][i].n),
-		    fmt("%ld", d->cur.by[k][i].min));
+		ps_rdoc_row(t,
+		    ps_rdoc_strdup(i < d->nnames[k] ? d->names[k][i] :
+		    "other or none"), ps_rdoc_fmt("%ld", d->cur.by[k][i].n),
+		    ps_rdoc_fmt("%ld", d->cur.by[k][i].min));
 		n += d->cur.by[k][i].n;
 		mins += d->cur.by[k][i].min;
 	}
-	row(t, xstrdup("total"), fmt("%ld", n), fmt("%ld", mins));
+	ps_rdoc_row(t, ps_rdoc_strdup("total"), ps_rdoc_fmt("%ld", n),
+	    ps_rdoc_fmt("%ld", mins));
 }
 
 static void
@@ -1017,27 +877,33 @@ activity(struct data *d, struct ps_rsection *s)
 	long n = 0, mins = 0;
 	int k;
 
-	count_figure(s, "contacts", "Contacts", a->contacts, p->contacts);
-	figure(s, "support_hours", "Hours of support", hours(
+	ps_rdoc_count(s, "contacts", "Contacts", a->contacts, p->contacts);
+	ps_rdoc_figure(s, "support_hours", "Hours of support", hours(
 	    a->support_minutes), NULL);
-	count_figure(s, "dropin_visits", "Drop-in visits", a->dropins,
+	ps_rdoc_count(s, "dropin_visits", "Drop-in visits", a->dropins,
 	    p->dropins);
-	count_figure(s, "group_sessions", "Group sessions", a->sessions,
+	ps_rdoc_count(s, "group_sessions", "Group sessions", a->sessions,
 	    p->sessions);
-	count_only(s, "group_attendance", "Group attendance", a->attendees);
-	t = table(s, "by_mode", "Contacts by mode", 1, PS_TOTAL_ROW, 3, "mode",
+	ps_rdoc_count_only(s, "group_attendance", "Group attendance",
+	    a->attendees);
+	t = ps_rdoc_table(s, "by_mode", "Contacts by mode", 1, PS_TOTAL_ROW, 3,
+	    "mode",
 	    "contacts", "minutes");
 	for (k = 0; modes[k]; k++) {
-		row(t, xstrdup(modes[k]), fmt("%ld", a->mode_n[k]),
-		    fmt("%ld", a->mode_min[k]));
+		ps_rdoc_row(t, ps_rdoc_strdup(modes[k]), ps_rdoc_fmt("%ld",
+		    a->mode_n[k]),
+		    ps_rdoc_fmt("%ld", a->mode_min[k]));
 		n += a->mode_n[k];
 		mins += a->mode_min[k];
 	}
-	row(t, xstrdup("total"), fmt("%ld", n), fmt("%ld", mins));
-	t = table(s, "volunteer_hours", "Volunteer hours by activity", 0, 0, 2,
+	ps_rdoc_row(t, ps_rdoc_strdup("total"), ps_rdoc_fmt("%ld", n),
+	    ps_rdoc_fmt("%ld", mins));
+	t = ps_rdoc_table(s, "volunteer_hours", "Volunteer hours by activity",
+	    0, 0, 2,
 	    "activity", "hours");
 	for (k = 0; activities[k]; k++)
-		row(t, xstrdup(activities[k]), fmt("%.1f", a->vol_hours[k]));
+		ps_rdoc_row(t, ps_rdoc_strdup(activities[k]),
+		    ps_rdoc_fmt("%.1f", a->vol_hours[k]));
 	by_name(d, s, 0, "by_funder", "Contacts by funder", "funder");
 	by_name(d, s, 1, "by_host", "Contacts by host organisation",
 	    "host organisation");
@@ -1050,21 +916,24 @@ safety(struct data *d, struct ps_rsection *s)
 	struct ps_rtable *t;
 	int k;
 
-	count_figure(s, "flagged", "Flagged contacts", a->flagged,
+	ps_rdoc_count(s, "flagged", "Flagged contacts", a->flagged,
 	    d->prev.flagged);
-	count_only(s, "no_referral", "Flags without a referral (need "
+	ps_rdoc_count_only(s, "no_referral", "Flags without a referral (need "
 	    "attention)", a->no_referral);
-	t = table(s, "by_flag", "Flags by kind", 1, PS_TOTAL_ROW, 2, "flag",
+	t = ps_rdoc_table(s, "by_flag", "Flags by kind", 1, PS_TOTAL_ROW, 2,
+	    "flag",
 	    "contacts");
 	for (k = 0; flags[k]; k++)
-		row(t, xstrdup(flags[k]), fmt("%ld", a->flag_n[k]));
-	row(t, xstrdup("total"), fmt("%ld", a->flagged));
+		ps_rdoc_row(t, ps_rdoc_strdup(flags[k]), ps_rdoc_fmt("%ld",
+		    a->flag_n[k]));
+	ps_rdoc_row(t, ps_rdoc_strdup("total"), ps_rdoc_fmt("%ld", a->flagged));
 }
 
 static char *
 mean(long sum, long n)
 {
-	return n ? fmt("%.1f", (double)sum / (double)n) : xstrdup("-");
+	return n ? ps_rdoc_fmt("%.1f",
+	    (double)sum / (double)n) : ps_rdoc_strdup("-");
 }
 
 static void
@@ -1074,19 +943,22 @@ followup(struct data *d, struct ps_rsection *s)
 	struct ps_rtable *t;
 	int k;
 
-	count_figure(s, "feedback", "Feedback received", a->feedback,
+	ps_rdoc_count(s, "feedback", "Feedback received", a->feedback,
 	    d->prev.feedback);
-	figure(s, "helpfulness", "Helpfulness, mean of 1 to 5",
+	ps_rdoc_figure(s, "helpfulness", "Helpfulness, mean of 1 to 5",
 	    mean(a->helpful_sum, a->feedback), NULL);
-	basis(s, a->feedback);
-	t = table(s, "outcomes", "Outcome survey, mean of 1 to 5", 1, 0, 3,
+	ps_rdoc_basis(s, a->feedback);
+	t = ps_rdoc_table(s, "outcomes", "Outcome survey, mean of 1 to 5", 1, 0,
+	    3,
 	    "domain", "answers", "mean");
 	if (t)
 		t->derived = 1;
 	for (k = 0; domains[k]; k++)
-		row(t, xstrdup(domains[k]), fmt("%ld", a->out_n[k]),
+		ps_rdoc_row(t, ps_rdoc_strdup(domains[k]), ps_rdoc_fmt("%ld",
+		    a->out_n[k]),
 		    mean(a->out_sum[k], a->out_n[k]));
-	count_only(s, "followups_due", "Follow-up surveys due in the next 4 "
+	ps_rdoc_count_only(s, "followups_due",
+	    "Follow-up surveys due in the next 4 "
 	    "weeks", d->fu_due);
 }
 
@@ -1130,8 +1002,10 @@ audit(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
 		msg = git_commit_message(c);
 		tool = msg ? strstr(msg, "\nPs-Tool: ") : NULL;
 		if (when < hi) {
-			key = tool ? fmt("%s\t%.*s", a->name, (int)strcspn(tool +
-			    10, "\n"), tool + 10) : fmt("%s\t%s", a->name,
+			key = tool ? ps_rdoc_fmt("%s\t%.*s", a->name,
+			    (int)strcspn(tool +
+			    10, "\n"), tool + 10) : ps_rdoc_fmt("%s\t%s",
+			        a->name,
 			    "by hand (git)");
 			/* keys is kept (and freed) when it cannot grow */
 			if (key == NULL || (n == cap && (v = reallocarray(keys,
@@ -1150,17 +1024,19 @@ audit(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
 		c = NULL;
 	}
 	ps_mem_sort(keys, n, sizeof(*keys), ps_strcmpp);
-	t = table(s, "changes", "Changes by author and tool", 0, 0, 3,
+	t = ps_rdoc_table(s, "changes", "Changes by author and tool", 0, 0, 3,
 	    "author", "tool", "commits");
 	for (i = 0; i < n; i = j) {
 		char *tab = strchr(keys[i], '\t');
 
 		for (j = i; j < n && strcmp(keys[j], keys[i]) == 0; j++)
 			;
-		row(t, fmt("%.*s", (int)(tab - keys[i]), keys[i]),
-		    xstrdup(tab + 1), fmt("%zu", j - i));
+		ps_rdoc_row(t, ps_rdoc_fmt("%.*s", (int)(tab - keys[i]),
+		    keys[i]),
+		    ps_rdoc_strdup(tab + 1), ps_rdoc_fmt("%zu", j - i));
 	}
-	figure(s, "commits", "Changes to the store", fmt("%zu", n), NULL);
+	ps_rdoc_figure(s, "commits", "Changes to the store", ps_rdoc_fmt("%zu",
+	    n), NULL);
 done:
 	for (i = 0; i < n; i++)
 		free(keys[i]);
@@ -1174,9 +1050,10 @@ done:
 static void
 trend(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
 {
-	char **labels = noted(calloc(12, sizeof(*labels))), dir[32], day[11];
-	double *a = noted(calloc(12, sizeof(*a)));
-	double *b = noted(calloc(12, sizeof(*b)));
+	char **labels = ps_rdoc_noted(calloc(12, sizeof(*labels))), dir[32],
+	    day[11];
+	double *a = ps_rdoc_noted(calloc(12, sizeof(*a)));
+	double *b = ps_rdoc_noted(calloc(12, sizeof(*b)));
 	struct ps_date dt;
 	long start = d->until - 83, x;
 	size_t i, k;
@@ -1189,7 +1066,7 @@ trend(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
 	}
 	for (k = 0; k < 12; k++) {
 		ps_date_format(day, start + (long)k * 7);
-		labels[k] = fmt("%.5s", day + 5);
+		labels[k] = ps_rdoc_fmt("%.5s", day + 5);
 		for (x = 0; x < 7; x++) {
 			ps_date_from_days(start + (long)k * 7 + x, &dt);
 			snprintf(dir, sizeof(dir), "contacts/%04d/%02d/%02d",
@@ -1203,56 +1080,10 @@ trend(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
 		if (in(x, start, d->until))
 			b[(x - start) / 7] += 1;
 	}
-	chart(s, "trend", "Entries logged and matches made, by week", 12,
+	ps_rdoc_chart(s, "trend", "Entries logged and matches made, by week",
+	    12,
 	    labels, a, b, "entries logged (contacts, hours, feedback)",
 	    "matches made");
-}
-
-/* A table made apart, filled while reading, then given to a section. */
-static struct ps_rtable *
-loose_table(const char *key, const char *title, size_t ncols,
-    const char *const *cols)
-{
-	struct ps_rtable *t = noted(calloc(1, sizeof(*t)));
-	size_t i;
-
-	if (t == NULL || (t->cols = noted(calloc(ncols,
-	    sizeof(*t->cols)))) == NULL) {
-		free(t);
-		return NULL;
-	}
-	t->key = xstrdup(key);
-	t->title = xstrdup(title);
-	t->ncols = ncols;
-	for (i = 0; i < ncols; i++)
-		t->cols[i] = xstrdup(cols[i]);
-	return t;
-}
-
-static void
-adopt(struct ps_rsection *s, struct ps_rtable **t)
-{
-	if (*t == NULL || (s->tab == NULL && (s->tab = noted(calloc(PS_RTABLES,
-	    sizeof(*s->tab)))) == NULL) || s->ntab == PS_RTABLES)
-		return;
-	s->tab[s->ntab++] = **t;
-	free(*t);
-	*t = NULL;
-}
-
-static void
-table_release(struct ps_rtable *t)
-{
-	size_t i;
-
-	free(t->key);
-	free(t->title);
-	for (i = 0; t->cols && i < t->ncols; i++)
-		free(t->cols[i]);
-	free(t->cols);
-	for (i = 0; i < t->nrows * t->ncols; i++)
-		free(t->cells[i]);
-	free(t->cells);
 }
 
 /* program.yaml as it was in the commit, checked. */
@@ -1306,8 +1137,8 @@ wait_chart(struct ps_rsection *s, const long *w, size_t n)
 	static const char *const names[] = { "< 1 wk", "1-2 wk", "2-4 wk",
 	    "4-6 wk", "6-8 wk", "8+ wk" };
 	static const long upto[] = { 7, 14, 28, 42, 56, LONG_MAX };
-	char **labels = noted(calloc(6, sizeof(*labels)));
-	double *a = noted(calloc(6, sizeof(*a)));
+	char **labels = ps_rdoc_noted(calloc(6, sizeof(*labels)));
+	double *a = ps_rdoc_noted(calloc(6, sizeof(*a)));
 	size_t i, k;
 
 	if (labels == NULL || a == NULL) {
@@ -1316,13 +1147,13 @@ wait_chart(struct ps_rsection *s, const long *w, size_t n)
 		return;
 	}
 	for (k = 0; k < 6; k++)
-		labels[k] = xstrdup(names[k]);
+		labels[k] = ps_rdoc_strdup(names[k]);
 	for (i = 0; i < n; i++) {
 		for (k = 0; w[i] >= upto[k]; k++)
 			;
 		a[k] += 1;
 	}
-	chart(s, "waiting_times", "Waiting times", 6, labels, a, NULL,
+	ps_rdoc_chart(s, "waiting_times", "Waiting times", 6, labels, a, NULL,
 	    "participants", NULL);
 }
 
@@ -1422,7 +1253,7 @@ ps_report_build(struct ps_report **out, struct ps_store *s,
 	int rc;
 
 	*out = NULL;
-	lost = 0;
+	ps_rdoc_begin();
 	memset(&d, 0, sizeof(d));
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return ps_diag_nomem(dg);
@@ -1440,11 +1271,13 @@ ps_report_build(struct ps_report **out, struct ps_store *s,
 	git_oid_tostr(r->commit, sizeof(r->commit), &d.commit);
 	ps_date_format(r->from, d.from);
 	ps_date_format(r->until, d.until);
-	r->programme = xstrdup(ps_node_get_str(prog, "name"));
+	r->programme = ps_rdoc_strdup(ps_node_get_str(prog, "name"));
 	r->threshold = lnum(prog, "reports.suppression_threshold", 5);
 	d.stalled_from = d.until - lnum(prog, "reports.stalled_days", 14) + 1;
-	d.flagged = loose_table("flagged", "Flagged contacts", 5, flagged_cols);
-	d.due = loose_table("due", "Follow-up surveys due in the next 4 weeks",
+	d.flagged = ps_rdoc_loose_table("flagged", "Flagged contacts", 5,
+	    flagged_cols);
+	d.due = ps_rdoc_loose_table("due",
+	    "Follow-up surveys due in the next 4 weeks",
 	    3, due_cols);
 	if ((rc = ps_rsums_open(&d.rs, s, &d.commit, dg)) != 0 ||
 	    (rc = ps_rsums_each(d.rs, "participants", 0, keep, &d, dg)) != 0 ||
@@ -1478,7 +1311,8 @@ ps_report_build(struct ps_report **out, struct ps_store *s,
 		case 1:
 			screening(&d, sec, &funnel, &steps, &nsteps, dg);
 			if (funnel && steps)
-				chart(sec, "funnel", "Screening funnel", nsteps,
+				ps_rdoc_chart(sec, "funnel", "Screening funnel",
+				    nsteps,
 				    steps, funnel, NULL, "volunteers", NULL);
 			else {
 				free(funnel);
@@ -1497,8 +1331,8 @@ ps_report_build(struct ps_report **out, struct ps_store *s,
 		case 3: onecall(&d, sec); break;
 		case 4: active(&d, sec); break;
 		case 5: activity(&d, sec); break;
-		case 6: safety(&d, sec); adopt(sec, &d.flagged); break;
-		case 7: followup(&d, sec); adopt(sec, &d.due); break;
+		case 6: safety(&d, sec); ps_rdoc_adopt(sec, &d.flagged); break;
+		case 7: followup(&d, sec); ps_rdoc_adopt(sec, &d.due); break;
 		case 8: rc = audit(&d, sec, dg); break;
 		}
 		if (rc)
@@ -1507,7 +1341,7 @@ ps_report_build(struct ps_report **out, struct ps_store *s,
 	r->nsec = k;
 	if (d.rc > 0)
 		rc = d.rc;
-	else if (d.rc || lost)
+	else if (d.rc || ps_rdoc_lost())
 		rc = ps_diag_nomem(dg);
 done:
 	free(waits);
@@ -1524,11 +1358,11 @@ done:
 		free(d.seen[i]);
 	free(d.seen);
 	if (d.flagged) {
-		table_release(d.flagged);
+		ps_rdoc_table_release(d.flagged);
 		free(d.flagged);
 	}
 	if (d.due) {
-		table_release(d.due);
+		ps_rdoc_table_release(d.due);
 		free(d.due);
 	}
 	ps_node_free(prog);
@@ -1558,7 +1392,7 @@ ps_report_free(struct ps_report *r)
 		}
 		free(s->fig);
 		for (j = 0; j < s->ntab; j++)
-			table_release(&s->tab[j]);
+			ps_rdoc_table_release(&s->tab[j]);
 		free(s->tab);
 		for (j = 0; j < s->nchart; j++) {
 			for (k = 0; k < s->chart[j].n; k++)
