@@ -65,6 +65,8 @@ TOOLS    := $(CMD_SRC:.c=)
 # unit tests mirror lib/: tests/unit/LAYER/test-MODULE.c
 UNIT_SRC := $(foreach l,$(LAYERS),$(wildcard tests/unit/$(l)/test-*.c))
 UNITS    := $(UNIT_SRC:.c=)
+# and what a layer's tests share (tests/unit/store/fixture.h)
+UNIT_H   := $(foreach l,$(LAYERS),$(wildcard tests/unit/$(l)/*.h))
 BENCH_SRC := $(wildcard tests/bench/*.c)
 BENCH    := $(BENCH_SRC:.c=)
 MAN      := $(wildcard man/*.[157])
@@ -91,7 +93,7 @@ $(LIB): $(LIB_OBJ)
 cmd/ps-%: cmd/ps-%.c $(LIB) $(LIB_H)
 	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS)
 
-$(UNITS): %: %.c $(LIB) $(LIB_H)
+$(UNITS): %: %.c $(LIB) $(LIB_H) $(UNIT_H)
 	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(PKG_LIBS) -lcmocka
 
 tests/bench/%: tests/bench/%.c $(LIB) $(LIB_H)
