@@ -297,7 +297,8 @@ fix_new(struct fix *f, int commit)
 	assert_int_equal(ps_buf_printf(&b, "%s/ps-unit.XXXXXX", tmp && *tmp ?
 	    tmp : "/tmp"), 0);
 	assert_non_null(mkdtemp(b.s));
-	f->base = ps_buf_detach(&b);
+	assert_non_null(f->base = realpath(b.s, NULL));	/* as tools see it */
+	ps_buf_release(&b);
 	assert_int_equal(ps_buf_printf(&b, "%s/store", f->base), 0);
 	f->root = ps_buf_detach(&b);
 	rc = ps_store_create(&f->s, f->root, &d);
