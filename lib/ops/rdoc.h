@@ -1,8 +1,8 @@
 /*
  * rdoc: a report as a document — sections of figures, tables and charts
- * (the types are report.h's), built by ps_report_build() and read by
- * render.h. Figures and cells are strings the document owns: a value
- * handed in (made with ps_rdoc_fmt() or ps_rdoc_strdup()) is taken over.
+ * — as ps_report_build() (report.h) makes it and render.h writes it
+ * out. Figures and cells are strings the document owns: a value handed
+ * in (made with ps_rdoc_fmt() or ps_rdoc_strdup()) is taken over.
  *
  * Errors are noted, not returned: an allocation that fails leaves a
  * figure, row or cell out and sets a flag, ps_rdoc_lost(), which the
@@ -14,7 +14,65 @@
 
 #include <stddef.h>
 
-#include "ops/report.h"
+struct ps_rfigure {
+	char	*key;		/* machine name: applications */
+	char	*label;		/* "Applications received" */
+	char	*value;
+	char	*change;	/* "+3", or NULL */
+	int	 count;		/* a count of people or contacts: small ones
+				   are suppressed, and changes that tell */
+	long	 basis;		/* a median or mean: of how many (a small
+				   number hides it); 0 if not one */
+};
+
+struct ps_rtable {
+	char	*key;
+	char	*title;
+	size_t	 ncols, nrows;
+	char	**cols;
+	char	**cells;	/* nrows * ncols */
+	int	 counts;	/* columns 1..counts hold counts of people
+				   or contacts, suppressed when small */
+	int	 totals;	/* PS_TOTAL_ROW | PS_TOTAL_COL */
+	int	 derived;	/* the columns after the counts are worked
+				   out from them (means): hidden with them */
+};
+
+#define PS_TOTAL_ROW	1	/* the last row is the total of the others */
+#define PS_TOTAL_COL	2	/* the last count column is their total */
+#define PS_RTABLES	8	/* tables in a section, at most */
+
+struct ps_rchart {
+	char	*key;
+	char	*title;
+	size_t	 n;
+	char	**labels;
+	double	*a, *b;		/* b: a second series, or NULL */
+	char	*a_name, *b_name;
+	int	 counts;	/* values are counts: small ones suppressed */
+};
+
+struct ps_rsection {
+	const char		*key;
+	const char		*title;
+	struct ps_rfigure	*fig;
+	size_t			 nfig;
+	struct ps_rtable	*tab;
+	size_t			 ntab;
+	struct ps_rchart	*chart;
+	size_t			 nchart;
+};
+
+#define PS_REPORT_SECTIONS	9
+
+struct ps_report {
+	char			*programme;
+	char			 commit[41];
+	char			 from[11], until[11];
+	long			 threshold;	/* small-cell suppression */
+	struct ps_rsection	 sec[PS_REPORT_SECTIONS];
+	size_t			 nsec;
+};
 
 void	 ps_rdoc_begin(void);
 int	 ps_rdoc_lost(void);

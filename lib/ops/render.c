@@ -7,7 +7,6 @@
 #include "model/node.h"
 #include "model/yaml.h"
 #include "ops/render.h"
-#include "ops/report.h"
 
 /*
  * Small-cell suppression: counts from 1 to threshold - 1 print as <N;

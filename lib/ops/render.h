@@ -9,7 +9,11 @@
 
 #include <stdio.h>
 
-#include "ops/report.h"
+#include "ops/rdoc.h"
+
+enum ps_report_format {
+	PS_FMT_TEXT, PS_FMT_MD, PS_FMT_CSV, PS_FMT_YAML, PS_FMT_HTML
+};
 
 /* Write the report r built by ps_report_build() to out in format f,
    small counts suppressed unless suppress is 0. 0, or non-zero when the
