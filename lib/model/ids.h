@@ -8,6 +8,10 @@
  * (each record bounded as yaml.h says), so memory follows the number of
  * distinct IDs, at most PS_IDS_MAX, not the length of the input. A bad
  * line or record stops the reading with its position.
+ *
+ * Ownership: the list owns its IDs; ps_ids_release() frees them. Errors:
+ * 0, or the status of the diagnostics added (PS_REFUSED for a line or
+ * record that names no ID, PS_STORE for a read that failed).
  */
 #ifndef PS_IDS_H
 #define PS_IDS_H

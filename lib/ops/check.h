@@ -10,6 +10,10 @@
  * Sources: the work tree (all records, or the files given), or the index
  * (--cached: the records staged for the next commit, for the pre-commit
  * hook).
+ *
+ * Ownership: the store is borrowed; the problems go to the diagnostics,
+ * the count to out. Errors: 0, PS_REFUSED when there are problems,
+ * PS_STORE for git, I/O and memory failures.
  */
 #ifndef PS_CHECK_H
 #define PS_CHECK_H

@@ -50,6 +50,7 @@
  * Errors: PS_USAGE for an ID that is not a participant's or a
  * volunteer's, or no author; PS_REFUSED for the refusals above; PS_STORE
  * for git and I/O failures.
+ * The store is borrowed, and locked while the history is rewritten.
  */
 #ifndef PS_ERASE_H
 #define PS_ERASE_H

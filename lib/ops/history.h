@@ -7,6 +7,7 @@
  *
  * Errors: 0, or the status of the diagnostics added (PS_REFUSED for an
  * ID of no record kind, or of a record the history never held).
+ * The store is borrowed; the table goes to out.
  */
 #ifndef PS_HISTORY_H
 #define PS_HISTORY_H

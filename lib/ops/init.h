@@ -9,6 +9,11 @@
  * a ps-init killed half-way leaves no partial store, and the next one
  * clears what it left. With dry_run, the program.yaml that would be
  * written goes to out and nothing is created.
+ *
+ * Ownership: the options and out are the caller's (out is written to,
+ * never NULL). Errors: 0, or the status of the diagnostics added
+ * (PS_USAGE, PS_REFUSED for a program.yaml that fails its checks or a
+ * directory that is not empty, PS_STORE).
  */
 #ifndef PS_INIT_H
 #define PS_INIT_H

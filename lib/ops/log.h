@@ -22,6 +22,7 @@
  * added (PS_REFUSED for an entry refused, PS_STORE); warnings (a call
  * over its limit where the programme allows it, a drop-in visit outside
  * opening hours) do not stop the write.
+ * The store is borrowed; the records written are the store's.
  */
 #ifndef PS_LOG_H
 #define PS_LOG_H

@@ -22,6 +22,7 @@
  *
  * Errors: 0, or the status of the diagnostics added; nothing is written
  * on error.
+ * The store and the options are borrowed.
  */
 #ifndef PS_MATCHOP_H
 #define PS_MATCHOP_H

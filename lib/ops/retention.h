@@ -25,6 +25,7 @@
  * Calling sequence: ps_retention_list(store, table, out, &d).
  * Errors: 0; PS_REFUSED when program.yaml sets no retention.closed_years;
  * PS_STORE for git, I/O and memory failures.
+ * The store is borrowed; nothing is allocated that outlives the call.
  */
 #ifndef PS_RETENTION_H
 #define PS_RETENTION_H

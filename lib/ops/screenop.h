@@ -8,6 +8,10 @@
  * every problem reported, and only then is anything written, in one
  * commit. Output: the changed records as a YAML record stream; the lists
  * print a table (IDs, steps, days; no personal data) or a record stream.
+ *
+ * Ownership: the store and the options are borrowed. Errors: 0, or the
+ * status of the diagnostics added (PS_REFUSED, PS_USAGE, PS_STORE);
+ * nothing is written on error.
  */
 #ifndef PS_SCREENOP_H
 #define PS_SCREENOP_H

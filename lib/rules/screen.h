@@ -17,6 +17,8 @@
  * Functions that change a record return 0 or PS_REFUSED with a
  * diagnostic naming the record and what is missing; they never print.
  * Dates are days since 1970-01-01 (date.h).
+ * The programme and the records are the caller's; a record is changed
+ * in place, and strings set in it are copied.
  */
 #ifndef PS_SCREEN_H
 #define PS_SCREEN_H

@@ -8,6 +8,7 @@
  * take each of a million entries apart.
  *
  * Errors: 0, or the status of the diagnostics added.
+ * The store and the changes are borrowed.
  */
 #ifndef PS_GITINDEX_H
 #define PS_GITINDEX_H

@@ -4,6 +4,9 @@
  * whose files alone change (a record folder of 15,000 entries) is
  * spliced, its old entries and the changes merged in order, rather than
  * run through a tree builder; tree IDs are hashed with OpenSSL's SHA-1.
+ *
+ * The repository, the base tree and the changes are borrowed; the trees
+ * written belong to the repository (or to the pack being made).
  */
 #ifndef PS_TREE_H
 #define PS_TREE_H

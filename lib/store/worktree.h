@@ -9,6 +9,8 @@
  * or NULL: read from the repository by its oid) or a deletion. The array
  * and what it points to belong to the caller; ps_worktree_free() frees an
  * array made with malloc (a journal's).
+ * Errors: 0, or the status of the diagnostics added (PS_STORE, naming
+ * the file that could not be written); no temp file is left.
  */
 #ifndef PS_WORKTREE_H
 #define PS_WORKTREE_H

@@ -6,6 +6,7 @@
  *
  * Calling sequence: struct ps_arena *a = NULL; p = ps_arena_alloc(&a, n)
  * (NULL when out of memory), ...; ps_arena_free(a) frees every block.
+ * Memory taken from an arena is the arena's; it is never freed alone.
  */
 #ifndef PS_ARENA_H
 #define PS_ARENA_H

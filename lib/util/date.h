@@ -9,6 +9,7 @@
  *
  * Errors: parsing functions return 0, or -1 for text that is not a real
  * date or time. Nothing here allocates.
+ * Nothing is owned: dates are values, strings are the caller's.
  */
 #ifndef PS_DATE_H
 #define PS_DATE_H

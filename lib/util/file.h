@@ -5,6 +5,7 @@
  *
  * Calls return 0, or -1 with errno set; nothing is left behind on
  * failure. Nothing here allocates.
+ * Paths are the caller's; a template path is filled in place.
  */
 #ifndef PS_FILE_H
 #define PS_FILE_H

@@ -2,6 +2,9 @@
  * mem: arrays in memory: grown by doubling, sorted and searched with the
  * C library's qsort() and bsearch(), which may not be given an empty
  * array with a NULL base; these may.
+ *
+ * The arrays are the caller's. Errors: ps_mem_grow() returns NULL when
+ * out of memory, the array as it was; sorting and searching cannot fail.
  */
 #ifndef PS_MEM_H
 #define PS_MEM_H

@@ -7,6 +7,7 @@
  *
  * Calling sequence: sigset_t m; ps_signals_hold(&m); ...;
  * ps_signals_release(&m). Nothing is allocated.
+ * Neither can fail: sigprocmask() on these signals does not.
  */
 #ifndef PS_SIGNALS_H
 #define PS_SIGNALS_H
