@@ -13,53 +13,26 @@
 #define HEAD	4096	/* what is looked at to tell IDs from records */
 #define LINE	64	/* an ID line is shorter than this */
 
-static uint32_t
-id_hash(const char *id)
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
-
-	for (; *id; id++)
-		h = (h ^ (unsigned char)*id) * 16777619u;
-	return h;
-}
-
-/* Index every ID in a table twice the size of the list. */
+/* Is v[i] the ID key? (ps_map_find) */
 static int
-rehash(struct ps_ids *l)
+id_eq(const void *arg, size_t i, const void *key)
 {
-	size_t cap = 64, i, j;
-	unsigned int *h;
+	const struct ps_ids *l = arg;
 
-	while (cap < 2 * (l->n + 1))
-		cap *= 2;
-	if ((h = calloc(cap, sizeof(*h))) == NULL)
-		return -1;
-	for (i = 0; i < l->n; i++) {
-		for (j = id_hash(l->v[i]) & (cap - 1); h[j]; j = (j + 1) &
-		    (cap - 1))
-			;
-		h[j] = (unsigned int)i + 1;
-	}
-	free(l->hash);
-	l->hash = h;
-	l->hcap = cap;
-	return 0;
+	return strcmp(l->v[i], key) == 0;
 }
 
 int
 ps_ids_add(struct ps_ids *l, const char *id, struct ps_diags *d)
 {
-	size_t j;
+	uint64_t h;
 
 	if (!ps_id_valid(id))
 		return ps_diag_err(d, PS_REFUSED, "%.40s%s: not a record ID "
 		    "(like P-7K3Q2X)", id, strlen(id) > 40 ? "..." : "");
-	if (l->hcap < 2 * (l->n + 1) && rehash(l) == -1)
-		return ps_diag_nomem(d);
-	for (j = id_hash(id) & (l->hcap - 1); l->hash[j]; j = (j + 1) &
-	    (l->hcap - 1))
-		if (strcmp(l->v[l->hash[j] - 1], id) == 0)
-			return 0;
+	h = ps_map_hash(id, strlen(id));
+	if (ps_map_find(&l->index, h, id_eq, l, id) != PS_MAP_NONE)
+		return 0;
 	if (l->n == PS_IDS_MAX)
 		return ps_diag_err(d, PS_REFUSED, "more than %d record IDs",
 		    PS_IDS_MAX);
@@ -72,8 +45,9 @@ ps_ids_add(struct ps_ids *l, const char *id, struct ps_diags *d)
 		l->v = v;
 		l->cap = cap;
 	}
-	memcpy(l->v[l->n], id, PS_ID_LEN + 1);
-	l->hash[j] = (unsigned int)++l->n;
+	if (ps_map_add(&l->index, h, l->n) == -1)
+		return ps_diag_nomem(d);
+	memcpy(l->v[l->n++], id, PS_ID_LEN + 1);
 	return 0;
 }
 
@@ -232,6 +206,6 @@ void
 ps_ids_release(struct ps_ids *l)
 {
 	free(l->v);
-	free(l->hash);
+	ps_map_release(&l->index);
 	memset(l, 0, sizeof(*l));
 }

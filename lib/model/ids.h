@@ -20,6 +20,7 @@
 
 #include "util/diag.h"
 #include "util/id.h"
+#include "util/map.h"
 
 #define PS_IDS_MAX	1000000
 
@@ -27,8 +28,7 @@ struct ps_ids {
 	char		(*v)[PS_ID_LEN + 1];
 	size_t		 n;
 	size_t		 cap;
-	unsigned int	*hash;		/* private: index + 1 into v, or 0 */
-	size_t		 hcap;
+	struct ps_map	 index;		/* private: of v, by ID */
 };
 
 /* Add one ID (refused with a message if malformed; duplicates dropped). */
