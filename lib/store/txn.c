@@ -20,6 +20,7 @@
 #include <git2/sys/odb_backend.h>
 
 #include "util/buf.h"
+#include "util/map.h"
 #include "util/mem.h"
 #include "util/signals.h"
 #include "model/record.h"
@@ -59,8 +60,7 @@ struct ps_txn {
 	struct ps_change	*ch;
 	size_t		 n;
 	size_t		 cap;
-	size_t		*slots;		/* path hash: index + 1 into ch */
-	size_t		 nslots;
+	struct ps_map	 paths;		/* of ch, by path */
 	git_oid		 new;
 	int		 committed;
 	int		 held;		/* signals held (ps_signals_hold) */
@@ -146,7 +146,7 @@ ps_txn_free(struct ps_txn *t)
 	if (!t->store->index_child)	/* else its child holds the lock */
 		ps_repo_unlock(t->store);
 	ps_worktree_free(t->ch, t->n);
-	free(t->slots);
+	ps_map_release(&t->paths);
 	for (i = 0; i < t->nfolders; i++) {
 		free(t->folders[i].dir);
 		git_tree_free(t->folders[i].tree);
@@ -159,63 +159,50 @@ ps_txn_free(struct ps_txn *t)
 		ps_signals_release(&mask);
 }
 
-static size_t
+static uint64_t
 path_hash(const char *s)
 {
-	size_t h = 1469598103934665603UL;
+	return ps_map_hash(s, strlen(s));
+}
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211UL;
-	return h;
+/* Is ch[i] the change at path key? (ps_map_find) */
+static int
+path_eq(const void *arg, size_t i, const void *key)
+{
+	const struct ps_txn *t = arg;
+
+	return strcmp(t->ch[i].path, key) == 0;
 }
 
 /* The change staged at relpath, or NULL: a hash, not a scan of them all. */
 static struct ps_change *
 staged(const struct ps_txn *t, const char *relpath)
 {
-	size_t i, m = t->nslots - 1;
+	size_t i;
 
-	if (t->nslots == 0)
-		return NULL;
-	for (i = path_hash(relpath) & m; t->slots[i]; i = (i + 1) & m)
-		if (strcmp(t->ch[t->slots[i] - 1].path, relpath) == 0)
-			return &t->ch[t->slots[i] - 1];
-	return NULL;
+	i = ps_map_find(&t->paths, path_hash(relpath), path_eq, t, relpath);
+	return i == PS_MAP_NONE ? NULL : &t->ch[i];
 }
 
-/* Hash every change into nslots slots. */
+/* Index every change again (after a sort), in the same table. */
 static int
-reindex(struct ps_txn *t, size_t nslots)
+reindex(struct ps_txn *t)
 {
-	size_t i, j, *v;
+	size_t i;
 
-	if ((v = calloc(nslots, sizeof(*v))) == NULL)
-		return -1;
-	for (j = 0; j < t->n; j++) {
-		for (i = path_hash(t->ch[j].path) & (nslots - 1); v[i];
-		    i = (i + 1) & (nslots - 1))
-			;
-		v[i] = j + 1;
-	}
-	free(t->slots);
-	t->slots = v;
-	t->nslots = nslots;
+	ps_map_clear(&t->paths);
+	for (i = 0; i < t->n; i++)
+		if (ps_map_add(&t->paths, path_hash(t->ch[i].path), i) == -1)
+			return -1;
 	return 0;
 }
 
-/* Note ch[t->n - 1] in the hash, growing it to keep it half empty. */
+/* Note ch[t->n - 1] in the index. */
 static int
-slot_add(struct ps_txn *t)
+index_add(struct ps_txn *t)
 {
-	size_t i, m = t->nslots - 1;
-
-	if (t->n * 2 > t->nslots)
-		return reindex(t, t->nslots ? t->nslots * 2 : 64);
-	for (i = path_hash(t->ch[t->n - 1].path) & m; t->slots[i];
-	    i = (i + 1) & m)
-		;
-	t->slots[i] = t->n;
-	return 0;
+	return ps_map_add(&t->paths, path_hash(t->ch[t->n - 1].path),
+	    t->n - 1);
 }
 
 /*
@@ -410,7 +397,7 @@ stage(struct ps_txn *t, const char *rel, const char *data, size_t len,
 			goto done;
 		}
 		t->n++;
-		if (slot_add(t) == -1) {
+		if (index_add(t) == -1) {
 			free(c->path);
 			t->n--;
 			rc = ps_diag_nomem(d);
@@ -524,7 +511,7 @@ ps_txn_commit(struct ps_txn *t, const struct ps_commit_info *ci,
 		goto done;
 	hold(t);
 	ps_mem_sort(t->ch, t->n, sizeof(*t->ch), chcmp);
-	if (reindex(t, t->nslots) == -1) {
+	if (reindex(t) == -1) {
 		rc = ps_diag_nomem(d);
 		goto done;
 	}
@@ -685,7 +672,7 @@ add_change(struct ps_txn *t, const char *path, const git_oid *oid, int del)
 	if (!del)
 		t->ch[t->n].oid = *oid;
 	t->n++;
-	return slot_add(t);
+	return index_add(t);
 }
 
 int
