@@ -11,6 +11,7 @@
 
 #include "util/date.h"
 #include "util/id.h"
+#include "util/map.h"
 #include "util/mem.h"
 #include "util/str.h"
 #include "util/tz.h"
@@ -35,12 +36,17 @@ static const char *const trimmed[] = { "name.first", "name.last",
     "contact.address.postal_code", "region", "timezone", "gender", "stream",
     "role", NULL };
 
-/* A probable-duplicate index: key -> ID, open addressing. */
+/* This run's records' probable-duplicate keys: key -> ID, the first. */
+struct dupkey {
+	char	*key;
+	char	 id[PS_ID_LEN + 1];
+};
+
 struct dupidx {
-	char	**keys;
-	char	(*ids)[PS_ID_LEN + 1];
-	size_t	 cap;
-	size_t	 n;
+	struct dupkey	*v;
+	size_t		 n;
+	size_t		 cap;
+	struct ps_map	 index;		/* of v, by key */
 };
 
 /*
@@ -93,14 +99,19 @@ struct intake {
 	size_t				 refused;
 };
 
-static unsigned long
-hash(const char *s)
+static uint64_t
+key_hash(const char *key)
 {
-	unsigned long h = 1469598103934665603UL;
+	return ps_map_hash(key, strlen(key));
+}
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211UL;
-	return h;
+/* Is v[i] of the key? (ps_map_find) */
+static int
+dup_eq(const void *arg, size_t i, const void *key)
+{
+	const struct dupidx *x = arg;
+
+	return strcmp(x->v[i].key, key) == 0;
 }
 
 static const char *
@@ -108,55 +119,30 @@ dup_find(const struct dupidx *x, const char *key)
 {
 	size_t i;
 
-	if (x->cap == 0)
-		return NULL;
-	for (i = hash(key) & (x->cap - 1); x->keys[i];
-	    i = (i + 1) & (x->cap - 1))
-		if (strcmp(x->keys[i], key) == 0)
-			return x->ids[i];
-	return NULL;
+	i = ps_map_find(&x->index, key_hash(key), dup_eq, x, key);
+	return i == PS_MAP_NONE ? NULL : x->v[i].id;
 }
 
+/* Note key -> id, unless the key has an ID already; -1 out of memory. */
 static int
 dup_add(struct dupidx *x, const char *key, const char *id)
 {
-	size_t i;
+	struct dupkey *v;
+	uint64_t h = key_hash(key);
 
-	if (dup_find(x, key))
+	if (ps_map_find(&x->index, h, dup_eq, x, key) != PS_MAP_NONE)
 		return 0;
-	if ((x->n + 1) * 2 > x->cap) {
-		struct dupidx bigger = { NULL, NULL, x->cap ? x->cap * 2 : 1024,
-		    0 };
-
-		if ((bigger.keys = calloc(bigger.cap, sizeof(char *))) == NULL ||
-		    (bigger.ids = calloc(bigger.cap, sizeof(*bigger.ids))) ==
-		    NULL) {
-			free(bigger.keys);
-			return -1;
-		}
-		for (i = 0; i < x->cap; i++) {
-			size_t j;
-
-			if (x->keys[i] == NULL)
-				continue;
-			for (j = hash(x->keys[i]) & (bigger.cap - 1);
-			    bigger.keys[j]; j = (j + 1) & (bigger.cap - 1))
-				;
-			bigger.keys[j] = x->keys[i];
-			memcpy(bigger.ids[j], x->ids[i], PS_ID_LEN + 1);
-		}
-		bigger.n = x->n;
-		free(x->keys);
-		free(x->ids);
-		*x = bigger;
-	}
-	for (i = hash(key) & (x->cap - 1); x->keys[i];
-	    i = (i + 1) & (x->cap - 1))
-		;
-	if ((x->keys[i] = strdup(key)) == NULL)
+	if ((v = ps_mem_grow(x->v, &x->cap, x->n + 1, sizeof(*v), 1024)) ==
+	    NULL)
 		return -1;
-	memcpy(x->ids[i], id, PS_ID_LEN + 1);
-	x->n++;
+	x->v = v;
+	if ((v[x->n].key = strdup(key)) == NULL)
+		return -1;
+	if (ps_map_add(&x->index, h, x->n) == -1) {
+		free(v[x->n].key);
+		return -1;
+	}
+	memcpy(v[x->n++].id, id, PS_ID_LEN + 1);
 	return 0;
 }
 
@@ -165,10 +151,10 @@ dup_release(struct dupidx *x)
 {
 	size_t i;
 
-	for (i = 0; i < x->cap; i++)
-		free(x->keys[i]);
-	free(x->keys);
-	free(x->ids);
+	for (i = 0; i < x->n; i++)
+		free(x->v[i].key);
+	free(x->v);
+	ps_map_release(&x->index);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -247,6 +233,22 @@ related(const struct ps_node *a, const struct ps_node *b)
 		return 0;
 	return strcmp(ia, ib) == 0 || in_list(ps_node_get(a, "linked"), ib) ||
 	    in_list(ps_node_get(b, "linked"), ia);
+}
+
+/*
+ * A key's hash as .git/ps-dupkeys holds it: FNV-1a's prime from the offset
+ * basis 1469598103934665603 (not FNV's own, 14695981039346656037), as it
+ * always was. Part of the file's format: any other value, and the keys of
+ * a file already written would never be found.
+ */
+static uint64_t
+stored_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
 }
 
 static int
@@ -375,7 +377,7 @@ stored_add(struct storedkeys *k, const struct ps_node *rec)
 	k->v = v;
 	for (i = 0; i < n; i++) {
 		memset(&k->v[k->n], 0, sizeof(k->v[k->n]));
-		k->v[k->n].hash = hash(keys[i]);
+		k->v[k->n].hash = stored_hash(keys[i]);
 		memcpy(k->v[k->n++].id, id, strlen(id));
 	}
 	return 0;
@@ -638,7 +640,7 @@ stored_find(struct intake *in, const char *key)
 	struct ps_diags scratch = PS_DIAGS_INIT;
 	struct ps_node *rec;
 	char keys[3][600];
-	uint64_t h = hash(key);
+	uint64_t h = stored_hash(key);
 	size_t lo = 0, hi = k->n, mid, i, n;
 	const char *found = NULL;
 
