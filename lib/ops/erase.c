@@ -24,6 +24,8 @@
 #include "util/date.h"
 #include "util/file.h"
 #include "util/id.h"
+#include "util/map.h"
+#include "util/mem.h"
 #include "util/str.h"
 #include "util/tz.h"
 #include "model/ids.h"
@@ -43,14 +45,15 @@ enum { KEPT = 1, CHANGED, DROPPED };
 struct slot {
 	git_oid	key;
 	git_oid	val;
-	int	state;		/* 0: free */
+	int	state;		/* KEPT, CHANGED or DROPPED */
 };
 
-/* Object ID to object ID and what became of it; open addressing. */
+/* Object ID to object ID and what became of it. */
 struct oidmap {
-	struct slot	*v;
-	size_t		 cap;
+	struct slot	*v;		/* in the order put */
 	size_t		 n;
+	size_t		 cap;
+	struct ps_map	 index;		/* of v, by key */
 };
 
 struct ref {
@@ -97,13 +100,23 @@ struct erase {
 	int				 oom;
 };
 
-static size_t
+/* An object ID is a hash already: its first bytes are spread evenly. */
+static uint64_t
 oid_hash(const git_oid *o)
 {
-	size_t h;
+	uint64_t h;
 
 	memcpy(&h, o->id, sizeof(h));
 	return h;
+}
+
+/* Is v[i] of the object ID key? (ps_map_find) */
+static int
+oid_eq(const void *arg, size_t i, const void *key)
+{
+	const struct oidmap *m = arg;
+
+	return git_oid_equal(&m->v[i].key, key);
 }
 
 static struct slot *
@@ -111,51 +124,30 @@ map_get(const struct oidmap *m, const git_oid *k)
 {
 	size_t i;
 
-	if (m->cap == 0)
-		return NULL;
-	for (i = oid_hash(k) & (m->cap - 1); m->v[i].state;
-	    i = (i + 1) & (m->cap - 1))
-		if (git_oid_equal(&m->v[i].key, k))
-			return &m->v[i];
-	return NULL;
+	i = ps_map_find(&m->index, oid_hash(k), oid_eq, m, k);
+	return i == PS_MAP_NONE ? NULL : &m->v[i];
 }
 
+/* k to v with state, added or replaced; -1 out of memory. */
 static int
 map_put(struct oidmap *m, const git_oid *k, const git_oid *v, int state)
 {
-	struct slot *nv, *sl;
-	size_t i, cap;
+	struct slot *nv;
+	uint64_t h = oid_hash(k);
+	size_t i;
 
-	if ((sl = map_get(m, k)) != NULL) {
-		sl->val = *v;
-		sl->state = state;
-		return 0;
-	}
-	if ((m->n + 1) * 2 > m->cap) {
-		cap = m->cap ? m->cap * 2 : 1024;
-		if ((nv = calloc(cap, sizeof(*nv))) == NULL)
+	if ((i = ps_map_find(&m->index, h, oid_eq, m, k)) == PS_MAP_NONE) {
+		if ((nv = ps_mem_grow(m->v, &m->cap, m->n + 1, sizeof(*nv),
+		    1024)) == NULL)
 			return -1;
-		for (i = 0; i < m->cap; i++) {
-			size_t j;
-
-			if (!m->v[i].state)
-				continue;
-			for (j = oid_hash(&m->v[i].key) & (cap - 1);
-			    nv[j].state; j = (j + 1) & (cap - 1))
-				;
-			nv[j] = m->v[i];
-		}
-		free(m->v);
 		m->v = nv;
-		m->cap = cap;
+		if (ps_map_add(&m->index, h, m->n) == -1)
+			return -1;
+		i = m->n++;
+		m->v[i].key = *k;
 	}
-	for (i = oid_hash(k) & (m->cap - 1); m->v[i].state;
-	    i = (i + 1) & (m->cap - 1))
-		;
-	m->v[i].key = *k;
 	m->v[i].val = *v;
 	m->v[i].state = state;
-	m->n++;
 	return 0;
 }
 
@@ -163,6 +155,7 @@ static void
 map_free(struct oidmap *m)
 {
 	free(m->v);
+	ps_map_release(&m->index);
 	memset(m, 0, sizeof(*m));
 }
 
