@@ -408,3 +408,15 @@ ps_node_set_plain(struct ps_node *n, const char *path, const char *s)
 {
 	return ps_node_set(n, path, ps_node_new_plain(s));
 }
+
+int
+ps_node_seq_has(const struct ps_node *seq, const char *s)
+{
+	size_t i;
+
+	for (i = 0; seq && seq->type == PS_NODE_SEQ && i < seq->n; i++)
+		if (seq->vals[i]->type == PS_NODE_SCALAR &&
+		    strcmp(seq->vals[i]->str, s) == 0)
+			return 1;
+	return 0;
+}

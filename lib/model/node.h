@@ -88,6 +88,8 @@ int		 ps_node_map_set(struct ps_node *, const char *key,
 /* Remove a key; returns 1 if it was there. */
 int		 ps_node_map_del(struct ps_node *, const char *key);
 int		 ps_node_seq_append(struct ps_node *, struct ps_node *val);
+/* Does a sequence (NULL, or not one: no) hold the scalar s? */
+int		 ps_node_seq_has(const struct ps_node *seq, const char *s);
 
 /* Access by dotted path. set creates missing mappings on the way. */
 struct ps_node	*ps_node_get(const struct ps_node *, const char *path);

@@ -220,18 +220,6 @@ parse(const char *data, size_t len, const char *name)
 	return rec;
 }
 
-static int
-seq_has(const struct ps_node *l, const char *id)
-{
-	size_t i;
-
-	for (i = 0; l && l->type == PS_NODE_SEQ && i < l->n; i++)
-		if (l->vals[i]->type == PS_NODE_SCALAR &&
-		    strcmp(l->vals[i]->str, id) == 0)
-			return 1;
-	return 0;
-}
-
 /* Does a record (not theirs) name the person, or one of their matches? */
 static int
 names_them(const struct erase *e, const struct ps_node *rec)
@@ -246,8 +234,8 @@ names_them(const struct erase *e, const struct ps_node *rec)
 		    ps_streq(ps_node_get_str(rec, "volunteer"), e->id) ||
 		    ids_has(&e->matches, ps_node_get_str(rec, "match"));
 	if (ps_streq(kind, "group"))
-		return seq_has(ps_node_map_get(rec, "members"), e->id) ||
-		    seq_has(ps_node_map_get(rec, "facilitators"), e->id);
+		return ps_node_seq_has(ps_node_map_get(rec, "members"), e->id) ||
+		    ps_node_seq_has(ps_node_map_get(rec, "facilitators"), e->id);
 	return 0;
 }
 
@@ -665,7 +653,7 @@ rewrite_blob(struct erase *e, const git_oid *oid, const char *path,
 		goto done;
 	}
 	if (!names_them(e, rec)) {
-		if (seq_has(ps_node_map_get(rec, "linked"), e->id) &&
+		if (ps_node_seq_has(ps_node_map_get(rec, "linked"), e->id) &&
 		    note_id(e, &e->linked, ps_record_id(rec)))
 			rc = ps_diag_nomem(e->d);
 		goto scan;

@@ -20,6 +20,7 @@
 #include "model/record.h"
 #include "model/yaml.h"
 #include "store/txn.h"
+#include "rules/dupkeys.h"
 #include "rules/status.h"
 #include "ops/intake.h"
 
@@ -36,638 +37,18 @@ static const char *const trimmed[] = { "name.first", "name.last",
     "contact.address.postal_code", "region", "timezone", "gender", "stream",
     "role", NULL };
 
-/* This run's records' probable-duplicate keys: key -> ID, the first. */
-struct dupkey {
-	char	*key;
-	char	 id[PS_ID_LEN + 1];
-};
-
-struct dupidx {
-	struct dupkey	*v;
-	size_t		 n;
-	size_t		 cap;
-	struct ps_map	 index;		/* of v, by key */
-};
-
-/*
- * The stored records' probable-duplicate keys, kept between runs in
- * .git/ps-dupkeys: a 64-bit hash of each key of each open participant
- * and volunteer with its ID, and the trees of participants/ and
- * volunteers/ they were taken from. When those trees have changed since
- * (another tool, a commit by hand, a merge) only the files that differ
- * are read; when the old trees are gone (an erasure prunes them) or the
- * file is not ours, every record. A hash found is confirmed against the
- * record itself, so a collision never refuses anyone. The file holds
- * hashes, not values, beside the objects that hold the records
- * themselves; an erasure removes it.
- */
-struct stored {
-	uint64_t	 hash;
-	char		 id[16];
-};
-
-struct storedkeys {
-	struct stored	*v;
-	size_t		 n;
-	size_t		 cap;
-	size_t		 sorted;	/* v[0..sorted) are in order */
-	/* records changed in a batch (stored_begin): their keys before
-	   v[n0] are dropped at its end, all at once */
-	struct stored	*drop;
-	size_t		 ndrop, capdrop, n0;
-	git_oid		 tree[2];
-	int		 loaded;
-	int		 building;	/* from nothing: no file to drop */
-};
-
-static const char *const person_dirs[2] = { "participants", "volunteers" };
-static const char stored_magic[8] = { 'p', 's', 'd', 'u', 'p', 'k', '1',
-    '\n' };
 
 struct intake {
 	struct ps_store			*s;
 	const struct ps_intake_opts	*o;
 	struct ps_txn			*t;
-	struct dupidx			 dups;	/* this run's records */
-	struct storedkeys		 stored;	/* the store's */
-	struct storedkeys		 pend;		/* this run's records' */
-	char				 found[PS_ID_LEN + 1];
+	struct ps_dupkeys		 dups;	/* probable duplicates */
 	const struct ps_node		*self;	/* on update: the record */
 	struct ps_buf			 out;
 	char				 now[26];
 	size_t				 accepted[2];	/* participants, volunteers */
 	size_t				 refused;
 };
-
-static uint64_t
-key_hash(const char *key)
-{
-	return ps_map_hash(key, strlen(key));
-}
-
-/* Is v[i] of the key? (ps_map_find) */
-static int
-dup_eq(const void *arg, size_t i, const void *key)
-{
-	const struct dupidx *x = arg;
-
-	return strcmp(x->v[i].key, key) == 0;
-}
-
-static const char *
-dup_find(const struct dupidx *x, const char *key)
-{
-	size_t i;
-
-	i = ps_map_find(&x->index, key_hash(key), dup_eq, x, key);
-	return i == PS_MAP_NONE ? NULL : x->v[i].id;
-}
-
-/* Note key -> id, unless the key has an ID already; -1 out of memory. */
-static int
-dup_add(struct dupidx *x, const char *key, const char *id)
-{
-	struct dupkey *v;
-	uint64_t h = key_hash(key);
-
-	if (ps_map_find(&x->index, h, dup_eq, x, key) != PS_MAP_NONE)
-		return 0;
-	if ((v = ps_mem_grow(x->v, &x->cap, x->n + 1, sizeof(*v), 1024)) ==
-	    NULL)
-		return -1;
-	x->v = v;
-	if ((v[x->n].key = strdup(key)) == NULL)
-		return -1;
-	if (ps_map_add(&x->index, h, x->n) == -1) {
-		free(v[x->n].key);
-		return -1;
-	}
-	memcpy(v[x->n++].id, id, PS_ID_LEN + 1);
-	return 0;
-}
-
-static void
-dup_release(struct dupidx *x)
-{
-	size_t i;
-
-	for (i = 0; i < x->n; i++)
-		free(x->v[i].key);
-	free(x->v);
-	ps_map_release(&x->index);
-	memset(x, 0, sizeof(*x));
-}
-
-static void
-lower(char *s)
-{
-	for (; *s; s++)
-		*s = (char)tolower((unsigned char)*s);
-}
-
-/*
- * The keys that identify a person: same email, same phone, or same name
- * and birth year, within one kind. why[] gets what each key means.
- */
-static size_t
-person_keys(const struct ps_node *rec, char keys[3][600])
-{
-	const char *kind = ps_record_kind(rec), *v, *first, *last, *year;
-	size_t n = 0;
-	char k = kind && strcmp(kind, "volunteer") == 0 ? 'V' : 'P';
-
-	if ((v = ps_node_get_str(rec, "contact.email")) && *v) {
-		snprintf(keys[n], 600, "%c email %s", k, v);
-		lower(keys[n++]);
-	}
-	if ((v = ps_node_get_str(rec, "contact.phone")) && *v)
-		snprintf(keys[n++], 600, "%c phone %s", k, v);
-	first = ps_node_get_str(rec, "name.first");
-	last = ps_node_get_str(rec, "name.last");
-	year = ps_node_get_str(rec, "birth_year");
-	if (first && last && year) {
-		snprintf(keys[n], 600, "%c name %s\x1f%s\x1f%s", k, first, last,
-		    year);
-		lower(keys[n++]);
-	}
-	return n;
-}
-
-static int
-is_closed(const struct ps_node *rec)
-{
-	static const char *const closed[] = { "closed", "withdrawn",
-	    "declined", "retired", NULL };
-	const char *st = ps_node_get_str(rec, "status");
-	size_t i;
-
-	for (i = 0; st && closed[i]; i++)
-		if (strcmp(st, closed[i]) == 0)
-			return 1;
-	return 0;
-}
-
-static int
-in_list(const struct ps_node *seq, const char *s)
-{
-	size_t i;
-
-	for (i = 0; seq && seq->type == PS_NODE_SEQ && i < seq->n; i++)
-		if (seq->vals[i]->type == PS_NODE_SCALAR &&
-		    strcmp(seq->vals[i]->str, s) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * Are a and b the same record, or linked on purpose (either one names
- * the other in linked)? Such records are the same person by design and
- * never probable duplicates of each other.
- */
-static int
-related(const struct ps_node *a, const struct ps_node *b)
-{
-	const char *ia = ps_record_id(a), *ib = ps_record_id(b);
-
-	if (ia == NULL || ib == NULL)
-		return 0;
-	return strcmp(ia, ib) == 0 || in_list(ps_node_get(a, "linked"), ib) ||
-	    in_list(ps_node_get(b, "linked"), ia);
-}
-
-/*
- * A key's hash as .git/ps-dupkeys holds it: FNV-1a's prime from the offset
- * basis 1469598103934665603 (not FNV's own, 14695981039346656037), as it
- * always was. Part of the file's format: any other value, and the keys of
- * a file already written would never be found.
- */
-static uint64_t
-stored_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-static int
-stored_cmp(const void *a, const void *b)
-{
-	const struct stored *x = a, *y = b;
-
-	if (x->hash != y->hash)
-		return x->hash < y->hash ? -1 : 1;
-	return strcmp(x->id, y->id);
-}
-
-/* The keys added after the sorted ones, sorted in. */
-static int
-stored_sort(struct storedkeys *k)
-{
-	struct stored *tail;
-	size_t i = k->sorted, j = k->n - k->sorted, o = k->n;
-
-	ps_mem_sort(k->v + i, j, sizeof(*k->v), stored_cmp);
-	if (i != 0 && j != 0) {
-		/* merged from the back, in place: only the few new keys
-		   are copied aside, not the 20,000 of a large store */
-		if ((tail = reallocarray(NULL, j, sizeof(*tail))) == NULL)
-			return -1;
-		memcpy(tail, k->v + i, j * sizeof(*tail));
-		while (j > 0)
-			k->v[--o] = i > 0 && stored_cmp(&k->v[i - 1],
-			    &tail[j - 1]) > 0 ? k->v[--i] : tail[--j];
-		free(tail);
-	}
-	k->sorted = k->n;
-	return 0;
-}
-
-static int
-idcmp(const void *a, const void *b)
-{
-	return strcmp(((const struct stored *)a)->id,
-	    ((const struct stored *)b)->id);
-}
-
-/* Add the keys of p to k; -1 out of memory. */
-static int
-stored_append(struct storedkeys *k, const struct storedkeys *p)
-{
-	struct stored *v;
-
-	if (p->n == 0)
-		return 0;
-	if ((v = ps_mem_grow(k->v, &k->cap, k->n + p->n, sizeof(*v), 1024)) ==
-	    NULL)
-		return -1;
-	k->v = v;
-	memcpy(k->v + k->n, p->v, p->n * sizeof(*v));
-	k->n += p->n;
-	return 0;
-}
-
-/* A batch of changed records begins (stored_file, then stored_end). */
-static void
-stored_begin(struct storedkeys *k)
-{
-	k->n0 = k->n;
-	k->ndrop = 0;
-}
-
-/* Forget the keys a record had before the batch; -1 out of memory. */
-static int
-stored_drop(struct storedkeys *k, const char *id)
-{
-	struct stored *v;
-
-	if ((v = ps_mem_grow(k->drop, &k->capdrop, k->ndrop + 1, sizeof(*v),
-	    64)) == NULL)
-		return -1;
-	k->drop = v;
-	memset(&k->drop[k->ndrop], 0, sizeof(*k->drop));
-	memcpy(k->drop[k->ndrop++].id, id, strlen(id));
-	return 0;
-}
-
-/*
- * The batch's end: one pass over the keys from before it, those of the
- * records it dropped left out (found by binary search), the new ones
- * after: a batch of 10,000 records does not scan the keys 10,000 times.
- */
-static void
-stored_end(struct storedkeys *k)
-{
-	size_t i, j, sorted = 0;
-
-	if (k->ndrop == 0)
-		return;
-	ps_mem_sort(k->drop, k->ndrop, sizeof(*k->drop), idcmp);
-	for (i = j = 0; i < k->n0; i++) {
-		if (ps_mem_find(&k->v[i], k->drop, k->ndrop, sizeof(*k->drop),
-		    idcmp) != NULL)
-			continue;
-		sorted += i < k->sorted;
-		k->v[j++] = k->v[i];
-	}
-	if (k->n > k->n0)
-		memmove(k->v + j, k->v + k->n0, (k->n - k->n0) *
-		    sizeof(*k->v));
-	k->n = j + (k->n - k->n0);
-	k->sorted = sorted;
-	k->ndrop = 0;
-}
-
-/* Note the keys of a record, if it is open. */
-static int
-stored_add(struct storedkeys *k, const struct ps_node *rec)
-{
-	char keys[3][600];
-	const char *id = ps_record_id(rec);
-	struct stored *v;
-	size_t i, n;
-
-	if (is_closed(rec) || id == NULL || strlen(id) > PS_ID_LEN)
-		return 0;
-	if ((n = person_keys(rec, keys)) == 0)
-		return 0;
-	if ((v = ps_mem_grow(k->v, &k->cap, k->n + n, sizeof(*v), 1024)) == NULL)
-		return -1;
-	k->v = v;
-	for (i = 0; i < n; i++) {
-		memset(&k->v[k->n], 0, sizeof(k->v[k->n]));
-		k->v[k->n].hash = stored_hash(keys[i]);
-		memcpy(k->v[k->n++].id, id, strlen(id));
-	}
-	return 0;
-}
-
-/*
- * A person file changed in a commit: its keys again from blob (NULL:
- * deleted). A record that does not read is left out, as ps-check says.
- */
-static int
-stored_file(void *arg, const char *rel, const git_oid *blob)
-{
-	struct intake *in = arg;
-	struct ps_diags scratch = PS_DIAGS_INIT;
-	struct ps_node *rec = NULL;
-	struct stored key;
-	char id[PS_ID_LEN + 1];
-	const char *base = strrchr(rel, '/');
-	size_t i, len;
-	int rc = 0;
-
-	for (i = 0; i < 2; i++)
-		if (strncmp(rel, person_dirs[i], strlen(person_dirs[i])) == 0 &&
-		    rel + strlen(person_dirs[i]) == base)
-			break;
-	len = base ? strlen(base + 1) : 0;
-	if (i == 2 || len != PS_ID_LEN + 5 || strcmp(base + 1 + PS_ID_LEN,
-	    ".yaml") != 0)
-		return 0;
-	memcpy(id, base + 1, PS_ID_LEN);
-	id[PS_ID_LEN] = '\0';
-	if (!in->stored.building && stored_drop(&in->stored, id) == -1)
-		return -1;
-	/* one this run took in: its keys are in pend (sorted by ID) */
-	memcpy(key.id, id, sizeof(id));
-	if (blob && in->pend.n && ps_mem_find(&key, in->pend.v, in->pend.n,
-	    sizeof(*in->pend.v), idcmp) != NULL)
-		return 0;
-	if (blob && ps_store_read_blob(in->s, blob, rel, &rec,
-	    &scratch) == 0 && rec)
-		rc = stored_add(&in->stored, rec);
-	ps_node_free(rec);
-	ps_diags_release(&scratch);
-	return rc;
-}
-
-/* The trees of participants/ and volunteers/ in a commit's tree. */
-static void
-stored_trees(const git_tree *root, git_oid tree[2])
-{
-	const git_tree_entry *e;
-	int i;
-
-	for (i = 0; i < 2; i++) {
-		e = root ? git_tree_entry_byname(root, person_dirs[i]) : NULL;
-		if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE)
-			tree[i] = *git_tree_entry_id(e);
-		else
-			memset(&tree[i], 0, sizeof(tree[i]));
-	}
-}
-
-/* Read .git/ps-dupkeys; -1 when it is missing or not ours. */
-static int
-stored_read(struct intake *in)
-{
-	struct storedkeys *k = &in->stored;
-	struct ps_buf p = PS_BUF_INIT;
-	struct stat st;
-	char magic[8];
-	uint64_t n;
-	size_t i;
-	int fd, ok = 0;
-
-	ps_repo_gitpath(in->s, &p, "ps-dupkeys");
-	if (p.s == NULL || (fd = open(p.s, O_RDONLY | O_CLOEXEC)) == -1) {
-		ps_buf_release(&p);
-		return -1;
-	}
-	if (fstat(fd, &st) == 0 && read(fd, magic, 8) == 8 &&
-	    memcmp(magic, stored_magic, 8) == 0 &&
-	    read(fd, k->tree, sizeof(k->tree)) == sizeof(k->tree) &&
-	    read(fd, &n, sizeof(n)) == sizeof(n) &&
-	    (uint64_t)st.st_size == 8 + sizeof(k->tree) + sizeof(n) +
-	    n * sizeof(*k->v) && n < SIZE_MAX / sizeof(*k->v) &&
-	    (k->v = malloc(n ? n * sizeof(*k->v) : 1)) != NULL &&
-	    read(fd, k->v, n * sizeof(*k->v)) == (ssize_t)(n * sizeof(*k->v))) {
-		k->n = k->cap = k->sorted = n;
-		/* in order, IDs ended: else damaged, and read again */
-		for (i = 0, ok = 1; i < k->n && ok; i++)
-			ok = memchr(k->v[i].id, '\0', sizeof(k->v[i].id)) &&
-			    (i == 0 || stored_cmp(&k->v[i - 1], &k->v[i]) < 0);
-	}
-	close(fd);
-	ps_buf_release(&p);
-	if (!ok) {
-		free(k->v);
-		memset(k, 0, sizeof(*k));
-	}
-	return ok ? 0 : -1;
-}
-
-/* Write .git/ps-dupkeys (a cache: a failure only costs the next run). */
-static void
-stored_write(struct intake *in)
-{
-	struct storedkeys *k = &in->stored;
-	uint64_t n = k->n;
-	struct iovec v[4] = {
-		{ (void *)(uintptr_t)stored_magic, 8 },
-		{ k->tree, sizeof(k->tree) },
-		{ &n, sizeof(n) },
-		{ k->v, k->n * sizeof(*k->v) },
-	};
-
-	ps_repo_put_cachev(in->s, "ps-dupkeys", v, 4);
-}
-
-/*
- * The files that differ between two folder trees (either NULL: empty),
- * each to stored_file() (NULL for one deleted): one walk over the two
- * sorted lists of entries, where git_diff_tree_to_tree() takes a
- * millisecond and a half for two folders of 15,000 records.
- */
-static int
-stored_diff(struct intake *in, const char *dir, const git_tree *a,
-    const git_tree *b)
-{
-	size_t i = 0, j = 0, na = a ? git_tree_entrycount(a) : 0,
-	    nb = b ? git_tree_entrycount(b) : 0;
-	const git_tree_entry *ea, *eb;
-	char rel[300];
-	int c, rc = 0;
-
-	while (rc == 0 && (i < na || j < nb)) {
-		ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
-		eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
-		c = ea == NULL ? 1 : eb == NULL ? -1 :
-		    git_tree_entry_cmp(ea, eb);
-		if (c == 0 && git_oid_equal(git_tree_entry_id(ea),
-		    git_tree_entry_id(eb)) && git_tree_entry_filemode(ea) ==
-		    git_tree_entry_filemode(eb)) {
-			i++, j++;
-			continue;
-		}
-		snprintf(rel, sizeof(rel), "%s/%s", dir,
-		    git_tree_entry_name(c < 0 ? ea : eb));
-		rc = stored_file(in, rel, c < 0 ? NULL : git_tree_entry_id(eb));
-		i += c <= 0;
-		j += c >= 0;
-	}
-	return rc;
-}
-
-/* Bring the keys from the trees of old (or none) to those of HEAD. */
-static int
-stored_catch_up(struct intake *in, const git_oid old[2], const git_oid cur[2])
-{
-	git_repository *repo = in->s->repo;
-	git_tree *a = NULL, *b = NULL;
-	size_t i;
-	int rc = 0;
-
-	in->stored.building = old == NULL;
-	stored_begin(&in->stored);
-	for (i = 0; i < 2 && rc == 0; i++) {
-		if ((old && git_oid_equal(&old[i], &cur[i])) ||
-		    (old == NULL && git_oid_is_zero(&cur[i])))
-			continue;
-		if ((old && !git_oid_is_zero(&old[i]) &&
-		    git_tree_lookup(&a, repo, &old[i]) < 0) ||
-		    (!git_oid_is_zero(&cur[i]) &&
-		    git_tree_lookup(&b, repo, &cur[i]) < 0))
-			rc = -1;
-		else
-			rc = stored_diff(in, person_dirs[i], a, b);
-		git_tree_free(a);
-		git_tree_free(b);
-		a = b = NULL;
-	}
-	stored_end(&in->stored);
-	return rc;
-}
-
-/*
- * The store's keys, as of HEAD (under the lock: after begin()): from
- * .git/ps-dupkeys, brought up to HEAD, else from every person record.
- */
-static int
-stored_load(struct intake *in, struct ps_diags *d)
-{
-	struct storedkeys *k = &in->stored;
-	git_tree *root = NULL;
-	git_oid cur[2], old[2];
-	int changed = 1;
-
-	ps_store_head_tree(in->s, &root);
-	stored_trees(root, cur);
-	git_tree_free(root);
-	if (stored_read(in) == 0) {
-		memcpy(old, k->tree, sizeof(old));
-		changed = !git_oid_equal(&old[0], &cur[0]) ||
-		    !git_oid_equal(&old[1], &cur[1]);
-		if (!changed)
-			goto done;
-		if (stored_catch_up(in, old, cur) == 0)
-			goto sort;
-		k->n = k->sorted = 0;
-	}
-	if (stored_catch_up(in, NULL, cur) == -1)
-		return ps_git_error(d, "cannot read the store's people");
-sort:
-	if (stored_sort(k) == -1)
-		return ps_diag_nomem(d);
-done:
-	memcpy(k->tree, cur, sizeof(cur));
-	k->loaded = 1;
-	if (changed && !in->o->dry_run)
-		stored_write(in);
-	return 0;
-}
-
-/* After the commit: this run's records in, then saved under its trees. */
-static void
-stored_commit(struct intake *in)
-{
-	struct storedkeys *k = &in->stored;
-	const git_oid *c = ps_txn_oid(in->t);
-	git_commit *commit = NULL;
-	git_tree *root = NULL;
-	int rc;
-
-	if (!k->loaded || c == NULL)
-		return;
-	k->building = 0;
-	stored_begin(k);
-	ps_mem_sort(in->pend.v, in->pend.n, sizeof(*in->pend.v), idcmp);
-	rc = git_commit_lookup(&commit, in->s->repo, c) == 0 &&
-	    git_commit_tree(&root, commit) == 0 &&
-	    ps_txn_each_change(in->t, stored_file, in) == 0 &&
-	    stored_append(k, &in->pend) == 0;
-	stored_end(k);
-	if (rc) {
-		stored_trees(root, k->tree);
-		if (stored_sort(k) == 0)
-			stored_write(in);
-	}
-	git_tree_free(root);
-	git_commit_free(commit);
-}
-
-/*
- * A stored open record with this key, other than the record being
- * updated and those linked with it: its ID, else NULL.
- */
-static const char *
-stored_find(struct intake *in, const char *key)
-{
-	struct storedkeys *k = &in->stored;
-	struct ps_diags scratch = PS_DIAGS_INIT;
-	struct ps_node *rec;
-	char keys[3][600];
-	uint64_t h = stored_hash(key);
-	size_t lo = 0, hi = k->n, mid, i, n;
-	const char *found = NULL;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (k->v[mid].hash < h)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < k->n && k->v[lo].hash == h && !found; lo++) {
-		rec = NULL;
-		if (ps_store_get(in->s, k->v[lo].id, &rec, &scratch) == 0 &&
-		    !is_closed(rec) && !(in->self && related(in->self, rec))) {
-			n = person_keys(rec, keys);
-			for (i = 0; i < n && !found; i++)
-				if (strcmp(keys[i], key) == 0) {
-					memcpy(in->found, k->v[lo].id,
-					    PS_ID_LEN + 1);
-					found = in->found;
-				}
-		}
-		ps_node_free(rec);
-	}
-	ps_diags_release(&scratch);
-	return found;
-}
 
 static void
 trim(struct ps_node *n)
@@ -752,7 +133,7 @@ normalise(struct ps_node *rec, const char *file, struct ps_diags *d)
 		trim(ps_node_get(rec, trimmed[i]));
 	if ((n = ps_node_get(rec, "contact.email")) &&
 	    n->type == PS_NODE_SCALAR)
-		lower(n->str);
+		ps_str_lower(n->str);
 	for (i = 0; i < 2; i++) {
 		n = ps_node_get(rec, i ? "contact.address.region" : "region");
 		if (n && n->type == PS_NODE_SCALAR) {
@@ -767,7 +148,7 @@ normalise(struct ps_node *rec, const char *file, struct ps_diags *d)
 		for (i = 0; i < langs->n; i++)
 			if (langs->vals[i]->type == PS_NODE_SCALAR) {
 				trim(langs->vals[i]);
-				lower(langs->vals[i]->str);
+				ps_str_lower(langs->vals[i]->str);
 			}
 	if ((n = ps_node_get(rec, "contact.phone")) &&
 	    n->type == PS_NODE_SCALAR) {
@@ -891,8 +272,9 @@ program_rules(struct ps_store *s, const struct ps_node *rec, const char *file,
 				    "programme (it has: %s)", list);
 				bad++;
 			}
-		} else if (st && role && !in_list(ps_node_map_get(st, "roles"),
-		    role) && !reported(d, from, "role")) {
+		} else if (st && role &&
+		    !ps_node_seq_has(ps_node_map_get(st, "roles"), role) &&
+		    !reported(d, from, "role")) {
 			n = ps_node_map_get(rec, "role");
 			names_of(ps_node_map_get(st, "roles"), list,
 			    sizeof(list));
@@ -918,7 +300,8 @@ program_rules(struct ps_store *s, const struct ps_node *rec, const char *file,
 			bad++;
 		}
 	}
-	if (in_list(ps_node_get(prog, "consents.pledge.required_for"), kind))
+	if (ps_node_seq_has(ps_node_get(prog, "consents.pledge.required_for"),
+	    kind))
 		pledge = 1;
 	if (pledge && (v = ps_node_get_str(prog, "consents.pledge.version")))
 		bad += require_consent(rec, "pledge", v, file, d);
@@ -936,12 +319,12 @@ check_duplicate(struct intake *in, struct ps_node *rec, const char *file,
 	    "name and birth year" };
 	char keys[3][600];
 	const char *found, *self = ps_record_id(rec);
-	size_t i, n = person_keys(rec, keys);
+	size_t i, n = ps_dupkeys_of(rec, keys);
 	struct ps_node *linked = NULL;
 
 	for (i = 0; i < n; i++) {
-		if (((found = dup_find(&in->dups, keys[i])) == NULL &&
-		    (found = stored_find(in, keys[i])) == NULL) ||
+		if ((found = ps_dupkeys_find(&in->dups, keys[i],
+		    in->self)) == NULL ||
 		    (self && strcmp(found, self) == 0))
 			continue;
 		if (!in->o->allow_duplicate) {
@@ -958,7 +341,7 @@ check_duplicate(struct intake *in, struct ps_node *rec, const char *file,
 				return ps_diag_nomem(d), 1;
 			linked = ps_node_get(rec, "linked");
 		}
-		if (!in_list(linked, found) &&
+		if (!ps_node_seq_has(linked, found) &&
 		    ps_node_seq_append(linked, ps_node_new_str(found)) == -1)
 			return ps_diag_nomem(d), 1;
 	}
@@ -1101,9 +484,9 @@ take(struct intake *in, struct ps_node *rec, const char *file,
 		in->refused++;
 		return;
 	}
-	n = person_keys(rec, keys);
+	n = ps_dupkeys_of(rec, keys);
 	for (i = 0; i < n; i++)
-		if (dup_add(&in->dups, keys[i], id) == -1) {
+		if (ps_dupkeys_add_run(&in->dups, keys[i], id) == -1) {
 			ps_diag_nomem(d);
 			in->refused++;
 			return;
@@ -1112,8 +495,8 @@ take(struct intake *in, struct ps_node *rec, const char *file,
 		in->refused++;
 		return;
 	}
-	/* its keys for the cache once committed (stored_commit) */
-	if (stored_add(&in->pend, rec) == -1 ||
+	/* its keys for the cache once committed (ps_dupkeys_commit) */
+	if (ps_dupkeys_add_pending(&in->dups, rec) == -1 ||
 	    ps_record_emit(&in->out, rec) == -1) {
 		ps_diag_nomem(d);
 		in->refused++;
@@ -1224,7 +607,7 @@ check_column(const struct intake *in, const char *map,
 		return 1;
 	}
 	names_of(types, list, sizeof(list));
-	if (!in_list(types, consent)) {
+	if (!ps_node_seq_has(types, consent)) {
 		ps_diag_add(d, PS_REFUSED, map, sp->line, sp->col, NULL,
 		    "column \"%.60s\": not a consent type (the types are: "
 		    "%s)", title->str, list);
@@ -1474,6 +857,7 @@ begin(struct intake *in, struct ps_store *s, const struct ps_intake_opts *o,
 	memset(in, 0, sizeof(*in));
 	in->s = s;
 	in->o = o;
+	ps_dupkeys_init(&in->dups, s, o->dry_run);
 	if (ps_tz_format(tz, ps_date_now(), in->now, NULL) == -1)
 		return ps_diag_err(d, PS_STORE, "program.yaml: no such time "
 		    "zone on this system");
@@ -1484,10 +868,7 @@ static void
 end(struct intake *in)
 {
 	ps_txn_free(in->t);
-	dup_release(&in->dups);
-	free(in->stored.v);
-	free(in->stored.drop);
-	free(in->pend.v);
+	ps_dupkeys_release(&in->dups);
 	ps_buf_release(&in->out);
 }
 
@@ -1503,7 +884,7 @@ commit(struct intake *in, const char *subject, FILE *out, struct ps_diags *d)
 	if (in->out.len)
 		fwrite(in->out.s, 1, in->out.len, out);
 	fflush(out);	/* before the cache: it may yet run out of memory */
-	stored_commit(in);
+	ps_dupkeys_commit(&in->dups, in->t);
 	return 0;
 }
 
@@ -1517,7 +898,7 @@ ps_intake(struct ps_store *s, const struct ps_intake_opts *o, FILE *out,
 	int rc;
 
 	if ((rc = begin(&in, s, o, d)) != 0 ||
-	    (rc = stored_load(&in, d)) != 0 ||
+	    (rc = ps_dupkeys_load(&in.dups, d)) != 0 ||
 	    (rc = read_inputs(&in, d)) != 0)
 		goto done;
 	np = in.accepted[0];
@@ -1634,8 +1015,8 @@ ps_intake_update(struct ps_store *s, const char *id, const char *file,
 		goto done;
 	}
 	in.self = rec;
-	if ((rc = stored_load(&in, d)) != 0 || (rc = load_one(file, &chg,
-	    d)) != 0)
+	if ((rc = ps_dupkeys_load(&in.dups, d)) != 0 ||
+	    (rc = load_one(file, &chg, d)) != 0)
 		goto done;
 	for (i = 0; i < chg->n; i++) {
 		const char *key = chg->keys[i]->str;
@@ -1844,7 +1225,7 @@ list_one(void *arg, const char *rel, struct ps_node *rec, struct ps_diags *d)
 
 	(void)rel;
 	if (l->o->stream && !(stream && strcmp(stream, l->o->stream) == 0) &&
-	    !in_list(ps_node_get(rec, "streams"), l->o->stream))
+	    !ps_node_seq_has(ps_node_get(rec, "streams"), l->o->stream))
 		return 0;
 	if (l->o->status && (status == NULL ||
 	    strcmp(status, l->o->status) != 0))

@@ -33,3 +33,10 @@ ps_status_participant_waiting(const char *status)
 	return ps_streq(status, "applied") || ps_streq(status, "onboarding") ||
 	    ps_streq(status, "waiting");
 }
+
+int
+ps_status_person_closed(const char *status)
+{
+	return ps_streq(status, "closed") || ps_streq(status, "withdrawn") ||
+	    ps_streq(status, "declined") || ps_streq(status, "retired");
+}

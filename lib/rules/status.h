@@ -12,7 +12,9 @@
  *   a free volunteer  active, checks in date on the day asked about,
  *                     and capacity left (capacity minus open matches);
  *   a participant     applied, onboarding or waiting (whether their
- *     waiting         onboarding is done is screen.h's question).
+ *     waiting         onboarding is done is screen.h's question);
+ *   a person closed   a participant or volunteer closed, withdrawn,
+ *                     declined or retired.
  *
  * Statuses are the record's status field (NULL: none, which is nothing
  * of the above). Nothing here allocates or fails.
@@ -34,5 +36,8 @@ int	 ps_status_volunteer_free(const char *status, long expires,
 	    long today, long capacity, long open);
 /* Is a participant of this status waiting for a match? */
 int	 ps_status_participant_waiting(const char *status);
+/* Is a participant or volunteer of this status closed: closed,
+   withdrawn, declined or retired? */
+int	 ps_status_person_closed(const char *status);
 
 #endif

@@ -1,4 +1,5 @@
 /* str: see str.h. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,4 +74,11 @@ ps_str_check_text(const char *s, size_t n, long *cp)
 bad:
 	*cp = -1;
 	return (long)i;
+}
+
+void
+ps_str_lower(char *s)
+{
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
 }

@@ -24,5 +24,7 @@ void	 ps_strv_free(char **v, size_t n);
  * that are not UTF-8.
  */
 long	 ps_str_check_text(const char *s, size_t n, long *cp);
+/* s in lower case, in place (ASCII letters; other bytes as they are). */
+void	 ps_str_lower(char *s);
 
 #endif
