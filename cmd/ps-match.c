@@ -158,7 +158,7 @@ int
 main(int argc, char *argv[])
 {
 	struct ps_match_opts o = { 0 };
-	struct ps_ids ids = { NULL, 0, 0 };
+	struct ps_ids ids = PS_IDS_INIT;
 	struct ps_store *s = NULL;
 	struct ps_cli cli;
 	int rc, i;

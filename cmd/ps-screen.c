@@ -211,7 +211,7 @@ main(int argc, char *argv[])
 {
 	struct ps_screen_opts o = { 0 };
 	struct ps_cohort_opts co = { 0 };
-	struct ps_ids ids = { NULL, 0, 0 };
+	struct ps_ids ids = PS_IDS_INIT;
 	struct ps_store *s = NULL;
 	struct ps_cli cli;
 	long days = 0;

@@ -31,6 +31,8 @@ struct ps_ids {
 	struct ps_map	 index;		/* private: of v, by ID */
 };
 
+#define PS_IDS_INIT	{ NULL, 0, 0, PS_MAP_INIT }
+
 /* Add one ID (refused with a message if malformed; duplicates dropped). */
 int	ps_ids_add(struct ps_ids *, const char *, struct ps_diags *);
 /* Read IDs one per line, or a YAML record stream, from fd. */

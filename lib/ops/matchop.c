@@ -799,7 +799,7 @@ ps_matchop_run(struct ps_store *s, const struct ps_ids *only,
     const struct ps_match_opts *o, FILE *out, struct ps_diags *d)
 {
 	struct ps_plan_world w;
-	struct ps_ids one = { NULL, 0, 0 };
+	struct ps_ids one = PS_IDS_INIT;
 	int rc;
 
 	if (o->action == PS_MATCH_OVERDUE) {

@@ -14,7 +14,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ps_diags d = PS_DIAGS_INIT;
-	struct ps_ids l = { NULL, 0, 0, NULL, 0 };
+	struct ps_ids l = PS_IDS_INIT;
 	size_t i, j;
 	int fd, rc;
 

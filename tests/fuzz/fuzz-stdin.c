@@ -95,7 +95,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ps_intake_opts in = { 0 };
 	struct ps_log_opts lo = { NULL, "Fuzz", 1, "stdin" };
 	struct ps_match_opts mo = { 0 };
-	struct ps_ids none = { NULL, 0, 0, NULL, 0 };
+	struct ps_ids none = PS_IDS_INIT;
 
 	if (store == NULL)
 		make_store();
