@@ -18,6 +18,10 @@ export CMOCKA_MESSAGE_OUTPUT=TAP
 export LC_ALL=C.UTF-8
 # the tests pin their own clocks (PS_NOW, git's dates): none from here
 unset PS_STORE PS_AUTHOR PS_NOW GIT_AUTHOR_DATE GIT_COMMITTER_DATE
+# a SANITIZE=1 build: an allocation larger than there can be fails (NULL)
+# as the C library's does, rather than end the test; the tests of what
+# the code does when memory runs out ask for such sizes
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}allocator_may_return_null=1"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ps-tests.XXXXXX") || exit 3
 trap 'rm -rf "$tmp"' EXIT INT TERM
 suites=${TESTS:-unit schema cli fuzz reliability man}
@@ -48,8 +52,9 @@ vg_reports() {	# logfile
 }
 
 tally() {	# name logfile
-	p=$(grep -c '^ok ' "$2")
-	f=$(grep -c '^not ok ' "$2")
+	# a test skipped (cmocka: "not ok N # SKIP") is not a failure
+	p=$(grep -c '^ok \|^not ok .*# SKIP' "$2")
+	f=$(grep '^not ok ' "$2" | grep -vc '# SKIP')
 	if [ "$3" != 0 ] && [ "$f" = 0 ]; then
 		f=1	# a suite that failed without saying which test
 		echo "not ok - $1 exited with status $3" >>"$2"
@@ -57,7 +62,8 @@ tally() {	# name logfile
 	pass=$((pass + p))
 	fail=$((fail + f))
 	printf '%-28s %4d passed, %d failed\n' "$1" "$p" "$f"
-	[ "$f" = 0 ] || grep -A15 '^not ok ' "$2" | head -60
+	[ "$f" = 0 ] || grep -v '^not ok .*# SKIP' "$2" | grep -A15 '^not ok ' |
+	    head -60
 }
 
 for s in $suites; do

@@ -160,7 +160,8 @@ ps_csv_next(struct ps_csv *c, struct ps_csv_row **out, struct ps_diags *d)
 	ps_buf_truncate(&c->field, 0);
 	if ((ch = get(c)) == -1)
 		return 0;
-	unget(c);
+	if (ch != -2)	/* a read that failed consumed nothing */
+		unget(c);
 	for (;;) {
 		ch = get(c);
 		if (ch == -2)
