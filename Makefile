@@ -103,9 +103,9 @@ tests/bench/%: tests/bench/%.c $(LIB) $(LIB_H)
 tests/bench/yaml-floor: tests/bench/yaml-floor.c $(FLAGS)
 	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) $(PKG_LIBS)
 
-# LEMON's network simplex, the peer of lib/assign.c (bench part c); built
-# only where LEMON's headers are (Debian: liblemon-dev), else that row is
-# skipped.
+# LEMON's network simplex, the peer of lib/rules/assign.c (bench part c);
+# built only where LEMON's headers are (Debian: liblemon-dev), else that
+# row is skipped.
 LEMON_H  ?= /usr/include/lemon/network_simplex.h
 CXX      ?= c++
 CXXFLAGS ?= -O2 -g
