@@ -282,7 +282,6 @@ ps_match_person_init(struct ps_match_ctx *c, struct ps_match_person *p,
 {
 	const struct ps_node *l;
 	const char *s;
-	struct ps_date dt;
 	size_t i;
 	int k, rc;
 
@@ -312,16 +311,9 @@ ps_match_person_init(struct ps_match_ctx *c, struct ps_match_person *p,
 	p->gender = opt_intern(&c->genders, ps_node_get_str(rec, "gender"), 1);
 	p->birth_year = (int)num(rec, "birth_year", 0);
 	p->diagnosis_year = (int)num(rec, "condition.diagnosis_year", 0);
-	s = ps_node_get_str(rec, "received");
-	p->received = c->today;
-	if (s && strlen(s) >= 10) {
-		char day[11];
-
-		memcpy(day, s, 10);
-		day[10] = '\0';
-		if (ps_date_parse(day, &dt) == 0)
-			p->received = ps_date_days(&dt);
-	}
+	if (ps_date_parse_days(ps_node_get_str(rec, "received"),
+	    &p->received) == -1)
+		p->received = c->today;
 	if (strcmp(ps_record_kind(rec), "volunteer") == 0) {
 		l = ps_node_get(rec, "streams");
 		for (i = 0; l && l->type == PS_NODE_SEQ && i < l->n; i++)
