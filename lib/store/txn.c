@@ -450,7 +450,17 @@ chcmp(const void *a, const void *b)
 	    ((const struct ps_change *)b)->path);
 }
 
-/* "Name <email>" into a signature; -1 if it does not look like one. */
+/* A line of a commit's header or trailers: printable, one line. */
+static int
+one_line(const char *v)
+{
+	for (; *v; v++)
+		if ((unsigned char)*v < 0x20 || *v == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* The commit message: subject, the files changed, the trailers. */
 static int
 message(struct ps_buf *m, const struct ps_txn *t,
     const struct ps_commit_info *ci)
@@ -505,6 +515,9 @@ ps_txn_commit(struct ps_txn *t, const struct ps_commit_info *ci,
 	git_oid toid;
 	int empty = 0, rc;
 
+	if (!one_line(ci->subject) || !one_line(ci->tool))
+		return ps_diag_err(d, PS_REFUSED, "the commit's subject or "
+		    "Ps-Tool trailer holds a line break or control character");
 	if ((rc = ps_author_get(&sig, s, ci->author, ci->dry_run, d)) != 0 ||
 	    ci->dry_run ||
 	    t->n == 0)

@@ -75,3 +75,21 @@ fill_store() {
 	done
 	git_commit_all "fixtures"
 }
+
+# logged_store: the matching fixtures (tests/fixtures/match) in a new
+# store, proposals stored, and the shell in it; $M an accepted match of
+# P-B00001 with V-A00001, $CB the OneCall callback of P-B00005.
+logged_store() {
+	new_store
+	mkdir -p s/participants s/volunteers s/groups
+	cp "$FIX"/match/P-*.yaml s/participants/
+	cp "$FIX"/match/V-*.yaml s/volunteers/
+	cp "$FIX"/match/G-*.yaml s/groups/
+	git_commit_all "fixtures"
+	cd s
+	ps-match --commit >/dev/null 2>&1
+	M=$(grep -l 'participant: P-B00001' matches/*.yaml | xargs basename | sed 's/\.yaml$//')
+	CB=$(grep -l 'participant: P-B00005' matches/*.yaml | xargs basename | sed 's/\.yaml$//')
+	P2=$(grep -l 'participant: P-B00002' matches/*.yaml | xargs basename | sed 's/\.yaml$//')
+	ps-match --accept "$M" >/dev/null
+}

@@ -2,25 +2,7 @@
 # ps-log: contacts, callbacks, hours, drop-in, groups, feedback, flags, list.
 load helpers
 
-MF=$BATS_TEST_DIRNAME/../fixtures/match
 export PS_NOW=2026-11-22T15:00:00Z
-
-# The matching fixtures, proposals stored; $M an accepted match of
-# P-B00001 with V-A00001, $CB the OneCall callback of P-B00005.
-logged_store() {
-	new_store
-	mkdir -p s/participants s/volunteers s/groups
-	cp "$MF"/P-*.yaml s/participants/
-	cp "$MF"/V-*.yaml s/volunteers/
-	cp "$MF"/G-*.yaml s/groups/
-	git_commit_all "fixtures"
-	cd s
-	ps-match --commit >/dev/null 2>&1
-	M=$(grep -l 'participant: P-B00001' matches/*.yaml | xargs basename | sed 's/\.yaml$//')
-	CB=$(grep -l 'participant: P-B00005' matches/*.yaml | xargs basename | sed 's/\.yaml$//')
-	P2=$(grep -l 'participant: P-B00002' matches/*.yaml | xargs basename | sed 's/\.yaml$//')
-	ps-match --accept "$M" >/dev/null
-}
 
 # The contact file ps-log just wrote, from its output.
 cid() {

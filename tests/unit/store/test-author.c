@@ -107,11 +107,48 @@ from_git_config(void **state)
 	assert_int_equal(fix_git(f, NULL, "config user.email "
 	    "config@example.org"), 0);
 	assert_int_equal(ps_author_get(&sig, f->s, NULL, 0, &d), 0);
-	assert_non_null(sig);
-	assert_string_equal(sig->name, "Config Person");
-	assert_string_equal(sig->email, "config@example.org");
+	/* dated at $PS_NOW, as the others are */
+	sig_is(sig, "Config Person", "config@example.org", FIX_NOW_T, -300);
 	git_signature_free(sig);
 	assert_int_equal(d.n, 0);
+}
+
+/* A line break, another control character or an angle bracket in a name
+   or email, from any source, is refused before a commit is made: git's
+   fsck finds no email in a header line that breaks (issue 19, case 2). */
+static void
+control_characters(void **state)
+{
+	static const char *bad[] = { "Evil\nX <e@example.org>",
+	    "Evil <e@example.org\n>", "Tab\there <t@example.org>",
+	    "Bell\a <b@example.org>", "Del\x7f <d@example.org>",
+	    "A <b> <c@example.org>", "Ann <a<b@example.org>", NULL };
+	struct fix *f = *state;
+	struct ps_diags d = PS_DIAGS_INIT;
+	git_signature *sig = NULL;
+	int i;
+
+	for (i = 0; bad[i]; i++) {
+		if (ps_author_get(&sig, f->s, bad[i], 0, &d) != PS_USAGE)
+			fail_msg("--author accepted: case %d", i);
+		assert_null(sig);
+		ps_diags_release(&d);
+		setenv("PS_AUTHOR", bad[i], 1);
+		if (ps_author_get(&sig, f->s, NULL, 0, &d) != PS_USAGE)
+			fail_msg("PS_AUTHOR accepted: case %d", i);
+		assert_null(sig);
+		ps_diags_release(&d);
+	}
+	setenv("PS_AUTHOR", "", 1);
+	assert_int_equal(fix_git(f, NULL, "config user.name \"$(printf "
+	    "'Evil\\nX')\""), 0);
+	assert_int_equal(fix_git(f, NULL, "config user.email e@example.org"),
+	    0);
+	assert_int_equal(ps_author_get(&sig, f->s, NULL, 0, &d), PS_USAGE);
+	assert_null(sig);
+	assert_true(fix_has_diag(&d, PS_USAGE, "git config user.name or "
+	    "user.email: not an author like \"Name <email>\""));
+	ps_diags_release(&d);
 }
 
 /* Not like "Name <email>": a usage error naming where it came from, in
@@ -183,6 +220,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(from_git_config, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(bad_author, setup, teardown),
+		cmocka_unit_test_setup_teardown(control_characters, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(none, setup, teardown),
 	};
 

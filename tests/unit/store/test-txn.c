@@ -217,6 +217,41 @@ commit_one(void **state)
 	ps_buf_release(&l.b);
 }
 
+/* A subject or tool name that would break the commit's header or
+   trailers (a line break, a control character) is refused before
+   anything is written (issue 19, case 2). */
+static void
+header_lines(void **state)
+{
+	static const struct ps_commit_info bad[] = {
+		{ "ps-test", "test: a\nPs-Tool: forged", NULL, 0 },
+		{ "ps-test", "test: a\rb", NULL, 0 },
+		{ "ps-te\nst", "test: a write", NULL, 0 },
+	};
+	struct fix *f = *state;
+	struct ps_diags d = PS_DIAGS_INIT;
+	struct ps_txn *t = NULL;
+	struct ps_node *rec = record(f, "P-7K3Q2X", "waiting");
+	git_oid old, head;
+	size_t i;
+
+	fix_ref(f, "HEAD", &old);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		begin(f, &t);
+		assert_int_equal(ps_txn_put(t, rec, &d), 0);
+		assert_int_equal(ps_txn_commit(t, &bad[i], &d), PS_REFUSED);
+		assert_true(fix_has_diag(&d, PS_REFUSED, "the commit's subject "
+		    "or Ps-Tool trailer holds a line break or control "
+		    "character"));
+		ps_diags_release(&d);
+		ps_txn_free(t);
+		fix_ref(f, "HEAD", &head);
+		assert_true(git_oid_equal(&head, &old));
+	}
+	fix_git_says(f, "", "status --porcelain");
+	ps_node_free(rec);
+}
+
 /* A file git has not committed as it is: refused by path, never
    clobbered, and nothing written. */
 static void
@@ -556,6 +591,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(commit_one, setup, teardown),
+		cmocka_unit_test_setup_teardown(header_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_uncommitted, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(refuses_stale_read, setup,
