@@ -4,8 +4,8 @@
 
 #include "util/date.h"
 #include "util/str.h"
-#include "util/tz.h"
 #include "model/program.h"
+#include "model/record.h"
 #include "model/yaml.h"
 
 static const char *const weekdays[] = { "mon", "tue", "wed", "thu", "fri",
@@ -77,15 +77,10 @@ size_t
 ps_program_check(const struct ps_node *p, const char *name,
     struct ps_diags *d)
 {
-	const struct ps_node *tz = ps_node_map_get(p, "timezone");
 	const struct ps_node *hol = ps_node_map_get(p, "holidays");
 	size_t bad = 0, i;
 
-	if (tz && tz->type == PS_NODE_SCALAR && !ps_tz_valid(tz->str)) {
-		ps_diag_add(d, PS_REFUSED, name, tz->line, tz->col, "timezone",
-		    "no such time zone on this system (e.g. America/Toronto)");
-		bad++;
-	}
+	bad += ps_record_check_timezone(p, name, d);
 	for (i = 1; hol && i < hol->n; i++)
 		if (strcmp(hol->vals[i - 1]->str, hol->vals[i]->str) >= 0) {
 			ps_diag_add(d, PS_REFUSED, name, hol->vals[i]->line,

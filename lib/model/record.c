@@ -4,6 +4,7 @@
 #include "util/buf.h"
 #include "util/id.h"
 #include "util/str.h"
+#include "util/tz.h"
 #include "model/record.h"
 #include "model/yaml.h"
 
@@ -64,7 +65,21 @@ ps_record_check(const struct ps_schemas *set, struct ps_node *rec,
 		    "required field is missing");
 		return 1;
 	}
-	return ps_schema_validate(s, rec, file, d);
+	return ps_schema_validate(s, rec, file, d) +
+	    ps_record_check_timezone(rec, file, d);
+}
+
+size_t
+ps_record_check_timezone(const struct ps_node *map, const char *file,
+    struct ps_diags *d)
+{
+	const struct ps_node *tz = ps_node_map_get(map, "timezone");
+
+	if (tz == NULL || tz->type != PS_NODE_SCALAR || ps_tz_valid(tz->str))
+		return 0;
+	ps_diag_add(d, PS_REFUSED, file, tz->line, tz->col, "timezone",
+	    "no such time zone on this system (e.g. America/Toronto)");
+	return 1;
 }
 
 /* Compared part by part, not built with printf: ps-check does this for

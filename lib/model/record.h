@@ -25,6 +25,10 @@ int		 ps_record_path(const struct ps_node *, struct ps_buf *);
 /* Validate against the kind's schema (annotates and orders the record). */
 size_t		 ps_record_check(const struct ps_schemas *, struct ps_node *,
 		    const char *file, struct ps_diags *);
+/* Its timezone field, if any, a zone this system knows (a pattern does
+   not tell Etc/GMT+99 from Etc/GMT+9); 1 and a diagnostic if not. */
+size_t		 ps_record_check_timezone(const struct ps_node *map,
+		    const char *file, struct ps_diags *);
 /* Is relpath where a record with this ID belongs (kind, folder, name)? */
 int		 ps_record_path_matches(const struct ps_node *,
 		    const char *relpath);

@@ -33,3 +33,21 @@ state() {
 	[ "$(git log -1 --format='%an <%ae> %cI')" = "Plain Name <e@example.org> 2026-11-22T15:00:00+00:00" ]
 	git fsck --strict --no-dangling
 }
+
+@test "a record's time zone must be one the system knows, not only well formed" {
+	new_store
+	awk '/^---/ { n++ } n <= 1' "$FIX"/apply/two.yaml |
+	    sed 's|^timezone: .*|timezone: Etc/GMT+99|' >bad.yaml
+	line=$(grep -n '^timezone:' bad.yaml | cut -d: -f1)
+	before=$(git -C s rev-parse HEAD)
+	run_split ps-apply -C s bad.yaml
+	[ "$status" = 1 ]
+	[[ "$err" == *"bad.yaml:$line:11: timezone: no such time zone on this system (e.g. America/Toronto)"* ]]
+	[ "$(git -C s rev-parse HEAD)" = "$before" ]
+	# one committed by hand: ps-check names it
+	mkdir -p s/participants
+	sed 's|^timezone: .*|timezone: Etc/GMT+99|' "$FIX"/records/valid/P-2HC6NE.yaml >s/participants/P-2HC6NE.yaml
+	git_commit_all "by hand"
+	run_split ps-check -C s
+	expect 1 "0 records checked, 1 problem" "ps-check: participants/P-2HC6NE.yaml:10:11: timezone: no such time zone on this system (e.g. America/Toronto)"
+}
