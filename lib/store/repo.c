@@ -23,20 +23,26 @@ ps_repo_gitpath(const struct ps_store *s, struct ps_buf *b, const char *name)
 	ps_buf_printf(b, "%s%s", git_repository_path(s->repo), name);
 }
 
-/* Lock timeout in milliseconds: $PS_LOCK_TIMEOUT seconds, default 30. */
+/*
+ * Lock timeout in milliseconds: $PS_LOCK_TIMEOUT seconds, default 30; -1
+ * and a usage error when it is set to anything but a number of seconds
+ * under a day (a typo would otherwise wait 30 s, or not at all).
+ */
 static long
-lock_timeout(void)
+lock_timeout(struct ps_diags *d)
 {
 	const char *e = getenv("PS_LOCK_TIMEOUT");
 	char *end;
 	double v;
 
-	if (e && *e) {
-		v = strtod(e, &end);
-		if (*end == '\0' && v >= 0 && v < 86400)
-			return (long)(v * 1000);
-	}
-	return 30000;
+	if (e == NULL || *e == '\0')
+		return 30000;
+	v = strtod(e, &end);
+	if (*end == '\0' && v >= 0 && v < 86400)
+		return (long)(v * 1000);
+	ps_diag_err(d, PS_USAGE, "PS_LOCK_TIMEOUT: not a number of seconds "
+	    "from 0 to 86399");
+	return -1;
 }
 
 int
@@ -44,15 +50,20 @@ ps_repo_lock(struct ps_store *s, struct ps_diags *d)
 {
 	struct ps_buf p = PS_BUF_INIT;
 	struct timespec nap = { 0, 10 * 1000 * 1000 };
-	long waited = 0, limit = lock_timeout();
+	long waited = 0, limit;
 	int fd, rc = 0;
 
 	if (s->lock_fd != -1)
 		return 0;
+	if ((limit = lock_timeout(d)) == -1)
+		return PS_USAGE;
 	ps_repo_gitpath(s, &p, LOCKFILE);
-	if ((fd = open(p.s, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+	/* never through a symlink: it could point anywhere */
+	if ((fd = open(p.s, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0600)) == -1) {
 		rc = ps_diag_err(d, PS_STORE, "cannot open lock file %s: %s",
-		    p.s, strerror(errno));
+		    p.s, errno == ELOOP ? "it is a symlink; remove it" :
+		    strerror(errno));
 		goto done;
 	}
 	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
@@ -90,9 +101,11 @@ ps_repo_wait_git_lock(struct ps_store *s, const char *name,
 {
 	struct ps_buf p = PS_BUF_INIT;
 	struct timespec nap = { 0, 10 * 1000 * 1000 };
-	long waited = 0, limit = lock_timeout();
+	long waited = 0, limit;
 	int rc = 0;
 
+	if ((limit = lock_timeout(d)) == -1)
+		return PS_USAGE;
 	ps_repo_gitpath(s, &p, name);
 	while (p.s && access(p.s, F_OK) == 0) {
 		if (waited >= limit) {

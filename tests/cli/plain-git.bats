@@ -51,3 +51,37 @@ state() {
 	run_split ps-check -C s
 	expect 1 "0 records checked, 1 problem" "ps-check: participants/P-2HC6NE.yaml:10:11: timezone: no such time zone on this system (e.g. America/Toronto)"
 }
+
+@test "PS_LOCK_TIMEOUT that is not a number of seconds is refused, not taken as 30" {
+	logged_store
+	before=$(state)
+	for v in abc 10s -1 86400 1e9; do
+		PS_LOCK_TIMEOUT=$v run_split ps-log "$M" --mode phone --minutes 30
+		expect 2 "" "ps-log: PS_LOCK_TIMEOUT: not a number of seconds from 0 to 86399"
+	done
+	[ "$(state)" = "$before" ]
+	PS_LOCK_TIMEOUT=0.5 run_split ps-log "$M" --mode phone --minutes 30
+	[ "$status" = 0 ]
+}
+
+@test "a symlink at .git/ps.lock is refused, never followed" {
+	logged_store
+	before=$(state)
+	rm -f .git/ps.lock
+	ln -s "$T/elsewhere" .git/ps.lock
+	run_split ps-log "$M" --mode phone --minutes 30
+	expect 3 "" "ps-log: cannot open lock file $T/s/.git/ps.lock: it is a symlink; remove it"
+	[ ! -e "$T/elsewhere" ]
+	[ "$(state)" = "$before" ]
+}
+
+@test "a record deleted by hand and not committed is named as such, not as no record" {
+	logged_store
+	rm participants/P-B00002.yaml
+	before=$(state)
+	run_split ps-apply --withdraw P-B00002 --reason moved
+	expect 1 "" "ps-apply: P-B00002: deleted from the work tree but not committed: restore it with git checkout -- participants/P-B00002.yaml, or commit the deletion"
+	[ "$(state)" = "$before" ]
+	run_split ps-apply --withdraw P-B99999 --reason moved
+	expect 1 "" "ps-apply: P-B99999: no such record"
+}
