@@ -17,6 +17,7 @@
 #include <git2/sys/odb_backend.h>
 
 #include "util/date.h"
+#include "util/file.h"
 #include "util/id.h"
 #include "util/mem.h"
 #include "util/pool.h"
@@ -69,6 +70,26 @@ join(struct ps_buf *b, const char *a, const char *c)
 	/* not printf: this is done for each of 100,000 records */
 	return ps_buf_puts(b, a) == -1 || ps_buf_putc(b, '/') == -1 ||
 	    ps_buf_puts(b, c) == -1 ? -1 : 0;
+}
+
+/*
+ * The folders of rel, its first n bytes, are real folders (or not there):
+ * a record folder that is a symlink would be read from, and written to,
+ * outside the store. PS_STORE, naming it, if not.
+ */
+static int
+real_dirs(struct ps_store *s, const char *rel, size_t n, struct ps_diags *d)
+{
+	size_t bad = 0;
+
+	if (ps_file_real_dirs(s->root, rel, n, &bad) == 0)
+		return 0;
+	if (errno == ELOOP || errno == ENOTDIR)
+		return ps_diag_err(d, PS_STORE, "%.*s: %s; the store's folders "
+		    "must be real folders", (int)bad, rel, errno == ELOOP ?
+		    "a symlink" : "not a folder");
+	return ps_diag_err(d, PS_STORE, "%.*s: %s", (int)bad, rel,
+	    strerror(errno));
 }
 
 static int
@@ -351,6 +372,13 @@ int
 ps_store_load(struct ps_store *s, const char *relpath, struct ps_node **out,
     struct ps_diags *d)
 {
+	const char *slash = strrchr(relpath, '/');
+	int rc;
+
+	*out = NULL;
+	if (slash && (rc = real_dirs(s, relpath, (size_t)(slash - relpath),
+	    d)) != 0)
+		return rc;
 	return load(s, s->schemas, relpath, 1, out, d);
 }
 
@@ -473,6 +501,8 @@ each_dir(struct ps_store *s, const char *rel, int depth, int flags,
 	struct ps_node *rec;
 	int i, n, rc = 0, st;
 
+	if ((rc = real_dirs(s, rel, strlen(rel), d)) != 0)
+		return rc;
 	if (join(&full, s->root, rel) == -1)
 		return ps_diag_nomem(d);
 	n = scandir(full.s, &list, depth > 0 ? sub_name : yaml_name,
@@ -521,9 +551,12 @@ collect(struct ps_store *s, const char *rel, int depth, char ***v,
 	struct ps_buf full = PS_BUF_INIT, child = PS_BUF_INIT;
 	struct dirent **list = NULL;
 	char **nv;
+	size_t bad;
 	int i, nl, rc = 0;
 
-	if (join(&full, s->root, rel) == -1)
+	/* each_dir() then reads it in turn, and says what is wrong */
+	if (ps_file_real_dirs(s->root, rel, strlen(rel), &bad) == -1 ||
+	    join(&full, s->root, rel) == -1)
 		return -1;
 	nl = scandir(full.s, &list, depth > 0 ? sub_name : yaml_name,
 	    alphasort);

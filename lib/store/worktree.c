@@ -60,10 +60,15 @@ static int
 put_file(struct ps_store *s, const struct ps_change *c)
 {
 	struct ps_buf tmp = PS_BUF_INIT, full = PS_BUF_INIT;
+	size_t bad;
 	int rc = -1, e;
 
 	errno = ENOMEM;
 	if (ps_buf_printf(&full, "%s/%s", s->root, c->path) == -1)
+		goto done;
+	/* not through a folder someone replaced by a symlink since */
+	if (strrchr(c->path, '/') && ps_file_real_dirs(s->root, c->path,
+	    (size_t)(strrchr(c->path, '/') - c->path), &bad) == -1)
 		goto done;
 	if (c->del) {
 		rc = unlink(full.s) == -1 && errno != ENOENT ? -1 : 0;

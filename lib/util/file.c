@@ -4,6 +4,8 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -80,4 +82,41 @@ fail:
 	unlink(path);
 	errno = e;
 	return -1;
+}
+
+int
+ps_file_real_dirs(const char *root, const char *rel, size_t n, size_t *bad)
+{
+	char path[4096];
+	struct stat st;
+	size_t r = strlen(root), i;
+
+	if (r + 1 + n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(path, root, r);
+	path[r] = '/';
+	for (i = 0; i <= n; i++) {
+		if (i < n && rel[i] != '/') {
+			path[r + 1 + i] = rel[i];
+			continue;
+		}
+		if (i == 0 || rel[i - 1] == '/')
+			continue;
+		path[r + 1 + i] = '\0';
+		if (lstat(path, &st) == -1) {
+			if (errno == ENOENT)
+				return 0;	/* nor anything below */
+			*bad = i;
+			return -1;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			errno = S_ISLNK(st.st_mode) ? ELOOP : ENOTDIR;
+			*bad = i;
+			return -1;
+		}
+		path[r + 1 + i] = '/';
+	}
+	return 0;
 }

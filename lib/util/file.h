@@ -1,7 +1,8 @@
 /*
  * file: writing a file whole under a temporary name, and syncing a file
  * or folder by its path; the pieces every atomic write of the toolkit is
- * made of (the caller renames the temp file into place).
+ * made of (the caller renames the temp file into place). And the check
+ * that a path inside a folder goes through real folders only.
  *
  * Calls return 0, or -1 with errno set; nothing is left behind on
  * failure. Nothing here allocates.
@@ -23,5 +24,14 @@ struct iovec;
 int	 ps_file_write_tmpv(char *path, struct iovec *v, int nv, int dosync);
 /* fsync a file or folder by its path; 0 or -1. */
 int	 ps_file_sync(const char *path);
+/*
+ * Each of the first n bytes of rel's components ("contacts/2026/11"),
+ * under the folder root, is a real folder or is not there (a write makes
+ * it): 0. A symlink, or anything else but a folder: -1, errno ELOOP or
+ * ENOTDIR, and *bad the length of rel's prefix that names it. Another
+ * error of lstat(): -1 with its errno. rel is not changed.
+ */
+int	 ps_file_real_dirs(const char *root, const char *rel, size_t n,
+	    size_t *bad);
 
 #endif

@@ -85,3 +85,41 @@ state() {
 	run_split ps-apply --withdraw P-B99999 --reason moved
 	expect 1 "" "ps-apply: P-B99999: no such record"
 }
+
+@test "a record folder that is a symlink is never written through" {
+	logged_store
+	mkdir "$T/elsewhere"
+	rm -rf contacts
+	ln -s "$T/elsewhere" contacts
+	head=$(git rev-parse HEAD)
+	run_split ps-log "$M" --mode phone --minutes 30 --date 2026-11-21
+	[ "$status" = 3 ]
+	[[ "$err" == "ps-log: contacts/2026/11/21/C-"*".yaml: contacts: a symlink; the store's folders must be real folders" ]]
+	[ -z "$(ls -A "$T/elsewhere")" ]
+	[ "$(git rev-parse HEAD)" = "$head" ]
+	# a folder below, replaced by one
+	rm contacts
+	git checkout -q -- .
+	run_split ps-log "$M" --mode phone --minutes 30 --date 2026-11-21
+	[ "$status" = 0 ]
+	mv contacts/2026/11 "$T/elsewhere/11"
+	ln -s "$T/elsewhere/11" contacts/2026/11
+	run_split ps-log "$M" --mode phone --minutes 30 --date 2026-11-21
+	[ "$status" = 3 ]
+	[[ "$err" == *": contacts/2026/11: a symlink; the store's folders must be real folders" ]]
+	[ "$(ls "$T/elsewhere/11/21" | wc -l)" = 1 ]
+}
+
+@test "a committed record folder that is a symlink is refused when read" {
+	logged_store
+	mkdir "$T/outside"
+	cp participants/*.yaml "$T/outside/"
+	git rm -rq participants
+	ln -s "$T/outside" participants
+	git_commit_all "participants elsewhere" "$PWD"
+	for cmd in "ps-check" "ps-match -n" "ps-apply --list"; do
+		run_split $cmd
+		[ "$status" = 3 ]
+		[[ "$err" == *"participants: a symlink; the store's folders must be real folders"* ]]
+	done
+}

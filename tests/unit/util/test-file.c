@@ -281,6 +281,45 @@ sync_by_path(void **state)
 	assert_int_equal(errno, ENOENT);
 }
 
+/* Real folders along a path, or not there yet; a symlink or a file in
+   the way is named by the length of the prefix. */
+static void
+real_dirs(void **state)
+{
+	char p[PATH_MAX + 64], q[PATH_MAX + 64];
+	size_t bad = 99;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/a", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/a/b", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	assert_int_equal(ps_file_real_dirs(dir, "a/b/c/d.yaml", 5, &bad), 0);
+	assert_int_equal(ps_file_real_dirs(dir, "a/b", 3, &bad), 0);
+	assert_int_equal(ps_file_real_dirs(dir, "x/y", 3, &bad), 0);
+	assert_int_equal(ps_file_real_dirs(dir, "", 0, &bad), 0);
+	assert_int_equal(bad, 99);
+	snprintf(q, sizeof(q), "%s/a/b/l", dir);
+	assert_int_equal(symlink("/tmp", q), 0);
+	errno = 0;
+	assert_int_equal(ps_file_real_dirs(dir, "a/b/l/x.yaml", 5, &bad), -1);
+	assert_int_equal(errno, ELOOP);
+	assert_int_equal(bad, 5);
+	/* only the first n bytes: the file itself is not looked at */
+	assert_int_equal(ps_file_real_dirs(dir, "a/b/l", 3, &bad), 0);
+	unlink(q);
+	snprintf(q, sizeof(q), "%s/a/f", dir);
+	assert_int_equal(close(open(q, O_CREAT | O_WRONLY, 0600)), 0);
+	errno = 0;
+	assert_int_equal(ps_file_real_dirs(dir, "a/f/x", 3, &bad), -1);
+	assert_int_equal(errno, ENOTDIR);
+	assert_int_equal(bad, 3);
+	unlink(q);
+	rmdir(p);
+	snprintf(p, sizeof(p), "%s/a", dir);
+	rmdir(p);
+}
+
 int
 main(void)
 {
@@ -291,6 +330,7 @@ main(void)
 		cmocka_unit_test(write_tmp_cannot_create),
 		cmocka_unit_test(write_tmp_failure_leaves_nothing),
 		cmocka_unit_test(sync_by_path),
+		cmocka_unit_test(real_dirs),
 	};
 
 	return cmocka_run_group_tests_name("file", tests, setup, teardown);
