@@ -15,9 +15,15 @@ int
 ps_git_error(struct ps_diags *d, const char *what)
 {
 	const git_error *e = git_error_last();
+	const char *m = e && e->message && *e->message ? e->message :
+	    "git error";
+	int n = (int)strlen(m);
 
-	return ps_diag_err(d, PS_STORE, "%s: %s", what,
-	    e && e->message ? e->message : "git error");
+	/* libgit2 appends the system's reason, which may be empty ("failed
+	   to lock file '...' for writing: "): not the colon, then */
+	while (n > 0 && (m[n - 1] == ' ' || m[n - 1] == ':'))
+		n--;
+	return ps_diag_err(d, PS_STORE, "%s: %.*s", what, n, m);
 }
 
 /*

@@ -487,6 +487,9 @@ message(struct ps_buf *m, const struct ps_txn *t,
 
 static int	move_branch(struct ps_txn *, const char *, struct ps_diags *);
 
+/* Times the branch's move is tried again after git held its lock. */
+#define MOVE_TRIES	100
+
 /*
  * The staged blobs, loose, or straight into the pack's memory backend:
  * through the object database each new object would first be looked
@@ -614,19 +617,33 @@ move_branch(struct ps_txn *t, const char *logmsg, struct ps_diags *d)
 	struct ps_store *s = t->store;
 	struct ps_diags late = PS_DIAGS_INIT;
 	git_reference *ref = NULL;
+	char lock[320];
 	size_t i;
-	int rc, err;
+	int rc, err, tries;
 
+	snprintf(lock, sizeof(lock), "%s.lock", t->ref);
 	if ((rc = ps_journal_write(s, t->ref, t->unborn ? NULL : &t->old,
 	    &t->new, t->ch, t->n, d)) != 0)
 		goto done;
-	/* the commit point: move the branch only if it has not moved */
-	if (t->unborn)
-		err = git_reference_create(&ref, s->repo, t->ref, &t->new, 0,
-		    logmsg);
-	else
-		err = git_reference_create_matching(&ref, s->repo, t->ref,
-		    &t->new, 1, &t->old, logmsg);
+	/*
+	 * The commit point: move the branch only if it has not moved. A git
+	 * command beside (git gc packing refs) may hold the branch's lock
+	 * for a moment: wait for it, as ps_txn_begin() did, and try again.
+	 */
+	for (tries = 0; ; tries++) {
+		if (t->unborn)
+			err = git_reference_create(&ref, s->repo, t->ref,
+			    &t->new, 0, logmsg);
+		else
+			err = git_reference_create_matching(&ref, s->repo,
+			    t->ref, &t->new, 1, &t->old, logmsg);
+		if (err != GIT_ELOCKED || tries == MOVE_TRIES)
+			break;
+		if ((rc = ps_repo_wait_git_lock(s, lock, d)) != 0) {
+			ps_journal_drop(s);
+			goto done;
+		}
+	}
 	if (err < 0) {
 		rc = err == GIT_EMODIFIED || err == GIT_EEXISTS ?
 		    ps_diag_err(d, PS_STORE, "the store changed since this "

@@ -123,3 +123,29 @@ state() {
 		[[ "$err" == *"participants: a symlink; the store's folders must be real folders"* ]]
 	done
 }
+
+@test "a git lock on the branch taken mid-write is waited for, not a failure" {
+	logged_store
+	# git gc (pack-refs) beside: the branch's lock comes and goes
+	( while [ ! -e "$T/stop" ]; do
+		: >.git/refs/heads/master.lock.tmp
+		mv .git/refs/heads/master.lock.tmp .git/refs/heads/master.lock
+		sleep 0.03
+		rm -f .git/refs/heads/master.lock
+		sleep 0.01
+	  done ) &
+	n=$(git rev-list --count HEAD)
+	fails=0
+	for i in $(seq 20); do
+		ps-log "$M" --mode phone --minutes $i >/dev/null 2>"$T/err.$i" || fails=$((fails + 1))
+	done
+	touch "$T/stop"
+	wait
+	cat "$T"/err.* >&2
+	[ "$fails" = 0 ]
+	[ "$(git rev-list --count HEAD)" = $((n + 20)) ]
+	# one that is never let go: the message names it
+	: >.git/refs/heads/master.lock
+	PS_LOCK_TIMEOUT=0.2 run_split ps-log "$M" --mode phone --minutes 5
+	expect 3 "" "ps-log: $T/s/.git/refs/heads/master.lock exists: a git command is running, or one was killed; if none is running, remove that file and run again"
+}
