@@ -78,6 +78,28 @@ hold(struct ps_txn *t)
 	}
 }
 
+/* The store has no reference at all: PS_STORE, saying what to do, if
+   it has (the unborn branch is not the store's). */
+static int
+only_ref_unborn(struct ps_store *s, const char *ref, struct ps_diags *d)
+{
+	git_reference_iterator *it = NULL;
+	const char *name;
+	int err;
+
+	if (git_reference_iterator_glob_new(&it, s->repo, "refs/*") < 0)
+		return ps_git_error(d, "cannot read the store's branches");
+	err = git_reference_next_name(&name, it);
+	git_reference_iterator_free(it);
+	if (err == GIT_ITEROVER)
+		return 0;
+	if (err < 0)
+		return ps_git_error(d, "cannot read the store's branches");
+	return ps_diag_err(d, PS_STORE, "HEAD names %s, a branch with no "
+	    "commit yet (git checkout --orphan?), not the store's: switch "
+	    "back to the store's branch (git switch) first", ref);
+}
+
 int
 ps_txn_begin(struct ps_txn **out, struct ps_store *s, struct ps_diags *d)
 {
@@ -116,9 +138,16 @@ ps_txn_begin(struct ps_txn **out, struct ps_store *s, struct ps_diags *d)
 	}
 	if ((rc = ps_repo_wait_git_lock(s, lk.s, d)) != 0)
 		goto done;
-	if (git_reference_name_to_id(&t->old, s->repo, t->ref) < 0)
+	if (git_reference_name_to_id(&t->old, s->repo, t->ref) < 0) {
 		t->unborn = 1;
-	else if (git_commit_lookup(&c, s->repo, &t->old) < 0 ||
+		/*
+		 * A branch with no commit is a new store's (ps-init), and
+		 * nothing else: after git checkout --orphan, a commit here
+		 * would be a root holding only what this write stages.
+		 */
+		if ((rc = only_ref_unborn(s, t->ref, d)) != 0)
+			goto done;
+	} else if (git_commit_lookup(&c, s->repo, &t->old) < 0 ||
 	    git_commit_tree(&t->tree, c) < 0)
 		rc = ps_git_error(d, "cannot read the branch head");
 done:

@@ -3,6 +3,7 @@
 # a commit's header, git's own locks, hand edits, symlinks, permissions,
 # an unborn branch, and the exit status of a write that was committed.
 load helpers
+bats_require_minimum_version 1.5.0
 
 export PS_NOW=2026-11-22T15:00:00Z
 
@@ -148,4 +149,21 @@ state() {
 	: >.git/refs/heads/master.lock
 	PS_LOCK_TIMEOUT=0.2 run_split ps-log "$M" --mode phone --minutes 5
 	expect 3 "" "ps-log: $T/s/.git/refs/heads/master.lock exists: a git command is running, or one was killed; if none is running, remove that file and run again"
+}
+
+@test "an unborn branch (git checkout --orphan) is refused, never made a root of one file" {
+	logged_store
+	git checkout -q --orphan x
+	before=$(git ls-files -s | git hash-object --stdin)
+	run_split ps-log "$M" --mode phone --minutes 30
+	expect 3 "" "ps-log: HEAD names refs/heads/x, a branch with no commit yet (git checkout --orphan?), not the store's: switch back to the store's branch (git switch) first"
+	run ! git rev-parse -q --verify refs/heads/x
+	[ "$(git ls-files -s | git hash-object --stdin)" = "$before" ]
+	run_split ps-apply --withdraw P-B00002 --reason moved
+	[ "$status" = 3 ]
+	git checkout -q master
+	run_split ps-log "$M" --mode phone --minutes 30
+	[ "$status" = 0 ]
+	[ -f program.yaml ]
+	git cat-file -e HEAD:program.yaml
 }
