@@ -15,6 +15,44 @@
 
 #include "cli/cli.h"
 
+/* The first error writing to the standard output, its errno. */
+static int	out_errno;
+
+/* stdout's writes, through write(2), noting the first error: stdio keeps
+   only that there was one, and a later call changes errno. */
+static ssize_t
+out_write(void *cookie, const char *buf, size_t len)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	(void)cookie;
+	while (done < len) {
+		if ((n = write(STDOUT_FILENO, buf + done, len - done)) == -1) {
+			if (errno == EINTR)
+				continue;
+			if (out_errno == 0)
+				out_errno = errno;
+			return 0;	/* fopencookie(3): an error */
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)len;
+}
+
+static void
+out_init(void)
+{
+	static const cookie_io_functions_t io = { NULL, out_write, NULL,
+	    NULL };
+	FILE *f;
+
+	if ((f = fopencookie(NULL, "w", io)) == NULL)
+		return;		/* stdio's own, then */
+	setvbuf(f, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, 64 << 10);
+	stdout = f;
+}
+
 void
 ps_cli_init(struct ps_cli *c, const char *tool, const char *usage)
 {
@@ -42,6 +80,7 @@ ps_cli_init(struct ps_cli *c, const char *tool, const char *usage)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 #endif
 	signal(SIGPIPE, SIG_IGN);
+	out_init();
 	/*
 	 * Large buffers (a folder's tree of 600 KB, read, spliced and
 	 * written; a cache file) taken from the heap and reused, not mapped
@@ -133,23 +172,36 @@ reader_gone(int fd)
 int
 ps_cli_exit(struct ps_cli *c, int status)
 {
-	int err;
+	int err, committed;
 
 	if (c->diags.status > status)
 		status = c->diags.status;
+	committed = c->diags.committed;
 	ps_diags_print(&c->diags, c->tool, stderr);
 	ps_diags_release(&c->diags);
-	/* a failed write to stdout changes the exit status; EPIPE is quiet */
+	/*
+	 * A failed write to stdout changes the exit status, but not that of
+	 * a write that is committed: it is done, and a retry (a cron job's)
+	 * would make it twice; stderr says the output was lost. EPIPE (the
+	 * reader gone) is quiet.
+	 */
 	errno = 0;
 	err = fflush(stdout) != 0 || ferror(stdout);
-	if (err && errno == 0 && reader_gone(STDOUT_FILENO))
-		errno = EPIPE;	/* a write before failed, its errno lost */
 	if (fclose(stdout) != 0)
 		err = 1;
+	if (err && out_errno)
+		errno = out_errno;	/* the first, not a later one's */
+	if (err && errno == 0 && reader_gone(STDOUT_FILENO))
+		errno = EPIPE;	/* a write before failed, its errno lost */
 	if (err && errno != EPIPE) {
-		fprintf(stderr, "%s: cannot write output: %s\n", c->tool,
-		    strerror(errno ? errno : EIO));
-		if (status == 0)
+		if (committed && status == 0)
+			fprintf(stderr, "%s: the write is committed, but its "
+			    "output was lost: %s\n", c->tool,
+			    strerror(errno ? errno : EIO));
+		else
+			fprintf(stderr, "%s: cannot write output: %s\n",
+			    c->tool, strerror(errno ? errno : EIO));
+		if (status == 0 && !committed)
 			status = PS_STORE;
 	}
 	return status;

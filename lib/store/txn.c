@@ -690,6 +690,7 @@ move_branch(struct ps_txn *t, const char *logmsg, struct ps_diags *d)
 		goto done;
 	}
 	t->committed = 1;
+	d->committed = 1;
 	ps_git_after_commit(1);
 	if ((err = ps_worktree_write(s, t->ch, t->n, &late)) == 0 &&
 	    ps_journal_index_later(s))

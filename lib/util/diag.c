@@ -113,6 +113,8 @@ ps_diags_move(struct ps_diags *dst, struct ps_diags *src)
 	}
 	if (src->oom)
 		dst->oom = 1;
+	if (src->committed)
+		dst->committed = 1;
 	if (src->status > dst->status)
 		dst->status = src->status;
 	ps_diags_release(src);

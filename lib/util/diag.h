@@ -46,9 +46,12 @@ struct ps_diags {
 	int		 status;	/* worst status added */
 	size_t		 errors;	/* diagnostics with status != 0 */
 	int		 oom;		/* a diagnostic was lost to ENOMEM */
+	int		 committed;	/* the command's write is committed:
+					   a failure after it (its output)
+					   must not say it failed */
 };
 
-#define PS_DIAGS_INIT { NULL, 0, 0, 0, 0, 0 }
+#define PS_DIAGS_INIT { NULL, 0, 0, 0, 0, 0, 0 }
 
 /* Add a diagnostic; returns status. Any of file and path may be NULL. */
 int	 ps_diag_add(struct ps_diags *, int status, const char *file,

@@ -167,3 +167,27 @@ state() {
 	[ -f program.yaml ]
 	git cat-file -e HEAD:program.yaml
 }
+
+@test "a write that is committed exits 0 when its output is lost, and says so" {
+	logged_store
+	n=$(git rev-list --count HEAD)
+	run_split sh -c "ps-log $M --mode phone --minutes 30 >/dev/full"
+	expect 0 "" "ps-log: the write is committed, but its output was lost: No space left on device"
+	[ "$(git rev-list --count HEAD)" = $((n + 1)) ]
+	run_split sh -c "ps-apply $FIX/apply/two.yaml >/dev/full"
+	expect 0 "" "ps-apply: the write is committed, but its output was lost: No space left on device"
+	[ "$(git rev-list --count HEAD)" = $((n + 2)) ]
+	v=$(grep -l '^status: applied' volunteers/*.yaml | head -1 | xargs basename | sed 's/\.yaml$//')
+	run_split sh -c "ps-screen $v --step application --result pass >/dev/full"
+	expect 0 "" "ps-screen: the write is committed, but its output was lost: No space left on device"
+	[ "$(git rev-list --count HEAD)" = $((n + 3)) ]
+	# a dry run or a listing has only its output: that is a failure
+	run_split sh -c "ps-log -n $M --mode phone --minutes 30 >/dev/full"
+	expect 3 "" "ps-log: cannot write output: No space left on device"
+	run_split sh -c "ps-apply --list --yaml >/dev/full"
+	expect 3 "" "ps-apply: cannot write output: No space left on device"
+	[ "$(git rev-list --count HEAD)" = $((n + 3)) ]
+	# a reader gone is no error
+	run_split sh -c "ps-apply --list --yaml | head -c 1"
+	[ "$status" = 0 ] && [ -z "$err" ]
+}
