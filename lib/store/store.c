@@ -155,6 +155,96 @@ check_private(const char *path, struct ps_diags *d)
 	return 0;
 }
 
+/*
+ * Is the store shared with its group (git config core.sharedRepository
+ * group, true, 1, all, or a mode with the group's write bit)? Then the
+ * group may write what git writes; else only the owner may.
+ */
+static int
+shared_with_group(struct ps_store *s)
+{
+	git_config *cfg = NULL;
+	const char *v = NULL;
+	int shared = 0;
+
+	if (git_repository_config_snapshot(&cfg, s->repo) == 0 &&
+	    git_config_get_string(&v, cfg, "core.sharedRepository") == 0 && v)
+		shared = strcmp(v, "group") == 0 || strcmp(v, "true") == 0 ||
+		    strcmp(v, "1") == 0 || strcmp(v, "all") == 0 ||
+		    strcmp(v, "world") == 0 || strcmp(v, "everybody") == 0 ||
+		    (v[0] == '0' && strlen(v) == 4 &&
+		    strspn(v, "01234567") == 4 && ((v[2] - '0') & 2));
+	git_config_free(cfg);
+	return shared;
+}
+
+/* One file or folder: the owner's, and writable by no one else (the
+   group may, when shared). 0, or PS_STORE naming it; not there is 0. */
+static int
+check_mode(const char *root, const char *rel, int shared,
+    struct ps_diags *d)
+{
+	struct ps_buf p = PS_BUF_INIT;
+	struct stat st;
+	int rc = 0;
+
+	if (*rel ? join(&p, root, rel) == -1 : ps_buf_puts(&p, root) == -1)
+		return ps_diag_nomem(d);
+	if (stat(p.s, &st) == -1) {
+		if (errno != ENOENT)
+			rc = ps_diag_err(d, PS_STORE, "%s: %s", p.s,
+			    strerror(errno));
+	} else if (st.st_uid != geteuid())
+		rc = ps_diag_err(d, PS_STORE, "%s: owned by another user; git "
+		    "and the tools read or run it: give it to the store's "
+		    "owner (chown)", p.s);
+	else if (st.st_mode & (S_IWOTH | (shared ? 0 : S_IWGRP)))
+		rc = ps_diag_err(d, PS_STORE, "%s: writable by %s; fix it with "
+		    "chmod -R go-rwx %s", p.s, st.st_mode & S_IWOTH ? "others" :
+		    "the group, and the store is not shared (git config "
+		    "core.sharedRepository group)", root);
+	ps_buf_release(&p);
+	return rc;
+}
+
+/*
+ * Everything git or the tools read or run, beyond the store's folder:
+ * git's config, hooks (each of them), refs, objects, index, and the
+ * record folders. A hooks folder or config another user can write runs
+ * their code the next time the coordinator runs git.
+ */
+static int
+check_modes(struct ps_store *s, struct ps_diags *d)
+{
+	static const char *const guarded[] = { "", ".git", ".git/config",
+	    ".git/HEAD", ".git/hooks", ".git/info", ".git/refs",
+	    ".git/refs/heads", ".git/refs/tags", ".git/packed-refs",
+	    ".git/objects", ".git/objects/pack", ".git/objects/info",
+	    ".git/index", "program.yaml", "participants", "volunteers",
+	    "matches", "contacts", "groups", "erasures", NULL };
+	struct ps_buf hook = PS_BUF_INIT;
+	struct dirent *e;
+	DIR *dp;
+	int shared = shared_with_group(s), rc = 0, i;
+
+	for (i = 0; guarded[i] && rc == 0; i++)
+		rc = check_mode(s->root, guarded[i], shared, d);
+	if (rc == 0 && join(&hook, s->root, ".git/hooks") == 0 &&
+	    (dp = opendir(hook.s)) != NULL) {
+		while (rc == 0 && (e = readdir(dp)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0)
+				continue;
+			if (join(&hook, ".git/hooks", e->d_name) == -1)
+				rc = ps_diag_nomem(d);
+			else
+				rc = check_mode(s->root, hook.s, shared, d);
+		}
+		closedir(dp);
+	}
+	ps_buf_release(&hook);
+	return rc;
+}
 
 static int
 load_program(struct ps_store *s, struct ps_diags *d)
@@ -242,6 +332,8 @@ ps_store_open(struct ps_store **out, const char *dir, struct ps_diags *d)
 		rc = ps_diag_err(d, PS_STORE, "%s: bare repository", root.s);
 		goto done;
 	}
+	if ((rc = check_modes(s, d)) != 0)
+		goto done;
 	if ((rc = fast_loose(s, d)) != 0)
 		goto done;
 	ps_repo_gitpath(s, &j, "ps-journal");

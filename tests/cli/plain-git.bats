@@ -191,3 +191,44 @@ state() {
 	run_split sh -c "ps-apply --list --yaml | head -c 1"
 	[ "$status" = 0 ] && [ -z "$err" ]
 }
+
+@test "the permission check covers git's config, hooks, refs and the record folders" {
+	logged_store
+	cd "$T"
+	chmod 755 s
+	for p in .git/config .git/hooks .git .git/refs/heads participants .git/hooks/pre-commit; do
+		mode=$(stat -c %a "s/$p")
+		for bits in o+w g+w; do
+			chmod $bits "s/$p"
+			run_split ps-log -C s --list
+			[ "$status" = 3 ]
+			if [ $bits = o+w ]; then
+				[ "$err" = "ps-log: $T/s/$p: writable by others; fix it with chmod -R go-rwx $T/s" ]
+			else
+				[ "$err" = "ps-log: $T/s/$p: writable by the group, and the store is not shared (git config core.sharedRepository group); fix it with chmod -R go-rwx $T/s" ]
+			fi
+			chmod "$mode" "s/$p"
+		done
+	done
+	# a store shared with its group, explicitly: the group may write
+	git -C s config core.sharedRepository group
+	chmod g+w s/.git s/.git/refs/heads s/participants
+	run_split ps-log -C s --list --yaml
+	[ "$status" = 0 ]
+	chmod o+w s/participants
+	run_split ps-log -C s --list
+	expect 3 "" "ps-log: $T/s/participants: writable by others; fix it with chmod -R go-rwx $T/s"
+	chmod o-w s/participants
+	git -C s config --unset core.sharedRepository
+	chmod g-w s/.git s/.git/refs/heads s/participants
+	chmod g+w s
+	run_split ps-log -C s --list
+	expect 3 "" "ps-log: $T/s: writable by the group, and the store is not shared (git config core.sharedRepository group); fix it with chmod -R go-rwx $T/s"
+	chmod g-w s
+	if [ "$(id -u)" != 0 ]; then
+		skip "not root: cannot give a file to another user (CI runs this as root)"
+	fi
+	chown nobody s/.git/hooks/pre-commit
+	run_split ps-log -C s --list
+	expect 3 "" "ps-log: $T/s/.git/hooks/pre-commit: owned by another user; git and the tools read or run it: give it to the store's owner (chown)"
+}
