@@ -1,4 +1,7 @@
-/* report: a period's figures from a commit of the store; see report.h. */
+/*
+ * report: a period's figures from a commit of the store; see report.h.
+ * What they are made of is read by rdata.c; here it becomes the sections.
+ */
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -12,13 +15,12 @@
 #include "util/tz.h"
 #include "model/program.h"
 #include "model/record.h"
-#include "model/schema.h"
-#include "model/yaml.h"
 #include "rules/plan.h"
 #include "rules/rsum.h"
 #include "rules/screen.h"
 #include "rules/status.h"
 #include "ops/rdoc.h"
+#include "ops/rdata.h"
 #include "ops/report.h"
 
 const char *const ps_report_keys[] = { "intake", "screening", "matching",
@@ -28,338 +30,8 @@ static const char *const titles[] = { "Intake", "Volunteer screening",
     "Matching", "OneCall callbacks", "Active matches", "Activity", "Safety",
     "Feedback and follow-up", "Audit" };
 
-static const char *const modes[] = { "phone", "email", "video", "in-person",
-    "text", NULL };
-static const char *const activities[] = { "training", "practicum",
-    "supervision", "community-of-practice", "admin", NULL };
-static const char *const flags[] = { "risk", "crisis", "safeguarding",
-    NULL };
 static const char *const roles[] = { "living-with", "caregiver", "both",
     NULL };
-static const char *const domains[] = { "empowerment", "isolation", "coping",
-    "distress", NULL };
-
-
-static int
-index_of(const char *const *l, const char *s)
-{
-	int i;
-
-	for (i = 0; s && l[i]; i++)
-		if (strcmp(l[i], s) == 0)
-			return i;
-	return -1;
-}
-
-/* Contacts and their minutes under one funder or host organisation. */
-struct tally {
-	long	n, min;
-};
-
-/* Contacts of one period, counted. */
-struct agg {
-	long	contacts, callbacks, support_minutes;
-	long	mode_n[5], mode_min[5];
-	double	vol_hours[5];
-	long	dropins, sessions, attendees;
-	long	flagged, flag_n[3], no_referral;
-	long	feedback, helpful_sum, out_sum[4], out_n[4];
-	struct tally	*by[2];		/* funder, host: nnames[k] + 1, in
-					   program.yaml order, then other
-					   or none */
-};
-
-/* Everything read for a report. */
-struct data {
-	struct ps_store		*s;
-	const struct ps_node	*prog;
-	git_oid			 commit;
-	struct ps_tzcache	 tz;
-	long			 from, until, pfrom, puntil;
-	struct ps_rsums		*rs;
-	const struct ps_rsum	**rec[3];	/* participants, volunteers,
-						   matches */
-	size_t			 n[3], cap[3];
-	const struct ps_rsum	***by_id;	/* participants (in rec[0]) by
-						   ID, then in store order */
-	struct agg		 cur, prev;
-	struct ps_rtable	*flagged;	/* filled while reading */
-	char			**seen;		/* matches with a recent contact */
-	size_t			 nseen, capseen;
-	long			 stalled_from;
-	long			 fu_due;	/* follow-ups due */
-	struct ps_rtable	*due;
-	const char		**names[2];	/* funders, host organisations,
-						   in program.yaml's node */
-	size_t			 nnames[2], capnames[2];
-	int			 rc;
-};
-
-/* A field of a summary: its text, its local day, its number. */
-static const char *
-str(const struct ps_rsum *r, int f)
-{
-	return r->f[f];
-}
-
-static long
-day_of(struct data *d, const struct ps_rsum *r, int f)
-{
-	return ps_tzcache_day(&d->tz, r->f[f]);
-}
-
-static long
-num(const struct ps_rsum *r, int f, long dflt)
-{
-	return r->f[f] ? strtol(r->f[f], NULL, 10) : dflt;
-}
-
-static int
-in(long day, long from, long until)
-{
-	return day >= from && day <= until;
-}
-
-static long
-lnum(const struct ps_node *n, const char *path, long dflt)
-{
-	const char *s = ps_node_get_str(n, path);
-
-	return s ? strtol(s, NULL, 10) : dflt;
-}
-
-/* Reading: summaries kept by kind. */
-static int
-keep(void *arg, const struct ps_rsum *rec, struct ps_diags *dg)
-{
-	struct data *d = arg;
-	int k = rec->kind;
-	const struct ps_rsum **v;
-
-	if (d->n[k] == d->cap[k]) {
-		size_t cap = d->cap[k] ? 2 * d->cap[k] : 256;
-
-		if ((v = reallocarray(d->rec[k], cap, sizeof(*v))) == NULL)
-			return ps_diag_nomem(dg);
-		d->rec[k] = v;
-		d->cap[k] = cap;
-	}
-	d->rec[k][d->n[k]++] = rec;
-	return 0;
-}
-
-/* Count a contact under its funder and host organisation, as listed in
-   program.yaml (funders; the streams' host_organisations). */
-static void
-attribute(struct data *d, struct agg *a, const struct ps_rsum *c, long mins)
-{
-	static const int keys[] = { PS_C_FUNDER, PS_C_HOST };
-	const char *v;
-	size_t k, i;
-
-	for (k = 0; k < 2; k++) {
-		v = str(c, keys[k]);
-		for (i = 0; v && i < d->nnames[k] && !ps_streq(d->names[k][i], v);
-		    i++)
-			;
-		if (v == NULL)
-			i = d->nnames[k];	/* other or none */
-		a->by[k][i].n++;
-		a->by[k][i].min += mins;
-	}
-}
-
-static void
-add_contact(struct data *d, struct agg *a, const struct ps_rsum *c, int cur)
-{
-	const char *type = str(c, PS_C_TYPE);
-	long mins = num(c, PS_C_MINUTES, 0);
-	int k;
-
-	if (ps_streq(type, "contact") || ps_streq(type, "callback") || ps_streq(type, "dropin"))
-		attribute(d, a, c, mins);
-	if (ps_streq(type, "contact") || ps_streq(type, "callback")) {
-		a->contacts++;
-		a->callbacks += ps_streq(type, "callback");
-		a->support_minutes += mins;
-		if ((k = index_of(modes, str(c, PS_C_MODE))) >= 0) {
-			a->mode_n[k]++;
-			a->mode_min[k] += mins;
-		}
-	} else if (ps_streq(type, "activity")) {
-		if ((k = index_of(activities, str(c, PS_C_ACTIVITY))) >= 0)
-			a->vol_hours[k] += str(c, PS_C_HOURS) ?
-			    strtod(str(c, PS_C_HOURS), NULL) : 0;
-	} else if (ps_streq(type, "dropin")) {
-		a->dropins++;
-		a->support_minutes += mins;
-	} else if (ps_streq(type, "group-session")) {
-		a->sessions++;
-		a->attendees += num(c, PS_C_ATTENDEES, 0);
-	} else if (ps_streq(type, "feedback")) {
-		a->feedback++;
-		a->helpful_sum += num(c, PS_C_HELPFUL, 0);
-		for (k = 0; domains[k]; k++)	/* PS_C_OUTCOME's order */
-			if (str(c, PS_C_OUTCOME + k)) {
-				a->out_sum[k] += num(c, PS_C_OUTCOME + k, 0);
-				a->out_n[k]++;
-			}
-	}
-	if (str(c, PS_C_FLAG)) {
-		const char *ref = str(c, PS_C_REFERRAL);
-
-		a->flagged++;
-		if ((k = index_of(flags, str(c, PS_C_FLAG_TYPE))) >= 0)
-			a->flag_n[k]++;
-		a->no_referral += ps_streq(ref, "none");
-		if (cur)
-			ps_rdoc_row(d->flagged, ps_rdoc_strdup(str(c, PS_C_ID)),
-			    ps_rdoc_fmt("%.10s", str(c, PS_C_DATE)),
-			    ps_rdoc_strdup(str(c, PS_C_FLAG_TYPE)),
-			    ps_rdoc_strdup(ref), ps_rdoc_strdup(ps_streq(ref,
-			        "none") ?
-			    "needs attention" : ""));
-	}
-}
-
-static int
-seen_add(struct data *d, const char *m)
-{
-	char **v;
-
-	if (d->nseen == d->capseen) {
-		size_t cap = d->capseen ? 2 * d->capseen : 256;
-
-		if ((v = reallocarray(d->seen, cap, sizeof(*v))) == NULL)
-			return -1;
-		d->seen = v;
-		d->capseen = cap;
-	}
-	return (d->seen[d->nseen++] = strdup(m)) == NULL ? -1 : 0;
-}
-
-static int
-contact(void *arg, const struct ps_rsum *c, struct ps_diags *dg)
-{
-	struct data *d = arg;
-	long day = day_of(d, c, PS_C_DATE);
-
-	if (in(day, d->from, d->until))
-		add_contact(d, &d->cur, c, 1);
-	else if (in(day, d->pfrom, d->puntil))
-		add_contact(d, &d->prev, c, 0);
-	if (in(day, d->stalled_from, d->until) && str(c, PS_C_MATCH) &&
-	    seen_add(d, str(c, PS_C_MATCH)) == -1)
-		return ps_diag_nomem(dg);
-	return 0;
-}
-
-/*
- * May the participant be asked to a follow-up survey they agreed to with
- * the feedback of day? Not once they have withdrawn or been erased, nor
- * when their record's last follow-up consent is a refusal made that day
- * or later: a consent holds only until it is taken back.
- */
-static const char *
-id_of(const void *p)
-{
-	const char *id = (**(const struct ps_rsum *const *const *)p)->f[PS_P_ID];
-
-	return id ? id : "";
-}
-
-static int
-by_id(const void *a, const void *b)
-{
-	int k = strcmp(id_of(a), id_of(b));
-	const void *x = *(const void *const *)a, *y = *(const void *const *)b;
-
-	return k ? k : x < y ? -1 : x > y;
-}
-
-static int
-id_is(const void *key, const void *b)
-{
-	return strcmp(*(const char *const *)key, id_of(b));
-}
-
-/* The first participant of an ID, in store order; NULL if none. */
-static const struct ps_rsum *
-participant(struct data *d, const char *id)
-{
-	const struct ps_rsum ***pp;
-
-	if (id == NULL || (pp = ps_mem_find(&id, d->by_id, d->n[0],
-	    sizeof(*d->by_id), id_is)) == NULL)
-		return NULL;
-	while (pp > d->by_id && id_is(&id, pp - 1) == 0)
-		pp--;
-	return **pp;
-}
-
-static int
-may_follow_up(struct data *d, const char *id, long day)
-{
-	const struct ps_rsum *p = participant(d, id);
-
-	if (p == NULL || ps_streq(str(p, PS_P_STATUS), "withdrawn") ||
-	    ps_streq(str(p, PS_P_ERASED), "true"))
-		return 0;
-	if (str(p, PS_P_FU))	/* the last follow-up consent */
-		return ps_streq(str(p, PS_P_FU_GIVEN), "true") ||
-		    day_of(d, p, PS_P_FU_DATE) < day;
-	return 1;
-}
-
-/*
- * A follow-up survey due: a feedback contact (the contacts of these days
- * that are not are skipped) whose participant agreed to one.
- */
-static int
-feedback(void *arg, const struct ps_rsum *c, struct ps_diags *dg)
-{
-	struct data *d = arg;
-	long after = day_of(d, c, PS_C_FU_AFTER);
-
-	(void)dg;
-	if (!ps_streq(str(c, PS_C_TYPE), "feedback") ||
-	    !ps_streq(str(c, PS_C_FU_CONSENT), "true") ||
-	    !in(after, d->until + 1, d->until + 28) ||
-	    !may_follow_up(d, str(c, PS_C_PARTICIPANT), day_of(d, c,
-	    PS_C_DATE)))
-		return 0;
-	d->fu_due++;
-	ps_rdoc_row(d->due, ps_rdoc_strdup(str(c, PS_C_PARTICIPANT)),
-	    ps_rdoc_strdup(str(c, PS_C_FU_AFTER)), ps_rdoc_strdup(str(c,
-	        PS_C_ID)));
-	return 0;
-}
-
-static int
-each_day(struct data *d, long from, long to, ps_rsum_fn fn,
-    struct ps_diags *dg)
-{
-	struct ps_date dt;
-	char dir[32];
-	long day;
-	int rc = 0;
-
-	for (day = from; day <= to && rc == 0; day++) {
-		ps_date_from_days(day, &dt);
-		snprintf(dir, sizeof(dir), "contacts/%04d/%02d/%02d", dt.y,
-		    dt.m, dt.d);
-		rc = ps_rsums_each(d->rs, dir, 1, fn, d, dg);
-	}
-	return rc;
-}
-
-
-static int
-seen(const struct data *d, const char *m)
-{
-	return ps_mem_find(&m, d->seen, d->nseen, sizeof(*d->seen), ps_strcmpp) !=
-	    NULL;
-}
 
 static int
 cmp_long(const void *a, const void *b)
@@ -379,7 +51,7 @@ percentile(const long *v, size_t n, int p)
 }
 
 static void
-intake(struct data *d, struct ps_rsection *s)
+intake(struct ps_rdata *d, struct ps_rsection *s)
 {
 	const struct ps_node *st = ps_node_get(d->prog, "streams");
 	struct ps_rtable *t;
@@ -399,10 +71,12 @@ intake(struct data *d, struct ps_rsection *s)
 		for (i = 0; i < d->n[0]; i++) {
 			const struct ps_rsum *p = d->rec[0][i];
 
-			if (!ps_streq(str(p, PS_P_STREAM), st->keys[j]->str) ||
-			    !in(day_of(d, p, PS_P_RECEIVED), d->from, d->until))
+			if (!ps_streq(ps_rdata_str(p, PS_P_STREAM),
+			    st->keys[j]->str) || !ps_rdata_in(ps_rdata_day(d,
+			    p, PS_P_RECEIVED), d->from, d->until))
 				continue;
-			if ((k = index_of(roles, str(p, PS_P_ROLE))) >= 0)
+			if ((k = ps_rdata_index(roles, ps_rdata_str(p,
+			    PS_P_ROLE))) >= 0)
 				cells[k]++;
 			cells[3]++;
 		}
@@ -417,17 +91,17 @@ intake(struct data *d, struct ps_rsection *s)
 	    ps_rdoc_fmt("%ld", total[1]),
 	    ps_rdoc_fmt("%ld", total[2]), ps_rdoc_fmt("%ld", total[3]));
 	for (i = 0; i < d->n[0]; i++) {
-		day = day_of(d, d->rec[0][i], PS_P_RECEIVED);
-		cur += in(day, d->from, d->until);
-		prev += in(day, d->pfrom, d->puntil);
-		day = day_of(d, d->rec[0][i], PS_P_WITHDRAWN);
-		wd += in(day, d->from, d->until);
-		wdp += in(day, d->pfrom, d->puntil);
+		day = ps_rdata_day(d, d->rec[0][i], PS_P_RECEIVED);
+		cur += ps_rdata_in(day, d->from, d->until);
+		prev += ps_rdata_in(day, d->pfrom, d->puntil);
+		day = ps_rdata_day(d, d->rec[0][i], PS_P_WITHDRAWN);
+		wd += ps_rdata_in(day, d->from, d->until);
+		wdp += ps_rdata_in(day, d->pfrom, d->puntil);
 	}
 	for (i = 0; i < d->n[1]; i++) {
-		day = day_of(d, d->rec[1][i], PS_V_RECEIVED);
-		vcur += in(day, d->from, d->until);
-		vprev += in(day, d->pfrom, d->puntil);
+		day = ps_rdata_day(d, d->rec[1][i], PS_V_RECEIVED);
+		vcur += ps_rdata_in(day, d->from, d->until);
+		vprev += ps_rdata_in(day, d->pfrom, d->puntil);
 	}
 	ps_rdoc_count(s, "participant_applications", "Participant applications",
 	    cur, prev);
@@ -437,7 +111,7 @@ intake(struct data *d, struct ps_rsection *s)
 }
 
 static void
-screening(struct data *d, struct ps_rsection *s, double **funnel,
+screening(struct ps_rdata *d, struct ps_rsection *s, double **funnel,
     char ***names, size_t *nsteps, struct ps_diags *dg)
 {
 	const struct ps_node *steps = ps_node_get(d->prog,
@@ -454,15 +128,19 @@ screening(struct data *d, struct ps_rsection *s, double **funnel,
 	*nsteps = *funnel && *names && at ? n : 0;
 	for (i = 0; i < d->n[1]; i++) {
 		const struct ps_rsum *v = d->rec[1][i];
-		const char *st = str(v, PS_V_STATUS);
+		const char *st = ps_rdata_str(v, PS_V_STATUS);
 		struct ps_node *rec = NULL;
 
-		day = day_of(d, v, PS_V_DECIDED);
-		what = str(v, PS_V_DECISION);
-		acc += ps_streq(what, "accept") && in(day, d->from, d->until);
-		accp += ps_streq(what, "accept") && in(day, d->pfrom, d->puntil);
-		dec += ps_streq(what, "decline") && in(day, d->from, d->until);
-		decp += ps_streq(what, "decline") && in(day, d->pfrom, d->puntil);
+		day = ps_rdata_day(d, v, PS_V_DECIDED);
+		what = ps_rdata_str(v, PS_V_DECISION);
+		acc += ps_streq(what, "accept") &&
+		    ps_rdata_in(day, d->from, d->until);
+		accp += ps_streq(what, "accept") &&
+		    ps_rdata_in(day, d->pfrom, d->puntil);
+		dec += ps_streq(what, "decline") &&
+		    ps_rdata_in(day, d->from, d->until);
+		decp += ps_streq(what, "decline") &&
+		    ps_rdata_in(day, d->pfrom, d->puntil);
 		if (!ps_streq(st, "applied") && !ps_streq(st, "screening"))
 			continue;
 		/* the steps: the whole record, read again */
@@ -478,7 +156,7 @@ screening(struct data *d, struct ps_rsection *s, double **funnel,
 				at[j]++;
 		rule = ps_screen_rule(d->prog, "volunteer", next);
 		if (rule && ps_node_get_str(rule, "expected_days") &&
-		    since + lnum(rule, "expected_days", 0) < d->until)
+		    since + ps_rdata_lnum(rule, "expected_days", 0) < d->until)
 			overdue++;
 		ps_node_free(rec);
 	}
@@ -504,16 +182,16 @@ screening(struct data *d, struct ps_rsection *s, double **funnel,
 		const struct ps_rsum *v = d->rec[1][i];
 		long e;
 
-		if (!ps_streq(str(v, PS_V_STATUS), "active") &&
-		    !ps_streq(str(v, PS_V_STATUS), "on-leave"))
+		if (!ps_streq(ps_rdata_str(v, PS_V_STATUS), "active") &&
+		    !ps_streq(ps_rdata_str(v, PS_V_STATUS), "on-leave"))
 			continue;
-		e = num(v, PS_V_EXPIRES, LONG_MAX);
+		e = ps_rdata_num(v, PS_V_EXPIRES, LONG_MAX);
 		if (e != LONG_MAX && e <= d->until + 30) {
 			char buf[11];
 
 			ps_date_format(buf, e);
-			ps_rdoc_row(x, ps_rdoc_strdup(str(v, PS_V_ID)),
-			    ps_rdoc_strdup(str(v, PS_V_EXPIRES_STEP)),
+			ps_rdoc_row(x, ps_rdoc_strdup(ps_rdata_str(v, PS_V_ID)),
+			    ps_rdoc_strdup(ps_rdata_str(v, PS_V_EXPIRES_STEP)),
 			    ps_rdoc_fmt("%s%s", buf,
 			        e < d->until ? " (expired)" : ""));
 		}
@@ -542,12 +220,12 @@ match_node(const struct ps_rsum *m, struct ps_node **out)
 
 	if ((*out = n = ps_node_new_map()) == NULL ||
 	    ps_node_set_str(n, "kind", "match") == -1 ||
-	    (str(m, PS_M_CALLBACK) && ps_node_map_set(n, "callback",
+	    (ps_rdata_str(m, PS_M_CALLBACK) && ps_node_map_set(n, "callback",
 	    ps_node_new_map()) == -1))
 		return -1;
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (str(m, keys[i].f) && ps_node_set_str(n, keys[i].path,
-		    str(m, keys[i].f)) == -1)
+		if (ps_rdata_str(m, keys[i].f) && ps_node_set_str(n,
+		    keys[i].path, ps_rdata_str(m, keys[i].f)) == -1)
 			return -1;
 	return 0;
 }
@@ -575,16 +253,17 @@ open_of(char **open, size_t n, const char *v)
  * left, open matches counted)? If not, it passes over the record.
  */
 static int
-candidate(struct data *d, int k, const struct ps_rsum *r, char **open,
+candidate(struct ps_rdata *d, int k, const struct ps_rsum *r, char **open,
     size_t nopen)
 {
-	const char *st = str(r, k == 0 ? PS_P_STATUS : PS_V_STATUS);
+	const char *st = ps_rdata_str(r, k == 0 ? PS_P_STATUS : PS_V_STATUS);
 
 	if (k == 0)
 		return ps_status_participant_waiting(st);
-	return ps_status_volunteer_free(st, num(r, PS_V_EXPIRES, LONG_MAX),
-	    d->until, ps_status_capacity(str(r, PS_V_CAPACITY), d->prog),
-	    (long)open_of(open, nopen, str(r, PS_V_ID)));
+	return ps_status_volunteer_free(st, ps_rdata_num(r, PS_V_EXPIRES,
+	    LONG_MAX), d->until, ps_status_capacity(ps_rdata_str(r,
+	    PS_V_CAPACITY), d->prog), (long)open_of(open, nopen,
+	    ps_rdata_str(r, PS_V_ID)));
 }
 
 /*
@@ -596,7 +275,7 @@ static int
 kept(void *src, const char *kind, ps_store_fn fn, void *arg,
     struct ps_diags *dg)
 {
-	struct data *d = src;
+	struct ps_rdata *d = src;
 	int k = ps_streq(kind, "participant") ? 0 : ps_streq(kind, "volunteer") ? 1 : 2;
 	struct ps_node *rec = NULL;
 	char **open = NULL;
@@ -606,10 +285,12 @@ kept(void *src, const char *kind, ps_store_fn fn, void *arg,
 	if (k == 1 && (open = calloc(d->n[2] + 1, sizeof(*open))) == NULL)
 		return ps_diag_nomem(dg);
 	for (i = 0; k == 1 && i < d->n[2]; i++)
-		if (ps_status_match_open(str(d->rec[2][i], PS_M_STATUS)) &&
-		    str(d->rec[2][i], PS_M_PARTICIPANT) &&
-		    str(d->rec[2][i], PS_M_VOLUNTEER))
-			open[no++] = (char *)str(d->rec[2][i], PS_M_VOLUNTEER);
+		if (ps_status_match_open(ps_rdata_str(d->rec[2][i],
+		    PS_M_STATUS)) &&
+		    ps_rdata_str(d->rec[2][i], PS_M_PARTICIPANT) &&
+		    ps_rdata_str(d->rec[2][i], PS_M_VOLUNTEER))
+			open[no++] = (char *)ps_rdata_str(d->rec[2][i],
+			    PS_M_VOLUNTEER);
 	ps_mem_sort(open, no, sizeof(*open), ps_strcmpp);
 	for (i = 0; i < d->n[k] && rc == 0; i++) {
 		if (k == 2)
@@ -628,7 +309,7 @@ kept(void *src, const char *kind, ps_store_fn fn, void *arg,
 
 /* Who the matcher would leave out now, and why: what to recruit for. */
 static int
-gaps(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
+gaps(struct ps_rdata *d, struct ps_rsection *s, struct ps_diags *dg)
 {
 	struct ps_rtable *t;
 	char **why = NULL;
@@ -671,7 +352,7 @@ longest_first(const void *a, const void *b)
  * (days waited at the end of the period, for the table and the chart).
  */
 static void
-matching(struct data *d, struct ps_rsection *s, long **waits, size_t *nw)
+matching(struct ps_rdata *d, struct ps_rsection *s, long **waits, size_t *nw)
 {
 	struct ps_rtable *t;
 	struct waiter *w = NULL;
@@ -692,20 +373,23 @@ matching(struct data *d, struct ps_rsection *s, long **waits, size_t *nw)
 	for (i = 0; i < d->n[2]; i++) {
 		const struct ps_rsum *m = d->rec[2][i];
 
-		day = day_of(d, m, PS_M_ACCEPTED);
-		made += in(day, d->from, d->until);
-		madep += in(day, d->pfrom, d->puntil);
-		if (in(day, d->from, d->until) && str(m, PS_M_DAYS))
-			ttm[n++] = num(m, PS_M_DAYS, 0);
-		if (ps_status_match_open(str(m, PS_M_STATUS)))
-			open[no++] = (char *)str(m, PS_M_PARTICIPANT);
+		day = ps_rdata_day(d, m, PS_M_ACCEPTED);
+		made += ps_rdata_in(day, d->from, d->until);
+		madep += ps_rdata_in(day, d->pfrom, d->puntil);
+		if (ps_rdata_in(day, d->from, d->until) &&
+		    ps_rdata_str(m, PS_M_DAYS))
+			ttm[n++] = ps_rdata_num(m, PS_M_DAYS, 0);
+		if (ps_status_match_open(ps_rdata_str(m, PS_M_STATUS)))
+			open[no++] = (char *)ps_rdata_str(m, PS_M_PARTICIPANT);
 	}
 	ps_mem_sort(open, no, sizeof(*open), ps_strcmpp);
 	ps_rdoc_count(s, "matches_made", "Matches made", made, madep);
 	st = ps_node_get(d->prog, "streams");
 	for (j = 0; st && j < st->n; j++)
-		if (lnum(st->vals[j], "target_days_to_match", 0) > target)
-			target = lnum(st->vals[j], "target_days_to_match", 0);
+		if (ps_rdata_lnum(st->vals[j], "target_days_to_match", 0) >
+		    target)
+			target = ps_rdata_lnum(st->vals[j],
+			    "target_days_to_match", 0);
 	ps_mem_sort(ttm, n, sizeof(*ttm), cmp_long);
 	ps_rdoc_figure(s, "days_to_match_median", "Days to match, median",
 	    n ? ps_rdoc_fmt("%ld", percentile(ttm, n,
@@ -721,21 +405,21 @@ matching(struct data *d, struct ps_rsection *s, long **waits, size_t *nw)
 		    ps_rdoc_fmt("%ld", target), NULL);
 	for (i = 0; i < d->n[0]; i++) {
 		const struct ps_rsum *p = d->rec[0][i];
-		const char *pst = str(p, PS_P_STATUS), *id;
+		const char *pst = ps_rdata_str(p, PS_P_STATUS), *id;
 		const char *type = ps_node_get_str(ps_program_stream(d->prog,
-		    str(p, PS_P_STREAM)), "type");
+		    ps_rdata_str(p, PS_P_STREAM)), "type");
 
 		if (!ps_status_participant_waiting(pst) ||
 		    ps_streq(type, "single-call") || ps_streq(type, "group") ||
 		    ps_streq(type, "dropin"))
 			continue;
-		id = str(p, PS_P_ID);
-		day = day_of(d, p, PS_P_RECEIVED);
+		id = ps_rdata_str(p, PS_P_ID);
+		day = ps_rdata_day(d, p, PS_P_RECEIVED);
 		if (day < 0 || day > d->until || ps_mem_find(&id, open, no,
 		    sizeof(*open), ps_strcmpp))
 			continue;
 		w[*nw].id = id;
-		w[*nw].stream = str(p, PS_P_STREAM);
+		w[*nw].stream = ps_rdata_str(p, PS_P_STREAM);
 		w[*nw].days = d->until - day;
 		(*waits)[*nw] = w[*nw].days;
 		(*nw)++;
@@ -757,7 +441,7 @@ done:
 }
 
 static void
-onecall(struct data *d, struct ps_rsection *s)
+onecall(struct ps_rdata *d, struct ps_rsection *s)
 {
 	struct ps_rtable *t;
 	long req = 0, reqp = 0, closed = 0, ontime = 0, day, due;
@@ -768,24 +452,24 @@ onecall(struct data *d, struct ps_rsection *s)
 	for (i = 0; i < d->n[2]; i++) {
 		const struct ps_rsum *m = d->rec[2][i];
 
-		if (str(m, PS_M_CALLBACK) == NULL)
+		if (ps_rdata_str(m, PS_M_CALLBACK) == NULL)
 			continue;
-		day = day_of(d, m, PS_M_CB_REQUESTED);
-		req += in(day, d->from, d->until);
-		reqp += in(day, d->pfrom, d->puntil);
-		day = day_of(d, m, PS_M_CB_CLOSED);
-		if (in(day, d->from, d->until)) {
+		day = ps_rdata_day(d, m, PS_M_CB_REQUESTED);
+		req += ps_rdata_in(day, d->from, d->until);
+		reqp += ps_rdata_in(day, d->pfrom, d->puntil);
+		day = ps_rdata_day(d, m, PS_M_CB_CLOSED);
+		if (ps_rdata_in(day, d->from, d->until)) {
 			closed++;
-			ontime += ps_streq(str(m, PS_M_CB_ON_TIME),
+			ontime += ps_streq(ps_rdata_str(m, PS_M_CB_ON_TIME),
 			    "true");
 		}
-		due = day_of(d, m, PS_M_CB_DUE);
-		if (ps_streq(str(m, PS_M_STATUS), "callback-open") &&
+		due = ps_rdata_day(d, m, PS_M_CB_DUE);
+		if (ps_streq(ps_rdata_str(m, PS_M_STATUS), "callback-open") &&
 		    due >= 0 && due < d->until)
-			ps_rdoc_row(t, ps_rdoc_strdup(str(m, PS_M_ID)),
-			    ps_rdoc_strdup(str(m, PS_M_PARTICIPANT)),
-			    ps_rdoc_strdup(str(m, PS_M_VOLUNTEER)),
-			    ps_rdoc_strdup(str(m, PS_M_CB_DUE)));
+			ps_rdoc_row(t, ps_rdoc_strdup(ps_rdata_str(m, PS_M_ID)),
+			    ps_rdoc_strdup(ps_rdata_str(m, PS_M_PARTICIPANT)),
+			    ps_rdoc_strdup(ps_rdata_str(m, PS_M_VOLUNTEER)),
+			    ps_rdoc_strdup(ps_rdata_str(m, PS_M_CB_DUE)));
 	}
 	ps_rdoc_count(s, "requests", "OneCall requests", req, reqp);
 	ps_rdoc_count_only(s, "callbacks", "Callbacks made", closed);
@@ -799,13 +483,12 @@ onecall(struct data *d, struct ps_rsection *s)
 }
 
 static void
-active(struct data *d, struct ps_rsection *s)
+active(struct ps_rdata *d, struct ps_rsection *s)
 {
 	struct ps_rtable *ending, *stalled;
 	long open = 0, end;
 	size_t i;
 
-	ps_mem_sort(d->seen, d->nseen, sizeof(*d->seen), ps_strcmpp);
 	ending = ps_rdoc_table(s, "ending",
 	    "Matches ending in the next 30 days", 0, 0,
 	    3, "match", "stream", "planned end");
@@ -816,19 +499,21 @@ active(struct data *d, struct ps_rsection *s)
 	for (i = 0; i < d->n[2]; i++) {
 		const struct ps_rsum *m = d->rec[2][i];
 
-		if (!ps_streq(str(m, PS_M_STATUS), "active"))
+		if (!ps_streq(ps_rdata_str(m, PS_M_STATUS), "active"))
 			continue;
 		open++;
-		end = day_of(d, m, PS_M_PLANNED_END);
-		if (in(end, d->until + 1, d->until + 30))
-			ps_rdoc_row(ending, ps_rdoc_strdup(str(m, PS_M_ID)),
-			    ps_rdoc_strdup(str(m, PS_M_STREAM)),
-			    ps_rdoc_strdup(str(m, PS_M_PLANNED_END)));
-		if (day_of(d, m, PS_M_ACCEPTED) < d->stalled_from &&
-		    !seen(d, str(m, PS_M_ID)))
-			ps_rdoc_row(stalled, ps_rdoc_strdup(str(m, PS_M_ID)),
-			    ps_rdoc_strdup(str(m, PS_M_PARTICIPANT)),
-			    ps_rdoc_strdup(str(m, PS_M_VOLUNTEER)));
+		end = ps_rdata_day(d, m, PS_M_PLANNED_END);
+		if (ps_rdata_in(end, d->until + 1, d->until + 30))
+			ps_rdoc_row(ending, ps_rdoc_strdup(ps_rdata_str(m,
+			    PS_M_ID)),
+			    ps_rdoc_strdup(ps_rdata_str(m, PS_M_STREAM)),
+			    ps_rdoc_strdup(ps_rdata_str(m, PS_M_PLANNED_END)));
+		if (ps_rdata_day(d, m, PS_M_ACCEPTED) < d->stalled_from &&
+		    !ps_rdata_seen(d, ps_rdata_str(m, PS_M_ID)))
+			ps_rdoc_row(stalled, ps_rdoc_strdup(ps_rdata_str(m,
+			    PS_M_ID)),
+			    ps_rdoc_strdup(ps_rdata_str(m, PS_M_PARTICIPANT)),
+			    ps_rdoc_strdup(ps_rdata_str(m, PS_M_VOLUNTEER)));
 	}
 	ps_rdoc_count_only(s, "active", "Active matches", open);
 	ps_rdoc_count_only(s, "ending", "Ending in the next 30 days", ending ?
@@ -846,7 +531,7 @@ hours(long minutes)
 
 /* Contacts by funder or host organisation, where the programme has them. */
 static void
-by_name(struct data *d, struct ps_rsection *s, int k, const char *key,
+by_name(struct ps_rdata *d, struct ps_rsection *s, int k, const char *key,
     const char *title, const char *col)
 {
 	struct ps_rtable *t;
@@ -870,9 +555,9 @@ by_name(struct data *d, struct ps_rsection *s, int k, const char *key,
 }
 
 static void
-activity(struct data *d, struct ps_rsection *s)
+activity(struct ps_rdata *d, struct ps_rsection *s)
 {
-	const struct agg *a = &d->cur, *p = &d->prev;
+	const struct ps_rdata_agg *a = &d->cur, *p = &d->prev;
 	struct ps_rtable *t;
 	long n = 0, mins = 0;
 	int k;
@@ -889,9 +574,9 @@ activity(struct data *d, struct ps_rsection *s)
 	t = ps_rdoc_table(s, "by_mode", "Contacts by mode", 1, PS_TOTAL_ROW, 3,
 	    "mode",
 	    "contacts", "minutes");
-	for (k = 0; modes[k]; k++) {
-		ps_rdoc_row(t, ps_rdoc_strdup(modes[k]), ps_rdoc_fmt("%ld",
-		    a->mode_n[k]),
+	for (k = 0; ps_rdata_modes[k]; k++) {
+		ps_rdoc_row(t, ps_rdoc_strdup(ps_rdata_modes[k]),
+		    ps_rdoc_fmt("%ld", a->mode_n[k]),
 		    ps_rdoc_fmt("%ld", a->mode_min[k]));
 		n += a->mode_n[k];
 		mins += a->mode_min[k];
@@ -901,8 +586,8 @@ activity(struct data *d, struct ps_rsection *s)
 	t = ps_rdoc_table(s, "volunteer_hours", "Volunteer hours by activity",
 	    0, 0, 2,
 	    "activity", "hours");
-	for (k = 0; activities[k]; k++)
-		ps_rdoc_row(t, ps_rdoc_strdup(activities[k]),
+	for (k = 0; ps_rdata_activities[k]; k++)
+		ps_rdoc_row(t, ps_rdoc_strdup(ps_rdata_activities[k]),
 		    ps_rdoc_fmt("%.1f", a->vol_hours[k]));
 	by_name(d, s, 0, "by_funder", "Contacts by funder", "funder");
 	by_name(d, s, 1, "by_host", "Contacts by host organisation",
@@ -910,9 +595,9 @@ activity(struct data *d, struct ps_rsection *s)
 }
 
 static void
-safety(struct data *d, struct ps_rsection *s)
+safety(struct ps_rdata *d, struct ps_rsection *s)
 {
-	const struct agg *a = &d->cur;
+	const struct ps_rdata_agg *a = &d->cur;
 	struct ps_rtable *t;
 	int k;
 
@@ -923,9 +608,9 @@ safety(struct data *d, struct ps_rsection *s)
 	t = ps_rdoc_table(s, "by_flag", "Flags by kind", 1, PS_TOTAL_ROW, 2,
 	    "flag",
 	    "contacts");
-	for (k = 0; flags[k]; k++)
-		ps_rdoc_row(t, ps_rdoc_strdup(flags[k]), ps_rdoc_fmt("%ld",
-		    a->flag_n[k]));
+	for (k = 0; ps_rdata_flags[k]; k++)
+		ps_rdoc_row(t, ps_rdoc_strdup(ps_rdata_flags[k]),
+		    ps_rdoc_fmt("%ld", a->flag_n[k]));
 	ps_rdoc_row(t, ps_rdoc_strdup("total"), ps_rdoc_fmt("%ld", a->flagged));
 }
 
@@ -937,9 +622,9 @@ mean(long sum, long n)
 }
 
 static void
-followup(struct data *d, struct ps_rsection *s)
+followup(struct ps_rdata *d, struct ps_rsection *s)
 {
-	const struct agg *a = &d->cur;
+	const struct ps_rdata_agg *a = &d->cur;
 	struct ps_rtable *t;
 	int k;
 
@@ -953,9 +638,9 @@ followup(struct data *d, struct ps_rsection *s)
 	    "domain", "answers", "mean");
 	if (t)
 		t->derived = 1;
-	for (k = 0; domains[k]; k++)
-		ps_rdoc_row(t, ps_rdoc_strdup(domains[k]), ps_rdoc_fmt("%ld",
-		    a->out_n[k]),
+	for (k = 0; ps_rdata_domains[k]; k++)
+		ps_rdoc_row(t, ps_rdoc_strdup(ps_rdata_domains[k]),
+		    ps_rdoc_fmt("%ld", a->out_n[k]),
 		    mean(a->out_sum[k], a->out_n[k]));
 	ps_rdoc_count_only(s, "followups_due",
 	    "Follow-up surveys due in the next 4 "
@@ -964,7 +649,7 @@ followup(struct data *d, struct ps_rsection *s)
 
 /* Commits in the period by author and tool, from git history. */
 static int
-audit(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
+audit(struct ps_rdata *d, struct ps_rsection *s, struct ps_diags *dg)
 {
 	struct ps_rtable *t;
 	git_revwalk *w = NULL;
@@ -1048,7 +733,7 @@ done:
 
 /* Contacts and matches accepted per week, the 12 weeks to the end. */
 static void
-trend(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
+trend(struct ps_rdata *d, struct ps_rsection *s, struct ps_diags *dg)
 {
 	char **labels = ps_rdoc_noted(calloc(12, sizeof(*labels))), dir[32],
 	    day[11];
@@ -1076,8 +761,8 @@ trend(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
 		}
 	}
 	for (i = 0; i < d->n[2]; i++) {
-		x = day_of(d, d->rec[2][i], PS_M_ACCEPTED);
-		if (in(x, start, d->until))
+		x = ps_rdata_day(d, d->rec[2][i], PS_M_ACCEPTED);
+		if (ps_rdata_in(x, start, d->until))
 			b[(x - start) / 7] += 1;
 	}
 	ps_rdoc_chart(s, "trend", "Entries logged and matches made, by week",
@@ -1086,33 +771,6 @@ trend(struct data *d, struct ps_rsection *s, struct ps_diags *dg)
 	    "matches made");
 }
 
-/* program.yaml as it was in the commit, checked. */
-static int
-program_at(struct data *d, struct ps_node **out, struct ps_diags *dg)
-{
-	git_commit *c = NULL;
-	git_tree *t = NULL;
-	git_tree_entry *e = NULL;
-	git_blob *b = NULL;
-	int rc = 0;
-
-	*out = NULL;
-	if (git_commit_lookup(&c, d->s->repo, &d->commit) < 0 ||
-	    git_commit_tree(&t, c) < 0 ||
-	    git_tree_entry_bypath(&e, t, "program.yaml") < 0 ||
-	    git_blob_lookup(&b, d->s->repo, git_tree_entry_id(e)) < 0)
-		rc = ps_git_error(dg, "program.yaml");
-	else if ((rc = ps_yaml_load_mem(out, git_blob_rawcontent(b),
-	    (size_t)git_blob_rawsize(b), "program.yaml", dg)) == 0 &&
-	    ps_schema_validate(ps_schemas_get(d->s->schemas, "program"), *out,
-	    "program.yaml", dg))
-		rc = PS_STORE;
-	git_blob_free(b);
-	git_tree_entry_free(e);
-	git_tree_free(t);
-	git_commit_free(c);
-	return rc;
-}
 
 static int
 wanted(const char *list, const char *key)
@@ -1157,54 +815,9 @@ wait_chart(struct ps_rsection *s, const long *w, size_t n)
 	    "participants", NULL);
 }
 
-/* Append name to the funders (k 0) or host organisations (k 1). */
-static int
-add_name(struct data *d, int k, const char *name)
-{
-	const char **v;
-
-	if ((v = ps_mem_grow(d->names[k], &d->capnames[k], d->nnames[k] + 1,
-	    sizeof(*v), 8)) == NULL)
-		return -1;
-	d->names[k] = v;
-	v[d->nnames[k]++] = name;
-	return 0;
-}
-
-/*
- * The funders and host organisations program.yaml names, as many as it
- * names, each kind in its order (host organisations stream by stream),
- * and a tally for each and one for other or none in both periods. The
- * names point into d->prog. -1 when out of memory.
- */
-static int
-names_of(struct data *d)
-{
-	const struct ps_node *l = ps_node_get(d->prog, "funders");
-	const struct ps_node *st = ps_node_get(d->prog, "streams"), *h;
-	size_t i, j;
-	int k;
-
-	for (i = 0; l && i < l->n; i++)
-		if (add_name(d, 0, l->vals[i]->str) == -1)
-			return -1;
-	for (j = 0; st && j < st->n; j++) {
-		h = ps_node_get(st->vals[j], "host_organisations");
-		for (i = 0; h && i < h->n; i++)
-			if (add_name(d, 1, h->vals[i]->str) == -1)
-				return -1;
-	}
-	for (k = 0; k < 2; k++)
-		if ((d->cur.by[k] = calloc(d->nnames[k] + 1,
-		    sizeof(*d->cur.by[k]))) == NULL ||
-		    (d->prev.by[k] = calloc(d->nnames[k] + 1,
-		    sizeof(*d->prev.by[k]))) == NULL)
-			return -1;
-	return 0;
-}
 
 static int
-period(struct data *d, struct ps_store *s, const struct ps_report_opts *o,
+period(struct ps_rdata *d, struct ps_store *s, const struct ps_report_opts *o,
     struct ps_diags *dg)
 {
 	struct ps_date dt;
@@ -1239,64 +852,28 @@ int
 ps_report_build(struct ps_report **out, struct ps_store *s,
     const struct ps_report_opts *o, struct ps_diags *dg)
 {
-	static const char *const flagged_cols[] = { "contact", "date", "flag",
-	    "referral", "attention" };
-	static const char *const due_cols[] = { "participant", "due from",
-	    "feedback" };
-	struct data d;
+	struct ps_rdata d;
 	struct ps_report *r;
-	struct ps_node *prog = NULL;
 	double *funnel = NULL;
 	char **steps = NULL;
-	long *waits = NULL, fu_months, lo;
+	long *waits = NULL;
 	size_t nsteps = 0, nwaits = 0, i, k;
 	int rc;
 
 	*out = NULL;
 	ps_rdoc_begin();
-	memset(&d, 0, sizeof(d));
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return ps_diag_nomem(dg);
-	d.s = s;
-	if ((rc = ps_store_resolve(s, o->as_of ? o->as_of : "HEAD", &d.commit,
-	    dg)) != 0 || (rc = program_at(&d, &prog, dg)) != 0 ||
+	if ((rc = ps_rdata_init(&d, s, o->as_of, dg)) != 0 ||
 	    (rc = period(&d, s, o, dg)) != 0)
 		goto done;
-	d.prog = prog;
-	if (names_of(&d) == -1) {
-		rc = ps_diag_nomem(dg);
-		goto done;
-	}
-	ps_tzcache_init(&d.tz, ps_node_get_str(prog, "timezone"));
 	git_oid_tostr(r->commit, sizeof(r->commit), &d.commit);
 	ps_date_format(r->from, d.from);
 	ps_date_format(r->until, d.until);
-	r->programme = ps_rdoc_strdup(ps_node_get_str(prog, "name"));
-	r->threshold = lnum(prog, "reports.suppression_threshold", 5);
-	d.stalled_from = d.until - lnum(prog, "reports.stalled_days", 14) + 1;
-	d.flagged = ps_rdoc_loose_table("flagged", "Flagged contacts", 5,
-	    flagged_cols);
-	d.due = ps_rdoc_loose_table("due",
-	    "Follow-up surveys due in the next 4 weeks",
-	    3, due_cols);
-	if ((rc = ps_rsums_open(&d.rs, s, &d.commit, dg)) != 0 ||
-	    (rc = ps_rsums_each(d.rs, "participants", 0, keep, &d, dg)) != 0 ||
-	    (rc = ps_rsums_each(d.rs, "volunteers", 0, keep, &d, dg)) != 0 ||
-	    (rc = ps_rsums_each(d.rs, "matches", 0, keep, &d, dg)) != 0)
-		goto done;
-	if ((d.by_id = calloc(d.n[0] + 1, sizeof(*d.by_id))) == NULL) {
-		rc = ps_diag_nomem(dg);
-		goto done;
-	}
-	for (i = 0; i < d.n[0]; i++)
-		d.by_id[i] = &d.rec[0][i];
-	ps_mem_sort(d.by_id, d.n[0], sizeof(*d.by_id), by_id);
-	lo = d.pfrom < d.stalled_from ? d.pfrom : d.stalled_from;
-	if ((rc = each_day(&d, lo, d.until, contact, dg)) != 0)
-		goto done;
-	fu_months = lnum(prog, "consents.follow_up.min_months", 3);
-	if ((rc = each_day(&d, d.until - fu_months * 31 - 3, d.until + 28 -
-	    fu_months * 28, feedback, dg)) != 0)
+	r->programme = ps_rdoc_strdup(ps_node_get_str(d.prog, "name"));
+	r->threshold = ps_rdata_lnum(d.prog, "reports.suppression_threshold",
+	    5);
+	if ((rc = ps_rdata_read(&d, dg)) != 0)
 		goto done;
 	for (i = 0, k = 0; ps_report_keys[i]; i++) {
 		struct ps_rsection *sec = &r->sec[k];
@@ -1345,27 +922,7 @@ ps_report_build(struct ps_report **out, struct ps_store *s,
 		rc = ps_diag_nomem(dg);
 done:
 	free(waits);
-	for (k = 0; k < 3; k++)
-		free(d.rec[k]);
-	free(d.by_id);
-	for (k = 0; k < 2; k++) {
-		free(d.names[k]);
-		free(d.cur.by[k]);
-		free(d.prev.by[k]);
-	}
-	ps_rsums_free(d.rs);
-	for (i = 0; i < d.nseen; i++)
-		free(d.seen[i]);
-	free(d.seen);
-	if (d.flagged) {
-		ps_rdoc_table_release(d.flagged);
-		free(d.flagged);
-	}
-	if (d.due) {
-		ps_rdoc_table_release(d.due);
-		free(d.due);
-	}
-	ps_node_free(prog);
+	ps_rdata_release(&d);
 	if (rc) {
 		ps_report_free(r);
 		return rc;
