@@ -208,6 +208,56 @@ test_as_of(void **state)
 	ps_buf_release(&first);
 }
 
+/* Contacts read (rdata.c) make the activity and safety sections, the
+   flagged ones listed in a table the safety section takes over. */
+static void
+test_contacts(void **state)
+{
+	struct t *t = *state;
+	struct ps_report_opts o;
+	const struct ps_rsection *s;
+	const struct ps_rfigure *fg;
+	struct ps_buf b = PS_BUF_INIT;
+
+	ops_put(&t->f, "contacts/2026/11/06/C-A00002.yaml", "kind: contact\n"
+	    "id: C-A00002\ntype: callback\ndate: 2026-11-06T10:00:00-05:00\n"
+	    "participant: P-B00005\nmode: video\nminutes: 15\n"
+	    "flag:\n  type: crisis\n  referral: none\n");
+	memset(&o, 0, sizeof(o));
+	o.from = day("2026-11-01");
+	o.until = day("2026-11-21");
+	o.sections = "activity,safety";
+	assert_int_equal(ps_report_build(&t->r, t->f.s, &o, &t->d), 0);
+	assert_int_equal(t->r->nsec, 2);
+	assert_non_null(s = section(t->r, "activity"));
+	assert_string_equal(figure(s, "contacts")->value, "1");
+	assert_string_equal(figure(s, "support_hours")->value, "0.2");
+	assert_string_equal(row(s, "by_mode", "video", &b), "video 1 15");
+	assert_string_equal(row(s, "by_mode", "total", &b), "total 1 15");
+	assert_non_null(s = section(t->r, "safety"));
+	fg = figure(s, "flagged");
+	assert_string_equal(fg->value, "1");
+	assert_string_equal(fg->change, "+1");
+	assert_string_equal(figure(s, "no_referral")->value, "1");
+	assert_string_equal(row(s, "by_flag", "crisis", &b), "crisis 1");
+	assert_string_equal(row(s, "flagged", "C-A00002", &b),
+	    "C-A00002 2026-11-06 crisis none needs attention");
+	ps_report_free(t->r);
+	t->r = NULL;
+
+	/* the period before: counted there, as the change */
+	o.from = day("2026-11-22");
+	o.until = day("2026-12-12");
+	o.sections = "safety";
+	assert_int_equal(ps_report_build(&t->r, t->f.s, &o, &t->d), 0);
+	fg = figure(&t->r->sec[0], "flagged");
+	assert_string_equal(fg->value, "0");
+	assert_string_equal(fg->change, "-1");
+	assert_int_equal(t->r->sec[0].ntab, 2);
+	assert_int_equal(t->r->sec[0].tab[1].nrows, 0);
+	ps_buf_release(&b);
+}
+
 /* A period that ends before it starts is a usage error. */
 static void
 test_bad_period(void **state)
@@ -232,6 +282,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sections, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_as_of, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_contacts, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_period, setup,
 		    teardown),
 	};
