@@ -67,7 +67,10 @@ clean_tmp(struct ps_store *s)
  * The git lock files an interrupted write took itself: the branch's and
  * the index's, made after its journal (and within a minute of it) while
  * it held ps.lock. Its process is gone, so they are stale; any other is
- * left for ps_txn_begin() to wait for.
+ * left for ps_txn_begin() to wait for. But while a git command runs in
+ * the store, none is touched: a lock of the same names and times may be
+ * git's own, live (git commit -a holds index.lock, closed, while its
+ * pre-commit hook runs); the write then waits for it.
  */
 static void
 drop_own_locks(struct ps_store *s, const char *journal, const char *ref)
@@ -76,7 +79,7 @@ drop_own_locks(struct ps_store *s, const char *journal, const char *ref)
 	struct stat js, st;
 	int i;
 
-	if (stat(journal, &js) == -1 ||
+	if (stat(journal, &js) == -1 || ps_repo_git_running(s) ||
 	    ps_buf_printf(&name, "%s.lock", ref) == -1)
 		goto done;
 	for (i = 0; i < 2; i++) {
@@ -159,6 +162,63 @@ done:
 }
 
 /*
+ * Before a roll forward writes the work tree: each file it writes must be
+ * as the write's parent commit had it, or as the write made it (a crash
+ * part way through), or absent where either had none. A file changed by
+ * hand since the crash is not overwritten: PS_STORE, naming it, and the
+ * journal stays.
+ */
+static int
+check_hand_edits(struct ps_store *s, const git_oid *old,
+    const struct ps_change *ch, size_t n, struct ps_diags *d)
+{
+	struct ps_buf full = PS_BUF_INIT;
+	git_tree_entry *e = NULL;
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	struct stat st;
+	git_oid h;
+	size_t i;
+	int rc = 0;
+
+	if (old && (git_commit_lookup(&c, s->repo, old) < 0 ||
+	    git_commit_tree(&tree, c) < 0)) {
+		rc = ps_git_error(d, "cannot read the interrupted write's parent");
+		goto done;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		ps_buf_truncate(&full, 0);
+		if (ps_buf_printf(&full, "%s/%s", s->root, ch[i].path) == -1) {
+			rc = ps_diag_nomem(d);
+			break;
+		}
+		git_tree_entry_free(e);
+		e = NULL;
+		if (tree)
+			git_tree_entry_bypath(&e, tree, ch[i].path);
+		if (lstat(full.s, &st) == -1) {
+			/* not written yet, or deleted already; else by hand */
+			if (e == NULL || ch[i].del)
+				continue;
+		} else if (S_ISREG(st.st_mode) &&
+		    git_odb_hashfile(&h, full.s, GIT_OBJECT_BLOB) == 0 &&
+		    ((!ch[i].del && git_oid_equal(&h, &ch[i].oid)) ||
+		    (e && git_oid_equal(&h, git_tree_entry_id(e)))))
+			continue;	/* as the write made it, or as it was */
+		rc = ps_diag_err(d, PS_STORE, "%s: changed by hand since a write "
+		    "was interrupted, which committed it: keep your change with "
+		    "git stash, run the command again, then git stash pop",
+		    ch[i].path);
+	}
+done:
+	git_tree_entry_free(e);
+	git_tree_free(tree);
+	git_commit_free(c);
+	ps_buf_release(&full);
+	return rc;
+}
+
+/*
  * Finish the write a journal describes, if the branch points at its
  * commit. A journal the index child took over (ps-index-journal: the
  * work tree was written) that finds the branch moved by git since is
@@ -179,6 +239,13 @@ recover(struct ps_store *s, const char *name, int index_only,
 	ps_repo_gitpath(s, &j, name);
 	if (j.s == NULL || access(j.s, F_OK) == -1)
 		goto done;
+	if (ps_repo_in_git_hook()) {
+		/* git holds the index: finishing now would undo its commit */
+		rc = ps_diag_err(d, PS_STORE, "an interrupted write of the "
+		    "tools is not finished, and git is committing: run ps-check "
+		    "outside git to finish it, then commit again");
+		goto done;
+	}
 	if (read_journal(j.s, ref, sizeof(ref), &old, &new, &unborn, &ch,
 	    &n) == -1) {
 		/* torn before its rename: it never described a commit */
@@ -191,6 +258,9 @@ recover(struct ps_store *s, const char *name, int index_only,
 	drop_own_locks(s, j.s, ref);
 	have = git_reference_name_to_id(&cur, s->repo, ref) == 0;
 	if (have && git_oid_equal(&cur, &new)) {
+		if (!index_only && (rc = check_hand_edits(s, unborn ? NULL :
+		    &old, ch, n, d)) != 0)
+			goto done;
 		ps_signals_hold(&mask);
 		rc = index_only ? ps_gitindex_apply(s, ch, n, d) :
 		    apply(s, ch, n, d);

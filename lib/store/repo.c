@@ -1,6 +1,8 @@
 /* repo: the store's handle, lock, paths and cache files; see repo.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,4 +186,47 @@ ps_repo_put_cachev(struct ps_store *s, const char *name, struct iovec *v,
 	ps_buf_release(&tmp);
 	ps_buf_release(&p);
 	return rc;
+}
+
+int
+ps_repo_git_running(const struct ps_store *s)
+{
+	char link[300], path[PATH_MAX];
+	const char *base;
+	struct dirent *e;
+	size_t rl = strlen(s->root);
+	ssize_t n;
+	int found = 0;
+	DIR *dp;
+
+	if ((dp = opendir("/proc")) == NULL)
+		return 0;
+	while (!found && (e = readdir(dp)) != NULL) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9' ||
+		    strtol(e->d_name, NULL, 10) == getpid())
+			continue;
+		snprintf(link, sizeof(link), "/proc/%s/exe", e->d_name);
+		if ((n = readlink(link, path, sizeof(path) - 1)) <= 0)
+			continue;	/* another user's, or gone */
+		path[n] = '\0';
+		base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		if (strcmp(base, "git") != 0 && strncmp(base, "git-", 4) != 0)
+			continue;
+		snprintf(link, sizeof(link), "/proc/%s/cwd", e->d_name);
+		if ((n = readlink(link, path, sizeof(path) - 1)) <= 0)
+			continue;
+		path[n] = '\0';
+		found = strncmp(path, s->root, rl) == 0 &&
+		    (path[rl] == '\0' || path[rl] == '/');
+	}
+	closedir(dp);
+	return found;
+}
+
+int
+ps_repo_in_git_hook(void)
+{
+	const char *e = getenv("GIT_INDEX_FILE");
+
+	return e != NULL && *e != '\0';
 }

@@ -46,6 +46,16 @@ int	 ps_repo_wait_git_lock(struct ps_store *, const char *name,
 	    struct ps_diags *);
 /* Flush the store's file system to disk (syncfs). */
 int	 ps_repo_sync(struct ps_store *, struct ps_diags *);
+/*
+ * Is a git command running in the store: a process of this user, git by
+ * its executable, whose working folder is in the store's work tree (a
+ * git commit running its hooks is one)? Its lock files are live, never
+ * to be removed, even when closed (git commit closes index.lock before
+ * its pre-commit hook). 1 or 0, from /proc; 0 where there is none.
+ */
+int	 ps_repo_git_running(const struct ps_store *);
+/* Are we inside a git command, its hook (git sets GIT_INDEX_FILE)? */
+int	 ps_repo_in_git_hook(void);
 /* Write .git/NAME whole, a tool's cache checked before each use: a temp
    file in .git/ps-tmp renamed over it, signals held, not synced. 0, or
    -1 when it could not be written (the cache is then as it was). */

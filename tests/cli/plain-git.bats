@@ -232,3 +232,87 @@ state() {
 	run_split ps-log -C s --list
 	expect 3 "" "ps-log: $T/s/.git/hooks/pre-commit: owned by another user; git and the tools read or run it: give it to the store's owner (chown)"
 }
+
+# crash_at N: kill ps-match --accept $P2 at its N-th syncfs: 1 just after
+# its journal is written, 2 just after the branch moved.
+crash_at() {
+	command -v strace >/dev/null || skip "no strace"
+	strace -f -qq -o /dev/null -e inject=syncfs:signal=KILL:when="$1" \
+	    ps-match --accept "$P2" >/dev/null 2>&1 || true
+	[ -f .git/ps-journal ]
+	git config user.name Hand
+	git config user.email hand@example.org
+}
+
+# No commit of HEAD lost the store: each has program.yaml, HEAD has the
+# record folders, and git fsck is clean.
+history_whole() {
+	local c
+	for c in $(git rev-list HEAD); do
+		git cat-file -e "$c:program.yaml"
+	done
+	for c in participants volunteers matches; do
+		git cat-file -e "HEAD:$c"
+	done
+	git fsck --strict --no-dangling
+}
+
+@test "git commit -a soon after a crash is refused by the hook, never an empty tree" {
+	for at in 1 2; do
+		logged_store
+		crash_at $at
+		head=$(git rev-parse HEAD)
+		echo "# by hand" >>volunteers/V-A00001.yaml
+		run_split git commit -qam "by hand"
+		[ "$status" != 0 ]
+		[[ "$err" == *"ps-check: an interrupted write of the tools is not finished, and git is committing: run ps-check outside git to finish it, then commit again"* ]]
+		[ "$(git rev-parse HEAD)" = "$head" ]
+		history_whole
+		# as the message says
+		run_split ps-check
+		[ "$status" = 0 ]
+		[ ! -e .git/ps-journal ]
+		git commit -qam "by hand"
+		history_whole
+		[ "$(git show HEAD:volunteers/V-A00001.yaml | tail -1)" = "# by hand" ]
+		[ -z "$(git status --porcelain)" ]
+		cd "$T" && rm -rf s
+	done
+}
+
+@test "a git commit running beside a crash's recovery keeps its lock and its files" {
+	logged_store
+	crash_at 1
+	echo "# by hand" >>volunteers/V-A00001.yaml
+	# git commit holds index.lock, closed, while its editor runs
+	GIT_EDITOR="sleep 2; echo by hand >" git commit -a --no-verify &
+	sleep 0.5
+	[ -f .git/index.lock ]
+	PS_LOCK_TIMEOUT=10 run_split ps-log "$M" --mode phone --minutes 30
+	wait
+	[ "$status" = 0 ]
+	history_whole
+	[ "$(git log -2 --format=%s | tail -1)" = "by hand" ]
+	git show HEAD~1:volunteers/V-A00001.yaml | tail -1 | grep -qx "# by hand"
+	[ -z "$(git status --porcelain)" ]
+}
+
+@test "recovery never overwrites a hand edit made after a crash" {
+	logged_store
+	crash_at 2
+	m=$(git show --name-only --format= HEAD | grep '^matches/')
+	echo "# a line by hand" >>"$m"
+	edited=$(cat "$m")
+	run_split ps-check
+	expect 3 "" "ps-check: $m: changed by hand since a write was interrupted, which committed it: keep your change with git stash, run the command again, then git stash pop"
+	[ "$(cat "$m")" = "$edited" ]
+	[ -f .git/ps-journal ]
+	# as the message says
+	git stash -q
+	run_split ps-check
+	[ "$status" = 0 ]
+	git stash pop -q
+	[ "$(cat "$m")" = "$edited" ]
+	[ ! -e .git/ps-journal ]
+	history_whole
+}

@@ -253,6 +253,38 @@ put_cache_fails(void **state)
 	assert_true(tmp_empty(f));
 }
 
+/* A git command running in the store is seen (its locks are live);
+   one running elsewhere, or none, is not. GIT_INDEX_FILE says a hook. */
+static void
+git_running(void **state)
+{
+	struct fix *f = *state;
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	char cmd[PATH_MAX + 64];
+	FILE *git;
+	int i;
+
+	assert_int_equal(ps_repo_git_running(f->s), 0);
+	/* git cat-file --batch waits on its input, in the store's folder */
+	snprintf(cmd, sizeof(cmd), "git -C '%s' cat-file --batch", f->root);
+	assert_non_null(git = popen(cmd, "w"));
+	/* once the shell has run git, and git has moved into the store */
+	for (i = 0; i < 500 && !ps_repo_git_running(f->s); i++)
+		nanosleep(&nap, NULL);
+	assert_int_equal(ps_repo_git_running(f->s), 1);
+	assert_int_equal(pclose(git), 0);
+	assert_int_equal(ps_repo_git_running(f->s), 0);
+	assert_non_null(git = popen("git -C / hash-object --stdin >/dev/null", "w"));
+	assert_int_equal(ps_repo_git_running(f->s), 0);
+	assert_int_equal(pclose(git), 0);
+
+	unsetenv("GIT_INDEX_FILE");
+	assert_int_equal(ps_repo_in_git_hook(), 0);
+	setenv("GIT_INDEX_FILE", ".git/index.lock", 1);
+	assert_int_equal(ps_repo_in_git_hook(), 1);
+	unsetenv("GIT_INDEX_FILE");
+}
+
 int
 main(void)
 {
@@ -268,6 +300,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(put_cache_fails, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(git_running, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);
