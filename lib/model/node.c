@@ -1,5 +1,7 @@
 /* node: the record model; see node.h. */
+#include <ctype.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -419,4 +421,37 @@ ps_node_seq_has(const struct ps_node *seq, const char *s)
 		    strcmp(seq->vals[i]->str, s) == 0)
 			return 1;
 	return 0;
+}
+
+void
+ps_node_names(const struct ps_node *map, char *out, size_t len)
+{
+	size_t i, at = 0;
+
+	out[0] = '\0';
+	for (i = 0; map && map->type != PS_NODE_SCALAR && i < map->n; i++) {
+		const struct ps_node *k = map->type == PS_NODE_MAP ?
+		    map->keys[i] : map->vals[i];
+
+		if (at < len)
+			at += (size_t)snprintf(out + at, len - at, "%s%s",
+			    i ? ", " : "", k->str);
+	}
+}
+
+void
+ps_node_trim(struct ps_node *n)
+{
+	size_t a = 0, b;
+
+	if (n == NULL || n->type != PS_NODE_SCALAR)
+		return;
+	b = n->len;
+	while (a < b && isspace((unsigned char)n->str[a]))
+		a++;
+	while (b > a && isspace((unsigned char)n->str[b - 1]))
+		b--;
+	memmove(n->str, n->str + a, b - a);
+	n->str[b - a] = '\0';
+	n->len = b - a;
 }

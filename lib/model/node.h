@@ -90,6 +90,12 @@ int		 ps_node_map_del(struct ps_node *, const char *key);
 int		 ps_node_seq_append(struct ps_node *, struct ps_node *val);
 /* Does a sequence (NULL, or not one: no) hold the scalar s? */
 int		 ps_node_seq_has(const struct ps_node *seq, const char *s);
+/* The keys of a mapping, or the items of a sequence, in out as one line
+   "a, b, c", cut short at len; "" for NULL or a scalar. */
+void		 ps_node_names(const struct ps_node *, char *out, size_t len);
+/* A scalar without the white space around it, in place (len too); NULL
+   or another node is left as it is. */
+void		 ps_node_trim(struct ps_node *);
 
 /* Access by dotted path. set creates missing mappings on the way. */
 struct ps_node	*ps_node_get(const struct ps_node *, const char *path);

@@ -50,23 +50,6 @@ struct intake {
 	size_t				 refused;
 };
 
-static void
-trim(struct ps_node *n)
-{
-	size_t a = 0, b;
-
-	if (n == NULL || n->type != PS_NODE_SCALAR)
-		return;
-	b = n->len;
-	while (a < b && isspace((unsigned char)n->str[a]))
-		a++;
-	while (b > a && isspace((unsigned char)n->str[b - 1]))
-		b--;
-	memmove(n->str, n->str + a, b - a);
-	n->str[b - a] = '\0';
-	n->len = b - a;
-}
-
 /*
  * A phone number in one form: "+1 613 555 0142" for North America (ten
  * digits, or eleven starting with 1), else "+" and the digits; an
@@ -130,7 +113,7 @@ normalise(struct ps_node *rec, const char *file, struct ps_diags *d)
 	size_t i, bad = 0;
 
 	for (i = 0; trimmed[i]; i++)
-		trim(ps_node_get(rec, trimmed[i]));
+		ps_node_trim(ps_node_get(rec, trimmed[i]));
 	if ((n = ps_node_get(rec, "contact.email")) &&
 	    n->type == PS_NODE_SCALAR)
 		ps_str_lower(n->str);
@@ -147,7 +130,7 @@ normalise(struct ps_node *rec, const char *file, struct ps_diags *d)
 	    langs->type == PS_NODE_SEQ)
 		for (i = 0; i < langs->n; i++)
 			if (langs->vals[i]->type == PS_NODE_SCALAR) {
-				trim(langs->vals[i]);
+				ps_node_trim(langs->vals[i]);
 				ps_str_lower(langs->vals[i]->str);
 			}
 	if ((n = ps_node_get(rec, "contact.phone")) &&
@@ -213,22 +196,6 @@ require_consent(const struct ps_node *rec, const char *type,
 	return 1;
 }
 
-static void
-names_of(const struct ps_node *map, char *out, size_t len)
-{
-	size_t i, at = 0;
-
-	out[0] = '\0';
-	for (i = 0; map && map->type != PS_NODE_SCALAR && i < map->n; i++) {
-		const struct ps_node *k = map->type == PS_NODE_MAP ?
-		    map->keys[i] : map->vals[i];
-
-		if (at < len)
-			at += (size_t)snprintf(out + at, len - at, "%s%s",
-			    i ? ", " : "", k->str);
-	}
-}
-
 /* Is there a diagnostic about path among d's since from? */
 static int
 reported(const struct ps_diags *d, size_t from, const char *path)
@@ -259,7 +226,7 @@ program_rules(struct ps_store *s, const struct ps_node *rec, const char *file,
 	int pledge = 0;
 
 	streams = ps_node_map_get(prog, "streams");
-	names_of(streams, list, sizeof(list));
+	ps_node_names(streams, list, sizeof(list));
 	if (strcmp(kind, "participant") == 0) {
 		n = ps_node_map_get(rec, "stream");
 		st = n && n->type == PS_NODE_SCALAR ?
@@ -276,7 +243,7 @@ program_rules(struct ps_store *s, const struct ps_node *rec, const char *file,
 		    !ps_node_seq_has(ps_node_map_get(st, "roles"), role) &&
 		    !reported(d, from, "role")) {
 			n = ps_node_map_get(rec, "role");
-			names_of(ps_node_map_get(st, "roles"), list,
+			ps_node_names(ps_node_map_get(st, "roles"), list,
 			    sizeof(list));
 			ps_diag_add(d, PS_REFUSED, file, n->line, n->col,
 			    "role", "stream \"%s\" does not take this role (it "
@@ -606,7 +573,7 @@ check_column(const struct intake *in, const char *map,
 		    "or consent", title->str);
 		return 1;
 	}
-	names_of(types, list, sizeof(list));
+	ps_node_names(types, list, sizeof(list));
 	if (!ps_node_seq_has(types, consent)) {
 		ps_diag_add(d, PS_REFUSED, map, sp->line, sp->col, NULL,
 		    "column \"%.60s\": not a consent type (the types are: "
@@ -706,7 +673,7 @@ map_cell(struct intake *in, struct ps_node *rec, const struct ps_node *spec,
 		}
 		item->line = row;
 		item->col = col;
-		trim(item);
+		ps_node_trim(item);
 		if (ps_node_seq_append(v, item) == -1) {
 			free(copy);
 			ps_node_free(v);

@@ -53,12 +53,68 @@ dup_and_equal(void **state)
 	ps_node_free(b);
 }
 
+/* A mapping's keys, a sequence's items, one line; cut short at len. */
+static void
+names(void **state)
+{
+	struct ps_node *m = ps_node_new_map(), *q = ps_node_new_seq();
+	char out[16];
+
+	(void)state;
+	ps_node_names(m, out, sizeof(out));
+	assert_string_equal(out, "");
+	ps_node_names(NULL, out, sizeof(out));
+	assert_string_equal(out, "");
+	ps_node_set_str(m, "short", "x");
+	ps_node_set_str(m, "ongoing", "y");
+	ps_node_names(m, out, sizeof(out));
+	assert_string_equal(out, "short, ongoing");
+	ps_node_set_str(m, "group", "z");
+	ps_node_names(m, out, sizeof(out));
+	assert_string_equal(out, "short, ongoing,");
+	ps_node_seq_append(q, ps_node_new_str("en"));
+	ps_node_seq_append(q, ps_node_new_str("fr"));
+	ps_node_names(q, out, sizeof(out));
+	assert_string_equal(out, "en, fr");
+	ps_node_names(q->vals[0], out, sizeof(out));
+	assert_string_equal(out, "");
+	ps_node_free(m);
+	ps_node_free(q);
+}
+
+/* White space off both ends of a scalar, in place; others left. */
+static void
+trim(void **state)
+{
+	struct ps_node *s = ps_node_new_str(" \t Ada Lovelace \r\n");
+	struct ps_node *blank = ps_node_new_str(" \t "), *m = ps_node_new_map();
+
+	(void)state;
+	ps_node_trim(s);
+	assert_string_equal(s->str, "Ada Lovelace");
+	assert_int_equal(s->len, 12);
+	ps_node_trim(s);
+	assert_string_equal(s->str, "Ada Lovelace");
+	ps_node_trim(blank);
+	assert_string_equal(blank->str, "");
+	assert_int_equal(blank->len, 0);
+	ps_node_set_str(m, "a", " b ");
+	ps_node_trim(m);
+	assert_string_equal(ps_node_get_str(m, "a"), " b ");
+	ps_node_trim(NULL);
+	ps_node_free(s);
+	ps_node_free(blank);
+	ps_node_free(m);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(set_and_get_by_path),
 		cmocka_unit_test(dup_and_equal),
+		cmocka_unit_test(names),
+		cmocka_unit_test(trim),
 	};
 
 	return cmocka_run_group_tests_name("node", tests, NULL, NULL);
