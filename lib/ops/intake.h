@@ -15,6 +15,8 @@
  * email, same phone, or same name and birth year). Accepted applications
  * get an ID, status applied and the time received in the programme's
  * zone, and are stored in one commit; all or nothing unless partial.
+ * The CSV mapping is model/csvmap's, the normal form and the programme's
+ * rules are rules/application's, probable duplicates rules/dupkeys'.
  *
  * Errors name the field and the rule, never the value. Output: the
  * stored records as a YAML record stream.
