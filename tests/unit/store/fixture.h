@@ -11,6 +11,7 @@
  *				ps_git_ready) as cmd/ does
  *	fix_new(&f, 1)		a store with its first commit, open in f.s
  *	fix_git(&f, &out, "status --porcelain")	real git's view
+ *	fix_sh(&f, "find .git/logs -type f")	a shell's, in the store
  *	fix_free(&f)		closed, and its folder removed
  *
  * Every helper asserts: a fixture that cannot be made fails the test.
@@ -184,6 +185,32 @@ fix_git_says(const struct fix *f, const char *want, const char *fmt, ...)
 	assert_int_equal(fix_git(f, &out, "%s", args), 0);
 	assert_string_equal(out.s, want);
 	ps_buf_release(&out);
+}
+
+/* Run a shell line in root (git with no identity of its own: give one
+   with -c when it commits); its output (the caller frees it), stderr
+   too. The test fails unless it exits 0 (the line and its output on
+   stderr). */
+static inline char *
+fix_sh(const struct fix *f, const char *line)
+{
+	struct ps_buf cmd = PS_BUF_INIT, out = PS_BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	FILE *fp;
+	int st;
+
+	assert_int_equal(ps_buf_printf(&cmd, "cd '%s' && { %s; } 2>&1",
+	    f->root, line), 0);
+	assert_int_equal(ps_buf_puts(&out, ""), 0);
+	assert_non_null(fp = popen(cmd.s, "r"));
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		assert_int_equal(ps_buf_add(&out, chunk, n), 0);
+	if ((st = pclose(fp)) != 0)
+		fprintf(stderr, "%s\n%s", cmd.s, out.s);
+	assert_int_equal(st, 0);
+	ps_buf_release(&cmd);
+	return ps_buf_detach(&out);
 }
 
 /* root/rel, in b. */
