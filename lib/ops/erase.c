@@ -24,14 +24,13 @@
 #include "util/date.h"
 #include "util/file.h"
 #include "util/id.h"
-#include "util/map.h"
-#include "util/mem.h"
 #include "util/str.h"
 #include "util/tz.h"
 #include "model/ids.h"
 #include "model/record.h"
 #include "model/yaml.h"
 #include "store/author.h"
+#include "store/oidmap.h"
 #include "store/txn.h"
 #include "rules/status.h"
 #include "ops/erase.h"
@@ -41,20 +40,6 @@ enum { KEPT = 1, CHANGED, DROPPED };
 
 #define MIN_VALUE	5	/* shorter values are not looked for */
 #define MAX_WARN	10	/* files named as may still holding a value */
-
-struct slot {
-	git_oid	key;
-	git_oid	val;
-	int	state;		/* KEPT, CHANGED or DROPPED */
-};
-
-/* Object ID to object ID and what became of it. */
-struct oidmap {
-	struct slot	*v;		/* in the order put */
-	size_t		 n;
-	size_t		 cap;
-	struct ps_map	 index;		/* of v, by key */
-};
 
 struct ref {
 	char	*name;
@@ -85,7 +70,7 @@ struct erase {
 	size_t				 nidvals, capidvals;
 	char				**warned;	/* paths */
 	size_t				 nwarned, capwarned, unwarned;
-	struct oidmap			 blobs, trees, kindtrees, commits, seen;
+	struct ps_oidmap		 blobs, trees, kindtrees, commits, seen;
 	git_oid				*order;	/* commits, parents first */
 	size_t				 ncommits, capcommits;
 	struct ref			*refs;
@@ -99,65 +84,6 @@ struct erase {
 	int				 had_note;	/* erasures/ID.yaml */
 	int				 oom;
 };
-
-/* An object ID is a hash already: its first bytes are spread evenly. */
-static uint64_t
-oid_hash(const git_oid *o)
-{
-	uint64_t h;
-
-	memcpy(&h, o->id, sizeof(h));
-	return h;
-}
-
-/* Is v[i] of the object ID key? (ps_map_find) */
-static int
-oid_eq(const void *arg, size_t i, const void *key)
-{
-	const struct oidmap *m = arg;
-
-	return git_oid_equal(&m->v[i].key, key);
-}
-
-static struct slot *
-map_get(const struct oidmap *m, const git_oid *k)
-{
-	size_t i;
-
-	i = ps_map_find(&m->index, oid_hash(k), oid_eq, m, k);
-	return i == PS_MAP_NONE ? NULL : &m->v[i];
-}
-
-/* k to v with state, added or replaced; -1 out of memory. */
-static int
-map_put(struct oidmap *m, const git_oid *k, const git_oid *v, int state)
-{
-	struct slot *nv;
-	uint64_t h = oid_hash(k);
-	size_t i;
-
-	if ((i = ps_map_find(&m->index, h, oid_eq, m, k)) == PS_MAP_NONE) {
-		if ((nv = ps_mem_grow(m->v, &m->cap, m->n + 1, sizeof(*nv),
-		    1024)) == NULL)
-			return -1;
-		m->v = nv;
-		if (ps_map_add(&m->index, h, m->n) == -1)
-			return -1;
-		i = m->n++;
-		m->v[i].key = *k;
-	}
-	m->v[i].val = *v;
-	m->v[i].state = state;
-	return 0;
-}
-
-static void
-map_free(struct oidmap *m)
-{
-	free(m->v);
-	ps_map_release(&m->index);
-	memset(m, 0, sizeof(*m));
-}
 
 static int
 strv_add(char ***v, size_t *n, size_t *cap, const char *s, size_t len)
@@ -322,9 +248,9 @@ survey_record(struct erase *e, const git_oid *oid)
 	git_blob *b = NULL;
 	int rc = 0;
 
-	if (map_get(&e->seen, oid))
+	if (ps_oidmap_get(&e->seen, oid))
 		return 0;
-	if (map_put(&e->seen, oid, oid, KEPT))
+	if (ps_oidmap_put(&e->seen, oid, oid, KEPT))
 		return ps_diag_nomem(e->d);
 	e->versions++;
 	if (git_blob_lookup(&b, e->repo, oid) < 0)
@@ -350,9 +276,9 @@ survey_matches(struct erase *e, const git_oid *tid)
 	size_t i, n;
 	int rc = 0;
 
-	if (map_get(&e->seen, tid))
+	if (ps_oidmap_get(&e->seen, tid))
 		return 0;
-	if (map_put(&e->seen, tid, tid, KEPT))
+	if (ps_oidmap_put(&e->seen, tid, tid, KEPT))
 		return ps_diag_nomem(e->d);
 	if (git_tree_lookup(&t, e->repo, tid) < 0)
 		return ps_git_error(e->d, "matches");
@@ -362,9 +288,9 @@ survey_matches(struct erase *e, const git_oid *tid)
 		const git_oid *oid = git_tree_entry_id(te);
 
 		if (git_tree_entry_type(te) != GIT_OBJECT_BLOB ||
-		    map_get(&e->seen, oid))
+		    ps_oidmap_get(&e->seen, oid))
 			continue;
-		if (map_put(&e->seen, oid, oid, KEPT)) {
+		if (ps_oidmap_put(&e->seen, oid, oid, KEPT)) {
 			rc = ps_diag_nomem(e->d);
 			break;
 		}
@@ -622,13 +548,13 @@ rewrite_blob(struct erase *e, const git_oid *oid, const char *path,
 	struct ps_buf text = PS_BUF_INIT;
 	const struct ps_schema *sch;
 	struct ps_node *rec = NULL;
-	struct slot *sl;
+	struct ps_oidmap_slot *sl;
 	git_blob *b = NULL;
 	const char *data;
 	size_t len;
 	int rc = 0;
 
-	if ((sl = map_get(&e->blobs, oid)) != NULL) {
+	if ((sl = ps_oidmap_get(&e->blobs, oid)) != NULL) {
 		*out = sl->val;
 		*state = sl->state;
 		return 0;
@@ -680,7 +606,7 @@ scan:
 	if (rc == 0)
 		rc = scan(e, data, len, path);
 done:
-	if (rc == 0 && map_put(&e->blobs, oid, out, *state))
+	if (rc == 0 && ps_oidmap_put(&e->blobs, oid, out, *state))
 		rc = ps_diag_nomem(e->d);
 	ps_node_free(rec);
 	ps_buf_release(&text);
@@ -703,15 +629,15 @@ static int
 rewrite_tree(struct erase *e, const git_oid *oid, int kinddir,
     struct ps_buf *path, git_oid *out, int *state)
 {
-	struct oidmap *cache = kinddir ? &e->kindtrees : &e->trees;
+	struct ps_oidmap *cache = kinddir ? &e->kindtrees : &e->trees;
 	struct edit *ed = NULL, *nv;
 	git_treebuilder *tb = NULL;
 	git_tree *t = NULL;
-	struct slot *sl;
+	struct ps_oidmap_slot *sl;
 	size_t i, n, ned = 0, caped = 0, plen = path->len;
 	int rc = 0;
 
-	if ((sl = map_get(cache, oid)) != NULL) {
+	if ((sl = ps_oidmap_get(cache, oid)) != NULL) {
 		*out = sl->val;
 		*state = sl->state;
 		return 0;
@@ -790,7 +716,7 @@ rewrite_tree(struct erase *e, const git_oid *oid, int kinddir,
 	else
 		*state = CHANGED;
 done:
-	if (rc == 0 && map_put(cache, oid, out, *state))
+	if (rc == 0 && ps_oidmap_put(cache, oid, out, *state))
 		rc = ps_diag_nomem(e->d);
 	git_treebuilder_free(tb);
 	git_tree_free(t);
@@ -835,7 +761,7 @@ rewrite_commit(struct erase *e, const git_oid *oid)
 	}
 	for (i = 0; i < np; i++) {
 		const git_oid *p = git_commit_parent_id(c, i);
-		struct slot *sl = map_get(&e->commits, p);
+		struct ps_oidmap_slot *sl = ps_oidmap_get(&e->commits, p);
 
 		pids[i] = sl ? sl->val : *p;
 		changed |= !git_oid_equal(&pids[i], p);
@@ -858,7 +784,7 @@ rewrite_commit(struct erase *e, const git_oid *oid)
 		}
 		e->rewritten++;
 	}
-	if (map_put(&e->commits, oid, &noid, changed ? CHANGED : KEPT))
+	if (ps_oidmap_put(&e->commits, oid, &noid, changed ? CHANGED : KEPT))
 		rc = ps_diag_nomem(e->d);
 done:
 	for (i = 0; parents && i < np; i++)
@@ -879,14 +805,14 @@ rewrite_refs(struct erase *e)
 {
 	git_object *target = NULL;
 	git_tag *tag = NULL;
-	struct slot *sl;
+	struct ps_oidmap_slot *sl;
 	size_t i;
 	int rc = 0;
 
 	for (i = 0; i < e->nrefs && rc == 0; i++) {
 		struct ref *r = &e->refs[i];
 
-		sl = map_get(&e->commits, &r->commit);
+		sl = ps_oidmap_get(&e->commits, &r->commit);
 		r->new = r->old;
 		if (sl == NULL || sl->state != CHANGED)
 			continue;
@@ -1035,7 +961,8 @@ write_pack(struct erase *e, int with_note, struct ps_buf *name)
 	}
 	git_packbuilder_set_threads(pb, 0);
 	for (i = 0; i < e->nrefs && rc == 0; i++) {
-		struct slot *sl = map_get(&e->commits, &e->refs[i].commit);
+		struct ps_oidmap_slot *sl = ps_oidmap_get(&e->commits,
+		    &e->refs[i].commit);
 
 		if (git_revwalk_push(w, sl ? &sl->val : &e->refs[i].commit) < 0)
 			rc = -1;
@@ -1422,7 +1349,8 @@ report(struct erase *e, FILE *out, const char *branch)
 	fprintf(out, "  %-9s %zu of %zu commits, on ", dry ? "rewrite" :
 	    "rewrote", e->rewritten, e->ncommits);
 	for (i = 0; i < e->nrefs; i++) {
-		struct slot *sl = map_get(&e->commits, &e->refs[i].commit);
+		struct ps_oidmap_slot *sl = ps_oidmap_get(&e->commits,
+		    &e->refs[i].commit);
 
 		if (sl == NULL || sl->state != CHANGED)
 			continue;
@@ -1543,11 +1471,11 @@ release(struct erase *e)
 	ps_ids_release(&e->matches);
 	ps_ids_release(&e->redacted);
 	ps_ids_release(&e->linked);
-	map_free(&e->blobs);
-	map_free(&e->trees);
-	map_free(&e->kindtrees);
-	map_free(&e->commits);
-	map_free(&e->seen);
+	ps_oidmap_release(&e->blobs);
+	ps_oidmap_release(&e->trees);
+	ps_oidmap_release(&e->kindtrees);
+	ps_oidmap_release(&e->commits);
+	ps_oidmap_release(&e->seen);
 	ps_strv_free(e->remotes, e->nremotes);
 	if (e->mem)
 		git_mempack_reset(e->mem);
