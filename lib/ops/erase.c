@@ -8,13 +8,10 @@
  * once however many commits share it. A blob is parsed only when its text
  * names the person's ID or one of their matches'.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <git2.h>
@@ -31,6 +28,7 @@
 #include "model/yaml.h"
 #include "store/author.h"
 #include "store/oidmap.h"
+#include "store/prune.h"
 #include "store/txn.h"
 #include "rules/status.h"
 #include "ops/erase.h"
@@ -1049,150 +1047,6 @@ move_refs(struct erase *e)
 	return rc;
 }
 
-/* Remove what is in dir, and dir too if self. */
-static int
-rmtree(const char *dir, int self)
-{
-	struct ps_buf p = PS_BUF_INIT;
-	struct dirent *de;
-	struct stat st;
-	DIR *dp;
-	int rc = 0;
-
-	if ((dp = opendir(dir)) == NULL)
-		return errno == ENOENT ? 0 : -1;
-	while (rc == 0 && (de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		ps_buf_truncate(&p, 0);
-		if (ps_buf_printf(&p, "%s/%s", dir, de->d_name) == -1 ||
-		    lstat(p.s, &st) == -1)
-			rc = -1;
-		else if (S_ISDIR(st.st_mode))
-			rc = rmtree(p.s, 1);
-		else if (unlink(p.s) == -1)
-			rc = -1;
-	}
-	closedir(dp);
-	ps_buf_release(&p);
-	if (rc == 0 && self && rmdir(dir) == -1)
-		rc = -1;
-	return rc;
-}
-
-static int
-is_hex2(const char *s)
-{
-	return strlen(s) == 2 && strchr("0123456789abcdef", s[0]) &&
-	    strchr("0123456789abcdef", s[1]);
-}
-
-/*
- * What no ref reaches any more: the reflogs, ORIG_HEAD and FETCH_HEAD,
- * ps-apply's cache of hashed person keys (intake.c), then every pack but keep and every loose object, and the files that
- * index them (commit-graph, multi-pack-index, info/packs). The refs'
- * objects are all in keep, fsynced before the refs moved.
- */
-static int
-prune(struct erase *e, const char *keep)
-{
-	static const char *const gone[] = { "ORIG_HEAD", "FETCH_HEAD",
-	    "COMMIT_EDITMSG", "objects/info/commit-graph",
-	    "objects/info/packs", "ps-dupkeys", NULL };
-	/* commit-graphs index old commits; rr-cache holds texts of merge
-	   conflicts, which may be theirs; ps-cache what reports read of
-	   old records (rcache.h) */
-	static const char *const trees[] = { "objects/info/commit-graphs",
-	    "rr-cache", "ps-cache", NULL };
-	struct ps_buf p = PS_BUF_INIT, objs = PS_BUF_INIT;
-	git_refdb *refdb = NULL;
-	struct dirent *de;
-	DIR *dp = NULL;
-	size_t i, klen = strlen(keep);
-	int rc = 0;
-
-	ps_repo_gitpath(e->s, &p, "logs");
-	if (rmtree(p.s, 0) == -1) {
-		rc = ps_diag_err(e->d, PS_STORE, "cannot delete the reflogs "
-		    "in %s: %s", p.s, strerror(errno));
-		goto done;
-	}
-	for (i = 0; gone[i]; i++) {
-		ps_repo_gitpath(e->s, &p, gone[i]);
-		if (unlink(p.s) == -1 && errno != ENOENT) {
-			rc = ps_diag_err(e->d, PS_STORE, "%s: %s", p.s,
-			    strerror(errno));
-			goto done;
-		}
-	}
-	for (i = 0; trees[i]; i++) {
-		ps_repo_gitpath(e->s, &p, trees[i]);
-		if (rmtree(p.s, 1) == -1 && errno != ENOENT) {
-			rc = ps_diag_err(e->d, PS_STORE, "%s: %s", p.s,
-			    strerror(errno));
-			goto done;
-		}
-	}
-	/* packed-refs may still name the old commits of refs now loose */
-	ps_repo_gitpath(e->s, &p, "packed-refs");
-	if (access(p.s, F_OK) == 0 &&
-	    (git_repository_refdb(&refdb, e->s->repo) < 0 ||
-	    git_refdb_compress(refdb) < 0)) {
-		rc = ps_git_error(e->d, "cannot rewrite packed-refs");
-		goto done;
-	}
-	ps_repo_gitpath(e->s, &objs, "objects");
-	ps_repo_gitpath(e->s, &p, "objects/pack");
-	if ((dp = opendir(p.s)) == NULL) {
-		rc = ps_diag_err(e->d, PS_STORE, "%s: %s", p.s,
-		    strerror(errno));
-		goto done;
-	}
-	while (rc == 0 && (de = readdir(dp)) != NULL) {
-		const char *nm = de->d_name;
-
-		if ((strncmp(nm, "pack-", 5) != 0 &&
-		    strncmp(nm, "tmp_", 4) != 0 &&
-		    strncmp(nm, "multi-pack-index", 16) != 0) ||
-		    (strncmp(nm, keep, klen) == 0 && nm[klen] == '.'))
-			continue;
-		ps_repo_gitpath(e->s, &p, "objects/pack/");
-		if (ps_buf_puts(&p, nm) || unlink(p.s) == -1)
-			rc = ps_diag_err(e->d, PS_STORE, "%s: %s", p.s,
-			    strerror(errno));
-	}
-	closedir(dp);
-	if ((dp = opendir(objs.s)) == NULL) {
-		rc = ps_diag_err(e->d, PS_STORE, "%s: %s", objs.s,
-		    strerror(errno));
-		goto done;
-	}
-	while (rc == 0 && (de = readdir(dp)) != NULL) {
-		if (!is_hex2(de->d_name))
-			continue;
-		ps_buf_truncate(&p, 0);
-		ps_buf_printf(&p, "%s/%s", objs.s, de->d_name);
-		if (rmtree(p.s, 1) == -1)
-			rc = ps_diag_err(e->d, PS_STORE, "%s: %s", p.s,
-			    strerror(errno));
-	}
-	closedir(dp);
-	dp = NULL;
-	ps_repo_gitpath(e->s, &p, "objects/pack");
-	ps_file_sync(p.s);
-	ps_file_sync(objs.s);
-	ps_repo_gitpath(e->s, &p, "");
-	ps_file_sync(p.s);
-done:
-	if (dp)
-		closedir(dp);
-	git_refdb_free(refdb);
-	ps_buf_release(&p);
-	ps_buf_release(&objs);
-	return rc;
-}
-
 /* Where objects or history live outside what the erasure rewrites and
    prunes: refused. */
 static int
@@ -1530,7 +1384,7 @@ ps_erase(struct ps_store *s, const char *id, const struct ps_erase_opts *o,
 			goto done;
 		}
 		if (!o->dry_run && ((rc = write_pack(&e, 0, &pack)) != 0 ||
-		    (rc = prune(&e, pack.s)) != 0))
+		    (rc = ps_prune(s, pack.s, d)) != 0))
 			goto done;
 		fprintf(out, "%s: erased before; %s\n", id, o->dry_run ?
 		    "would prune what no ref reaches" : "pruned what no ref "
@@ -1564,7 +1418,7 @@ ps_erase(struct ps_store *s, const char *id, const struct ps_erase_opts *o,
 	    (rc = write_pack(&e, 1, &pack)) != 0 ||
 	    (rc = ps_txn_replace(t, &e.erasure, log.s, d)) != 0 ||
 	    (rc = move_refs(&e)) != 0 ||
-	    (rc = prune(&e, pack.s)) != 0)
+	    (rc = ps_prune(s, pack.s, d)) != 0)
 		goto done;
 	report(&e, out, branch + (strncmp(branch, "refs/heads/", 11) ? 0 : 11));
 done:

@@ -1,0 +1,161 @@
+/*
+ * prune: every pack but one, every loose object, and what in .git may
+ * name or hold old objects, removed; see prune.h.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "util/buf.h"
+#include "util/file.h"
+#include "store/git.h"
+#include "store/prune.h"
+
+/* Remove what is in dir, and dir too if self. */
+static int
+rmtree(const char *dir, int self)
+{
+	struct ps_buf p = PS_BUF_INIT;
+	struct dirent *de;
+	struct stat st;
+	DIR *dp;
+	int rc = 0;
+
+	if ((dp = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while (rc == 0 && (de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		ps_buf_truncate(&p, 0);
+		if (ps_buf_printf(&p, "%s/%s", dir, de->d_name) == -1 ||
+		    lstat(p.s, &st) == -1)
+			rc = -1;
+		else if (S_ISDIR(st.st_mode))
+			rc = rmtree(p.s, 1);
+		else if (unlink(p.s) == -1)
+			rc = -1;
+	}
+	closedir(dp);
+	ps_buf_release(&p);
+	if (rc == 0 && self && rmdir(dir) == -1)
+		rc = -1;
+	return rc;
+}
+
+static int
+is_hex2(const char *s)
+{
+	return strlen(s) == 2 && strchr("0123456789abcdef", s[0]) &&
+	    strchr("0123456789abcdef", s[1]);
+}
+
+/*
+ * What no ref reaches any more: the reflogs, ORIG_HEAD and FETCH_HEAD,
+ * ps-apply's cache of hashed person keys (rules/dupkeys.h), then every
+ * pack but keep and every loose object, and the files that index them
+ * (commit-graph, multi-pack-index, info/packs). The refs' objects are all
+ * in keep, fsynced before the refs moved.
+ */
+int
+ps_prune(struct ps_store *s, const char *keep, struct ps_diags *d)
+{
+	static const char *const gone[] = { "ORIG_HEAD", "FETCH_HEAD",
+	    "COMMIT_EDITMSG", "objects/info/commit-graph",
+	    "objects/info/packs", "ps-dupkeys", NULL };
+	/* commit-graphs index old commits; rr-cache holds texts of merge
+	   conflicts, which may be theirs; ps-cache what reports read of
+	   old records (rcache.h) */
+	static const char *const trees[] = { "objects/info/commit-graphs",
+	    "rr-cache", "ps-cache", NULL };
+	struct ps_buf p = PS_BUF_INIT, objs = PS_BUF_INIT;
+	git_refdb *refdb = NULL;
+	struct dirent *de;
+	DIR *dp = NULL;
+	size_t i, klen = strlen(keep);
+	int rc = 0;
+
+	ps_repo_gitpath(s, &p, "logs");
+	if (rmtree(p.s, 0) == -1) {
+		rc = ps_diag_err(d, PS_STORE, "cannot delete the reflogs "
+		    "in %s: %s", p.s, strerror(errno));
+		goto done;
+	}
+	for (i = 0; gone[i]; i++) {
+		ps_repo_gitpath(s, &p, gone[i]);
+		if (unlink(p.s) == -1 && errno != ENOENT) {
+			rc = ps_diag_err(d, PS_STORE, "%s: %s", p.s,
+			    strerror(errno));
+			goto done;
+		}
+	}
+	for (i = 0; trees[i]; i++) {
+		ps_repo_gitpath(s, &p, trees[i]);
+		if (rmtree(p.s, 1) == -1 && errno != ENOENT) {
+			rc = ps_diag_err(d, PS_STORE, "%s: %s", p.s,
+			    strerror(errno));
+			goto done;
+		}
+	}
+	/* packed-refs may still name the old commits of refs now loose */
+	ps_repo_gitpath(s, &p, "packed-refs");
+	if (access(p.s, F_OK) == 0 &&
+	    (git_repository_refdb(&refdb, s->repo) < 0 ||
+	    git_refdb_compress(refdb) < 0)) {
+		rc = ps_git_error(d, "cannot rewrite packed-refs");
+		goto done;
+	}
+	ps_repo_gitpath(s, &objs, "objects");
+	ps_repo_gitpath(s, &p, "objects/pack");
+	if ((dp = opendir(p.s)) == NULL) {
+		rc = ps_diag_err(d, PS_STORE, "%s: %s", p.s,
+		    strerror(errno));
+		goto done;
+	}
+	while (rc == 0 && (de = readdir(dp)) != NULL) {
+		const char *nm = de->d_name;
+
+		if ((strncmp(nm, "pack-", 5) != 0 &&
+		    strncmp(nm, "tmp_", 4) != 0 &&
+		    strncmp(nm, "multi-pack-index", 16) != 0) ||
+		    (strncmp(nm, keep, klen) == 0 && nm[klen] == '.'))
+			continue;
+		ps_repo_gitpath(s, &p, "objects/pack/");
+		if (ps_buf_puts(&p, nm) || unlink(p.s) == -1)
+			rc = ps_diag_err(d, PS_STORE, "%s: %s", p.s,
+			    strerror(errno));
+	}
+	closedir(dp);
+	if ((dp = opendir(objs.s)) == NULL) {
+		rc = ps_diag_err(d, PS_STORE, "%s: %s", objs.s,
+		    strerror(errno));
+		goto done;
+	}
+	while (rc == 0 && (de = readdir(dp)) != NULL) {
+		if (!is_hex2(de->d_name))
+			continue;
+		ps_buf_truncate(&p, 0);
+		ps_buf_printf(&p, "%s/%s", objs.s, de->d_name);
+		if (rmtree(p.s, 1) == -1)
+			rc = ps_diag_err(d, PS_STORE, "%s: %s", p.s,
+			    strerror(errno));
+	}
+	closedir(dp);
+	dp = NULL;
+	ps_repo_gitpath(s, &p, "objects/pack");
+	ps_file_sync(p.s);
+	ps_file_sync(objs.s);
+	ps_repo_gitpath(s, &p, "");
+	ps_file_sync(p.s);
+done:
+	if (dp)
+		closedir(dp);
+	git_refdb_free(refdb);
+	ps_buf_release(&p);
+	ps_buf_release(&objs);
+	return rc;
+}
