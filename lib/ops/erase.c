@@ -1,25 +1,23 @@
 /*
  * erase: a person out of the store and its whole history; see erase.h.
  *
- * The rewrite keeps what it can: an object that holds nothing of the
- * person keeps its ID, so a tree, and a commit whose tree and parents did
- * not change, are the same objects as before. Results are kept by
- * original object ID (blobs, trees, commits), so each object is looked at
- * once however many commits share it. A blob is parsed only when its text
- * names the person's ID or one of their matches'.
+ * Here: the checks, the survey of the history, what becomes of each blob,
+ * the erasure note and the report. The rewrite itself (store/rewrite.h)
+ * keeps what it can: an object that holds nothing of the person keeps its
+ * ID, so a tree, and a commit whose tree and parents did not change, are
+ * the same objects as before; each blob is looked at once however many
+ * commits share it. A blob is parsed only when its text names the
+ * person's ID or one of their matches'. What no ref reaches any more is
+ * then pruned (store/prune.h).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <git2.h>
-#include <git2/sys/mempack.h>
-#include <git2/sys/odb_backend.h>
 
 #include "util/date.h"
-#include "util/file.h"
 #include "util/id.h"
 #include "util/str.h"
 #include "util/tz.h"
@@ -29,31 +27,19 @@
 #include "store/author.h"
 #include "store/oidmap.h"
 #include "store/prune.h"
+#include "store/rewrite.h"
 #include "store/txn.h"
 #include "rules/status.h"
 #include "ops/erase.h"
 
-/* What became of an object. */
-enum { KEPT = 1, CHANGED, DROPPED };
-
 #define MIN_VALUE	5	/* shorter values are not looked for */
 #define MAX_WARN	10	/* files named as may still holding a value */
-
-struct ref {
-	char	*name;
-	git_oid	 old;		/* what it points to */
-	git_oid	 commit;	/* that, peeled to a commit */
-	git_oid	 new;
-	int	 tag;		/* old is an annotated tag */
-	int	 head;		/* the branch HEAD names */
-};
 
 struct erase {
 	struct ps_store			*s;
 	const struct ps_erase_opts	*o;
 	struct ps_diags			*d;
-	git_repository			*repo;	/* our own, with the mempack */
-	git_odb_backend			*mem;
+	struct ps_rewrite		 rw;	/* the history, in memory */
 	const char			*id;
 	const char			*kind;	/* participant, volunteer */
 	char				 path[64];	/* their record file */
@@ -68,13 +54,8 @@ struct erase {
 	size_t				 nidvals, capidvals;
 	char				**warned;	/* paths */
 	size_t				 nwarned, capwarned, unwarned;
-	struct ps_oidmap		 blobs, trees, kindtrees, commits, seen;
-	git_oid				*order;	/* commits, parents first */
-	size_t				 ncommits, capcommits;
-	struct ref			*refs;
-	size_t				 nrefs, caprefs;
+	struct ps_oidmap		 seen;	/* blobs and trees surveyed */
 	size_t				 versions;	/* of their record */
-	size_t				 rewritten;	/* commits */
 	size_t				 packed;	/* objects kept */
 	git_oid				 erasure;	/* the new commit */
 	char				**remotes;	/* names */
@@ -248,10 +229,10 @@ survey_record(struct erase *e, const git_oid *oid)
 
 	if (ps_oidmap_get(&e->seen, oid))
 		return 0;
-	if (ps_oidmap_put(&e->seen, oid, oid, KEPT))
+	if (ps_oidmap_put(&e->seen, oid, oid, PS_REWRITE_KEPT))
 		return ps_diag_nomem(e->d);
 	e->versions++;
-	if (git_blob_lookup(&b, e->repo, oid) < 0)
+	if (git_blob_lookup(&b, e->rw.repo, oid) < 0)
 		return ps_git_error(e->d, e->path);
 	rec = parse(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b),
 	    e->path);
@@ -276,9 +257,9 @@ survey_matches(struct erase *e, const git_oid *tid)
 
 	if (ps_oidmap_get(&e->seen, tid))
 		return 0;
-	if (ps_oidmap_put(&e->seen, tid, tid, KEPT))
+	if (ps_oidmap_put(&e->seen, tid, tid, PS_REWRITE_KEPT))
 		return ps_diag_nomem(e->d);
-	if (git_tree_lookup(&t, e->repo, tid) < 0)
+	if (git_tree_lookup(&t, e->rw.repo, tid) < 0)
 		return ps_git_error(e->d, "matches");
 	n = git_tree_entrycount(t);
 	for (i = 0; i < n && rc == 0; i++) {
@@ -288,11 +269,11 @@ survey_matches(struct erase *e, const git_oid *tid)
 		if (git_tree_entry_type(te) != GIT_OBJECT_BLOB ||
 		    ps_oidmap_get(&e->seen, oid))
 			continue;
-		if (ps_oidmap_put(&e->seen, oid, oid, KEPT)) {
+		if (ps_oidmap_put(&e->seen, oid, oid, PS_REWRITE_KEPT)) {
 			rc = ps_diag_nomem(e->d);
 			break;
 		}
-		if (git_blob_lookup(&b, e->repo, oid) < 0) {
+		if (git_blob_lookup(&b, e->rw.repo, oid) < 0) {
 			rc = ps_git_error(e->d, git_tree_entry_name(te));
 			break;
 		}
@@ -312,82 +293,54 @@ survey_matches(struct erase *e, const git_oid *tid)
 	return rc;
 }
 
-/* Every direct ref, peeled to its commit. */
+/* Every direct ref, peeled to its commit; refused, one that erasure
+   cannot rewrite. */
 static int
 survey_refs(struct erase *e, const char *branch)
 {
-	git_reference_iterator *it = NULL;
-	git_reference *r = NULL;
-	git_object *o = NULL;
-	git_tag *tag = NULL;
-	struct ref *v, *x;
-	int rc = 0, err;
+	const char *name;
+	int rc;
 
-	if (git_reference_iterator_new(&it, e->repo) < 0)
-		return ps_git_error(e->d, "cannot list the refs");
-	while (rc == 0 && (err = git_reference_next(&r, it)) == 0) {
-		const char *name = git_reference_name(r);
-
-		if (git_reference_type(r) != GIT_REFERENCE_DIRECT)
-			goto next;
-		if (strcmp(name, "refs/stash") == 0) {
-			rc = ps_diag_err(e->d, PS_REFUSED, "the store has "
-			    "stashed changes: apply and commit them, or drop "
-			    "them (git stash list), then erase");
-			goto next;
-		}
-		if (e->nrefs == e->caprefs) {
-			size_t cap = e->caprefs ? e->caprefs * 2 : 8;
-
-			if ((v = realloc(e->refs, cap * sizeof(*v))) == NULL) {
-				rc = ps_diag_nomem(e->d);
-				goto next;
-			}
-			e->refs = v;
-			e->caprefs = cap;
-		}
-		x = &e->refs[e->nrefs];
-		memset(x, 0, sizeof(*x));
-		if ((x->name = strdup(name)) == NULL) {
-			rc = ps_diag_nomem(e->d);
-			goto next;
-		}
-		e->nrefs++;
-		x->old = *git_reference_target(r);
-		x->new = x->old;
-		x->head = strcmp(name, branch) == 0;
-		if (git_object_lookup(&o, e->repo, &x->old,
-		    GIT_OBJECT_ANY) < 0) {
-			rc = ps_git_error(e->d, name);
-			goto next;
-		}
-		if (git_object_type(o) == GIT_OBJECT_TAG) {
-			tag = (git_tag *)o;
-			x->tag = 1;
-			if (git_tag_target_type(tag) == GIT_OBJECT_COMMIT &&
-			    git_tag_tagger(tag) != NULL)
-				x->commit = *git_tag_target_id(tag);
-			else
-				rc = ps_diag_err(e->d, PS_REFUSED, "%s: a tag "
-				    "of a tag, of a tree or of a blob, or with "
-				    "no tagger; erasure rewrites refs to "
-				    "commits: delete it first (git tag -d)",
-				    name);
-		} else if (git_object_type(o) == GIT_OBJECT_COMMIT)
-			x->commit = x->old;
-		else
-			rc = ps_diag_err(e->d, PS_REFUSED, "%s: does not point "
-			    "to a commit; erasure rewrites refs to commits: "
-			    "delete it first (git update-ref -d)", name);
-next:
-		git_object_free(o);
-		o = NULL;
-		git_reference_free(r);
-		r = NULL;
+	if ((rc = ps_rewrite_refs(&e->rw, branch)) != 0)
+		return rc;
+	name = e->rw.nrefs ? e->rw.refs[e->rw.nrefs - 1].name : NULL;
+	switch (e->rw.refused) {
+	case PS_REWRITE_STASH:
+		return ps_diag_err(e->d, PS_REFUSED, "the store has stashed "
+		    "changes: apply and commit them, or drop them (git stash "
+		    "list), then erase");
+	case PS_REWRITE_BAD_TAG:
+		return ps_diag_err(e->d, PS_REFUSED, "%s: a tag of a tag, of a "
+		    "tree or of a blob, or with no tagger; erasure rewrites "
+		    "refs to commits: delete it first (git tag -d)", name);
+	case PS_REWRITE_NOT_COMMIT:
+		return ps_diag_err(e->d, PS_REFUSED, "%s: does not point to a "
+		    "commit; erasure rewrites refs to commits: delete it "
+		    "first (git update-ref -d)", name);
 	}
-	if (rc == 0 && err != GIT_ITEROVER)
-		rc = ps_git_error(e->d, "cannot list the refs");
-	git_reference_iterator_free(it);
+	return 0;
+}
+
+/* In the tree of a commit: the person's record, and the matches naming
+   them. */
+static int
+survey_tree(void *arg, const git_tree *t)
+{
+	struct erase *e = arg;
+	git_tree_entry *te = NULL;
+	int rc = 0;
+
+	if (git_tree_entry_bypath(&te, t, e->path) == 0) {
+		if (git_tree_entry_type(te) == GIT_OBJECT_BLOB)
+			rc = survey_record(e, git_tree_entry_id(te));
+		git_tree_entry_free(te);
+		te = NULL;
+	}
+	if (rc == 0 && git_tree_entry_bypath(&te, t, "matches") == 0) {
+		if (git_tree_entry_type(te) == GIT_OBJECT_TREE)
+			rc = survey_matches(e, git_tree_entry_id(te));
+		git_tree_entry_free(te);
+	}
 	return rc;
 }
 
@@ -399,67 +352,17 @@ next:
 static int
 survey(struct erase *e)
 {
-	git_revwalk *w = NULL;
 	git_commit *c = NULL;
-	git_tree *t = NULL;
-	git_tree_entry *te = NULL;
-	git_oid oid, *v;
 	size_t i, j;
-	int rc = 0, err;
+	int rc;
 
-	if (git_revwalk_new(&w, e->repo) < 0)
-		return ps_git_error(e->d, "cannot walk the history");
-	git_revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-	for (i = 0; i < e->nrefs; i++)
-		if (git_revwalk_push(w, &e->refs[i].commit) < 0) {
-			rc = ps_git_error(e->d, e->refs[i].name);
-			goto done;
-		}
-	while ((err = git_revwalk_next(&oid, w)) == 0) {
-		if (e->ncommits == e->capcommits) {
-			size_t cap = e->capcommits ? e->capcommits * 2 : 256;
-
-			if ((v = realloc(e->order, cap * sizeof(*v))) == NULL) {
-				rc = ps_diag_nomem(e->d);
-				goto done;
-			}
-			e->order = v;
-			e->capcommits = cap;
-		}
-		e->order[e->ncommits++] = oid;
-		if (git_commit_lookup(&c, e->repo, &oid) < 0 ||
-		    git_commit_tree(&t, c) < 0) {
-			rc = ps_git_error(e->d, "cannot read a commit");
-			goto done;
-		}
-		if (git_tree_entry_bypath(&te, t, e->path) == 0) {
-			if (git_tree_entry_type(te) == GIT_OBJECT_BLOB &&
-			    (rc = survey_record(e, git_tree_entry_id(te))) != 0)
-				goto done;
-			git_tree_entry_free(te);
-		}
-		te = NULL;
-		if (git_tree_entry_bypath(&te, t, "matches") == 0) {
-			if (git_tree_entry_type(te) == GIT_OBJECT_TREE &&
-			    (rc = survey_matches(e, git_tree_entry_id(te))) != 0)
-				goto done;
-			git_tree_entry_free(te);
-		}
-		te = NULL;
-		git_tree_free(t);
-		t = NULL;
-		git_commit_free(c);
-		c = NULL;
-	}
-	if (err != GIT_ITEROVER) {
-		rc = ps_git_error(e->d, "cannot walk the history");
-		goto done;
-	}
+	if ((rc = ps_rewrite_walk(&e->rw, survey_tree, e)) != 0)
+		return rc;
 	/* the messages, now that every value is known */
-	for (i = 0; i < e->ncommits; i++) {
+	for (i = 0; i < e->rw.ncommits; i++) {
 		const char *msg;
 
-		if (git_commit_lookup(&c, e->repo, &e->order[i]) < 0) {
+		if (git_commit_lookup(&c, e->rw.repo, &e->rw.order[i]) < 0) {
 			rc = ps_git_error(e->d, "cannot read a commit");
 			goto done;
 		}
@@ -468,7 +371,8 @@ survey(struct erase *e)
 			if (strcasestr(msg, e->vals[j])) {
 				char hex[8];
 
-				git_oid_tostr(hex, sizeof(hex), &e->order[i]);
+				git_oid_tostr(hex, sizeof(hex),
+				    &e->rw.order[i]);
 				rc = ps_diag_err(e->d, PS_REFUSED, "commit %s: "
 				    "its message holds a value of the record of "
 				    "%s: reword it first (git rebase -i), then "
@@ -478,14 +382,14 @@ survey(struct erase *e)
 		git_commit_free(c);
 		c = NULL;
 	}
-	for (i = 0; i < e->nrefs; i++) {
+	for (i = 0; i < e->rw.nrefs; i++) {
 		git_tag *tag = NULL;
 		const char *msg;
 
-		if (!e->refs[i].tag)
+		if (!e->rw.refs[i].tag)
 			continue;
-		if (git_tag_lookup(&tag, e->repo, &e->refs[i].old) < 0) {
-			rc = ps_git_error(e->d, e->refs[i].name);
+		if (git_tag_lookup(&tag, e->rw.repo, &e->rw.refs[i].old) < 0) {
+			rc = ps_git_error(e->d, e->rw.refs[i].name);
 			goto done;
 		}
 		msg = git_tag_message(tag);
@@ -494,16 +398,13 @@ survey(struct erase *e)
 				rc = ps_diag_err(e->d, PS_REFUSED, "%s: the tag's "
 				    "message holds a value of the record of %s: "
 				    "delete the tag first (git tag -d), then "
-				    "erase", e->refs[i].name, e->id);
+				    "erase", e->rw.refs[i].name, e->id);
 				break;
 			}
 		git_tag_free(tag);
 	}
 done:
-	git_tree_entry_free(te);
-	git_tree_free(t);
 	git_commit_free(c);
-	git_revwalk_free(w);
 	return rc;
 }
 
@@ -535,45 +436,39 @@ scan(struct erase *e, const char *data, size_t len, const char *path)
 }
 
 /*
- * A blob: the person's record goes; a record naming them loses its
- * sensitive fields, written again in the canonical form; a file that
- * names them but is not a record that can be read goes too (say so).
+ * A blob (ps_rewrite_run: *out and *state say it is kept): the person's
+ * record goes; a record naming them loses its sensitive fields, written
+ * again in the canonical form; a file that names them but is not a
+ * record that can be read goes too (say so).
  */
 static int
-rewrite_blob(struct erase *e, const git_oid *oid, const char *path,
-    git_oid *out, int *state)
+rewrite_blob(void *arg, const git_oid *oid, const char *path, git_oid *out,
+    int *state)
 {
+	struct erase *e = arg;
 	struct ps_buf text = PS_BUF_INIT;
 	const struct ps_schema *sch;
 	struct ps_node *rec = NULL;
-	struct ps_oidmap_slot *sl;
 	git_blob *b = NULL;
 	const char *data;
 	size_t len;
 	int rc = 0;
 
-	if ((sl = ps_oidmap_get(&e->blobs, oid)) != NULL) {
-		*out = sl->val;
-		*state = sl->state;
-		return 0;
-	}
-	*out = *oid;
-	*state = KEPT;
-	if (git_blob_lookup(&b, e->repo, oid) < 0)
+	if (git_blob_lookup(&b, e->rw.repo, oid) < 0)
 		return ps_git_error(e->d, path);
 	data = git_blob_rawcontent(b);
 	len = (size_t)git_blob_rawsize(b);
 	if (!mentions(e, data, len))
 		goto scan;
 	if ((rec = parse(data, len, path)) == NULL) {
-		*state = DROPPED;
+		*state = PS_REWRITE_DROPPED;
 		ps_diag_warn(e->d, "%s: names %s but cannot be read as a "
 		    "record: removed from the commits that hold that version",
 		    path, e->id);
 		goto done;
 	}
 	if (is_theirs(e, rec)) {
-		*state = DROPPED;
+		*state = PS_REWRITE_DROPPED;
 		goto done;
 	}
 	if (!names_them(e, rec)) {
@@ -591,11 +486,12 @@ rewrite_blob(struct erase *e, const git_oid *oid, const char *path,
 	}
 	if (text.len == len && memcmp(text.s, data, len) == 0)
 		goto scan;
-	if (git_blob_create_from_buffer(out, e->repo, text.s, text.len) < 0) {
+	if (git_blob_create_from_buffer(out, e->rw.repo, text.s,
+	    text.len) < 0) {
 		rc = ps_git_error(e->d, path);
 		goto done;
 	}
-	*state = CHANGED;
+	*state = PS_REWRITE_CHANGED;
 	if (note_id(e, &e->redacted, ps_record_id(rec)))
 		rc = ps_diag_nomem(e->d);
 	data = text.s;
@@ -604,232 +500,9 @@ scan:
 	if (rc == 0)
 		rc = scan(e, data, len, path);
 done:
-	if (rc == 0 && ps_oidmap_put(&e->blobs, oid, out, *state))
-		rc = ps_diag_nomem(e->d);
 	ps_node_free(rec);
 	ps_buf_release(&text);
 	git_blob_free(b);
-	return rc;
-}
-
-struct edit {
-	const git_tree_entry	*te;
-	git_oid			 oid;
-	int			 state;
-};
-
-/*
- * A tree, path its place ("" for the root, else ending in "/"). In the
- * person's kind folder, their file goes whatever it holds; a folder left
- * empty goes from its parent.
- */
-static int
-rewrite_tree(struct erase *e, const git_oid *oid, int kinddir,
-    struct ps_buf *path, git_oid *out, int *state)
-{
-	struct ps_oidmap *cache = kinddir ? &e->kindtrees : &e->trees;
-	struct edit *ed = NULL, *nv;
-	git_treebuilder *tb = NULL;
-	git_tree *t = NULL;
-	struct ps_oidmap_slot *sl;
-	size_t i, n, ned = 0, caped = 0, plen = path->len;
-	int rc = 0;
-
-	if ((sl = ps_oidmap_get(cache, oid)) != NULL) {
-		*out = sl->val;
-		*state = sl->state;
-		return 0;
-	}
-	*out = *oid;
-	*state = KEPT;
-	if (git_tree_lookup(&t, e->repo, oid) < 0)
-		return ps_git_error(e->d, plen ? path->s : "a tree");
-	n = git_tree_entrycount(t);
-	for (i = 0; i < n && rc == 0; i++) {
-		const git_tree_entry *te = git_tree_entry_byindex(t, i);
-		const char *name = git_tree_entry_name(te);
-		git_object_t type = git_tree_entry_type(te);
-		git_oid noid = *git_tree_entry_id(te);
-		int st = KEPT;
-
-		ps_buf_truncate(path, plen);
-		if (ps_buf_puts(path, name)) {
-			rc = ps_diag_nomem(e->d);
-			break;
-		}
-		if (type == GIT_OBJECT_TREE) {
-			int kd = plen == 0 && strcmp(name, e->dir) == 0;
-
-			if (ps_buf_putc(path, '/'))
-				rc = ps_diag_nomem(e->d);
-			else
-				rc = rewrite_tree(e, git_tree_entry_id(te), kd,
-				    path, &noid, &st);
-		} else if (type == GIT_OBJECT_BLOB) {
-			if (kinddir && strcmp(name, e->file) == 0)
-				st = DROPPED;
-			else
-				rc = rewrite_blob(e, git_tree_entry_id(te),
-				    path->s, &noid, &st);
-		}
-		if (rc != 0 || st == KEPT)
-			continue;
-		if (ned == caped) {
-			caped = caped ? caped * 2 : 8;
-			if ((nv = realloc(ed, caped * sizeof(*nv))) == NULL) {
-				rc = ps_diag_nomem(e->d);
-				break;
-			}
-			ed = nv;
-		}
-		ed[ned].te = te;
-		ed[ned].oid = noid;
-		ed[ned].state = st;
-		ned++;
-	}
-	ps_buf_truncate(path, plen);
-	if (rc != 0 || ned == 0)
-		goto done;
-	if (git_treebuilder_new(&tb, e->repo, t) < 0) {
-		rc = ps_git_error(e->d, "cannot rewrite a tree");
-		goto done;
-	}
-	for (i = 0; i < ned && rc == 0; i++) {
-		const char *name = git_tree_entry_name(ed[i].te);
-
-		if (ed[i].state == DROPPED)
-			rc = git_treebuilder_remove(tb, name);
-		else
-			rc = git_treebuilder_insert(NULL, tb, name, &ed[i].oid,
-			    git_tree_entry_filemode(ed[i].te));
-	}
-	if (rc < 0) {
-		rc = ps_git_error(e->d, "cannot rewrite a tree");
-		goto done;
-	}
-	if (git_treebuilder_entrycount(tb) == 0)
-		*state = DROPPED;
-	else if (git_treebuilder_write(out, tb) < 0)
-		rc = ps_git_error(e->d, "cannot rewrite a tree");
-	else
-		*state = CHANGED;
-done:
-	if (rc == 0 && ps_oidmap_put(cache, oid, out, *state))
-		rc = ps_diag_nomem(e->d);
-	git_treebuilder_free(tb);
-	git_tree_free(t);
-	free(ed);
-	return rc;
-}
-
-/* A commit, its parents done: the same author, committer, dates and
-   message, on the rewritten tree and parents. */
-static int
-rewrite_commit(struct erase *e, const git_oid *oid)
-{
-	struct ps_buf path = PS_BUF_INIT;
-	const git_commit **parents = NULL;
-	git_treebuilder *tb = NULL;
-	git_commit *c = NULL;
-	git_tree *tree = NULL;
-	git_oid toid, noid, *pids = NULL;
-	unsigned i, np;
-	int rc = 0, st, changed;
-
-	if (git_commit_lookup(&c, e->repo, oid) < 0)
-		return ps_git_error(e->d, "cannot read a commit");
-	if (ps_buf_puts(&path, "")) {
-		rc = ps_diag_nomem(e->d);
-		goto done;
-	}
-	if ((rc = rewrite_tree(e, git_commit_tree_id(c), 0, &path, &toid,
-	    &st)) != 0)
-		goto done;
-	if (st == DROPPED && (git_treebuilder_new(&tb, e->repo, NULL) < 0 ||
-	    git_treebuilder_write(&toid, tb) < 0)) {
-		rc = ps_git_error(e->d, "cannot rewrite a tree");
-		goto done;
-	}
-	changed = st != KEPT;
-	np = git_commit_parentcount(c);
-	if ((pids = calloc(np + 1, sizeof(*pids))) == NULL ||
-	    (parents = calloc(np + 1, sizeof(*parents))) == NULL) {
-		rc = ps_diag_nomem(e->d);
-		goto done;
-	}
-	for (i = 0; i < np; i++) {
-		const git_oid *p = git_commit_parent_id(c, i);
-		struct ps_oidmap_slot *sl = ps_oidmap_get(&e->commits, p);
-
-		pids[i] = sl ? sl->val : *p;
-		changed |= !git_oid_equal(&pids[i], p);
-	}
-	noid = *oid;
-	if (changed) {
-		for (i = 0; i < np && rc == 0; i++)
-			if (git_commit_lookup((git_commit **)&parents[i],
-			    e->repo, &pids[i]) < 0)
-				rc = -1;
-		if (rc == 0 && (git_tree_lookup(&tree, e->repo, &toid) < 0 ||
-		    git_commit_create(&noid, e->repo, NULL,
-		    git_commit_author(c), git_commit_committer(c),
-		    git_commit_message_encoding(c), git_commit_message_raw(c),
-		    tree, np, parents) < 0))
-			rc = -1;
-		if (rc != 0) {
-			rc = ps_git_error(e->d, "cannot rewrite a commit");
-			goto done;
-		}
-		e->rewritten++;
-	}
-	if (ps_oidmap_put(&e->commits, oid, &noid, changed ? CHANGED : KEPT))
-		rc = ps_diag_nomem(e->d);
-done:
-	for (i = 0; parents && i < np; i++)
-		git_commit_free((git_commit *)parents[i]);
-	free(parents);
-	free(pids);
-	git_tree_free(tree);
-	git_treebuilder_free(tb);
-	git_commit_free(c);
-	ps_buf_release(&path);
-	return rc;
-}
-
-/* The new target of each ref; an annotated tag is made again, its tagger
-   and message kept, on the rewritten commit. */
-static int
-rewrite_refs(struct erase *e)
-{
-	git_object *target = NULL;
-	git_tag *tag = NULL;
-	struct ps_oidmap_slot *sl;
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < e->nrefs && rc == 0; i++) {
-		struct ref *r = &e->refs[i];
-
-		sl = ps_oidmap_get(&e->commits, &r->commit);
-		r->new = r->old;
-		if (sl == NULL || sl->state != CHANGED)
-			continue;
-		if (!r->tag) {
-			r->new = sl->val;
-			continue;
-		}
-		if (git_tag_lookup(&tag, e->repo, &r->old) < 0 ||
-		    git_object_lookup(&target, e->repo, &sl->val,
-		    GIT_OBJECT_COMMIT) < 0 ||
-		    git_tag_annotation_create(&r->new, e->repo,
-		    git_tag_name(tag), target, git_tag_tagger(tag),
-		    git_tag_message(tag)) < 0)
-			rc = ps_git_error(e->d, r->name);
-		git_object_free(target);
-		target = NULL;
-		git_tag_free(tag);
-		tag = NULL;
-	}
 	return rc;
 }
 
@@ -846,7 +519,7 @@ note(struct erase *e, const git_signature *sig, struct ps_buf *text)
 	if (ps_tz_format(tz, ps_date_now(), when, NULL) == -1)
 		return ps_diag_err(e->d, PS_STORE, "program.yaml: no such time "
 		    "zone on this system");
-	snprintf(num, sizeof(num), "%zu", e->rewritten);
+	snprintf(num, sizeof(num), "%zu", e->rw.rewritten);
 	if ((n = ps_node_new_map()) == NULL ||
 	    ps_node_set_str(n, "id", e->id) ||
 	    ps_node_set_str(n, "kind", e->kind) ||
@@ -889,21 +562,21 @@ commit_note(struct erase *e, const git_signature *sig)
 	git_tree_entry *te = NULL;
 	git_tree_update up;
 	git_oid blob, toid;
-	struct ref *head = NULL;
+	struct ps_rewrite_ref *head = NULL;
 	size_t i;
 	int rc;
 
-	for (i = 0; i < e->nrefs; i++)
-		if (e->refs[i].head)
-			head = &e->refs[i];
+	for (i = 0; i < e->rw.nrefs; i++)
+		if (e->rw.refs[i].head)
+			head = &e->rw.refs[i];
 	if (head == NULL)
 		return ps_diag_err(e->d, PS_STORE, "the branch has no commit");
 	if ((rc = note(e, sig, &text)) != 0)
 		goto done;
 	ps_buf_printf(&np, "erasures/%s.yaml", e->id);
-	if (git_commit_lookup(&parent, e->repo, &head->new) < 0 ||
+	if (git_commit_lookup(&parent, e->rw.repo, &head->new) < 0 ||
 	    git_commit_tree(&base, parent) < 0 ||
-	    git_blob_create_from_buffer(&blob, e->repo, text.s,
+	    git_blob_create_from_buffer(&blob, e->rw.repo, text.s,
 	    text.len) < 0) {
 		rc = ps_git_error(e->d, "cannot write the erasure note");
 		goto done;
@@ -920,9 +593,9 @@ commit_note(struct erase *e, const git_signature *sig)
 		rc = ps_diag_nomem(e->d);
 		goto done;
 	}
-	if (git_tree_create_updated(&toid, e->repo, base, 1, &up) < 0 ||
-	    git_tree_lookup(&tree, e->repo, &toid) < 0 ||
-	    git_commit_create(&e->erasure, e->repo, NULL, sig, sig, NULL,
+	if (git_tree_create_updated(&toid, e->rw.repo, base, 1, &up) < 0 ||
+	    git_tree_lookup(&tree, e->rw.repo, &toid) < 0 ||
+	    git_commit_create(&e->erasure, e->rw.repo, NULL, sig, sig, NULL,
 	    msg.s, tree, 1, (const git_commit **)&parent) < 0)
 		rc = ps_git_error(e->d, "cannot commit the erasure note");
 done:
@@ -936,114 +609,31 @@ done:
 	return rc;
 }
 
-/*
- * One pack of every object the refs (rewritten, or as they are) and the
- * erasure commit reach, written next to the others and fsynced. *name
- * gets its name ("pack-<hex>"), to keep when the others go.
- */
+/* The erasure commit, in the pack just written. */
 static int
-write_pack(struct erase *e, int with_note, struct ps_buf *name)
+note_packed(struct erase *e)
 {
-	struct ps_buf dir = PS_BUF_INIT, f = PS_BUF_INIT;
-	git_packbuilder *pb = NULL;
-	git_revwalk *w = NULL;
 	git_odb *odb = NULL;
-	size_t i;
 	int rc = 0;
 
-	ps_repo_gitpath(e->s, &dir, "objects/pack");
-	if (git_packbuilder_new(&pb, e->repo) < 0 ||
-	    git_revwalk_new(&w, e->repo) < 0) {
-		rc = ps_git_error(e->d, "cannot pack the store");
-		goto done;
-	}
-	git_packbuilder_set_threads(pb, 0);
-	for (i = 0; i < e->nrefs && rc == 0; i++) {
-		struct ps_oidmap_slot *sl = ps_oidmap_get(&e->commits,
-		    &e->refs[i].commit);
-
-		if (git_revwalk_push(w, sl ? &sl->val : &e->refs[i].commit) < 0)
-			rc = -1;
-	}
-	if (rc == 0 && with_note && git_revwalk_push(w, &e->erasure) < 0)
-		rc = -1;
-	if (rc == 0 && git_packbuilder_insert_walk(pb, w) < 0)
-		rc = -1;
-	for (i = 0; i < e->nrefs && rc == 0; i++)
-		if (e->refs[i].tag && git_packbuilder_insert(pb,
-		    &e->refs[i].new, e->refs[i].name) < 0)
-			rc = -1;
-	if (rc == 0 && git_packbuilder_write(pb, dir.s, 0, NULL, NULL) < 0)
-		rc = -1;
-	if (rc != 0) {
-		rc = ps_git_error(e->d, "cannot pack the store");
-		goto done;
-	}
-	e->packed = git_packbuilder_object_count(pb);
-	ps_buf_truncate(name, 0);
-	ps_buf_printf(name, "pack-%s", git_packbuilder_name(pb));
-	ps_buf_printf(&f, "%s/%s.pack", dir.s, name->s);
-	if (ps_file_sync(f.s) == -1) {
-		rc = ps_diag_err(e->d, PS_STORE, "cannot flush %s: %s", f.s,
-		    strerror(errno));
-		goto done;
-	}
-	ps_buf_truncate(&f, 0);
-	ps_buf_printf(&f, "%s/%s.idx", dir.s, name->s);
-	if (ps_file_sync(f.s) == -1 || ps_file_sync(dir.s) == -1) {
-		rc = ps_diag_err(e->d, PS_STORE, "cannot flush %s: %s", f.s,
-		    strerror(errno));
-		goto done;
-	}
-	/* every object is on disk now: free the memory, then check */
-	git_mempack_reset(e->mem);
-	if (git_repository_odb(&odb, e->repo) < 0 || git_odb_refresh(odb) < 0) {
+	if (git_repository_odb(&odb, e->rw.repo) < 0)
 		rc = ps_git_error(e->d, "cannot read the new pack");
-		goto done;
-	}
-	for (i = 0; i < e->nrefs && rc == 0; i++)
-		if (!git_odb_exists(odb, &e->refs[i].new))
-			rc = ps_diag_err(e->d, PS_STORE, "%s: not in the new "
-			    "pack; nothing was changed", e->refs[i].name);
-	if (rc == 0 && with_note && !git_odb_exists(odb, &e->erasure))
+	else if (!git_odb_exists(odb, &e->erasure))
 		rc = ps_diag_err(e->d, PS_STORE, "the erasure commit is not "
 		    "in the new pack; nothing was changed");
-done:
 	git_odb_free(odb);
-	git_revwalk_free(w);
-	git_packbuilder_free(pb);
-	ps_buf_release(&dir);
-	ps_buf_release(&f);
 	return rc;
 }
 
 /* Move each ref but the branch, if it has not moved meanwhile. */
 static int
-move_refs(struct erase *e)
+move_refs(struct erase *e, const char *log)
 {
-	git_reference *r = NULL;
-	struct ps_buf log = PS_BUF_INIT;
-	size_t i;
-	int rc = 0, err;
+	int rc;
 
-	ps_buf_printf(&log, "ps-apply: erase %s", e->id);
-	for (i = 0; i < e->nrefs && rc == 0; i++) {
-		struct ref *x = &e->refs[i];
-
-		if (x->head || git_oid_equal(&x->old, &x->new))
-			continue;
-		err = git_reference_create_matching(&r, e->s->repo, x->name,
-		    &x->new, 1, &x->old, log.s);
-		if (err == GIT_EMODIFIED)
-			rc = ps_diag_err(e->d, PS_STORE, "%s moved while the "
-			    "history was rewritten: run the erasure again",
-			    x->name);
-		else if (err < 0)
-			rc = ps_git_error(e->d, x->name);
-		git_reference_free(r);
-		r = NULL;
-	}
-	ps_buf_release(&log);
+	if ((rc = ps_rewrite_move_refs(&e->rw, log)) == 0 && e->rw.moved)
+		rc = ps_diag_err(e->d, PS_STORE, "%s moved while the history "
+		    "was rewritten: run the erasure again", e->rw.moved);
 	return rc;
 }
 
@@ -1150,26 +740,6 @@ check_open(struct erase *e)
 	return rc;
 }
 
-static int
-open_repo(struct erase *e)
-{
-	git_odb *odb = NULL;
-	int rc = 0;
-
-	if (git_repository_open_ext(&e->repo, git_repository_path(e->s->repo),
-	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
-	    git_repository_odb(&odb, e->repo) < 0 ||
-	    git_mempack_new(&e->mem) < 0)
-		rc = ps_git_error(e->d, "cannot open the store's history");
-	else if (git_odb_add_backend(odb, e->mem, 999) < 0) {
-		e->mem->free(e->mem);
-		e->mem = NULL;
-		rc = ps_git_error(e->d, "cannot open the store's history");
-	}
-	git_odb_free(odb);
-	return rc;
-}
-
 static void
 print_list(FILE *out, const struct ps_ids *l)
 {
@@ -1201,14 +771,14 @@ report(struct erase *e, FILE *out, const char *branch)
 	} else
 		fprintf(out, "no other record names them\n");
 	fprintf(out, "  %-9s %zu of %zu commits, on ", dry ? "rewrite" :
-	    "rewrote", e->rewritten, e->ncommits);
-	for (i = 0; i < e->nrefs; i++) {
-		struct ps_oidmap_slot *sl = ps_oidmap_get(&e->commits,
-		    &e->refs[i].commit);
+	    "rewrote", e->rw.rewritten, e->rw.ncommits);
+	for (i = 0; i < e->rw.nrefs; i++) {
+		struct ps_oidmap_slot *sl = ps_oidmap_get(&e->rw.commits,
+		    &e->rw.refs[i].commit);
 
-		if (sl == NULL || sl->state != CHANGED)
+		if (sl == NULL || sl->state != PS_REWRITE_CHANGED)
 			continue;
-		fprintf(out, "%s%s", moved++ ? ", " : "", e->refs[i].name);
+		fprintf(out, "%s%s", moved++ ? ", " : "", e->rw.refs[i].name);
 	}
 	fprintf(out, "%s\n", moved ? "" : "no ref");
 	fprintf(out, "  %-9s erasures/%s.yaml: ps-apply: erase %s\n",
@@ -1313,27 +883,15 @@ erased_before(struct erase *e)
 static void
 release(struct erase *e)
 {
-	size_t i;
-
-	for (i = 0; i < e->nrefs; i++)
-		free(e->refs[i].name);
-	free(e->refs);
-	free(e->order);
 	ps_strv_free(e->vals, e->nvals);
 	ps_strv_free(e->idvals, e->nidvals);
 	ps_strv_free(e->warned, e->nwarned);
 	ps_ids_release(&e->matches);
 	ps_ids_release(&e->redacted);
 	ps_ids_release(&e->linked);
-	ps_oidmap_release(&e->blobs);
-	ps_oidmap_release(&e->trees);
-	ps_oidmap_release(&e->kindtrees);
-	ps_oidmap_release(&e->commits);
 	ps_oidmap_release(&e->seen);
 	ps_strv_free(e->remotes, e->nremotes);
-	if (e->mem)
-		git_mempack_reset(e->mem);
-	git_repository_free(e->repo);	/* frees the mempack */
+	ps_rewrite_release(&e->rw);
 }
 
 int
@@ -1372,7 +930,7 @@ ps_erase(struct ps_store *s, const char *id, const struct ps_erase_opts *o,
 		goto done;
 	}
 	branch = git_reference_symbolic_target(head);
-	if ((rc = open_repo(&e)) != 0 ||
+	if ((rc = ps_rewrite_open(&e.rw, s, d)) != 0 ||
 	    (rc = survey_refs(&e, branch)) != 0 ||
 	    (rc = survey(&e)) != 0)
 		goto done;
@@ -1383,7 +941,8 @@ ps_erase(struct ps_store *s, const char *id, const struct ps_erase_opts *o,
 			    "the store or in its history", id);
 			goto done;
 		}
-		if (!o->dry_run && ((rc = write_pack(&e, 0, &pack)) != 0 ||
+		if (!o->dry_run && ((rc = ps_rewrite_pack(&e.rw, NULL, &pack,
+		    &e.packed)) != 0 ||
 		    (rc = ps_prune(s, pack.s, d)) != 0))
 			goto done;
 		fprintf(out, "%s: erased before; %s\n", id, o->dry_run ?
@@ -1393,10 +952,8 @@ ps_erase(struct ps_store *s, const char *id, const struct ps_erase_opts *o,
 	}
 	if ((rc = check_open(&e)) != 0)
 		goto done;
-	for (i = 0; i < e.ncommits; i++)
-		if ((rc = rewrite_commit(&e, &e.order[i])) != 0)
-			goto done;
-	if ((rc = rewrite_refs(&e)) != 0 || e.oom)
+	if ((rc = ps_rewrite_run(&e.rw, e.dir, e.file, rewrite_blob, &e)) !=
+	    0 || e.oom)
 		goto done;
 	for (i = 0; i < e.linked.n; i++)
 		ps_diag_warn(d, "%s: linked with %s as a record of the same "
@@ -1415,9 +972,10 @@ ps_erase(struct ps_store *s, const char *id, const struct ps_erase_opts *o,
 	ps_buf_printf(&log, "ps-apply: erase %s", id);
 	/* the branch first: its work tree is checked before any ref moves */
 	if ((rc = commit_note(&e, sig)) != 0 ||
-	    (rc = write_pack(&e, 1, &pack)) != 0 ||
+	    (rc = ps_rewrite_pack(&e.rw, &e.erasure, &pack, &e.packed)) != 0 ||
+	    (rc = note_packed(&e)) != 0 ||
 	    (rc = ps_txn_replace(t, &e.erasure, log.s, d)) != 0 ||
-	    (rc = move_refs(&e)) != 0 ||
+	    (rc = move_refs(&e, log.s)) != 0 ||
 	    (rc = ps_prune(s, pack.s, d)) != 0)
 		goto done;
 	report(&e, out, branch + (strncmp(branch, "refs/heads/", 11) ? 0 : 11));

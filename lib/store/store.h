@@ -15,7 +15,8 @@
  * its lock and paths), worktree and gitindex (bringing the work tree and
  * the index up to a commit), journal (recovery from a crash), this module
  * (opening and reading), author, pack and tree (what a commit writes), txn
- * (the write), rcache (caches by blob).
+ * (the write), rcache (caches by blob), oidmap, rewrite and prune (the
+ * whole history written again, and what no ref reaches removed: ps_erase).
  *
  * Ownership: the store owns its schemas and program; records handed to
  * callbacks are borrowed for the call. Errors: 0, or the status of the
