@@ -33,14 +33,6 @@ struct t {
 };
 
 static int
-group_setup(void **state)
-{
-	(void)state;
-	fix_start();
-	return 0;
-}
-
-static int
 setup(void **state)
 {
 	struct ps_buf b = PS_BUF_INIT, p = PS_BUF_INIT;
@@ -354,5 +346,5 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	return cmocka_run_group_tests(tests, fix_group_setup, NULL);
 }

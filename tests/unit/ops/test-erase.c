@@ -89,14 +89,6 @@ struct t {
 	struct ps_diags	d;
 };
 
-static int
-group_setup(void **state)
-{
-	(void)state;
-	fix_start();
-	return 0;
-}
-
 /* The text of P-B00002's fixture, their phone changed to +1 613 555 0299. */
 static char *
 finn_moved(void)
@@ -450,5 +442,5 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_again, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	return cmocka_run_group_tests(tests, fix_group_setup, NULL);
 }

@@ -29,14 +29,6 @@ struct t {
 };
 
 static int
-group_setup(void **state)
-{
-	(void)state;
-	fix_start();
-	return 0;
-}
-
-static int
 setup(void **state)
 {
 	struct t *t;
@@ -660,6 +652,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(list_table, setup, teardown),
 	};
 
-	return cmocka_run_group_tests_name("intake", tests, group_setup,
+	return cmocka_run_group_tests_name("intake", tests, fix_group_setup,
 	    NULL);
 }

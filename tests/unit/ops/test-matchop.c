@@ -29,14 +29,6 @@ static const char table_head[] =
     "MATCH     PARTICIPANT  VOLUNTEER  STREAM        SCORE\n";
 
 static int
-group_setup(void **state)
-{
-	(void)state;
-	fix_start();
-	return 0;
-}
-
-static int
 setup(void **state)
 {
 	struct t *t;
@@ -386,5 +378,5 @@ main(void)
 		    teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	return cmocka_run_group_tests(tests, fix_group_setup, NULL);
 }

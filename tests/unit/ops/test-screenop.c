@@ -54,14 +54,6 @@ struct t {
 };
 
 static int
-group_setup(void **state)
-{
-	(void)state;
-	fix_start();
-	return 0;
-}
-
-static int
 setup(void **state)
 {
 	struct t *t;
@@ -405,5 +397,5 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_service, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	return cmocka_run_group_tests(tests, fix_group_setup, NULL);
 }

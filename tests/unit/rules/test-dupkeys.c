@@ -16,14 +16,6 @@
 #include "rules/dupkeys.h"
 #include "../ops/store-ops.h"
 
-static int
-group_setup(void **state)
-{
-	(void)state;
-	fix_start();
-	return 0;
-}
-
 static struct ps_node *
 parse(const char *text)
 {
@@ -146,5 +138,5 @@ main(void)
 		cmocka_unit_test(the_store),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	return cmocka_run_group_tests(tests, fix_group_setup, NULL);
 }

@@ -114,6 +114,16 @@ fix_start(void)
 	ps_diags_release(&d);
 }
 
+/* fix_start() as a cmocka group setup: cmocka_run_group_tests(tests,
+   fix_group_setup, NULL). */
+static inline int
+fix_group_setup(void **state)
+{
+	(void)state;
+	fix_start();
+	return 0;
+}
+
 /* Print the diagnostics (a failing test says why), then release them. */
 static inline void
 fix_diags_done(struct ps_diags *d)
@@ -138,6 +148,8 @@ fix_has_diag(const struct ps_diags *d, int st, const char *msg)
 
 /* Run "git -C root ARGS" (a shell line), output into out (or dropped);
    its exit status. */
+static inline int fix_git(const struct fix *, struct ps_buf *, const char *,
+    ...) __attribute__((format(printf, 3, 4)));
 static inline int
 fix_git(const struct fix *f, struct ps_buf *out, const char *fmt, ...)
 {
@@ -171,6 +183,8 @@ fix_git(const struct fix *f, struct ps_buf *out, const char *fmt, ...)
 }
 
 /* Assert git's output for ARGS is want, and its status 0. */
+static inline void fix_git_says(const struct fix *, const char *,
+    const char *, ...) __attribute__((format(printf, 3, 4)));
 static inline void
 fix_git_says(const struct fix *f, const char *want, const char *fmt, ...)
 {

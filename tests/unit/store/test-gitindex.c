@@ -19,14 +19,6 @@
 #include "fixture.h"
 
 static int
-group_setup(void **state)
-{
-	(void)state;
-	fix_start();
-	return 0;
-}
-
-static int
 setup(void **state)
 {
 	static struct fix f;
@@ -356,5 +348,5 @@ main(void)
 		    teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	return cmocka_run_group_tests(tests, fix_group_setup, NULL);
 }

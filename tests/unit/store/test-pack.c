@@ -16,14 +16,6 @@
 #include "fixture.h"
 
 static int
-group_setup(void **state)
-{
-	(void)state;
-	fix_start();
-	return 0;
-}
-
-static int
 setup(void **state)
 {
 	static struct fix f;
@@ -328,5 +320,5 @@ main(void)
 		cmocka_unit_test_setup_teardown(not_begun, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	return cmocka_run_group_tests(tests, fix_group_setup, NULL);
 }

@@ -19,14 +19,6 @@
 
 #define COMMIT	"-c user.name=G -c user.email=g@example.org commit -q"
 
-static int
-group_setup(void **state)
-{
-	(void)state;
-	fix_start();
-	return 0;
-}
-
 /* A file of .git, in b. */
 static const char *
 gitfile(const struct fix *f, struct ps_buf *b, const char *rel)
@@ -157,5 +149,5 @@ main(void)
 		cmocka_unit_test(test_no_packs),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	return cmocka_run_group_tests(tests, fix_group_setup, NULL);
 }

@@ -20,14 +20,6 @@ static const unsigned char tag1[PS_RCACHE_TAG] = "report format 1.....";
 static const unsigned char tag2[PS_RCACHE_TAG] = "report format 2.....";
 
 static int
-group_setup(void **state)
-{
-	(void)state;
-	fix_start();
-	return 0;
-}
-
-static int
 setup(void **state)
 {
 	static struct fix f;
@@ -387,5 +379,5 @@ main(void)
 		cmocka_unit_test_setup_teardown(cannot_write, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	return cmocka_run_group_tests(tests, fix_group_setup, NULL);
 }

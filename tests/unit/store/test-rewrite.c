@@ -37,14 +37,6 @@ struct t {
 };
 
 static int
-group_setup(void **state)
-{
-	(void)state;
-	fix_start();
-	return 0;
-}
-
-static int
 setup(void **state)
 {
 	struct t *t;
@@ -333,5 +325,5 @@ main(void)
 		    teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	return cmocka_run_group_tests(tests, fix_group_setup, NULL);
 }

@@ -21,14 +21,6 @@ static const char bad_text[] =
     "role: living-with\nreceived: 2026-11-20T09:00:00-05:00\n";
 
 static int
-group_setup(void **state)
-{
-	(void)state;
-	fix_start();
-	return 0;
-}
-
-static int
 setup(void **state)
 {
 	static struct fix f;
@@ -547,5 +539,5 @@ main(void)
 		cmocka_unit_test_setup_teardown(get_and_load, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	return cmocka_run_group_tests(tests, fix_group_setup, NULL);
 }

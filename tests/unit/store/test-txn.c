@@ -51,14 +51,6 @@ static const struct ps_commit_info info = { "ps-test",
     "test: a write", NULL, 0 };
 
 static int
-group_setup(void **state)
-{
-	(void)state;
-	fix_start();
-	return 0;
-}
-
-static int
 setup(void **state)
 {
 	static struct fix f;
@@ -607,5 +599,5 @@ main(void)
 		    teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, NULL);
+	return cmocka_run_group_tests(tests, fix_group_setup, NULL);
 }
