@@ -399,6 +399,14 @@ ps_node_get_str(const struct ps_node *n, const char *path)
 	return n && n->type == PS_NODE_SCALAR ? n->str : NULL;
 }
 
+long
+ps_node_get_long(const struct ps_node *n, const char *path, long dflt)
+{
+	const char *s = ps_node_get_str(n, path);
+
+	return s ? strtol(s, NULL, 10) : dflt;
+}
+
 int
 ps_node_set_str(struct ps_node *n, const char *path, const char *s)
 {

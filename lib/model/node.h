@@ -103,6 +103,10 @@ int		 ps_node_set(struct ps_node *, const char *path,
 		    struct ps_node *val);
 /* The text of the scalar at path, or NULL. */
 const char	*ps_node_get_str(const struct ps_node *, const char *path);
+/* The number the scalar at path begins with (strtol, base 10; a record
+   checked against its schema holds a whole one), or dflt if none. */
+long		 ps_node_get_long(const struct ps_node *, const char *path,
+		    long dflt);
 /* Convenience setters that build the scalar. */
 int		 ps_node_set_str(struct ps_node *, const char *path,
 		    const char *);

@@ -22,17 +22,6 @@ const char *const ps_rdata_flags[] = { "risk", "crisis", "safeguarding",
 const char *const ps_rdata_domains[] = { "empowerment", "isolation",
     "coping", "distress", NULL };
 
-int
-ps_rdata_index(const char *const *l, const char *s)
-{
-	int i;
-
-	for (i = 0; s && l[i]; i++)
-		if (strcmp(l[i], s) == 0)
-			return i;
-	return -1;
-}
-
 /* A field of a summary: its text, its local day, its number. */
 const char *
 ps_rdata_str(const struct ps_rsum *r, int f)
@@ -58,13 +47,6 @@ ps_rdata_in(long day, long from, long until)
 	return day >= from && day <= until;
 }
 
-long
-ps_rdata_lnum(const struct ps_node *n, const char *path, long dflt)
-{
-	const char *s = ps_node_get_str(n, path);
-
-	return s ? strtol(s, NULL, 10) : dflt;
-}
 
 /* Reading: summaries kept by kind. */
 static int
@@ -122,13 +104,13 @@ add_contact(struct ps_rdata *d, struct ps_rdata_agg *a,
 		a->contacts++;
 		a->callbacks += ps_streq(type, "callback");
 		a->support_minutes += mins;
-		if ((k = ps_rdata_index(ps_rdata_modes, ps_rdata_str(c,
+		if ((k = ps_str_index(ps_rdata_modes, ps_rdata_str(c,
 		    PS_C_MODE))) >= 0) {
 			a->mode_n[k]++;
 			a->mode_min[k] += mins;
 		}
 	} else if (ps_streq(type, "activity")) {
-		if ((k = ps_rdata_index(ps_rdata_activities, ps_rdata_str(c,
+		if ((k = ps_str_index(ps_rdata_activities, ps_rdata_str(c,
 		    PS_C_ACTIVITY))) >= 0)
 			a->vol_hours[k] += ps_rdata_str(c, PS_C_HOURS) ?
 			    strtod(ps_rdata_str(c, PS_C_HOURS), NULL) : 0;
@@ -153,7 +135,7 @@ add_contact(struct ps_rdata *d, struct ps_rdata_agg *a,
 		const char *ref = ps_rdata_str(c, PS_C_REFERRAL);
 
 		a->flagged++;
-		if ((k = ps_rdata_index(ps_rdata_flags, ps_rdata_str(c,
+		if ((k = ps_str_index(ps_rdata_flags, ps_rdata_str(c,
 		    PS_C_FLAG_TYPE))) >= 0)
 			a->flag_n[k]++;
 		a->no_referral += ps_streq(ref, "none");
@@ -409,7 +391,7 @@ ps_rdata_read(struct ps_rdata *d, struct ps_diags *dg)
 	if (names_of(d) == -1)
 		return ps_diag_nomem(dg);
 	ps_tzcache_init(&d->tz, ps_node_get_str(d->prog, "timezone"));
-	d->stalled_from = d->until - ps_rdata_lnum(d->prog,
+	d->stalled_from = d->until - ps_node_get_long(d->prog,
 	    "reports.stalled_days", 14) + 1;
 	d->flagged = ps_rdoc_loose_table("flagged", "Flagged contacts", 5,
 	    flagged_cols);
@@ -429,7 +411,7 @@ ps_rdata_read(struct ps_rdata *d, struct ps_diags *dg)
 	lo = d->pfrom < d->stalled_from ? d->pfrom : d->stalled_from;
 	if ((rc = each_day(d, lo, d->until, contact, dg)) != 0)
 		return rc;
-	fu_months = ps_rdata_lnum(d->prog, "consents.follow_up.min_months", 3);
+	fu_months = ps_node_get_long(d->prog, "consents.follow_up.min_months", 3);
 	if ((rc = each_day(d, d->until - fu_months * 31 - 3, d->until + 28 -
 	    fu_months * 28, feedback, dg)) != 0)
 		return rc;

@@ -113,9 +113,5 @@ long	 ps_rdata_day(struct ps_rdata *, const struct ps_rsum *, int f);
 long	 ps_rdata_num(const struct ps_rsum *, int f, long dflt);
 /* Is day in from..until, both days included? */
 int	 ps_rdata_in(long day, long from, long until);
-/* The number at path in a node of program.yaml; dflt if none. */
-long	 ps_rdata_lnum(const struct ps_node *, const char *path, long dflt);
-/* Where s is in the NULL-terminated list l; -1 if not there or NULL. */
-int	 ps_rdata_index(const char *const *l, const char *s);
 
 #endif

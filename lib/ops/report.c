@@ -75,7 +75,7 @@ intake(struct ps_rdata *d, struct ps_rsection *s)
 			    st->keys[j]->str) || !ps_rdata_in(ps_rdata_day(d,
 			    p, PS_P_RECEIVED), d->from, d->until))
 				continue;
-			if ((k = ps_rdata_index(roles, ps_rdata_str(p,
+			if ((k = ps_str_index(roles, ps_rdata_str(p,
 			    PS_P_ROLE))) >= 0)
 				cells[k]++;
 			cells[3]++;
@@ -156,7 +156,7 @@ screening(struct ps_rdata *d, struct ps_rsection *s, double **funnel,
 				at[j]++;
 		rule = ps_screen_rule(d->prog, "volunteer", next);
 		if (rule && ps_node_get_str(rule, "expected_days") &&
-		    since + ps_rdata_lnum(rule, "expected_days", 0) < d->until)
+		    since + ps_node_get_long(rule, "expected_days", 0) < d->until)
 			overdue++;
 		ps_node_free(rec);
 	}
@@ -386,9 +386,9 @@ matching(struct ps_rdata *d, struct ps_rsection *s, long **waits, size_t *nw)
 	ps_rdoc_count(s, "matches_made", "Matches made", made, madep);
 	st = ps_node_get(d->prog, "streams");
 	for (j = 0; st && j < st->n; j++)
-		if (ps_rdata_lnum(st->vals[j], "target_days_to_match", 0) >
+		if (ps_node_get_long(st->vals[j], "target_days_to_match", 0) >
 		    target)
-			target = ps_rdata_lnum(st->vals[j],
+			target = ps_node_get_long(st->vals[j],
 			    "target_days_to_match", 0);
 	ps_mem_sort(ttm, n, sizeof(*ttm), cmp_long);
 	ps_rdoc_figure(s, "days_to_match_median", "Days to match, median",
@@ -871,7 +871,7 @@ ps_report_build(struct ps_report **out, struct ps_store *s,
 	ps_date_format(r->from, d.from);
 	ps_date_format(r->until, d.until);
 	r->programme = ps_rdoc_strdup(ps_node_get_str(d.prog, "name"));
-	r->threshold = ps_rdata_lnum(d.prog, "reports.suppression_threshold",
+	r->threshold = ps_node_get_long(d.prog, "reports.suppression_threshold",
 	    5);
 	if ((rc = ps_rdata_read(&d, dg)) != 0)
 		goto done;

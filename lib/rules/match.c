@@ -9,6 +9,7 @@
 #include "util/date.h"
 #include "util/id.h"
 #include "util/mem.h"
+#include "util/str.h"
 #include "model/record.h"
 #include "rules/match.h"
 
@@ -87,17 +88,6 @@ intern_release(struct intern *t)
 	free(t->v);
 }
 
-static int
-index_of(const char *const *list, const char *s)
-{
-	int i;
-
-	for (i = 0; s && list[i]; i++)
-		if (strcmp(list[i], s) == 0)
-			return i;
-	return -1;
-}
-
 static double
 num(const struct ps_node *n, const char *path, double dflt)
 {
@@ -156,7 +146,7 @@ ps_match_ctx_new(struct ps_match_ctx **out, const struct ps_node *prog,
 		if (intern(&c->streams, st->keys[i]->str, 0) == -1)
 			goto nomem;
 		for (j = 0; ml && j < ml->n; j++)
-			if ((k = index_of(modes, ml->vals[j]->str)) >= 0)
+			if ((k = ps_str_index(modes, ml->vals[j]->str)) >= 0)
 				c->stream_modes[i] |= 1u << k;
 		if (ml == NULL)
 			c->stream_modes[i] = ~0u;
@@ -322,7 +312,7 @@ ps_match_person_init(struct ps_match_ctx *c, struct ps_match_person *p,
 					p->streams |= UINT64_C(1) << k;
 		l = ps_node_get(rec, "modes");
 		for (i = 0; l && l->type == PS_NODE_SEQ && i < l->n; i++)
-			if ((k = index_of(modes, l->vals[i]->str)) >= 0)
+			if ((k = ps_str_index(modes, l->vals[i]->str)) >= 0)
 				p->modes |= 1u << k;
 		if (l == NULL)
 			p->modes = ~0u;
@@ -335,7 +325,7 @@ ps_match_person_init(struct ps_match_ctx *c, struct ps_match_person *p,
 			p->stream = k;
 	l = ps_node_get(rec, "contact.preferred_modes");
 	for (i = 0; l && l->type == PS_NODE_SEQ && i < l->n; i++)
-		if ((k = index_of(modes, l->vals[i]->str)) >= 0)
+		if ((k = ps_str_index(modes, l->vals[i]->str)) >= 0)
 			p->modes |= 1u << k;
 	if (p->modes == 0)
 		p->modes = ~0u;
@@ -345,7 +335,7 @@ ps_match_person_init(struct ps_match_ctx *c, struct ps_match_person *p,
 	    "preferences.volunteer_role.value"));
 	p->want_gender = opt_intern(&c->genders, ps_node_get_str(rec,
 	    "preferences.volunteer_gender.value"), 1);
-	p->want_age = index_of(bands, ps_node_get_str(rec,
+	p->want_age = ps_str_index(bands, ps_node_get_str(rec,
 	    "preferences.age_band.value"));
 	if (p->want_role && is_true(rec, "preferences.volunteer_role.required"))
 		p->required |= 1u << PS_HARD_ROLE;

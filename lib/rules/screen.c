@@ -51,14 +51,6 @@ ps_screen_rule(const struct ps_node *prog, const char *kind, const char *step)
 	return NULL;
 }
 
-static long
-lnum(const struct ps_node *n, const char *path, long dflt)
-{
-	const char *v = ps_node_get_str(n, path);
-
-	return v ? atol(v) : dflt;
-}
-
 static double
 dnum(const struct ps_node *n, const char *path)
 {
@@ -99,7 +91,7 @@ step_state(const struct ps_node *rule, const struct ps_node *rec, long today,
 {
 	const struct ps_node *e = entries(rec), *x;
 	const char *step = ps_node_get_str(rule, "step");
-	long need = lnum(rule, "references", 0), exp, got = 0;
+	long need = ps_node_get_long(rule, "references", 0), exp, got = 0;
 	char seen[32] = { 0 };
 	size_t i;
 	int state = 0;
@@ -111,7 +103,7 @@ step_state(const struct ps_node *rule, const struct ps_node *rec, long today,
 		if (!ps_streq(ps_node_get_str(x, "step"), step))
 			continue;
 		if (need > 0) {
-			long r = lnum(x, "referee", 0);
+			long r = ps_node_get_long(x, "referee", 0);
 
 			if (r > 0 && r < 32 && !seen[r]) {
 				seen[r] = 1;
@@ -198,7 +190,7 @@ ps_screen_missing(const struct ps_node *prog, const struct ps_node *rec,
 
 	for (i = 0; l && l->type == PS_NODE_SEQ && i < l->n; i++) {
 		const char *step = ps_node_get_str(l->vals[i], "step");
-		long need = lnum(l->vals[i], "references", 0);
+		long need = ps_node_get_long(l->vals[i], "references", 0);
 
 		if (!is_volunteer(rec) && req && !listed(req, step))
 			continue;
@@ -502,7 +494,7 @@ ps_screen_step(const struct ps_node *prog, struct ps_node *rec,
 			goto done;
 		}
 	}
-	need = lnum(rule, "references", 0);
+	need = ps_node_get_long(rule, "references", 0);
 	if (need > 0 && (a->referee < 1 || a->referee > need)) {
 		snprintf(num, sizeof(num), "%ld", need);
 		rc = refuse(d, rec, "this step takes --referee 1 to ", num,
@@ -546,7 +538,7 @@ ps_screen_step(const struct ps_node *prog, struct ps_node *rec,
 		ps_node_set_plain(entry, "referee", num);
 	}
 	if (ps_streq(a->result, "pass") && renewal) {
-		ps_date_format(day, a->date + lnum(rule, "validity_days", 0));
+		ps_date_format(day, a->date + ps_node_get_long(rule, "validity_days", 0));
 		ps_node_set_plain(entry, a->certificate ? "certificate.expires" :
 		    "expires", day);
 	}
@@ -637,7 +629,7 @@ ps_screen_decide(const struct ps_node *prog, struct ps_node *rec, int accept,
 			ps_node_set_plain(rec, "capacity", num);
 		}
 		/* the commitment the volunteer made, else the programme's */
-		months = lnum(rec, "commitment.months", lnum(prog,
+		months = ps_node_get_long(rec, "commitment.months", ps_node_get_long(prog,
 		    "volunteers.commitment_months", 0));
 		if (months > 0 && ps_node_get(rec, "commitment.until") ==
 		    NULL) {

@@ -82,3 +82,14 @@ ps_str_lower(char *s)
 	for (; *s; s++)
 		*s = (char)tolower((unsigned char)*s);
 }
+
+int
+ps_str_index(const char *const *list, const char *s)
+{
+	int i;
+
+	for (i = 0; s && list[i]; i++)
+		if (strcmp(list[i], s) == 0)
+			return i;
+	return -1;
+}

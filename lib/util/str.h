@@ -26,5 +26,7 @@ void	 ps_strv_free(char **v, size_t n);
 long	 ps_str_check_text(const char *s, size_t n, long *cp);
 /* s in lower case, in place (ASCII letters; other bytes as they are). */
 void	 ps_str_lower(char *s);
+/* The index of s in the NULL-terminated list, or -1 (s NULL: -1). */
+int	 ps_str_index(const char *const *list, const char *s);
 
 #endif

@@ -107,11 +107,30 @@ trim(void **state)
 	ps_node_free(m);
 }
 
+/* A number at a path: what it begins with, or the default if none. */
+static void
+get_long(void **state)
+{
+	struct ps_node *r = ps_node_new_map();
+
+	(void)state;
+	assert_int_equal(ps_node_set_plain(r, "a.n", "42"), 0);
+	assert_int_equal(ps_node_set_plain(r, "a.neg", "-7"), 0);
+	assert_int_equal(ps_node_set_plain(r, "a.text", "x"), 0);
+	assert_int_equal(ps_node_get_long(r, "a.n", 5), 42);
+	assert_int_equal(ps_node_get_long(r, "a.neg", 5), -7);
+	assert_int_equal(ps_node_get_long(r, "a.text", 5), 0);
+	assert_int_equal(ps_node_get_long(r, "a.none", 5), 5);
+	assert_int_equal(ps_node_get_long(NULL, "a.n", 9), 9);
+	ps_node_free(r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(set_and_get_by_path),
+		cmocka_unit_test(get_long),
 		cmocka_unit_test(dup_and_equal),
 		cmocka_unit_test(names),
 		cmocka_unit_test(trim),

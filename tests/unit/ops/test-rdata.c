@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "util/date.h"
+#include "util/str.h"
 #include "ops/rdata.h"
 #include "store-ops.h"
 
@@ -177,9 +178,9 @@ test_init(void **state)
 	assert_int_equal(strncmp(id, head.s, 40), 0);
 	assert_string_equal(ps_node_get_str(t->r.prog, "timezone"),
 	    "America/Toronto");
-	assert_int_equal(ps_rdata_lnum(t->r.prog, "reports.stalled_days", 0),
+	assert_int_equal(ps_node_get_long(t->r.prog, "reports.stalled_days", 0),
 	    14);
-	assert_int_equal(ps_rdata_lnum(t->r.prog, "reports.none", 7), 7);
+	assert_int_equal(ps_node_get_long(t->r.prog, "reports.none", 7), 7);
 	ps_rdata_release(&t->r);
 	t->init = 0;
 
@@ -253,22 +254,22 @@ test_contacts(void **state)
 	assert_int_equal(a->contacts, 4);	/* C-A00001, 2, 5 and 9 */
 	assert_int_equal(a->callbacks, 1);
 	assert_int_equal(a->support_minutes, 30 + 15 + 10 + 5 + 20);
-	assert_int_equal(a->mode_n[ps_rdata_index(ps_rdata_modes, "phone")],
+	assert_int_equal(a->mode_n[ps_str_index(ps_rdata_modes, "phone")],
 	    1);
-	assert_int_equal(a->mode_min[ps_rdata_index(ps_rdata_modes,
+	assert_int_equal(a->mode_min[ps_str_index(ps_rdata_modes,
 	    "video")], 15);
-	assert_int_equal(a->mode_min[ps_rdata_index(ps_rdata_modes,
+	assert_int_equal(a->mode_min[ps_str_index(ps_rdata_modes,
 	    "email")], 10);
-	assert_true(a->vol_hours[ps_rdata_index(ps_rdata_activities,
+	assert_true(a->vol_hours[ps_str_index(ps_rdata_activities,
 	    "training")] == 2.5);
 	assert_int_equal(a->dropins, 1);
 	assert_int_equal(a->feedback, 1);
 	assert_int_equal(a->helpful_sum, 4);
-	assert_int_equal(a->out_n[ps_rdata_index(ps_rdata_domains,
+	assert_int_equal(a->out_n[ps_str_index(ps_rdata_domains,
 	    "coping")], 1);
-	assert_int_equal(a->out_sum[ps_rdata_index(ps_rdata_domains,
+	assert_int_equal(a->out_sum[ps_str_index(ps_rdata_domains,
 	    "distress")], 5);
-	assert_int_equal(a->out_n[ps_rdata_index(ps_rdata_domains,
+	assert_int_equal(a->out_n[ps_str_index(ps_rdata_domains,
 	    "empowerment")], 0);
 
 	/* by funder: contacts, callbacks and drop-ins; the last is none */
@@ -281,7 +282,7 @@ test_contacts(void **state)
 
 	/* flags: counted in both periods, listed in the period only */
 	assert_int_equal(a->flagged, 1);
-	assert_int_equal(a->flag_n[ps_rdata_index(ps_rdata_flags,
+	assert_int_equal(a->flag_n[ps_str_index(ps_rdata_flags,
 	    "crisis")], 1);
 	assert_int_equal(a->no_referral, 1);
 	assert_non_null(fl = t->r.flagged);
@@ -295,7 +296,7 @@ test_contacts(void **state)
 	assert_int_equal(p->contacts, 1);	/* C-A00007 */
 	assert_int_equal(p->flagged, 1);
 	assert_int_equal(p->no_referral, 0);
-	assert_int_equal(p->flag_n[ps_rdata_index(ps_rdata_flags, "risk")],
+	assert_int_equal(p->flag_n[ps_str_index(ps_rdata_flags, "risk")],
 	    1);
 	assert_int_equal(p->by[0][2].n, 1);
 
@@ -332,13 +333,13 @@ static void
 test_helpers(void **state)
 {
 	(void)state;
-	assert_int_equal(ps_rdata_index(ps_rdata_modes, "phone"), 0);
-	assert_int_equal(ps_rdata_index(ps_rdata_modes, "text"), 4);
-	assert_int_equal(ps_rdata_index(ps_rdata_modes, "fax"), -1);
-	assert_int_equal(ps_rdata_index(ps_rdata_modes, NULL), -1);
-	assert_int_equal(ps_rdata_index(ps_rdata_flags, "safeguarding"), 2);
-	assert_int_equal(ps_rdata_index(ps_rdata_domains, "distress"), 3);
-	assert_int_equal(ps_rdata_index(ps_rdata_activities, "admin"), 4);
+	assert_int_equal(ps_str_index(ps_rdata_modes, "phone"), 0);
+	assert_int_equal(ps_str_index(ps_rdata_modes, "text"), 4);
+	assert_int_equal(ps_str_index(ps_rdata_modes, "fax"), -1);
+	assert_int_equal(ps_str_index(ps_rdata_modes, NULL), -1);
+	assert_int_equal(ps_str_index(ps_rdata_flags, "safeguarding"), 2);
+	assert_int_equal(ps_str_index(ps_rdata_domains, "distress"), 3);
+	assert_int_equal(ps_str_index(ps_rdata_activities, "admin"), 4);
 	assert_true(ps_rdata_in(5, 5, 5));
 	assert_true(ps_rdata_in(6, 5, 7));
 	assert_false(ps_rdata_in(4, 5, 7));

@@ -163,6 +163,19 @@ not_utf8(void **state)
 	REFUSED("ok \xff \x01", 3, -1);
 }
 
+/* Where a string is in a list; -1 when not, or when NULL. */
+static void
+index_in_list(void **state)
+{
+	static const char *const l[] = { "phone", "video", "text", NULL };
+
+	(void)state;
+	assert_int_equal(ps_str_index(l, "phone"), 0);
+	assert_int_equal(ps_str_index(l, "text"), 2);
+	assert_int_equal(ps_str_index(l, "Text"), -1);
+	assert_int_equal(ps_str_index(l, NULL), -1);
+}
+
 int
 main(void)
 {
@@ -173,6 +186,7 @@ main(void)
 		cmocka_unit_test(text_that_passes),
 		cmocka_unit_test(controls_are_named),
 		cmocka_unit_test(not_utf8),
+		cmocka_unit_test(index_in_list),
 	};
 
 	return cmocka_run_group_tests_name("str", tests, NULL, NULL);
