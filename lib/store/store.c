@@ -179,11 +179,14 @@ shared_with_group(struct ps_store *s)
 }
 
 /* One file or folder: the owner's, and writable by no one else (the
-   group may, when shared). 0, or PS_STORE naming it; not there is 0. */
+   group may, when shared: *shared, -1 until the config is read, which
+   only a file the group may write needs). 0, or PS_STORE naming it; not
+   there is 0. */
 static int
-check_mode(const char *root, const char *rel, int shared,
+check_mode(struct ps_store *s, const char *rel, int *shared,
     struct ps_diags *d)
 {
+	const char *root = s->root;
 	struct ps_buf p = PS_BUF_INIT;
 	struct stat st;
 	int rc = 0;
@@ -198,11 +201,16 @@ check_mode(const char *root, const char *rel, int shared,
 		rc = ps_diag_err(d, PS_STORE, "%s: owned by another user; git "
 		    "and the tools read or run it: give it to the store's "
 		    "owner (chown)", p.s);
-	else if (st.st_mode & (S_IWOTH | (shared ? 0 : S_IWGRP)))
-		rc = ps_diag_err(d, PS_STORE, "%s: writable by %s; fix it with "
-		    "chmod -R go-rwx %s", p.s, st.st_mode & S_IWOTH ? "others" :
-		    "the group, and the store is not shared (git config "
-		    "core.sharedRepository group)", root);
+	else {
+		if ((st.st_mode & S_IWGRP) && *shared == -1)
+			*shared = shared_with_group(s);
+		if (st.st_mode & (S_IWOTH | (*shared == 1 ? 0 : S_IWGRP)))
+			rc = ps_diag_err(d, PS_STORE, "%s: writable by %s; fix "
+			    "it with chmod -R go-rwx %s", p.s,
+			    st.st_mode & S_IWOTH ? "others" : "the group, and "
+			    "the store is not shared (git config "
+			    "core.sharedRepository group)", root);
+	}
 	ps_buf_release(&p);
 	return rc;
 }
@@ -225,10 +233,10 @@ check_modes(struct ps_store *s, struct ps_diags *d)
 	struct ps_buf hook = PS_BUF_INIT;
 	struct dirent *e;
 	DIR *dp;
-	int shared = shared_with_group(s), rc = 0, i;
+	int shared = -1, rc = 0, i;
 
 	for (i = 0; guarded[i] && rc == 0; i++)
-		rc = check_mode(s->root, guarded[i], shared, d);
+		rc = check_mode(s, guarded[i], &shared, d);
 	if (rc == 0 && join(&hook, s->root, ".git/hooks") == 0 &&
 	    (dp = opendir(hook.s)) != NULL) {
 		while (rc == 0 && (e = readdir(dp)) != NULL) {
@@ -238,7 +246,7 @@ check_modes(struct ps_store *s, struct ps_diags *d)
 			if (join(&hook, ".git/hooks", e->d_name) == -1)
 				rc = ps_diag_nomem(d);
 			else
-				rc = check_mode(s->root, hook.s, shared, d);
+				rc = check_mode(s, hook.s, &shared, d);
 		}
 		closedir(dp);
 	}
