@@ -12,6 +12,7 @@
 #include "util/str.h"
 #include "model/record.h"
 #include "model/yaml.h"
+#include "store/journal.h"
 #include "rules/status.h"
 #include "ops/check.h"
 
@@ -439,6 +440,9 @@ ps_check(struct ps_store *s, const struct ps_check_opts *o, FILE *out,
 	size_t i, before = d->errors;
 	int rc = 0;
 
+	/* a history half rewritten: the person's data may still be there */
+	if ((rc = ps_journal_erase_check(s, d)) != 0)
+		return rc;
 	memset(&st, 0, sizeof(st));
 	st.prog = s->program;
 	if (o->cached)

@@ -10,9 +10,12 @@
  * person's ID or one of their matches'. What no ref reaches any more is
  * then pruned (store/prune.h).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <git2.h>
@@ -25,6 +28,7 @@
 #include "model/record.h"
 #include "model/yaml.h"
 #include "store/author.h"
+#include "store/journal.h"
 #include "store/oidmap.h"
 #include "store/prune.h"
 #include "store/rewrite.h"
@@ -62,6 +66,8 @@ struct erase {
 	size_t				 nremotes, capremotes;
 	int				 had_note;	/* erasures/ID.yaml */
 	int				 oom;
+	struct timespec			 start;	/* on the store's clock */
+	int				 journaled;	/* .git/ps-erase */
 };
 
 static int
@@ -894,6 +900,70 @@ release(struct erase *e)
 	ps_rewrite_release(&e->rw);
 }
 
+/*
+ * An erasure a crash, a full disk or a kill left unfinished (journal.h)
+ * is finished by running it again, for the same person: under the
+ * store's lock, with no git command running, the git lock files it left
+ * are stale and go. Another person's waits for it.
+ */
+static int
+resume(struct erase *e)
+{
+	char was[PS_ID_LEN + 1];
+	int rc;
+
+	if ((rc = ps_repo_lock(e->s, e->d)) != 0 ||
+	    !ps_journal_erase_pending(e->s, was))
+		return rc;
+	if (strcmp(was, e->id) != 0)
+		return ps_journal_erase_check(e->s, e->d);
+	if (!e->o->dry_run)
+		ps_journal_drop_git_locks(e->s);
+	e->s->erasing = 1;
+	return 0;
+}
+
+/*
+ * The time the erasure began, on the file system's clock (the store's
+ * lock file touched): the prune keeps every object and pack git writes
+ * after it, which no ref the erasure packed may reach.
+ */
+static int
+started(struct erase *e)
+{
+	struct stat st;
+
+	if (futimens(e->s->lock_fd, NULL) == -1 ||
+	    fstat(e->s->lock_fd, &st) == -1)
+		return ps_diag_err(e->d, PS_STORE, "cannot read the time: %s",
+		    strerror(errno));
+	e->start = st.st_mtim;
+	return 0;
+}
+
+/* From here on, a stop leaves the erasure to be finished (journal.h). */
+static int
+journal(struct erase *e)
+{
+	int rc;
+
+	if ((rc = ps_journal_erase_begin(e->s, e->id, e->d)) == 0)
+		e->journaled = 1;
+	return rc;
+}
+
+/*
+ * Done: libgit2 may have left a lock file of ours whose removal failed
+ * (packing the refs, it ignores that), which would stop the next write;
+ * then the journal goes.
+ */
+static int
+finish(struct erase *e)
+{
+	ps_journal_drop_git_locks(e->s);
+	return ps_journal_erase_end(e->s, e->d);
+}
+
 int
 ps_erase(struct ps_store *s, const char *id, const struct ps_erase_opts *o,
     FILE *out, struct ps_diags *d)
@@ -920,7 +990,9 @@ ps_erase(struct ps_store *s, const char *id, const struct ps_erase_opts *o,
 	snprintf(e.file, sizeof(e.file), "%s.yaml", id);
 	snprintf(e.path, sizeof(e.path), "%s/%s", e.dir, e.file);
 	if ((rc = ps_author_get(&sig, s, o->author, o->dry_run, d)) != 0 ||
+	    (rc = resume(&e)) != 0 ||
 	    (rc = ps_txn_begin(&t, s, d)) != 0 ||
+	    (rc = started(&e)) != 0 ||
 	    (rc = check_layout(s, d)) != 0 ||
 	    (rc = check_clean(s, d)) != 0)
 		goto done;
@@ -943,7 +1015,9 @@ ps_erase(struct ps_store *s, const char *id, const struct ps_erase_opts *o,
 		}
 		if (!o->dry_run && ((rc = ps_rewrite_pack(&e.rw, NULL, &pack,
 		    &e.packed)) != 0 ||
-		    (rc = ps_prune(s, pack.s, d)) != 0))
+		    (rc = journal(&e)) != 0 ||
+		    (rc = ps_prune(s, pack.s, &e.start, d)) != 0 ||
+		    (rc = finish(&e)) != 0))
 			goto done;
 		fprintf(out, "%s: erased before; %s\n", id, o->dry_run ?
 		    "would prune what no ref reaches" : "pruned what no ref "
@@ -974,14 +1048,20 @@ ps_erase(struct ps_store *s, const char *id, const struct ps_erase_opts *o,
 	if ((rc = commit_note(&e, sig)) != 0 ||
 	    (rc = ps_rewrite_pack(&e.rw, &e.erasure, &pack, &e.packed)) != 0 ||
 	    (rc = note_packed(&e)) != 0 ||
+	    (rc = journal(&e)) != 0 ||
 	    (rc = ps_txn_replace(t, &e.erasure, log.s, d)) != 0 ||
 	    (rc = move_refs(&e, log.s)) != 0 ||
-	    (rc = ps_prune(s, pack.s, d)) != 0)
+	    (rc = ps_prune(s, pack.s, &e.start, d)) != 0 ||
+	    (rc = finish(&e)) != 0)
 		goto done;
 	report(&e, out, branch + (strncmp(branch, "refs/heads/", 11) ? 0 : 11));
 done:
 	if (e.oom && rc == 0)
 		rc = ps_diag_nomem(d);
+	if (rc != 0 && e.journaled)
+		ps_diag_err(d, rc, "the erasure of %s is not finished: run "
+		    "ps-apply --erase %s again", id, id);
+	s->erasing = 0;
 	release(&e);
 	ps_txn_free(t);
 	git_reference_free(head);

@@ -181,8 +181,11 @@ check_hand_edits(struct ps_store *s, const git_oid *old,
 	size_t i;
 	int rc = 0;
 
-	if (old && (git_commit_lookup(&c, s->repo, old) < 0 ||
-	    git_commit_tree(&tree, c) < 0)) {
+	/* an erasure's parent is pruned once its branch moved: the files
+	   are then as the journal says they will be, or as they were */
+	if (old && git_commit_lookup(&c, s->repo, old) == GIT_ENOTFOUND)
+		goto done;
+	if (old && (c == NULL || git_commit_tree(&tree, c) < 0)) {
 		rc = ps_git_error(d, "cannot read the interrupted write's parent");
 		goto done;
 	}
@@ -459,4 +462,141 @@ ps_journal_index_child(struct ps_store *s)
 	ps_diags_release(&d);
 	if (pid == 0)
 		_exit(0);
+}
+
+int
+ps_journal_erase_begin(struct ps_store *s, const char *id,
+    struct ps_diags *d)
+{
+	struct ps_buf j = PS_BUF_INIT, tmp = PS_BUF_INIT, text = PS_BUF_INIT;
+	int rc = 0;
+
+	ps_repo_gitpath(s, &j, "ps-erase");
+	ps_repo_gitpath(s, &tmp, "ps-tmp/erase.XXXXXX");
+	if (j.s == NULL || tmp.s == NULL ||
+	    ps_buf_printf(&text, "ps-erase 1\nid %s\n", id) == -1) {
+		rc = ps_diag_nomem(d);
+		goto done;
+	}
+	if (ps_file_write_tmp(tmp.s, text.s, text.len, 0) == -1 ||
+	    rename(tmp.s, j.s) == -1) {
+		rc = ps_diag_err(d, PS_STORE, "cannot write %s: %s", j.s,
+		    strerror(errno));
+		unlink(tmp.s);
+		goto done;
+	}
+	/* not on disk: no ref moves, and nothing is left to finish */
+	if ((rc = ps_repo_sync(s, d)) != 0)
+		unlink(j.s);
+done:
+	ps_buf_release(&j);
+	ps_buf_release(&tmp);
+	ps_buf_release(&text);
+	return rc;
+}
+
+int
+ps_journal_erase_end(struct ps_store *s, struct ps_diags *d)
+{
+	struct ps_buf j = PS_BUF_INIT;
+	int rc = 0;
+
+	ps_repo_gitpath(s, &j, "ps-erase");
+	if (j.s == NULL)
+		rc = ps_diag_nomem(d);
+	else if (unlink(j.s) == -1 && errno != ENOENT)
+		rc = ps_diag_err(d, PS_STORE, "%s: %s", j.s, strerror(errno));
+	else
+		rc = ps_repo_sync(s, d);
+	ps_buf_release(&j);
+	return rc;
+}
+
+int
+ps_journal_erase_pending(struct ps_store *s, char id[PS_ID_LEN + 1])
+{
+	struct ps_buf j = PS_BUF_INIT;
+	char line[64];
+	FILE *fp = NULL;
+	int found = 0;
+
+	id[0] = '\0';
+	ps_repo_gitpath(s, &j, "ps-erase");
+	if (j.s && (fp = fopen(j.s, "re")) != NULL) {
+		found = 1;	/* even unreadable: not finished */
+		while (fgets(line, sizeof(line), fp))
+			if (strncmp(line, "id ", 3) == 0 &&
+			    strlen(line + 3) == PS_ID_LEN + 1 &&
+			    line[3 + PS_ID_LEN] == '\n') {
+				memcpy(id, line + 3, PS_ID_LEN);
+				id[PS_ID_LEN] = '\0';
+			}
+		fclose(fp);
+		if (!ps_id_valid(id))
+			snprintf(id, PS_ID_LEN + 1, "?");
+	} else if (j.s && errno != ENOENT)
+		found = 1;
+	ps_buf_release(&j);
+	return found;
+}
+
+int
+ps_journal_erase_check(struct ps_store *s, struct ps_diags *d)
+{
+	char id[PS_ID_LEN + 1];
+
+	if (!ps_journal_erase_pending(s, id))
+		return 0;
+	return ps_diag_err(d, PS_STORE, "the erasure of %s is not finished: "
+	    "run ps-apply --erase %s to finish it", id, id);
+}
+
+/* Remove every *.lock under dir (a folder of .git), and dir's own. */
+static void
+drop_locks_in(const char *dir)
+{
+	struct ps_buf p = PS_BUF_INIT;
+	struct dirent *e;
+	struct stat st;
+	size_t n;
+	DIR *dp;
+
+	if ((dp = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(dp)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		ps_buf_truncate(&p, 0);
+		if (ps_buf_printf(&p, "%s/%s", dir, e->d_name) == -1 ||
+		    lstat(p.s, &st) == -1)
+			continue;
+		n = strlen(e->d_name);
+		if (S_ISDIR(st.st_mode))
+			drop_locks_in(p.s);
+		else if (n > 5 && strcmp(e->d_name + n - 5, ".lock") == 0)
+			unlink(p.s);
+	}
+	closedir(dp);
+	ps_buf_release(&p);
+}
+
+void
+ps_journal_drop_git_locks(struct ps_store *s)
+{
+	static const char *const top[] = { "packed-refs.lock", "index.lock",
+	    "HEAD.lock", NULL };
+	struct ps_buf p = PS_BUF_INIT;
+	int i;
+
+	if (ps_repo_git_running(s))
+		return;
+	ps_repo_gitpath(s, &p, "refs");
+	if (p.s)
+		drop_locks_in(p.s);
+	for (i = 0; top[i]; i++) {
+		ps_repo_gitpath(s, &p, top[i]);
+		if (p.s)
+			unlink(p.s);
+	}
+	ps_buf_release(&p);
 }

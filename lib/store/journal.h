@@ -13,6 +13,12 @@
  * closes (ps_journal_index_later, ps_journal_index_child), its journal
  * renamed .git/ps-index-journal.
  *
+ * An erasure (ops/erase.h) rewrites every ref and then prunes: before
+ * its first ref moves it writes .git/ps-erase, naming the person, and
+ * drops it when the prune is done. While it is there, no other write
+ * begins (ps_txn_begin refuses, saying to run the erasure again), and
+ * ps-check reports it; the erasure run again finishes it.
+ *
  * Errors: 0, or the status of the diagnostics added.
  */
 #ifndef PS_JOURNAL_H
@@ -23,6 +29,7 @@
 #include <git2.h>
 
 #include "util/diag.h"
+#include "util/id.h"
 #include "store/repo.h"
 #include "store/worktree.h"
 
@@ -41,5 +48,19 @@ int	 ps_journal_recover(struct ps_store *, struct ps_diags *);
 int	 ps_journal_index_later(struct ps_store *);
 /* Fork that child (ps_store_close does), once the repository is freed. */
 void	 ps_journal_index_child(struct ps_store *);
+/* Note, synced, that the erasure of id has begun to move refs. */
+int	 ps_journal_erase_begin(struct ps_store *, const char *id,
+	    struct ps_diags *);
+/* The erasure is done: its note removed, synced. */
+int	 ps_journal_erase_end(struct ps_store *, struct ps_diags *);
+/* Is an erasure not finished? 1 and its person's ID in id, or 0. */
+int	 ps_journal_erase_pending(struct ps_store *,
+	    char id[PS_ID_LEN + 1]);
+/* 0, or PS_STORE saying which erasure is not finished and what to run. */
+int	 ps_journal_erase_check(struct ps_store *, struct ps_diags *);
+/* The git lock files a killed erasure left (refs, packed-refs, the
+   index, HEAD) removed, when no git command is running in the store
+   (ps_repo_git_running): with the store's lock held, they are stale. */
+void	 ps_journal_drop_git_locks(struct ps_store *);
 
 #endif

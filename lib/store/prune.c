@@ -15,6 +15,47 @@
 #include "store/git.h"
 #include "store/prune.h"
 
+/* Was st last modified before t? */
+static int
+older(const struct stat *st, const struct timespec *t)
+{
+	return st->st_mtim.tv_sec < t->tv_sec || (st->st_mtim.tv_sec ==
+	    t->tv_sec && st->st_mtim.tv_nsec < t->tv_nsec);
+}
+
+/* Remove the files of a folder of loose objects older than before, and
+   the folder when that empties it. */
+static int
+prune_loose(const char *dir, const struct timespec *before)
+{
+	struct ps_buf p = PS_BUF_INIT;
+	struct dirent *de;
+	struct stat st;
+	DIR *dp;
+	int rc = 0, left = 0;
+
+	if ((dp = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while (rc == 0 && (de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		ps_buf_truncate(&p, 0);
+		if (ps_buf_printf(&p, "%s/%s", dir, de->d_name) == -1 ||
+		    lstat(p.s, &st) == -1)
+			rc = -1;
+		else if (!older(&st, before))
+			left = 1;	/* git's, written meanwhile */
+		else if (unlink(p.s) == -1)
+			rc = -1;
+	}
+	closedir(dp);
+	ps_buf_release(&p);
+	if (rc == 0 && !left && rmdir(dir) == -1 && errno != ENOTEMPTY)
+		rc = -1;
+	return rc;
+}
+
 /* Remove what is in dir, and dir too if self. */
 static int
 rmtree(const char *dir, int self)
@@ -62,7 +103,8 @@ is_hex2(const char *s)
  * in keep, fsynced before the refs moved.
  */
 int
-ps_prune(struct ps_store *s, const char *keep, struct ps_diags *d)
+ps_prune(struct ps_store *s, const char *keep, const struct timespec *before,
+    struct ps_diags *d)
 {
 	static const char *const gone[] = { "ORIG_HEAD", "FETCH_HEAD",
 	    "COMMIT_EDITMSG", "objects/info/commit-graph",
@@ -75,10 +117,15 @@ ps_prune(struct ps_store *s, const char *keep, struct ps_diags *d)
 	struct ps_buf p = PS_BUF_INIT, objs = PS_BUF_INIT;
 	git_refdb *refdb = NULL;
 	struct dirent *de;
+	struct stat st;
 	DIR *dp = NULL;
 	size_t i, klen = strlen(keep);
 	int rc = 0;
 
+	/* a git command beside, writing: let it finish first */
+	if ((rc = ps_repo_wait_git_lock(s, "index.lock", d)) != 0 ||
+	    (rc = ps_repo_wait_git_lock(s, "packed-refs.lock", d)) != 0)
+		return rc;
 	ps_repo_gitpath(s, &p, "logs");
 	if (rmtree(p.s, 0) == -1) {
 		rc = ps_diag_err(d, PS_STORE, "cannot delete the reflogs "
@@ -125,7 +172,8 @@ ps_prune(struct ps_store *s, const char *keep, struct ps_diags *d)
 		    (strncmp(nm, keep, klen) == 0 && nm[klen] == '.'))
 			continue;
 		ps_repo_gitpath(s, &p, "objects/pack/");
-		if (ps_buf_puts(&p, nm) || unlink(p.s) == -1)
+		if (ps_buf_puts(&p, nm) || lstat(p.s, &st) == -1 ||
+		    (older(&st, before) && unlink(p.s) == -1))
 			rc = ps_diag_err(d, PS_STORE, "%s: %s", p.s,
 			    strerror(errno));
 	}
@@ -140,7 +188,7 @@ ps_prune(struct ps_store *s, const char *keep, struct ps_diags *d)
 			continue;
 		ps_buf_truncate(&p, 0);
 		ps_buf_printf(&p, "%s/%s", objs.s, de->d_name);
-		if (rmtree(p.s, 1) == -1)
+		if (prune_loose(p.s, before) == -1)
 			rc = ps_diag_err(d, PS_STORE, "%s: %s", p.s,
 			    strerror(errno));
 	}

@@ -31,6 +31,9 @@ struct ps_store {
 	int			 root_fd;	/* the work tree (O_PATH) */
 	int			 index_child;	/* see ps_journal_index_child */
 	int			 prescan;	/* see ps_gitindex_prescan */
+	int			 erasing;	/* ps_erase's: an unfinished
+						   erasure (journal.h) does not
+						   stop its writes */
 	char			 prescan_stamp[PS_INDEX_STAMP];
 };
 

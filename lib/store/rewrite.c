@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <git2.h>
 #include <git2/sys/mempack.h>
@@ -443,14 +444,21 @@ int
 ps_rewrite_pack(struct ps_rewrite *rw, const git_oid *top,
     struct ps_buf *name, size_t *count)
 {
-	struct ps_buf dir = PS_BUF_INIT, f = PS_BUF_INIT;
+	struct ps_buf dir = PS_BUF_INIT, f = PS_BUF_INIT, to = PS_BUF_INIT;
 	git_packbuilder *pb = NULL;
 	git_revwalk *w = NULL;
 	git_odb *odb = NULL;
 	size_t i;
 	int rc = 0;
 
-	ps_repo_gitpath(rw->s, &dir, "objects/pack");
+	/* written whole and synced aside, then renamed into place: libgit2
+	   renames its pack into place before anything syncs it */
+	ps_repo_gitpath(rw->s, &dir, "ps-tmp");
+	if (dir.s == NULL || (mkdir(dir.s, 0700) == -1 && errno != EEXIST)) {
+		rc = ps_diag_err(rw->d, PS_STORE, "%s: %s", dir.s ? dir.s :
+		    "ps-tmp", strerror(dir.s ? errno : ENOMEM));
+		goto done;
+	}
 	if (git_packbuilder_new(&pb, rw->repo) < 0 ||
 	    git_revwalk_new(&w, rw->repo) < 0) {
 		rc = ps_git_error(rw->d, "cannot pack the store");
@@ -482,19 +490,25 @@ ps_rewrite_pack(struct ps_rewrite *rw, const git_oid *top,
 	*count = git_packbuilder_object_count(pb);
 	ps_buf_truncate(name, 0);
 	ps_buf_printf(name, "pack-%s", git_packbuilder_name(pb));
-	ps_buf_printf(&f, "%s/%s.pack", dir.s, name->s);
-	if (ps_file_sync(f.s) == -1) {
-		rc = ps_diag_err(rw->d, PS_STORE, "cannot flush %s: %s", f.s,
-		    strerror(errno));
-		goto done;
+	/* the .pack, then its .idx, which is what makes git read it */
+	for (i = 0; i < 2 && rc == 0; i++) {
+		ps_buf_truncate(&f, 0);
+		ps_buf_printf(&f, "%s/%s.%s", dir.s, name->s, i ? "idx" :
+		    "pack");
+		ps_repo_gitpath(rw->s, &to, "objects/pack/");
+		ps_buf_printf(&to, "%s.%s", name->s, i ? "idx" : "pack");
+		if (f.s == NULL || to.s == NULL)
+			rc = ps_diag_nomem(rw->d);
+		else if (ps_file_sync(f.s) == -1 || rename(f.s, to.s) == -1)
+			rc = ps_diag_err(rw->d, PS_STORE, "cannot write %s: %s",
+			    to.s, strerror(errno));
 	}
-	ps_buf_truncate(&f, 0);
-	ps_buf_printf(&f, "%s/%s.idx", dir.s, name->s);
-	if (ps_file_sync(f.s) == -1 || ps_file_sync(dir.s) == -1) {
-		rc = ps_diag_err(rw->d, PS_STORE, "cannot flush %s: %s", f.s,
+	ps_repo_gitpath(rw->s, &to, "objects/pack");
+	if (rc == 0 && ps_file_sync(to.s) == -1)
+		rc = ps_diag_err(rw->d, PS_STORE, "cannot flush %s: %s", to.s,
 		    strerror(errno));
+	if (rc != 0)
 		goto done;
-	}
 	/* every object is on disk now: free the memory, then check */
 	git_mempack_reset(rw->mem);
 	if (git_repository_odb(&odb, rw->repo) < 0 ||
@@ -512,6 +526,7 @@ done:
 	git_packbuilder_free(pb);
 	ps_buf_release(&dir);
 	ps_buf_release(&f);
+	ps_buf_release(&to);
 	return rc;
 }
 

@@ -115,6 +115,8 @@ ps_txn_begin(struct ps_txn **out, struct ps_store *s, struct ps_diags *d)
 	t->store = s;
 	if ((rc = ps_journal_recover(s, d)) != 0)
 		goto done;
+	if (!s->erasing && (rc = ps_journal_erase_check(s, d)) != 0)
+		goto done;
 	if ((rc = ps_repo_wait_git_lock(s, "index.lock", d)) != 0 ||
 	    (rc = ps_repo_wait_git_lock(s, "HEAD.lock", d)) != 0 ||
 	    (rc = ps_gitindex_check(s, d)) != 0)

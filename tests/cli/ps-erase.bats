@@ -327,3 +327,78 @@ $V.yaml" ]
 	grep -q "erased $P from the store" "$T/tty"
 	[ "$(git log -1 --format=%s)" = "ps-apply: erase $P" ]
 }
+
+# The state an erasure must leave, finished: printed, one line a problem.
+erased_check() {	# ID
+	[ ! -e .git/ps-erase ] || echo "the erasure journal is left"
+	find .git -name '*.lock' ! -name ps.lock | sed 's/^/a lock left: /'
+	find .git/objects/pack -size 0 | sed 's/^/an empty pack file: /'
+	git fsck --full --strict --no-dangling >/dev/null 2>&1 || echo "git fsck: $(git fsck --full --strict 2>&1 | head -2)"
+	all_objects | grep -aqiE "$CANARY" && echo "their data is in an object"
+	git cat-file -e "HEAD:participants/$1.yaml" 2>/dev/null && echo "their record is in HEAD"
+	ps-check >/dev/null 2>&1 || echo "ps-check: $(ps-check 2>&1 | tail -1)"
+}
+
+# erase_sweep INJECT: the erasure of $P hit at each point that may change
+# a file (with RELIABILITY_FULL=1; else about 40 spread over them all),
+# by strace's -e inject=NAME:INJECT:when=COUNT. After each: a write left
+# unfinished refuses other writes and makes ps-check fail; the erasure
+# run again finishes it (erased_check). Prints the problems, one a line.
+erase_sweep() {
+	local inject=$1 n step name c tried=0 out
+	erase_store
+	cd "$T"
+	rm -rf tmpl && mv s tmpl
+	cp -a tmpl count
+	(cd count && strace -f -qq -o "$T/trace" ps-apply --erase "$P" --yes >/dev/null)
+	rm -rf count
+	awk '/ resumed>/ { next }
+	    { name = $2; sub(/\(.*/, "", name); c = ++seen[name] }
+	    name ~ /^(write|pwrite64|writev)$/ && $2 ~ /\((1|2),/ { next }
+	    name ~ /^(write|pwrite64|writev|fsync|fdatasync|syncfs|rename|renameat|renameat2|link|linkat|unlink|unlinkat|rmdir|mkdir|mkdirat|ftruncate)$/ ||
+	    (name ~ /^(openat|open|creat)$/ && /O_CREAT/) { print name, c }' "$T/trace" >"$T/points"
+	n=$(wc -l <"$T/points")
+	step=$(( ${RELIABILITY_FULL:-0} == 1 ? 1 : (n + 39) / 40 ))
+	journaled=0
+	while read -r name c; do
+		tried=$((tried + 1))
+		[ $(( (tried - 1) % step )) = 0 ] || continue
+		rm -rf "$T/s" && cp -a "$T/tmpl" "$T/s" && cd "$T/s"
+		(strace -f -qq -o /dev/null --seccomp-bpf \
+		    -e "inject=$name:$inject:when=$c" \
+		    ps-apply --erase "$P" --yes >/dev/null 2>"$T/err"; exit $?) 2>/dev/null || true
+		if [ -e .git/ps-erase ]; then
+			journaled=$((journaled + 1))
+			case $inject in
+			error=*) grep -q "the erasure of $P is not finished: run ps-apply --erase $P again" "$T/err" ||
+				echo "$name#$c: the failure did not say to run it again: $(head -2 "$T/err")" ;;
+			esac
+			out=$(ps-apply --withdraw "$O" --reason moved 2>&1) &&
+			    echo "$name#$c: a withdrawal was written during an unfinished erasure"
+			[[ "$out" == *"the erasure of $P is not finished: run ps-apply --erase $P to finish it"* ]] ||
+			    echo "$name#$c: the withdrawal said: $out"
+			ps-check >/dev/null 2>&1 && echo "$name#$c: ps-check passed an unfinished erasure"
+		fi
+		out=$(ps-apply --erase "$P" --yes 2>&1) ||
+		    echo "$name#$c: the erasure run again: $out"
+		erased_check "$P" | sed "s/^/$name#$c: /"
+		cd "$T"
+	done <"$T/points"
+	echo "# $n points, $(( (n + step - 1) / step )) tried, $journaled left unfinished" >&3
+}
+
+@test "an erasure killed at any point is refused by other writes and finished by running it again" {
+	command -v strace >/dev/null || skip "no strace"
+	erase_sweep signal=KILL >"$T/fails"
+	head -40 "$T/fails"
+	[ ! -s "$T/fails" ]
+	[ "$journaled" -gt 0 ]
+}
+
+@test "an erasure that fails on a full disk at any point says to run it again, which finishes it" {
+	command -v strace >/dev/null || skip "no strace"
+	erase_sweep error=ENOSPC >"$T/fails"
+	head -40 "$T/fails"
+	[ ! -s "$T/fails" ]
+	[ "$journaled" -gt 0 ]
+}

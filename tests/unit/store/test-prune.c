@@ -11,6 +11,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -75,6 +78,7 @@ test_prune(void **state)
 	struct ps_diags d = PS_DIAGS_INIT;
 	struct ps_buf keep = PS_BUF_INIT, b = PS_BUF_INIT;
 	char gone[GIT_OID_HEXSZ + 1], *refs, *out;
+	struct timespec later = { time(NULL) + 86400, 0 };
 	struct fix f;
 	size_t i;
 
@@ -85,7 +89,7 @@ test_prune(void **state)
 	    "grep -ac CANARY-prune-gone");
 	assert_int_not_equal(atoi(out), 0);
 	free(out);
-	assert_int_equal(ps_prune(f.s, keep.s, &d), 0);
+	assert_int_equal(ps_prune(f.s, keep.s, &later, &d), 0);
 	fix_diags_done(&d);
 	/* the kept pack, and nothing else holding an object */
 	assert_int_equal(ps_buf_putc(&keep, '\n'), 0);
@@ -118,19 +122,60 @@ test_prune(void **state)
 	fix_free(&f);
 }
 
+/*
+ * What git writes after the rewrite began is kept: a loose object of a
+ * git add beside, and a pack of a git gc. Older ones go.
+ */
+static void
+test_newer_kept(void **state)
+{
+	struct ps_diags d = PS_DIAGS_INIT;
+	struct ps_buf keep = PS_BUF_INIT, cmd = PS_BUF_INIT;
+	char gone[GIT_OID_HEXSZ + 1], *blob, *out;
+	struct timespec before;
+	struct fix f;
+
+	(void)state;
+	store_new(&f, gone, &keep);
+	assert_int_equal(clock_gettime(CLOCK_REALTIME, &before), 0);
+	before.tv_sec -= 1;
+	/* made now, and dated well after before: git's, meanwhile */
+	blob = fix_sh(&f, "echo NEWER-by-git | git hash-object -w --stdin");
+	blob[strlen(blob) - 1] = '\0';
+	assert_int_equal(ps_buf_printf(&cmd, "touch -d '1 hour ago' "
+	    ".git/objects/[0-9a-f][0-9a-f]/* .git/objects/pack/* && "
+	    "touch .git/objects/pack/tmp_pack_x .git/objects/%.2s/%s", blob,
+	    blob + 2), 0);
+	free(fix_sh(&f, cmd.s));
+	assert_int_equal(ps_prune(f.s, keep.s, &before, &d), 0);
+	fix_diags_done(&d);
+	fix_git_says(&f, "NEWER-by-git\n", "cat-file -p %s", blob);
+	out = fix_sh(&f, "ls .git/objects/pack/tmp_pack_x");
+	free(out);
+	out = fix_sh(&f, "git cat-file --batch-all-objects --batch | "
+	    "grep -ac CANARY-prune-gone || true");
+	assert_string_equal(out, "0\n");
+	free(out);
+	free(blob);
+	ps_buf_release(&keep);
+	ps_buf_release(&cmd);
+	fix_free(&f);
+}
+
 /* No folder of packs: PS_STORE, naming it. */
 static void
 test_no_packs(void **state)
 {
 	struct ps_diags d = PS_DIAGS_INIT;
 	struct ps_buf keep = PS_BUF_INIT, b = PS_BUF_INIT, msg = PS_BUF_INIT;
+	struct timespec later = { time(NULL) + 86400, 0 };
 	char gone[GIT_OID_HEXSZ + 1];
 	struct fix f;
 
 	(void)state;
 	store_new(&f, gone, &keep);
 	free(fix_sh(&f, "mv .git/objects/pack .git/objects/packs-moved"));
-	assert_int_equal(ps_prune(f.s, keep.s, &d), PS_STORE);
+	assert_int_equal(ps_prune(f.s, keep.s, &later, &d), PS_STORE);
 	assert_int_equal(ps_buf_printf(&msg, "%s: No such file or directory",
 	    gitfile(&f, &b, "objects/pack")), 0);
 	assert_true(fix_has_diag(&d, PS_STORE, msg.s));
@@ -146,6 +191,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prune),
+		cmocka_unit_test(test_newer_kept),
 		cmocka_unit_test(test_no_packs),
 	};
 
