@@ -298,34 +298,21 @@ ps_journal_recover(struct ps_store *s, struct ps_diags *d)
 	return rc;
 }
 
-int
-ps_journal_write(struct ps_store *s, const char *ref, const git_oid *old,
-    const git_oid *new, const struct ps_change *ch, size_t n,
+/*
+ * text put whole at .git/name: written under .git/ps-tmp, renamed into
+ * place, then the store synced (the objects written before with it);
+ * removed again when that fails, for then it may not be on disk.
+ */
+static int
+put_synced(struct ps_store *s, const char *name, const struct ps_buf *text,
     struct ps_diags *d)
 {
-	struct ps_buf j = PS_BUF_INIT, tmp = PS_BUF_INIT, text = PS_BUF_INIT;
-	char hex[GIT_OID_HEXSZ + 1];
-	size_t i;
+	struct ps_buf j = PS_BUF_INIT, tmp = PS_BUF_INIT;
 	int rc = 0;
 
-	ps_buf_printf(&text, "ps-journal 1\nref %s\nold %s\n", ref,
-	    old == NULL ? "none" : git_oid_tostr(hex, sizeof(hex), old));
-	ps_buf_printf(&text, "new %s\n", git_oid_tostr(hex, sizeof(hex),
-	    new));
-	for (i = 0; i < n; i++) {
-		if (ch[i].del)
-			ps_buf_printf(&text, "del %s\n", ch[i].path);
-		else
-			ps_buf_printf(&text, "put %s %s\n", git_oid_tostr(hex,
-			    sizeof(hex), &ch[i].oid), ch[i].path);
-	}
-	if (ps_buf_puts(&text, "end\n") == -1) {
-		rc = ps_diag_nomem(d);
-		goto done;
-	}
-	ps_repo_gitpath(s, &j, "ps-journal");
+	ps_repo_gitpath(s, &j, name);
 	ps_repo_gitpath(s, &tmp, "ps-tmp");
-	if (j.s == NULL || tmp.s == NULL) {
+	if (j.s == NULL || tmp.s == NULL || text->s == NULL) {
 		rc = ps_diag_nomem(d);
 		goto done;
 	}
@@ -338,19 +325,45 @@ ps_journal_write(struct ps_store *s, const char *ref, const git_oid *old,
 		rc = ps_diag_nomem(d);
 		goto done;
 	}
-	if (ps_file_write_tmp(tmp.s, text.s, text.len, 0) == -1 ||
+	if (ps_file_write_tmp(tmp.s, text->s, text->len, 0) == -1 ||
 	    rename(tmp.s, j.s) == -1) {
 		rc = ps_diag_err(d, PS_STORE, "cannot write %s: %s", j.s,
 		    strerror(errno));
 		unlink(tmp.s);
 		goto done;
 	}
-	/* the commit's objects and the journal, on disk at once */
 	if ((rc = ps_repo_sync(s, d)) != 0)
 		unlink(j.s);
 done:
 	ps_buf_release(&j);
 	ps_buf_release(&tmp);
+	return rc;
+}
+
+int
+ps_journal_write(struct ps_store *s, const char *ref, const git_oid *old,
+    const git_oid *new, const struct ps_change *ch, size_t n,
+    struct ps_diags *d)
+{
+	struct ps_buf text = PS_BUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t i;
+	int rc;
+
+	ps_buf_printf(&text, "ps-journal 1\nref %s\nold %s\n", ref,
+	    old == NULL ? "none" : git_oid_tostr(hex, sizeof(hex), old));
+	ps_buf_printf(&text, "new %s\n", git_oid_tostr(hex, sizeof(hex),
+	    new));
+	for (i = 0; i < n; i++) {
+		if (ch[i].del)
+			ps_buf_printf(&text, "del %s\n", ch[i].path);
+		else
+			ps_buf_printf(&text, "put %s %s\n", git_oid_tostr(hex,
+			    sizeof(hex), &ch[i].oid), ch[i].path);
+	}
+	/* the commit's objects and the journal, on disk at once */
+	rc = ps_buf_puts(&text, "end\n") == -1 ? ps_diag_nomem(d) :
+	    put_synced(s, "ps-journal", &text, d);
 	ps_buf_release(&text);
 	return rc;
 }
@@ -468,29 +481,12 @@ int
 ps_journal_erase_begin(struct ps_store *s, const char *id,
     struct ps_diags *d)
 {
-	struct ps_buf j = PS_BUF_INIT, tmp = PS_BUF_INIT, text = PS_BUF_INIT;
-	int rc = 0;
+	struct ps_buf text = PS_BUF_INIT;
+	int rc;
 
-	ps_repo_gitpath(s, &j, "ps-erase");
-	ps_repo_gitpath(s, &tmp, "ps-tmp/erase.XXXXXX");
-	if (j.s == NULL || tmp.s == NULL ||
-	    ps_buf_printf(&text, "ps-erase 1\nid %s\n", id) == -1) {
-		rc = ps_diag_nomem(d);
-		goto done;
-	}
-	if (ps_file_write_tmp(tmp.s, text.s, text.len, 0) == -1 ||
-	    rename(tmp.s, j.s) == -1) {
-		rc = ps_diag_err(d, PS_STORE, "cannot write %s: %s", j.s,
-		    strerror(errno));
-		unlink(tmp.s);
-		goto done;
-	}
 	/* not on disk: no ref moves, and nothing is left to finish */
-	if ((rc = ps_repo_sync(s, d)) != 0)
-		unlink(j.s);
-done:
-	ps_buf_release(&j);
-	ps_buf_release(&tmp);
+	rc = ps_buf_printf(&text, "ps-erase 1\nid %s\n", id) == -1 ?
+	    ps_diag_nomem(d) : put_synced(s, "ps-erase", &text, d);
 	ps_buf_release(&text);
 	return rc;
 }

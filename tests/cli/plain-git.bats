@@ -2,6 +2,8 @@
 # The tools beside plain git and after crashes (issue 19): what goes into
 # a commit's header, git's own locks, hand edits, symlinks, permissions,
 # an unborn branch, and the exit status of a write that was committed.
+# Every clock is pinned: PS_NOW here; git's commits by helpers.bash's
+# setup, which exports GIT_AUTHOR_DATE and GIT_COMMITTER_DATE.
 load helpers
 
 export PS_NOW=2026-11-22T15:00:00Z

@@ -340,7 +340,7 @@ erased_check() {	# ID
 }
 
 # erase_sweep INJECT: the erasure of $P hit at each point that may change
-# a file (with RELIABILITY_FULL=1; else about 40 spread over them all),
+# a file (with RELIABILITY_FULL=1; else about 25 spread over them all),
 # by strace's -e inject=NAME:INJECT:when=COUNT. After each: a write left
 # unfinished refuses other writes and makes ps-check fail; the erasure
 # run again finishes it (erased_check). Prints the problems, one a line.
@@ -358,7 +358,7 @@ erase_sweep() {
 	    name ~ /^(write|pwrite64|writev|fsync|fdatasync|syncfs|rename|renameat|renameat2|link|linkat|unlink|unlinkat|rmdir|mkdir|mkdirat|ftruncate)$/ ||
 	    (name ~ /^(openat|open|creat)$/ && /O_CREAT/) { print name, c }' "$T/trace" >"$T/points"
 	n=$(wc -l <"$T/points")
-	step=$(( ${RELIABILITY_FULL:-0} == 1 ? 1 : (n + 39) / 40 ))
+	step=$(( ${RELIABILITY_FULL:-0} == 1 ? 1 : (n + 24) / 25 ))
 	journaled=0
 	while read -r name c; do
 		tried=$((tried + 1))
