@@ -317,3 +317,54 @@ history_whole() {
 	[ ! -e .git/ps-journal ]
 	history_whole
 }
+
+teardown() {
+	if mountpoint -q "$T/mnt" 2>/dev/null; then
+		cd "$T" && umount "$T/mnt"
+	fi
+}
+
+@test "a full disk (a small tmpfs, short writes) at each point of a write: refused or made, never half" {
+	[ "$(id -u)" = 0 ] || skip "not root: cannot mount a tmpfs (CI runs this as root)"
+	logged_store
+	cd "$T"
+	mkdir mnt
+	mount -t tmpfs -o size=4m,mode=0700 tmpfs mnt 2>/dev/null || skip "cannot mount a tmpfs here"
+	cp -a s mnt/s
+	cd mnt/s
+	note=$(head -c 3900 /dev/zero | tr "\\0" x)
+	fails= made=0 refused=0
+	# leave 0 to 160 KiB free, in steps of 4: the write runs out at a
+	# different point each time
+	for free in $(seq 0 4 160); do
+		avail=$(df -k --output=avail . | tail -1)
+		[ "$avail" -gt "$free" ] && fallocate -l $(( (avail - free) * 1024 )) ../fill
+		old=$(git rev-parse HEAD)
+		st=0
+		out=$(ps-log "$M" --mode phone --minutes 30 --note "$note" 2>&1) || st=$?
+		rm -f ../fill
+		new=$(git rev-parse HEAD)
+		case $st in
+		0)	made=$((made + 1))
+			[ "$(git rev-parse HEAD~1)" = "$old" ] || fails="$fails
+$free KiB: exit 0, but HEAD is not one commit on" ;;
+		3)	refused=$((refused + 1))
+			[[ "$out" == *"No space left on device"* ]] || fails="$fails
+$free KiB: exit 3 without the reason: $out"
+			[ "$new" = "$old" ] || [ "$(git rev-parse HEAD~1)" = "$old" ] || fails="$fails
+$free KiB: HEAD moved elsewhere" ;;
+		*)	fails="$fails
+$free KiB: exit $st: $out" ;;
+		esac
+		# the next command finishes whatever is left; then all is clean
+		ps-check >/dev/null 2>&1 || fails="$fails
+$free KiB: ps-check after: $(ps-check 2>&1 | tail -1)"
+		git fsck --full --strict --no-dangling >/dev/null 2>&1 || fails="$fails
+$free KiB: git fsck: $(git fsck --full --strict 2>&1 | head -1)"
+		[ -z "$(git status --porcelain)" ] || fails="$fails
+$free KiB: git status: $(git status --porcelain | head -2)"
+	done
+	echo "# $made made, $refused refused for want of space" >&3
+	[ -z "$fails" ] || { printf '%s\n' "$fails" | head -30; false; }
+	[ "$refused" -gt 0 ] && [ "$made" -gt 0 ]
+}
