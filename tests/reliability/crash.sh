@@ -20,7 +20,12 @@
 # every call. ps-log-child is ps-log with its index left to a child
 # (PS_INDEX_DEFER=0, as in a large store), the child killed too: strace
 # follows it. ps-apply-pack takes in 100 applications, whose objects go
-# to the store as one pack (lib/store/pack.c).
+# to the store as one pack (lib/store/pack.c). ps-withdraw is ps-apply
+# --withdraw (the participant and the proposal it ends); ps-log-batch a
+# batch of three entries on stdin, in one commit: these two are killed
+# at about 60 of their file-changing calls, spread over all of them, and
+# at every call with RELIABILITY_FULL=1 (ps-apply --erase has its sweeps
+# in tests/cli/ps-erase.bats).
 . "$(dirname "$0")/lib.sh"
 
 MUTATING=" openat open creat write pwrite64 writev pwritev fsync fdatasync syncfs sync_file_range rename renameat renameat2 link linkat symlink symlinkat unlink unlinkat mkdir mkdirat rmdir chmod fchmod fchmodat ftruncate truncate utimensat fallocate close "
@@ -114,8 +119,13 @@ fi
 t0=$(now)
 make_store "$R/base" || { not_ok "a store to crash"; done_testing; exit 1; }
 . "$R/base/ids"
+# ps-log-batch's entries, and the script that runs it from s/'s folder
+printf -- '- {match: %s, mode: phone, minutes: 30, date: 2026-11-02, note: CANARY}\n- {match: %s, mode: email, minutes: 10, date: 2026-11-09}\n- {volunteer: V-A00001, activity: training, hours: 2, date: 2026-11-10}\n' \
+    "$M" "$M" >"$R/batch.yaml"
+printf '#!/bin/sh\nexec ps-log -C s <"%s"\n' "$R/batch.yaml" >"$R/log-batch.sh"
+chmod +x "$R/log-batch.sh"
 for tool in ps-init ps-apply ps-apply-pack ps-screen ps-match ps-log \
-    ps-log-child; do
+    ps-log-child ps-withdraw ps-log-batch; do
 	mkdir "$R/tmpl.$tool"
 	cp "$R/base/ids" "$R/tmpl.$tool/"
 	[ $tool = ps-init ] || cp -a "$R/base/s" "$R/tmpl.$tool/s"
@@ -126,10 +136,13 @@ done
 
 points=0
 for tool in ${CRASH_TOOLS:-ps-log ps-log-child ps-apply ps-apply-pack ps-init \
-    ps-screen ps-match}; do
-	only=$MUTATING what="file-changing system call"
+    ps-screen ps-match ps-withdraw ps-log-batch}; do
+	only=$MUTATING what="file-changing system call" step=1 sample=
 	[ $tool = ps-log ] && only= what="system call"
-	[ "$FULL" = 1 ] && only= what="system call"
+	# the later sweeps, about 60 points spread over all (make check's
+	# time); every one with RELIABILITY_FULL=1
+	case $tool in ps-withdraw|ps-log-batch) step=0 ;; esac
+	[ "$FULL" = 1 ] && only= what="system call" step=1
 	t1=$(now)
 	# the calls of one whole run, in order: "k name c"
 	cp -a "$R/tmpl.$tool" "$R/count"
@@ -142,6 +155,12 @@ for tool in ${CRASH_TOOLS:-ps-log ps-log-child ps-apply ps-apply-pack ps-init \
 	    { name = $2; sub(/\(.*/, "", name); c = ++seen[name]; k++
 	      if (only == "" || index(only, " " name " ")) print k, name, c }
 	    ' "$R/count.trace" >"$R/calls.$tool"
+	if [ "$step" = 0 ]; then
+		step=$(( ($(wc -l <"$R/calls.$tool") + 59) / 60 ))
+		awk -v s="$step" '(NR - 1) % s == 0' "$R/calls.$tool" >"$R/calls.tmp"
+		mv "$R/calls.tmp" "$R/calls.$tool"
+		sample=", every ${step}th of them"
+	fi
 	total=$(grep -cv -e ' resumed>' -e '^[0-9]* +++' -e '^[0-9]* ---' "$R/count.trace")
 	rm -rf "$R/count" "$R/count.trace"
 	if [ "$st" != 0 ]; then
@@ -156,7 +175,7 @@ for tool in ${CRASH_TOOLS:-ps-log ps-log-child ps-apply ps-apply-pack ps-init \
 	fails=$(grep ' FAIL ' "$R/results.$tool" | sort -n)
 	[ "$(wc -l <"$R/results.$tool")" = "$n" ] || fails="$fails
 $(wc -l <"$R/results.$tool") results for $n runs"
-	tap "$tool: kill -9 at each of its $n ${what}s of $total ($untouched left the store untouched, $done_ missed and ran to the end) in $(since "$t1") s: fsck clean, HEAD old or new, no partial file, next run works" "$fails"
+	tap "$tool: kill -9 at each of its $n ${what}s of $total$sample ($untouched left the store untouched, $done_ missed and ran to the end) in $(since "$t1") s: fsck clean, HEAD old or new, no partial file, next run works" "$fails"
 done
 echo "# $points crash points in $(since "$t0") s"
 done_testing

@@ -140,6 +140,10 @@ op_cmd() {	# tool
 	ps-log)    echo "ps-log -C s $M --mode phone --minutes 30 --note CANARY" ;;
 	# the same, the index left to a child as in a large store
 	ps-log-child) echo "env PS_INDEX_DEFER=0 ps-log -C s $M --mode phone --minutes 30 --note CANARY" ;;
+	# a withdrawal: the participant, and the proposal M2 it ends
+	ps-withdraw) echo "ps-apply -C s --withdraw P-B00002 --reason moved" ;;
+	# a batch of entries on stdin, one commit ($R/log-batch.sh)
+	ps-log-batch) echo "$R/log-batch.sh" ;;
 	esac
 }
 
@@ -177,6 +181,8 @@ leftovers() {	# store
 state_check() {	# store old tool
 	local s=$1 old=$2 tool=${3%-child} head out
 	tool=${tool%-pack}
+	tool=${tool%-batch}
+	[ "$tool" = ps-withdraw ] && tool=ps-apply
 	settle "$s"
 	if ! out=$(git -C "$s" fsck --full --strict --no-progress 2>&1) ||
 	    printf '%s' "$out" | grep -qv -e '^dangling ' -e '^$'; then
