@@ -23,10 +23,12 @@ older(const struct stat *st, const struct timespec *t)
 	    t->tv_sec && st->st_mtim.tv_nsec < t->tv_nsec);
 }
 
-/* Remove the files of a folder of loose objects older than before, and
-   the folder when that empties it. */
+/*
+ * Remove what is in dir, and dir too if self; with before, only the files
+ * last modified before it, and the folders that leaves empty.
+ */
 static int
-prune_loose(const char *dir, const struct timespec *before)
+rmtree(const char *dir, int self, const struct timespec *before)
 {
 	struct ps_buf p = PS_BUF_INIT;
 	struct dirent *de;
@@ -44,46 +46,17 @@ prune_loose(const char *dir, const struct timespec *before)
 		if (ps_buf_printf(&p, "%s/%s", dir, de->d_name) == -1 ||
 		    lstat(p.s, &st) == -1)
 			rc = -1;
-		else if (!older(&st, before))
+		else if (S_ISDIR(st.st_mode))
+			rc = rmtree(p.s, 1, before);
+		else if (before && !older(&st, before))
 			left = 1;	/* git's, written meanwhile */
 		else if (unlink(p.s) == -1)
 			rc = -1;
 	}
 	closedir(dp);
 	ps_buf_release(&p);
-	if (rc == 0 && !left && rmdir(dir) == -1 && errno != ENOTEMPTY)
-		rc = -1;
-	return rc;
-}
-
-/* Remove what is in dir, and dir too if self. */
-static int
-rmtree(const char *dir, int self)
-{
-	struct ps_buf p = PS_BUF_INIT;
-	struct dirent *de;
-	struct stat st;
-	DIR *dp;
-	int rc = 0;
-
-	if ((dp = opendir(dir)) == NULL)
-		return errno == ENOENT ? 0 : -1;
-	while (rc == 0 && (de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		ps_buf_truncate(&p, 0);
-		if (ps_buf_printf(&p, "%s/%s", dir, de->d_name) == -1 ||
-		    lstat(p.s, &st) == -1)
-			rc = -1;
-		else if (S_ISDIR(st.st_mode))
-			rc = rmtree(p.s, 1);
-		else if (unlink(p.s) == -1)
-			rc = -1;
-	}
-	closedir(dp);
-	ps_buf_release(&p);
-	if (rc == 0 && self && rmdir(dir) == -1)
+	if (rc == 0 && self && !left && rmdir(dir) == -1 &&
+	    !(before && errno == ENOTEMPTY))
 		rc = -1;
 	return rc;
 }
@@ -127,7 +100,7 @@ ps_prune(struct ps_store *s, const char *keep, const struct timespec *before,
 	    (rc = ps_repo_wait_git_lock(s, "packed-refs.lock", d)) != 0)
 		return rc;
 	ps_repo_gitpath(s, &p, "logs");
-	if (rmtree(p.s, 0) == -1) {
+	if (rmtree(p.s, 0, NULL) == -1) {
 		rc = ps_diag_err(d, PS_STORE, "cannot delete the reflogs "
 		    "in %s: %s", p.s, strerror(errno));
 		goto done;
@@ -142,7 +115,7 @@ ps_prune(struct ps_store *s, const char *keep, const struct timespec *before,
 	}
 	for (i = 0; trees[i]; i++) {
 		ps_repo_gitpath(s, &p, trees[i]);
-		if (rmtree(p.s, 1) == -1 && errno != ENOENT) {
+		if (rmtree(p.s, 1, NULL) == -1 && errno != ENOENT) {
 			rc = ps_diag_err(d, PS_STORE, "%s: %s", p.s,
 			    strerror(errno));
 			goto done;
@@ -188,7 +161,7 @@ ps_prune(struct ps_store *s, const char *keep, const struct timespec *before,
 			continue;
 		ps_buf_truncate(&p, 0);
 		ps_buf_printf(&p, "%s/%s", objs.s, de->d_name);
-		if (prune_loose(p.s, before) == -1)
+		if (rmtree(p.s, 1, before) == -1)
 			rc = ps_diag_err(d, PS_STORE, "%s: %s", p.s,
 			    strerror(errno));
 	}
