@@ -72,24 +72,20 @@ join(struct ps_buf *b, const char *a, const char *c)
 	    ps_buf_puts(b, c) == -1 ? -1 : 0;
 }
 
-/*
- * The folders of rel, its first n bytes, are real folders (or not there):
- * a record folder that is a symlink would be read from, and written to,
- * outside the store. PS_STORE, naming it, if not.
- */
-static int
-real_dirs(struct ps_store *s, const char *rel, size_t n, struct ps_diags *d)
+int
+ps_store_real_dirs(struct ps_store *s, const char *file, const char *rel,
+    size_t n, struct ps_diags *d)
 {
 	size_t bad = 0;
 
 	if (ps_file_real_dirs(s->root, rel, n, &bad) == 0)
 		return 0;
 	if (errno == ELOOP || errno == ENOTDIR)
-		return ps_diag_err(d, PS_STORE, "%.*s: %s; the store's folders "
-		    "must be real folders", (int)bad, rel, errno == ELOOP ?
-		    "a symlink" : "not a folder");
-	return ps_diag_err(d, PS_STORE, "%.*s: %s", (int)bad, rel,
-	    strerror(errno));
+		return ps_diag_add(d, PS_STORE, file, 0, 0, NULL, "%.*s: %s; the "
+		    "store's folders must be real folders", (int)bad, rel,
+		    errno == ELOOP ? "a symlink" : "not a folder");
+	return ps_diag_add(d, PS_STORE, file, 0, 0, NULL, "%.*s: %s", (int)bad,
+	    rel, strerror(errno));
 }
 
 static int
@@ -476,7 +472,8 @@ ps_store_load(struct ps_store *s, const char *relpath, struct ps_node **out,
 	int rc;
 
 	*out = NULL;
-	if (slash && (rc = real_dirs(s, relpath, (size_t)(slash - relpath),
+	if (slash && (rc = ps_store_real_dirs(s, NULL, relpath,
+	    (size_t)(slash - relpath),
 	    d)) != 0)
 		return rc;
 	return load(s, s->schemas, relpath, 1, out, d);
@@ -601,7 +598,7 @@ each_dir(struct ps_store *s, const char *rel, int depth, int flags,
 	struct ps_node *rec;
 	int i, n, rc = 0, st;
 
-	if ((rc = real_dirs(s, rel, strlen(rel), d)) != 0)
+	if ((rc = ps_store_real_dirs(s, NULL, rel, strlen(rel), d)) != 0)
 		return rc;
 	if (join(&full, s->root, rel) == -1)
 		return ps_diag_nomem(d);

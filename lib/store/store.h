@@ -54,6 +54,14 @@ int	 ps_store_get(struct ps_store *, const char *id, struct ps_node **out,
 /* Is relpath taken, in HEAD or in the work tree? */
 int	 ps_store_exists(struct ps_store *, const char *relpath);
 /*
+ * The folders of rel, its first n bytes, are real folders or not there:
+ * 0. A record folder that is a symlink would be read from, and written
+ * to, outside the store: PS_STORE, naming it (the diagnostic's file is
+ * file, or none).
+ */
+int	 ps_store_real_dirs(struct ps_store *, const char *file,
+	    const char *rel, size_t n, struct ps_diags *);
+/*
  * Every record of a kind in the work tree, in path order. A file that is
  * not a good record is reported in the diagnostics and skipped, or, with
  * PS_EACH_BAD, also passed to fn with rec NULL (ps-check still counts its

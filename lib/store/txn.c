@@ -20,7 +20,6 @@
 #include <git2/sys/odb_backend.h>
 
 #include "util/buf.h"
-#include "util/file.h"
 #include "util/map.h"
 #include "util/mem.h"
 #include "util/signals.h"
@@ -323,17 +322,13 @@ check_worktree(struct ps_txn *t, const char *rel, const git_oid *in_head,
 	struct ps_buf full = PS_BUF_INIT;
 	const char *slash = strrchr(rel, '/');
 	struct stat st;
-	size_t bad = 0;
 	git_oid h;
-	int rc = 0;
+	int rc;
 
 	/* never through a folder that is a symlink: outside the store */
-	if (slash && ps_file_real_dirs(t->store->root, rel,
-	    (size_t)(slash - rel), &bad) == -1)
-		return ps_diag_add(d, PS_STORE, rel, 0, 0, NULL, "%.*s: %s; the "
-		    "store's folders must be real folders", (int)bad, rel,
-		    errno == ELOOP ? "a symlink" : errno == ENOTDIR ?
-		    "not a folder" : strerror(errno));
+	if ((rc = ps_store_real_dirs(t->store, rel, rel, slash ?
+	    (size_t)(slash - rel) : 0, d)) != 0)
+		return rc;
 	ps_buf_printf(&full, "%s/%s", t->store->root, rel);
 	if (lstat(full.s, &st) == -1) {
 		if (errno != ENOENT)
