@@ -13,6 +13,7 @@
 #include "model/record.h"
 #include "model/yaml.h"
 #include "store/journal.h"
+#include "store/splitindex.h"
 #include "rules/status.h"
 #include "ops/check.h"
 
@@ -335,6 +336,7 @@ cross_check(struct state *st, struct ps_diags *d)
 static int
 each_cached(struct ps_store *s, struct state *st, struct ps_diags *d)
 {
+	struct ps_buf ipath = PS_BUF_INIT;
 	git_index *idx = NULL;
 	git_diff *diff = NULL;
 	git_tree *head = NULL;
@@ -344,10 +346,18 @@ each_cached(struct ps_store *s, struct state *st, struct ps_diags *d)
 	ps_store_head_tree(s, &head);
 	/* git commit -a and git commit FILE stage into a temporary index,
 	   which git names to the hook in GIT_INDEX_FILE */
-	if ((getenv("GIT_INDEX_FILE") && *getenv("GIT_INDEX_FILE") ?
-	    git_index_open(&idx, getenv("GIT_INDEX_FILE")) :
-	    git_repository_index(&idx, s->repo)) < 0 ||
-	    git_diff_tree_to_index(&diff, s->repo, head, idx, NULL) < 0) {
+	if (getenv("GIT_INDEX_FILE") && *getenv("GIT_INDEX_FILE"))
+		ps_buf_puts(&ipath, getenv("GIT_INDEX_FILE"));
+	else
+		ps_repo_gitpath(s, &ipath, "index");
+	if (ipath.s == NULL) {
+		rc = ps_diag_nomem(d);
+		goto done;
+	}
+	if ((rc = ps_splitindex_open(&idx, ipath.s,
+	    git_repository_path(s->repo), d)) != 0)
+		goto done;
+	if (git_diff_tree_to_index(&diff, s->repo, head, idx, NULL) < 0) {
 		rc = ps_git_error(d, "cannot read the index");
 		goto done;
 	}
@@ -395,6 +405,7 @@ done:
 	git_diff_free(diff);
 	git_index_free(idx);
 	git_tree_free(head);
+	ps_buf_release(&ipath);
 	return rc;
 }
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <git2.h>
+#include <git2/sys/repository.h>
 
 #include "util/date.h"
 #include "util/id.h"
@@ -32,6 +33,7 @@
 #include "store/oidmap.h"
 #include "store/prune.h"
 #include "store/rewrite.h"
+#include "store/splitindex.h"
 #include "store/txn.h"
 #include "rules/status.h"
 #include "ops/erase.h"
@@ -679,6 +681,8 @@ check_clean(struct ps_store *s, struct ps_diags *d)
 	git_status_list *l = NULL;
 	const git_status_entry *se;
 	const git_diff_delta *dl;
+	struct ps_buf p = PS_BUF_INIT;
+	git_index *idx = NULL;
 	size_t n;
 	int rc = 0;
 
@@ -686,7 +690,17 @@ check_clean(struct ps_store *s, struct ps_diags *d)
 	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
 	    GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
 	    GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	if (git_status_list_new(&l, s->repo, &so) < 0)
+	/* libgit2 cannot read a split index: given it whole */
+	ps_repo_gitpath(s, &p, "index");
+	if (p.s == NULL)
+		return ps_diag_nomem(d);
+	rc = ps_splitindex_open(&idx, p.s, git_repository_path(s->repo), d);
+	ps_buf_release(&p);
+	if (rc != 0)
+		return rc;
+	rc = git_repository_set_index(s->repo, idx);
+	git_index_free(idx);
+	if (rc < 0 || git_status_list_new(&l, s->repo, &so) < 0)
 		return ps_git_error(d, "cannot read the status of the store");
 	if ((n = git_status_list_entrycount(l)) > 0) {
 		se = git_status_byindex(l, 0);

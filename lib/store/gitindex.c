@@ -11,6 +11,7 @@
 #include "util/buf.h"
 #include "store/git.h"
 #include "store/gitindex.h"
+#include "store/splitindex.h"
 
 /* A file's stamp for ps-index-stamp: its inode, size and mtime. */
 static const char *
@@ -202,21 +203,30 @@ index_has_stages(struct ps_store *s)
 		rc = s->prescan;
 	else if (ps_repo_gitpath(s, &p, "index"), p.s)
 		rc = scan_stages(p.s, stamp);
+	if (rc == 0 && ps_splitindex_stages(s) == 1)
+		rc = 1;	/* in the shared part of a split index */
 	ps_buf_release(&p);
 	ps_buf_release(&now);
 	return rc;
 }
 
-/* Bring the index up to a set of changes written to the work tree. */
+/*
+ * Bring the index up to a set of changes written to the work tree: the
+ * split index's differences (store/splitindex) in a large store; else
+ * libgit2 reads it and writes it whole, as git would.
+ */
 int
 ps_gitindex_apply(struct ps_store *s, struct ps_change *ch, size_t n,
     struct ps_diags *d)
 {
-	struct ps_buf tmp = PS_BUF_INIT, full = PS_BUF_INIT;
+	struct ps_buf tmp = PS_BUF_INIT;
 	git_index *idx = NULL;
+	git_index_entry e;
 	size_t i;
-	int rc = 0;
+	int rc;
 
+	if ((rc = ps_splitindex_apply(s, ch, n, d)) != 1)
+		goto done;
 	/* read again only if it changed on disk since ps_txn_begin() read
 	   it: 100,000 entries are 10 MB to checksum and parse */
 	if (git_repository_index(&idx, s->repo) < 0 ||
@@ -224,35 +234,11 @@ ps_gitindex_apply(struct ps_store *s, struct ps_change *ch, size_t n,
 		rc = ps_git_error(d, "cannot read the index");
 		goto done;
 	}
-	for (i = 0; i < n && rc == 0; i++) {
-		git_index_entry e;
-		struct stat st;
-
-		if (ch[i].del) {
+	for (i = 0, rc = 0; i < n && rc == 0; i++) {
+		if (ch[i].del)
 			git_index_remove(idx, ch[i].path, 0);
-			continue;
-		}
-		ps_buf_truncate(&full, 0);
-		ps_buf_printf(&full, "%s/%s", s->root, ch[i].path);
-		if (lstat(full.s, &st) == -1) {
-			rc = ps_diag_err(d, PS_STORE, "%s: %s", ch[i].path,
-			    strerror(errno));
-			break;
-		}
-		memset(&e, 0, sizeof(e));
-		e.ctime.seconds = (int32_t)st.st_ctim.tv_sec;
-		e.ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
-		e.mtime.seconds = (int32_t)st.st_mtim.tv_sec;
-		e.mtime.nanoseconds = (uint32_t)st.st_mtim.tv_nsec;
-		e.dev = (uint32_t)st.st_dev;
-		e.ino = (uint32_t)st.st_ino;
-		e.mode = GIT_FILEMODE_BLOB;
-		e.uid = st.st_uid;
-		e.gid = st.st_gid;
-		e.file_size = (uint32_t)st.st_size;
-		e.id = ch[i].oid;
-		e.path = ch[i].path;
-		if (git_index_add(idx, &e) < 0)
+		else if ((rc = ps_splitindex_entry(&e, s->root, ch[i].path,
+		    &ch[i].oid, d)) == 0 && git_index_add(idx, &e) < 0)
 			rc = ps_git_error(d, "cannot update the index");
 	}
 	if (rc == 0 && git_index_write(idx) < 0) {
@@ -267,12 +253,12 @@ ps_gitindex_apply(struct ps_store *s, struct ps_change *ch, size_t n,
 		/* libgit2 gives the index mode 0644; records stay private */
 		ps_repo_gitpath(s, &tmp, "index");
 		chmod(tmp.s, 0600);
-		index_stamp_write(s, NULL);
 	}
 done:
+	if (rc == 0)
+		index_stamp_write(s, NULL);
 	git_index_free(idx);
 	ps_buf_release(&tmp);
-	ps_buf_release(&full);
 	return rc;
 }
 
@@ -282,7 +268,7 @@ ps_gitindex_check(struct ps_store *s, struct ps_diags *d)
 	const git_index_entry *anc, *ours, *theirs;
 	git_index_conflict_iterator *it = NULL;
 	git_index *idx = NULL;
-	struct ps_buf was = PS_BUF_INIT;
+	struct ps_buf was = PS_BUF_INIT, p = PS_BUF_INIT;
 	int rc = 0;
 
 	if (git_repository_state(s->repo) != GIT_REPOSITORY_STATE_NONE)
@@ -299,10 +285,14 @@ ps_gitindex_check(struct ps_store *s, struct ps_diags *d)
 		ps_buf_release(&was);
 		return 0;
 	}
-	if (git_repository_index(&idx, s->repo) < 0) {
+	ps_repo_gitpath(s, &p, "index");
+	if (p.s == NULL || ps_splitindex_open(&idx, p.s,
+	    git_repository_path(s->repo), d) != 0) {
 		ps_buf_release(&was);
-		return ps_git_error(d, "cannot read the index");
+		ps_buf_release(&p);
+		return PS_STORE;
 	}
+	ps_buf_release(&p);
 	if (git_index_has_conflicts(idx) &&
 	    git_index_conflict_iterator_new(&it, idx) == 0) {
 		while (git_index_conflict_next(&anc, &ours, &theirs, it) == 0) {

@@ -223,9 +223,10 @@ done:
 
 /*
  * Finish the write a journal describes, if the branch points at its
- * commit. A journal the index child took over (ps-index-journal: the
- * work tree was written) that finds the branch moved by git since is
- * dropped: the commit was made, and the index is git's to keep now.
+ * commit. A journal an earlier version's index child took over
+ * (ps-index-journal: the work tree was written) that finds the branch
+ * moved by git since is dropped: the commit was made, and the index is
+ * git's to keep now.
  */
 static int
 recover(struct ps_store *s, const char *name, int index_only,
@@ -292,9 +293,8 @@ ps_journal_recover(struct ps_store *s, struct ps_diags *d)
 	if ((rc = ps_repo_lock(s, d)) != 0)
 		return rc;
 	clean_tmp(s);
-	if ((rc = recover(s, "ps-journal", 0, d)) == 0 &&
-	    (rc = recover(s, "ps-index-journal", 1, d)) == 0)
-		s->index_child = 0;	/* done already */
+	if ((rc = recover(s, "ps-journal", 0, d)) == 0)
+		rc = recover(s, "ps-index-journal", 1, d);
 	return rc;
 }
 
@@ -384,97 +384,6 @@ ps_journal_drop(struct ps_store *s)
 	ps_buf_release(&j);
 	ps_repo_sync(s, &d);	/* and the index written before */
 	ps_diags_release(&d);
-}
-
-/* Index size past which it is brought up to a commit in the background. */
-static off_t
-defer_limit(void)
-{
-	const char *e = getenv("PS_INDEX_DEFER");
-	char *end;
-	long long v;
-
-	if (e == NULL || *e == '\0')
-		return 8 << 20;
-	v = strtoll(e, &end, 10);
-	return *end == '\0' && v >= 0 ? (off_t)v : 8 << 20;
-}
-
-/*
- * Git's index lists every file of the work tree and is rewritten whole on
- * any change: about 100 bytes a file, so 100 MB and a second in a store of
- * a million contacts, fifty times what the commit costs. Past
- * $PS_INDEX_DEFER bytes (default 8 MiB, some 80,000 files) it is left to
- * a child the store forks as it closes (ps_journal_index_child): the
- * command is done when the commit and the work tree are. The journal is
- * renamed ps-index-journal first: its commit is made and the work tree
- * written, so should git move the branch in the meantime (a git add that
- * takes index.lock from the child, then a commit), the child or the next
- * command drops it rather than refuse to run. 1 when it is left, 0 to do
- * it now.
- */
-int
-ps_journal_index_later(struct ps_store *s)
-{
-	struct ps_buf p = PS_BUF_INIT, q = PS_BUF_INIT;
-	struct stat st;
-	int big;
-
-	ps_repo_gitpath(s, &p, "index");
-	big = p.s && stat(p.s, &st) == 0 && st.st_size > defer_limit();
-	ps_repo_gitpath(s, &p, "ps-journal");
-	ps_repo_gitpath(s, &q, "ps-index-journal");
-	/* the journal's work is the index's alone from here on */
-	big = big && p.s && q.s && rename(p.s, q.s) == 0;
-	ps_buf_release(&p);
-	ps_buf_release(&q);
-	if (big)
-		s->index_child = 1;
-	return big;
-}
-
-/*
- * The child that brings the index up to the last commit, forked as the
- * store closes (its repository freed), when the command's other work is
- * done: a parent that went on working after the fork would copy each
- * page it wrote. The child holds the store's lock till it is done (the
- * lock is on the open file, which it shares), so the next writer waits
- * for the index; it opens the repository again, reads the changes back
- * from ps-index-journal, and a crash of it is recovered from there like
- * any other.
- */
-void
-ps_journal_index_child(struct ps_store *s)
-{
-	struct ps_diags d = PS_DIAGS_INIT;
-	pid_t pid;
-	int fd;
-
-	if (!s->index_child)
-		return;
-	s->index_child = 0;
-	fflush(NULL);
-	if ((pid = fork()) > 0)
-		return;
-	if (pid == 0) {
-		setsid();
-		if ((fd = open("/dev/null", O_RDWR)) != -1) {
-			dup2(fd, 0);
-			dup2(fd, 1);
-			dup2(fd, 2);
-			if (fd > 2)
-				close(fd);
-		}
-	}
-	/* in the child, or now when there is none */
-	if (git_repository_open_ext(&s->repo, s->root,
-	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0)
-		recover(s, "ps-index-journal", 1, &d);
-	git_repository_free(s->repo);
-	s->repo = NULL;
-	ps_diags_release(&d);
-	if (pid == 0)
-		_exit(0);
 }
 
 int

@@ -9,9 +9,9 @@
  * (ps_journal_recover), which also clears the temp files and git lock
  * files a killed write left.
  *
- * In a large store the index is left to a child forked as the store
- * closes (ps_journal_index_later, ps_journal_index_child), its journal
- * renamed .git/ps-index-journal.
+ * A journal named .git/ps-index-journal, which earlier versions left
+ * to a child that brought a large index up after the command, is
+ * recovered as the other is.
  *
  * An erasure (ops/erase.h) rewrites every ref and then prunes: before
  * its first ref moves it writes .git/ps-erase, naming the person, and
@@ -43,11 +43,6 @@ void	 ps_journal_drop(struct ps_store *);
 /* Finish a write a crash interrupted, under the store's lock
    (ps_store_open() calls it when there is a journal). */
 int	 ps_journal_recover(struct ps_store *, struct ps_diags *);
-/* Leave the index to a child when it is large: 1 when it is left (the
-   journal renamed), 0 to bring it up now. */
-int	 ps_journal_index_later(struct ps_store *);
-/* Fork that child (ps_store_close does), once the repository is freed. */
-void	 ps_journal_index_child(struct ps_store *);
 /* Note, synced, that the erasure of id has begun to move refs. */
 int	 ps_journal_erase_begin(struct ps_store *, const char *id,
 	    struct ps_diags *);

@@ -29,7 +29,6 @@ struct ps_store {
 	struct ps_node		*program;	/* validated program.yaml */
 	int			 lock_fd;
 	int			 root_fd;	/* the work tree (O_PATH) */
-	int			 index_child;	/* see ps_journal_index_child */
 	int			 prescan;	/* see ps_gitindex_prescan */
 	int			 erasing;	/* ps_erase's: an unfinished
 						   erasure (journal.h) does not

@@ -372,7 +372,6 @@ ps_store_close(struct ps_store *s)
 	s->repo = NULL;
 	ps_schemas_free(s->schemas);
 	ps_node_free(s->program);
-	ps_journal_index_child(s);	/* forked with little left to free */
 	ps_repo_unlock(s);
 	if (s->root_fd != -1)
 		close(s->root_fd);

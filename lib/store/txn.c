@@ -174,8 +174,7 @@ ps_txn_free(struct ps_txn *t)
 		return;
 	held = t->held;
 	mask = t->mask;
-	if (!t->store->index_child)	/* else its child holds the lock */
-		ps_repo_unlock(t->store);
+	ps_repo_unlock(t->store);
 	ps_worktree_free(t->ch, t->n);
 	ps_map_release(&t->paths);
 	for (i = 0; i < t->nfolders; i++) {
@@ -634,8 +633,7 @@ moved_anyway(struct ps_txn *t, struct ps_diags *d)
 /*
  * From the commit t->new on: the journal, the branch moved if it still
  * points where it did at ps_txn_begin(), then the work tree and index
- * brought up to it (the index maybe by a child:
- * ps_journal_index_later()), then the journal dropped.
+ * brought up to it, then the journal dropped.
  */
 static int
 move_branch(struct ps_txn *t, const char *logmsg, struct ps_diags *d)
@@ -689,10 +687,8 @@ move_branch(struct ps_txn *t, const char *logmsg, struct ps_diags *d)
 	t->committed = 1;
 	d->committed = 1;
 	ps_git_after_commit(1);
-	if ((err = ps_worktree_write(s, t->ch, t->n, &late)) == 0 &&
-	    ps_journal_index_later(s))
-		goto done;
-	if (err != 0 || ps_gitindex_apply(s, t->ch, t->n, &late) != 0) {
+	if ((err = ps_worktree_write(s, t->ch, t->n, &late)) != 0 ||
+	    ps_gitindex_apply(s, t->ch, t->n, &late) != 0) {
 		/*
 		 * The commit is made and on disk (its objects, the ref and
 		 * the journal were synced): the write is done, and saying

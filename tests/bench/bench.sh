@@ -244,10 +244,9 @@ EOF
 
 apply_one() { ps-apply -C "$1" "$2" > /dev/null; }
 
-# A ps- write returns when the commit and the work tree are done; past
-# 8 MiB of index a child brings the index up, holding the store's lock:
-# wait for it (not counted in the write's time; part d shows it apart), as
-# the next writer would, so that a git command does not meet its lock.
+# A ps- write returns when the commit, the work tree and the index are
+# done, and leaves no process behind: the store's lock is free at once
+# (part d times it, to show it).
 settle() { flock "$1/.git/ps.lock" true; }
 
 git_one() {
@@ -905,25 +904,29 @@ if part d; then
 		sd=("log one contact (ps-log)" "$(commas "$nc") contacts" \
 		    "$(ms "$l") ms" "git add+commit $(ms "$g") ms" \
 		    "$(ratio "$g" "$l")" "< 20 ms, >= 10x faster than git" "$lastok")
-		# libgit2 alone, phase by phase (git-probe)
+		# libgit2 alone, phase by phase (git-probe); a split index's
+		# shared part is the whole index libgit2 can read
+		whole=$(ls -t "$s"/.git/sharedindex.* 2>/dev/null | sed -n 1p)
 		PI=() PR=() PW=()
 		for i in 0 1 2 3 4 5; do
-			set -- $(tests/bench/git-probe "$s")
+			# shellcheck disable=SC2086
+			set -- $(tests/bench/git-probe "$s" $whole)
 			[ "$i" = 0 ] && continue
 			PI+=("$2") PR+=("$6") PW+=("$8")
 			entries=${10}
 		done
-		index=$(stat -c %s "$s/.git/index")
-		printf '     %s\n' "the index up to the commit (ps-log's child done) $(ms "$(median "${I[@]}")") ms after ps-log started;" \
+		index=$(stat -c %s "${whole:-$s/.git/index}")
+		printf '     %s\n' "the store's lock free $(ms "$(median "${I[@]}")") ms after ps-log started (no process left);" \
 		    "the first ps-log after a git command rewrote the index: $(ms "$(median "${F[@]}")") ms (median of 3)"
-		printf '     %s\n' "libgit2 alone: start-up $(ms "$(median "${PI[@]}")") ms; the index ($(commas "$entries") entries, $(( (index + 524288) / 1048576 )) MB) read $(ms "$(median "${PR[@]}")") ms, written $(ms "$(median "${PW[@]}")") ms"
+		[ -n "$whole" ] && printf '     %s\n' "git's index split: .git/index $(commas "$(stat -c %s "$s/.git/index")") bytes, its shared part $(( (index + 524288) / 1048576 )) MB"
+		printf '     %s\n' "libgit2 alone: start-up $(ms "$(median "${PI[@]}")") ms; the whole index ($(commas "$entries") entries, $(( (index + 524288) / 1048576 )) MB) read $(ms "$(median "${PR[@]}")") ms, written $(ms "$(median "${PW[@]}")") ms"
 		rollback "$s" "$dir"
 	done
 	echo "   Stores as in e. folder: the files already in the day's folder; git add+ci:"
 	echo "   cp FILE $dir/ && git add FILE && git commit --no-verify."
 	echo "   libgit2 alone (tests/bench/git-probe, median of 5): git_libgit2_init(),"
 	echo "   and reading and writing back the store's whole index, as a commit by"
-	echo "   ps-log does to add its one entry."
+	echo "   ps-log would to add its one entry if the index were not split."
 	echo "   Target (the largest store: under 20 ms, at least 10x faster than git):"
 	echo "   $(met "$lastok") ($last)."
 	summary "${sd[@]}"

@@ -17,9 +17,8 @@
 # unlink, mkdir, chmod, close, ...): a kill at any other call leaves the
 # files as a kill at the next such call does, so the same states are
 # reached in a third of the runs. RELIABILITY_FULL=1 kills them all at
-# every call. ps-log-child is ps-log with its index left to a child
-# (PS_INDEX_DEFER=0, as in a large store), the child killed too: strace
-# follows it. ps-apply-pack takes in 100 applications, whose objects go
+# every call. ps-log-split is ps-log with git's index kept split
+# (PS_INDEX_SPLIT=0, as in a large store). ps-apply-pack takes in 100 applications, whose objects go
 # to the store as one pack (lib/store/pack.c). ps-withdraw is ps-apply
 # --withdraw (the participant and the proposal it ends); ps-log-batch a
 # batch of three entries on stdin, in one commit: these two are killed
@@ -125,7 +124,7 @@ printf -- '- {match: %s, mode: phone, minutes: 30, date: 2026-11-02, note: CANAR
 printf '#!/bin/sh\nexec ps-log -C s <"%s"\n' "$R/batch.yaml" >"$R/log-batch.sh"
 chmod +x "$R/log-batch.sh"
 for tool in ps-init ps-apply ps-apply-pack ps-screen ps-match ps-log \
-    ps-log-child ps-withdraw ps-log-batch; do
+    ps-log-split ps-withdraw ps-log-batch; do
 	mkdir "$R/tmpl.$tool"
 	cp "$R/base/ids" "$R/tmpl.$tool/"
 	[ $tool = ps-init ] || cp -a "$R/base/s" "$R/tmpl.$tool/s"
@@ -135,7 +134,7 @@ for tool in ps-init ps-apply ps-apply-pack ps-screen ps-match ps-log \
 done
 
 points=0
-for tool in ${CRASH_TOOLS:-ps-log ps-log-child ps-apply ps-apply-pack ps-init \
+for tool in ${CRASH_TOOLS:-ps-log ps-log-split ps-apply ps-apply-pack ps-init \
     ps-screen ps-match ps-withdraw ps-log-batch}; do
 	only=$MUTATING what="file-changing system call" step=1 sample=
 	[ $tool = ps-log ] && only= what="system call"

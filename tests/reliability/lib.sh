@@ -139,7 +139,7 @@ op_cmd() {	# tool
 	ps-match)  echo "ps-match -C s --accept $M2" ;;
 	ps-log)    echo "ps-log -C s $M --mode phone --minutes 30 --note CANARY" ;;
 	# the same, the index left to a child as in a large store
-	ps-log-child) echo "env PS_INDEX_DEFER=0 ps-log -C s $M --mode phone --minutes 30 --note CANARY" ;;
+	ps-log-split) echo "env PS_INDEX_SPLIT=0 ps-log -C s $M --mode phone --minutes 30 --note CANARY" ;;
 	# a withdrawal: the participant, and the proposal M2 it ends
 	ps-withdraw) echo "ps-apply -C s --withdraw P-B00002 --reason moved" ;;
 	# a batch of entries on stdin, one commit ($R/log-batch.sh)
@@ -179,7 +179,7 @@ leftovers() {	# store
 # The store after a fault: git fsck clean, HEAD the old commit or one
 # new commit of the tool on it, no partial file. Prints what is wrong.
 state_check() {	# store old tool
-	local s=$1 old=$2 tool=${3%-child} head out
+	local s=$1 old=$2 tool=${3%-split} head out
 	tool=${tool%-pack}
 	tool=${tool%-batch}
 	[ "$tool" = ps-withdraw ] && tool=ps-apply
@@ -207,8 +207,8 @@ state_check() {	# store old tool
 	fi
 }
 
-# A write is done when the store's lock is free: a child of it may still
-# bring the index up (PS_INDEX_DEFER), as the next writer would wait for.
+# A write is done when the store's lock is free (no tool leaves a process
+# behind that holds it: a lock held here is a bug the next check shows).
 settle() {	# store
 	[ -e "$1/.git/ps.lock" ] && flock "$1/.git/ps.lock" true
 	return 0

@@ -402,51 +402,9 @@ drop(void **state)
 	ps_journal_drop(j->f.s);
 }
 
-/*
- * An index past $PS_INDEX_DEFER bytes is left to a child forked as the
- * store closes: the journal renamed ps-index-journal, the work tree
- * written by the write; once the child is done, the index is up to the
- * branch and its journal gone. Under the limit, nothing is left.
- */
-static void
-index_later(void **state)
-{
-	struct jfix *j = *state;
-	struct ps_diags d = PS_DIAGS_INIT;
-	char *kept;
-	int st;
-
-	crash(j, &j->c2);
-	assert_int_equal(ps_worktree_write(j->f.s, j->ch, 2, &d), 0);
-	free(j->ch[0].data);
-	j->ch[0].data = NULL;
-	assert_int_equal(ps_journal_index_later(j->f.s), 0);
-	assert_int_equal(j->f.s->index_child, 0);
-	assert_non_null(kept = fix_read(&j->f, ".git/ps-journal"));
-	free(kept);
-
-	setenv("PS_INDEX_DEFER", "0", 1);
-	assert_int_equal(ps_journal_index_later(j->f.s), 1);
-	unsetenv("PS_INDEX_DEFER");
-	assert_int_equal(j->f.s->index_child, 1);
-	fix_file_is(&j->f, ".git/ps-journal", NULL);
-	assert_non_null(kept = fix_read(&j->f, ".git/ps-index-journal"));
-	free(kept);
-	/* the index still at c0 */
-	fix_git_says(&j->f, "A\tnotes.txt\nD\tparticipants/P-7K3Q2X.yaml\n",
-	    "diff-index --cached --name-status HEAD");
-
-	ps_store_close(j->f.s);		/* forks the child */
-	j->f.s = NULL;
-	assert_true(waitpid(-1, &st, 0) > 0);
-	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	fix_open(&j->f);
-	fix_file_is(&j->f, ".git/ps-index-journal", NULL);
-	at_c2(j);
-}
-
-/* The index child's journal, found by the next open: the index brought
-   up; or, the branch moved by git since, dropped with no error. */
+/* The journal an earlier version's index child left, found by the next
+   open: the index brought up; or, the branch moved by git since,
+   dropped with no error. */
 static void
 index_journal_recovered(void **state)
 {
@@ -494,7 +452,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(own_locks_dropped, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(drop, setup, teardown),
-		cmocka_unit_test_setup_teardown(index_later, setup, teardown),
 		cmocka_unit_test_setup_teardown(index_journal_recovered, setup,
 		    teardown),
 	};
