@@ -18,13 +18,18 @@
 # files as a kill at the next such call does, so the same states are
 # reached in a third of the runs. RELIABILITY_FULL=1 kills them all at
 # every call. ps-log-split is ps-log with git's index kept split
-# (PS_INDEX_SPLIT=0, as in a large store). ps-apply-pack takes in 100 applications, whose objects go
-# to the store as one pack (lib/store/pack.c). ps-withdraw is ps-apply
-# --withdraw (the participant and the proposal it ends); ps-log-batch a
-# batch of three entries on stdin, in one commit: these two are killed
-# at about 60 of their file-changing calls, spread over all of them, and
-# at every call with RELIABILITY_FULL=1 (ps-apply --erase has its sweeps
-# in tests/cli/ps-erase.bats).
+# (PS_INDEX_SPLIT=0, as in a large store). ps-apply-pack takes in 100
+# applications, whose objects go to the store as one pack
+# (lib/store/pack.c). ps-withdraw is ps-apply --withdraw (the
+# participant and the proposal it ends); ps-log-batch a
+# batch of three entries on stdin, in one commit; ps-match-commit is
+# ps-match --commit on a store with people waiting and volunteers free
+# (free_store in lib.sh), proposing three matches in one commit. These
+# three are killed at about 60 of their file-changing calls, spread over
+# all of them, and at every call with RELIABILITY_FULL=1 (ps-apply
+# --erase has its sweeps in tests/cli/ps-erase.bats). A sweep fails at
+# once if the run it kills, run to the end, commits nothing (HEAD does
+# not move): it would sweep a write that does not happen.
 . "$(dirname "$0")/lib.sh"
 
 MUTATING=" openat open creat write pwrite64 writev pwritev fsync fdatasync syncfs sync_file_range rename renameat renameat2 link linkat symlink symlinkat unlink unlinkat mkdir mkdirat rmdir chmod fchmod fchmodat ftruncate truncate utimensat fallocate close "
@@ -124,10 +129,15 @@ printf -- '- {match: %s, mode: phone, minutes: 30, date: 2026-11-02, note: CANAR
 printf '#!/bin/sh\nexec ps-log -C s <"%s"\n' "$R/batch.yaml" >"$R/log-batch.sh"
 chmod +x "$R/log-batch.sh"
 for tool in ps-init ps-apply ps-apply-pack ps-screen ps-match ps-log \
-    ps-log-split ps-withdraw ps-log-batch; do
+    ps-log-split ps-withdraw ps-log-batch ps-match-commit; do
 	mkdir "$R/tmpl.$tool"
 	cp "$R/base/ids" "$R/tmpl.$tool/"
 	[ $tool = ps-init ] || cp -a "$R/base/s" "$R/tmpl.$tool/s"
+	if [ $tool = ps-match-commit ] && ! free_store "$R/tmpl.$tool"; then
+		not_ok "a store with people waiting and volunteers free"
+		done_testing
+		exit 1
+	fi
 	cp -a "$R/tmpl.$tool" "$R/fp"
 	fingerprint "$R/fp" >"$R/fp.$tool"
 	rm -rf "$R/fp"
@@ -135,12 +145,12 @@ done
 
 points=0
 for tool in ${CRASH_TOOLS:-ps-log ps-log-split ps-apply ps-apply-pack ps-init \
-    ps-screen ps-match ps-withdraw ps-log-batch}; do
+    ps-screen ps-match ps-withdraw ps-log-batch ps-match-commit}; do
 	only=$MUTATING what="file-changing system call" step=1 sample=
 	[ $tool = ps-log ] && only= what="system call"
 	# the later sweeps, about 60 points spread over all (make check's
 	# time); every one with RELIABILITY_FULL=1
-	case $tool in ps-withdraw|ps-log-batch) step=0 ;; esac
+	case $tool in ps-withdraw|ps-log-batch|ps-match-commit) step=0 ;; esac
 	[ "$FULL" = 1 ] && only= what="system call" step=1
 	t1=$(now)
 	# the calls of one whole run, in order: "k name c"
@@ -149,6 +159,10 @@ for tool in ${CRASH_TOOLS:-ps-log ps-log-split ps-apply ps-apply-pack ps-init \
 	(cd "$R/count" && . ./ids && strace -f -qq -o "$R/count.trace" \
 	    -- $(op_cmd $tool) >/dev/null 2>&1)
 	st=$?
+	# a write that commits nothing would sweep nothing worth a sweep
+	moved=yes
+	[ $tool = ps-init ] || [ "$(git -C "$R/count/s" rev-parse HEAD)" != \
+	    "$(git -C "$R/tmpl.$tool/s" rev-parse HEAD)" ] || moved=no
 	awk -v only="$only" '
 	    / resumed>/ || $2 ~ /^(\+\+\+|---)/ { next }
 	    { name = $2; sub(/\(.*/, "", name); c = ++seen[name]; k++
@@ -164,6 +178,10 @@ for tool in ${CRASH_TOOLS:-ps-log ps-log-split ps-apply ps-apply-pack ps-init \
 	rm -rf "$R/count" "$R/count.trace"
 	if [ "$st" != 0 ]; then
 		not_ok "$tool: the run to crash works untraced" "exit $st"
+		continue
+	fi
+	if [ $moved = no ]; then
+		not_ok "$tool: the run to crash commits something" "HEAD did not move"
 		continue
 	fi
 	xargs -P "$JOBS" -n 24 "$0" --one $tool <"$R/calls.$tool" >"$R/results.$tool"

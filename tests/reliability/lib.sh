@@ -128,6 +128,26 @@ make_store() {
 	echo "PAPP=$(sed -n 's/^id: \(P-.*\)/\1/p' "$d/applied")" >>"$d/ids"
 }
 
+# free_store DIR: to the store DIR/s of make_store, two volunteers free
+# (V-A00005 and V-A00006, copies of V-A00002 who speak Spanish) and two
+# more participants waiting (P-B00006 and P-B00007, copies of P-B00004),
+# committed with plain git as a coordinator might: ps-match --commit
+# then has three matches to propose (P-B00004, P-B00006, P-B00007).
+free_store() {
+	local d=$1 n
+	for n in 5 6; do
+		sed -e "s/^id: V-A00002\$/id: V-A0000$n/" -e "s/-surname/$n-surname/" \
+		    -e 's/^  - fr$/  - es/' "$MF/V-A00002.yaml" \
+		    >"$d/s/volunteers/V-A0000$n.yaml" || return 1
+	done
+	for n in 6 7; do
+		sed -e "s/^id: P-B00004\$/id: P-B0000$n/" -e "s/CANARY-Hana/CANARY-Hana$n/" \
+		    "$MF/P-B00004.yaml" >"$d/s/participants/P-B0000$n.yaml" || return 1
+	done
+	git -C "$d/s" add -A &&
+	    git -C "$d/s" commit -q --no-verify -m "more volunteers and participants"
+}
+
 # The representative write of each tool, run in DIR (holding s/).
 op_cmd() {	# tool
 	case $1 in
@@ -137,6 +157,8 @@ op_cmd() {	# tool
 	ps-apply-pack) echo "ps-apply -C s $R/many.yaml" ;;
 	ps-screen) echo "ps-screen -C s $VAPP --step application --result pass" ;;
 	ps-match)  echo "ps-match -C s --accept $M2" ;;
+	# proposals for those waiting, in one commit (free_store's store)
+	ps-match-commit) echo "ps-match -C s --commit" ;;
 	ps-log)    echo "ps-log -C s $M --mode phone --minutes 30 --note CANARY" ;;
 	# the same, the index left to a child as in a large store
 	ps-log-split) echo "env PS_INDEX_SPLIT=0 ps-log -C s $M --mode phone --minutes 30 --note CANARY" ;;
@@ -182,6 +204,7 @@ state_check() {	# store old tool
 	local s=$1 old=$2 tool=${3%-split} head out
 	tool=${tool%-pack}
 	tool=${tool%-batch}
+	tool=${tool%-commit}
 	[ "$tool" = ps-withdraw ] && tool=ps-apply
 	settle "$s"
 	if ! out=$(git -C "$s" fsck --full --strict --no-progress 2>&1) ||
