@@ -1,48 +1,9 @@
 #!/usr/bin/env bats
 # ps-apply --erase: a person out of the store and out of its whole history.
 load helpers
+load erase
 
-MF=$BATS_TEST_DIRNAME/../fixtures/match
-EF=$BATS_TEST_DIRNAME/../fixtures/erase
 export PS_NOW=2026-11-22T15:00:00Z
-
-# Every trace of the canary participant: the canaries, in any case (the
-# email is put in lower case), and their phone numbers.
-CANARY='canary-erase|999 555 019'
-
-# A store with other people (the matching fixtures) and $P, the canary
-# participant: applied, onboarded (with a note), matched with V-A00001
-# ($M), a contact logged with a note, their phone changed, withdrawn
-# with a reason; an annotated tag and a plain one on the way. $O is
-# another participant with a match of their own, who must not change.
-erase_store() {
-	new_store
-	mkdir -p s/participants s/volunteers s/groups
-	cp "$MF"/P-B0000[2-5].yaml s/participants/
-	cp "$MF"/V-*.yaml s/volunteers/
-	cp "$MF"/G-*.yaml s/groups/
-	git_commit_all "fixtures"
-	cd s
-	P=$(ps-apply "$EF/canary.yaml" | sed -n 's/^id: //p')
-	ps-screen "$P" --step onboarding-call --result pass \
-	    --note "CANARY-ERASE-onboarding-note" >/dev/null
-	ps-match --commit >/dev/null 2>&1
-	M=$(grep -l "participant: $P" matches/*.yaml | xargs basename | sed 's/\.yaml$//')
-	ps-match --accept "$M" >/dev/null
-	git -c user.name=T -c user.email=t@example.org tag -a q4 -m "quarter four"
-	ps-log "$M" --mode phone --minutes 30 --note "CANARY-ERASE-contact-note" >/dev/null
-	git tag light
-	echo 'contact: {phone: "+1 999 555 0198"}' | ps-apply --update "$P" >/dev/null
-	ps-apply --withdraw "$P" --reason "CANARY-ERASE-reason" >/dev/null
-	O=P-B00002
-	git gc -q
-	[ -n "$P" ] && [ -n "$M" ]
-}
-
-# Every object of the repository, reachable or not, in full.
-all_objects() {
-	git cat-file --batch-all-objects --batch
-}
 
 # What must not change when the erasure is refused.
 snapshot() {
@@ -326,17 +287,6 @@ $V.yaml" ]
 	printf '%s\n' "$P" | script -qec "ps-apply --erase $P" /dev/null >"$T/tty"
 	grep -q "erased $P from the store" "$T/tty"
 	[ "$(git log -1 --format=%s)" = "ps-apply: erase $P" ]
-}
-
-# The state an erasure must leave, finished: printed, one line a problem.
-erased_check() {	# ID
-	[ ! -e .git/ps-erase ] || echo "the erasure journal is left"
-	find .git -name '*.lock' ! -name ps.lock | sed 's/^/a lock left: /'
-	find .git/objects/pack -size 0 | sed 's/^/an empty pack file: /'
-	git fsck --full --strict --no-dangling >/dev/null 2>&1 || echo "git fsck: $(git fsck --full --strict 2>&1 | head -2)"
-	all_objects | grep -aqiE "$CANARY" && echo "their data is in an object"
-	git cat-file -e "HEAD:participants/$1.yaml" 2>/dev/null && echo "their record is in HEAD"
-	ps-check >/dev/null 2>&1 || echo "ps-check: $(ps-check 2>&1 | tail -1)"
 }
 
 # erase_sweep INJECT: the erasure of $P hit at each point that may change
