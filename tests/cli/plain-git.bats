@@ -326,47 +326,107 @@ teardown() {
 	fi
 }
 
-@test "a full disk (a small tmpfs, short writes) at each point of a write: refused or made, never half" {
+# A full disk. small_disk mounts a 4 MiB tmpfs at $T/mnt (root only;
+# teardown unmounts it): a real file system, which can run out of space
+# in the middle of a write and return a short one. full_run FREE CMD...
+# runs CMD in the store here, on that disk, with FREE KiB left (a file
+# $T/mnt/fill holds the rest), then gives the space back:
+#   - exit 0 counts as made, exit 3 naming ENOSPC as refused (EXIT
+#     STATUS in the man pages: a git or I/O failure); anything else
+#     fails;
+#   - full_head STATUS OLD-HEAD OUTPUT, which each test defines, prints
+#     what is wrong with HEAD after either, one problem a line;
+#   - after a refusal, the same CMD again, with the space back, works;
+#   - then ps-check and git fsck --full --strict pass, git status is
+#     empty, and no lock, journal or temp file is left.
+# Counts go to $runs, $made and $refused ($refused_at: at what FREE);
+# each problem is a line of $fails. Every clock is pinned: PS_NOW
+# above, git's by setup.
+small_disk() {
 	[ "$(id -u)" = 0 ] || skip "not root: cannot mount a tmpfs (CI runs this as root)"
+	mkdir "$T/mnt"
+	mount -t tmpfs -o size=4m,mode=0700 tmpfs "$T/mnt" 2>/dev/null ||
+	    skip "cannot mount a tmpfs here"
+	runs=0 made=0 refused=0 refused_at= fails=
+}
+
+full_run() {	# free cmd...
+	local free=$1 old avail st=0 out problems
+	shift
+	old=$(git rev-parse HEAD)
+	avail=$(df -k --output=avail . | tail -1)
+	[ "$avail" -le "$free" ] || fallocate -l $(( (avail - free) * 1024 )) "$T/mnt/fill"
+	out=$("$@" 2>&1) || st=$?
+	rm -f "$T/mnt/fill"
+	runs=$((runs + 1))
+	case $st in
+	0)	made=$((made + 1)) ;;
+	3)	refused=$((refused + 1)) refused_at="$refused_at $free"
+		[[ "$out" == *"No space left on device"* ]] ||
+		    problems="exit 3 without the reason: $out" ;;
+	*)	problems="exit $st: $out" ;;
+	esac
+	problems="$problems
+$(full_head "$st" "$old" "$out")"
+	if [ "$st" = 3 ]; then
+		out=$("$@" 2>&1) || problems="$problems
+the same again, with the space back: exit $?: $out"
+	fi
+	ps-check >/dev/null 2>&1 ||
+	    problems="$problems
+ps-check after: $(ps-check 2>&1 | tail -1)"
+	git fsck --full --strict --no-dangling >/dev/null 2>&1 ||
+	    problems="$problems
+git fsck: $(git fsck --full --strict 2>&1 | head -1)"
+	out=$(git status --porcelain)
+	[ -z "$out" ] || problems="$problems
+git status: $(printf '%s\n' "$out" | head -2)"
+	out=$(find .git \( -name '*.lock' ! -name ps.lock -o -name 'ps-journal*' \
+	    -o -name ps-erase -o -path '.git/ps-tmp/*' -o -name 'tmp_*' \) -print)
+	[ -z "$out" ] || problems="$problems
+left: $(printf '%s\n' "$out" | tr '\n' ' ')"
+	problems=$(printf '%s\n' "$problems" | sed '/^$/d')
+	[ -z "$problems" ] ||
+	    fails="$fails
+$(printf '%s\n' "$problems" | sed "s/^/$free KiB ($st): /")"
+	return 0
+}
+
+# full_report NAME: the counts to the TAP stream, the problems to the
+# test's output; fails when there was a problem, or when no run was made
+# or none refused (the walk missed the write).
+full_report() {	# name
+	echo "# $1: $runs runs, $made made, $refused refused for want of space${refused_at:+ (at$refused_at KiB left)}, $(printf '%s' "$fails" | grep -c .) failures" >&3
+	[ -z "$fails" ] || { printf '%s\n' "$fails" | head -30; false; }
+	[ "$refused" -gt 0 ] && [ "$made" -gt 0 ]
+}
+
+# A write of one commit (peer-support(7), "How a write goes"): made, HEAD
+# is one commit on, and a work tree not yet up to it is named in a
+# warning; refused, HEAD is as before (a commit made exits 0).
+one_commit_on() {	# status old output
+	if [ "$1" != 0 ]; then
+		[ "$(git rev-parse HEAD)" = "$2" ] || echo "refused, but HEAD moved"
+		return 0
+	fi
+	[ "$(git rev-parse HEAD~1)" = "$2" ] || echo "made, but HEAD is not one commit on"
+	[ -z "$(git --no-optional-locks status --porcelain)" ] ||
+	    [[ "$3" == *"warning: "* ]] ||
+	    echo "made, the work tree behind, and no warning said so: $3"
+}
+
+@test "a full disk (a small tmpfs, short writes) at each point of a write: refused or made, never half" {
+	small_disk
 	logged_store
 	cd "$T"
-	mkdir mnt
-	mount -t tmpfs -o size=4m,mode=0700 tmpfs mnt 2>/dev/null || skip "cannot mount a tmpfs here"
 	cp -a s mnt/s
 	cd mnt/s
 	note=$(head -c 3900 /dev/zero | tr "\\0" x)
-	fails= made=0 refused=0
 	# leave 0 to 160 KiB free, in steps of 4: the write runs out at a
 	# different point each time
+	full_head() { one_commit_on "$@"; }
 	for free in $(seq 0 4 160); do
-		avail=$(df -k --output=avail . | tail -1)
-		[ "$avail" -gt "$free" ] && fallocate -l $(( (avail - free) * 1024 )) ../fill
-		old=$(git rev-parse HEAD)
-		st=0
-		out=$(ps-log "$M" --mode phone --minutes 30 --note "$note" 2>&1) || st=$?
-		rm -f ../fill
-		new=$(git rev-parse HEAD)
-		case $st in
-		0)	made=$((made + 1))
-			[ "$(git rev-parse HEAD~1)" = "$old" ] || fails="$fails
-$free KiB: exit 0, but HEAD is not one commit on" ;;
-		3)	refused=$((refused + 1))
-			[[ "$out" == *"No space left on device"* ]] || fails="$fails
-$free KiB: exit 3 without the reason: $out"
-			[ "$new" = "$old" ] || [ "$(git rev-parse HEAD~1)" = "$old" ] || fails="$fails
-$free KiB: HEAD moved elsewhere" ;;
-		*)	fails="$fails
-$free KiB: exit $st: $out" ;;
-		esac
-		# the next command finishes whatever is left; then all is clean
-		ps-check >/dev/null 2>&1 || fails="$fails
-$free KiB: ps-check after: $(ps-check 2>&1 | tail -1)"
-		git fsck --full --strict --no-dangling >/dev/null 2>&1 || fails="$fails
-$free KiB: git fsck: $(git fsck --full --strict 2>&1 | head -1)"
-		[ -z "$(git status --porcelain)" ] || fails="$fails
-$free KiB: git status: $(git status --porcelain | head -2)"
+		full_run "$free" ps-log "$M" --mode phone --minutes 30 --note "$note"
 	done
-	echo "# $made made, $refused refused for want of space" >&3
-	[ -z "$fails" ] || { printf '%s\n' "$fails" | head -30; false; }
-	[ "$refused" -gt 0 ] && [ "$made" -gt 0 ]
+	full_report ps-log
 }
