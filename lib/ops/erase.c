@@ -67,6 +67,9 @@ struct erase {
 	char				**remotes;	/* names */
 	size_t				 nremotes, capremotes;
 	int				 had_note;	/* erasures/ID.yaml */
+	int				 noted;		/* the branch moved
+							   before a stop */
+	const char			*log;		/* the commit's subject */
 	int				 oom;
 	struct timespec			 start;	/* on the store's clock */
 	int				 journaled;	/* .git/ps-erase */
@@ -462,6 +465,9 @@ rewrite_blob(void *arg, const git_oid *oid, const char *path, git_oid *out,
 	size_t len;
 	int rc = 0;
 
+	/* a note of an erasure (this one, run again) is not a record */
+	if (strncmp(path, "erasures/", 9) == 0)
+		return 0;
 	if (git_blob_lookup(&b, e->rw.repo, oid) < 0)
 		return ps_git_error(e->d, path);
 	data = git_blob_rawcontent(b);
@@ -579,10 +585,22 @@ commit_note(struct erase *e, const git_signature *sig)
 			head = &e->rw.refs[i];
 	if (head == NULL)
 		return ps_diag_err(e->d, PS_STORE, "the branch has no commit");
+	ps_buf_printf(&np, "erasures/%s.yaml", e->id);
+	if (git_commit_lookup(&parent, e->rw.repo, &head->new) < 0) {
+		rc = ps_git_error(e->d, "cannot write the erasure note");
+		goto done;
+	}
+	/* run again after its branch moved: the note is committed already */
+	if (e->s->erasing && git_oid_equal(&head->new, &head->commit) &&
+	    ps_streq(git_commit_summary(parent), e->log)) {
+		e->erasure = head->new;
+		e->noted = 1;
+		rc = 0;
+		goto done;
+	}
 	if ((rc = note(e, sig, &text)) != 0)
 		goto done;
-	ps_buf_printf(&np, "erasures/%s.yaml", e->id);
-	if (git_commit_lookup(&parent, e->rw.repo, &head->new) < 0 ||
+	if (
 	    git_commit_tree(&base, parent) < 0 ||
 	    git_blob_create_from_buffer(&blob, e->rw.repo, text.s,
 	    text.len) < 0) {
@@ -1001,6 +1019,8 @@ ps_erase(struct ps_store *s, const char *id, const struct ps_erase_opts *o,
 		return ps_diag_err(d, PS_USAGE, "--erase: not the ID of a "
 		    "participant or a volunteer (like P-7K3Q2X)");
 	e.dir = ps_id_kind_dir(e.kind);
+	ps_buf_printf(&log, "ps-apply: erase %s", id);
+	e.log = log.s;
 	snprintf(e.file, sizeof(e.file), "%s.yaml", id);
 	snprintf(e.path, sizeof(e.path), "%s/%s", e.dir, e.file);
 	if ((rc = ps_author_get(&sig, s, o->author, o->dry_run, d)) != 0 ||
@@ -1057,13 +1077,12 @@ ps_erase(struct ps_store *s, const char *id, const struct ps_erase_opts *o,
 		    0 : 11));
 		goto done;
 	}
-	ps_buf_printf(&log, "ps-apply: erase %s", id);
 	/* the branch first: its work tree is checked before any ref moves */
 	if ((rc = commit_note(&e, sig)) != 0 ||
 	    (rc = ps_rewrite_pack(&e.rw, &e.erasure, &pack, &e.packed)) != 0 ||
 	    (rc = note_packed(&e)) != 0 ||
 	    (rc = journal(&e)) != 0 ||
-	    (rc = ps_txn_replace(t, &e.erasure, log.s, d)) != 0 ||
+	    (rc = e.noted ? 0 : ps_txn_replace(t, &e.erasure, log.s, d)) != 0 ||
 	    (rc = move_refs(&e, log.s)) != 0 ||
 	    (rc = ps_prune(s, pack.s, &e.start, d)) != 0 ||
 	    (rc = finish(&e)) != 0)

@@ -57,5 +57,7 @@ erased_check() {	# ID
 	git fsck --full --strict --no-dangling >/dev/null 2>&1 || echo "git fsck: $(git fsck --full --strict 2>&1 | head -2)"
 	all_objects | grep -aqiE "$CANARY" && echo "their data is in an object"
 	git cat-file -e "HEAD:participants/$1.yaml" 2>/dev/null && echo "their record is in HEAD"
+	[ "$(git log --format=%s | grep -cx "ps-apply: erase $1")" -le 1 ] ||
+	    echo "more than one commit \"ps-apply: erase $1\""
 	ps-check >/dev/null 2>&1 || echo "ps-check: $(ps-check 2>&1 | tail -1)"
 }

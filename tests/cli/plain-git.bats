@@ -474,12 +474,9 @@ one_commit_on() {	# status old output
 	}
 	# the erasure rewrites the history and repacks the store: it runs out
 	# of space at a different point each time, a fresh store each time.
-	# FAILS today (issue 19), where the disk runs out after the branch
-	# moved and before the tags did (28 KiB left): the erasure exits 3
-	# and says to run it again, which does not finish it but erases
-	# again, over the old history and the new: the first "ps-apply:
-	# erase" commit is rewritten into an empty one and a second follows,
-	# n + 2 commits where a finished erasure makes n + 1.
+	# Where the disk runs out after the branch moved and before the tags
+	# did (28 KiB left), the erasure run again once failed to finish: it
+	# erased again, its first commit emptied and a second one made.
 	for free in $(seq 0 4 160); do
 		rm -rf mnt/s
 		cp -a tmpl mnt/s
