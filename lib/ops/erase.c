@@ -985,6 +985,39 @@ journal(struct erase *e)
 }
 
 /*
+ * After the prune, is every blob that held their data gone? A git gc or
+ * git repack run beside the erasure packs the old history again, in a
+ * pack newer than the erasure's start, which the prune keeps (it may
+ * hold a plain git write): then the erasure is not finished, and run
+ * again, its start later than that pack, it is. Asked of the store
+ * opened afresh: libgit2 may still map a pack the prune removed.
+ */
+static int
+check_gone(struct erase *e)
+{
+	git_repository *r = NULL;
+	git_odb *odb = NULL;
+	size_t i, left = 0;
+	int rc = 0;
+
+	if (git_repository_open_ext(&r, e->s->root,
+	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+	    git_repository_odb(&odb, r) < 0)
+		rc = ps_git_error(e->d, "cannot read the store after the prune");
+	for (i = 0; rc == 0 && i < e->rw.blobs.n; i++)
+		if (e->rw.blobs.v[i].state != PS_REWRITE_KEPT &&
+		    git_odb_exists(odb, &e->rw.blobs.v[i].key))
+			left++;
+	if (left)
+		rc = ps_diag_err(e->d, PS_STORE, "%zu objects that hold data of "
+		    "%s are still in the store, written while the erasure ran "
+		    "(a git gc or git repack beside it?)", left, e->id);
+	git_odb_free(odb);
+	git_repository_free(r);
+	return rc;
+}
+
+/*
  * Done: libgit2 may have left a lock file of ours whose removal failed
  * (packing the refs, it ignores that), which would stop the next write;
  * then the journal goes.
@@ -1085,6 +1118,7 @@ ps_erase(struct ps_store *s, const char *id, const struct ps_erase_opts *o,
 	    (rc = e.noted ? 0 : ps_txn_replace(t, &e.erasure, log.s, d)) != 0 ||
 	    (rc = move_refs(&e, log.s)) != 0 ||
 	    (rc = ps_prune(s, pack.s, &e.start, d)) != 0 ||
+	    (rc = check_gone(&e)) != 0 ||
 	    (rc = finish(&e)) != 0)
 		goto done;
 	report(&e, out, branch + (strncmp(branch, "refs/heads/", 11) ? 0 : 11));

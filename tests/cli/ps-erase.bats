@@ -145,6 +145,28 @@ EOF
 	[ -z "$(git fsck --full --strict 2>&1)" ]
 }
 
+@test "a git gc beside the erasure keeps their data in its pack: found, and run again it is finished" {
+	erase_store
+	# what a git gc run while the erasure rewrites leaves: the old
+	# history packed again, in a pack written after the erasure began
+	pack=$(git rev-list --objects --all | git pack-objects -q .git/objects/pack/pack)
+	touch -d '+1 hour' ".git/objects/pack/pack-$pack.pack" ".git/objects/pack/pack-$pack.idx"
+	run_split ps-apply --erase "$P" --yes
+	[ "$status" = 3 ]
+	[[ "$err" == *"ps-apply: "*" objects that hold data of $P are still in the store, written while the erasure ran (a git gc or git repack beside it?)"* ]]
+	[[ "$err" == *"ps-apply: the erasure of $P is not finished: run ps-apply --erase $P again"* ]]
+	[ -e .git/ps-erase ]
+	run_split ps-check
+	[ "$status" = 3 ]
+	[[ "$err" == *"the erasure of $P is not finished"* ]]
+	# that gc long done, the erasure run again begins after its pack
+	touch -d '-1 hour' ".git/objects/pack/pack-$pack.pack" ".git/objects/pack/pack-$pack.idx"
+	run_split ps-apply --erase "$P" --yes
+	[ "$status" = 0 ]
+	erased_check "$P" >"$T/problems"
+	diff -u /dev/null "$T/problems"
+}
+
 @test "ps-apply -n --erase says what would change and changes nothing" {
 	erase_store
 	snapshot before
