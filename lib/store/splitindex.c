@@ -677,65 +677,78 @@ diff_write(struct ps_buf *b, const struct diff *df, const char **paths,
 	return ps_buf_add(b, sum, 20);
 }
 
-/* Write buf as .git/index, under git's lock. */
+/*
+ * Take git's own lock on the index, .git/index.lock, as git does: before
+ * the index is read, so that no git add made meanwhile is lost. Its
+ * descriptor, or -1 (*rc then the status of the diagnostic added).
+ */
 static int
-index_put(struct ps_store *s, const struct ps_buf *b, struct ps_diags *d)
+index_lock(struct ps_store *s, struct ps_buf *lock, int *rc,
+    struct ps_diags *d)
 {
-	struct ps_buf lock = PS_BUF_INIT, path = PS_BUF_INIT;
-	ssize_t w;
-	size_t done = 0;
-	int fd, rc = 0;
+	int fd;
 
-	ps_repo_gitpath(s, &lock, "index.lock");
-	ps_repo_gitpath(s, &path, "index");
-	if (lock.s == NULL || path.s == NULL) {
-		rc = ps_diag_nomem(d);
-		goto done;
+	ps_repo_gitpath(s, lock, "index.lock");
+	if (lock->s == NULL) {
+		*rc = ps_diag_nomem(d);
+		return -1;
 	}
-	if ((fd = open(lock.s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) == -1) {
-		rc = errno == EEXIST ? ps_diag_err(d, PS_STORE, "%s exists: "
+	if ((fd = open(lock->s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1)
+		*rc = errno == EEXIST ? ps_diag_err(d, PS_STORE, "%s exists: "
 		    "the commit is made, but the index could not be updated; "
 		    "if no git command is running, remove that file and run "
-		    "any ps- command", lock.s) : ps_diag_err(d, PS_STORE,
-		    "%s: %s", lock.s, strerror(errno));
-		goto done;
-	}
+		    "any ps- command", lock->s) : ps_diag_err(d, PS_STORE,
+		    "%s: %s", lock->s, strerror(errno));
+	return fd;
+}
+
+/* Write b through the lock (fd, at lock) as .git/index. */
+static int
+index_put(struct ps_store *s, int fd, const char *lock, const struct ps_buf *b,
+    struct ps_diags *d)
+{
+	struct ps_buf path = PS_BUF_INIT;
+	ssize_t w;
+	size_t done = 0;
+	int rc = 0;
+
+	ps_repo_gitpath(s, &path, "index");
+	errno = 0;
 	while (done < b->len && (w = write(fd, b->s + done, b->len - done)) > 0)
 		done += (size_t)w;
-	if (done < b->len || close(fd) == -1 || rename(lock.s, path.s) == -1) {
+	if (path.s == NULL || done < b->len || close(fd) == -1 ||
+	    rename(lock, path.s) == -1) {
 		rc = ps_diag_err(d, PS_STORE, "cannot write the index: %s",
 		    strerror(errno ? errno : ENOSPC));
 		if (done < b->len)
 			close(fd);
-		unlink(lock.s);
+		unlink(lock);
 	}
-done:
-	ps_buf_release(&lock);
 	ps_buf_release(&path);
 	return rc;
 }
 
 /*
- * The index written whole again (libgit2), the differences folded in:
- * when they grow past a fifth of the shared part, as git does, or in
- * an erasure, whose shared part names the person's files.
+ * The index written whole again (libgit2), the differences folded in,
+ * under the lock (fd, at lock): when they grow past a fifth of the
+ * shared part, as git does, or in an erasure, whose shared part names
+ * the person's files. libgit2 writes a file of its own in ps-tmp,
+ * renamed over the index.
  */
 static int
-write_whole(struct ps_store *s, struct ps_change *ch, size_t n,
-    struct ps_diags *d)
+write_whole(struct ps_store *s, int fd, const char *lock,
+    struct ps_change *ch, size_t n, struct ps_diags *d)
 {
-	struct ps_buf path = PS_BUF_INIT, tmp = PS_BUF_INIT,
-	    lock = PS_BUF_INIT;
+	struct ps_buf path = PS_BUF_INIT, tmp = PS_BUF_INIT;
 	git_index *all = NULL, *out = NULL;
 	git_index_entry e;
 	size_t i;
-	int fd = -1, rc;
+	int rc;
 
 	ps_repo_gitpath(s, &path, "index");
-	ps_repo_gitpath(s, &lock, "index.lock");
-	ps_repo_gitpath(s, &tmp, "ps-tmp/index");
-	if (path.s == NULL || lock.s == NULL || tmp.s == NULL) {
+	ps_repo_gitpath(s, &tmp, "ps-tmp");
+	if (path.s == NULL || tmp.s == NULL) {
 		rc = ps_diag_nomem(d);
 		goto done;
 	}
@@ -751,20 +764,11 @@ write_whole(struct ps_store *s, struct ps_change *ch, size_t n,
 	}
 	if (rc)
 		goto done;
-	if ((fd = open(lock.s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) == -1) {
-		rc = ps_diag_err(d, PS_STORE, "%s: %s", lock.s, errno ==
-		    EEXIST ? "exists: the commit is made, but the index could "
-		    "not be updated; if no git command is running, remove that "
-		    "file and run any ps- command" : strerror(errno));
-		goto done;
-	}
-	*strrchr(tmp.s, '/') = '\0';
-	mkdir(tmp.s, 0700);	/* ps-tmp, if it is not there */
-	tmp.s[strlen(tmp.s)] = '/';
+	mkdir(tmp.s, 0700);	/* if it is not there */
+	ps_buf_puts(&tmp, "/index");
 	unlink(tmp.s);
 	/* in order: each is added at the end */
-	if (git_index_open(&out, tmp.s) < 0)
+	if (tmp.s == NULL || git_index_open(&out, tmp.s) < 0)
 		rc = ps_git_error(d, "cannot write the index");
 	for (i = 0; rc == 0 && i < git_index_entrycount(all); i++)
 		if (git_index_add(out, git_index_get_byindex(all, i)) < 0)
@@ -775,17 +779,17 @@ write_whole(struct ps_store *s, struct ps_change *ch, size_t n,
 	    rename(tmp.s, path.s) == -1))
 		rc = ps_diag_err(d, PS_STORE, "cannot write the index: %s",
 		    strerror(errno));
-	unlink(tmp.s);
-	close(fd);
-	unlink(lock.s);
+	if (tmp.s)
+		unlink(tmp.s);
 	if (rc == 0)
 		shared_clean(s, NULL);
 done:
+	close(fd);
+	unlink(lock);
 	git_index_free(all);
 	git_index_free(out);
 	ps_buf_release(&path);
 	ps_buf_release(&tmp);
-	ps_buf_release(&lock);
 	return rc;
 }
 
@@ -795,16 +799,17 @@ ps_splitindex_apply(struct ps_store *s, struct ps_change *ch, size_t n,
 {
 	const char *gitdir = git_repository_path(s->repo);
 	struct ps_buf path = PS_BUF_INIT, link_to = PS_BUF_INIT,
-	    out = PS_BUF_INIT;
+	    out = PS_BUF_INIT, lock = PS_BUF_INIT;
 	struct ps_ixfile f;
 	struct diff df;
 	struct shared sh;
+	struct stat st;
 	git_index_entry e;
 	const unsigned char *p;
 	const char **paths = NULL;
 	char hx[41];
 	size_t i, len;
-	int rc = 1;
+	int fd = -1, rc = 1;
 
 	memset(&f, 0, sizeof(f));
 	memset(&df, 0, sizeof(df));
@@ -812,16 +817,21 @@ ps_splitindex_apply(struct ps_store *s, struct ps_change *ch, size_t n,
 	ps_repo_gitpath(s, &path, "index");
 	if (path.s == NULL)
 		return ps_diag_nomem(d);
-	if (ps_ixfile_map(&f, path.s) != 0 || (f.size <= (size_t)split_limit() &&
-	    !any_shared(gitdir)) || ps_ixfile_walk(&f, NULL, NULL) != 0 ||
-	    ps_ixfile_strange(&f))
-		goto done;	/* none yet, small, or not ours to split */
+	/* none yet, or small and never split: libgit2's to write */
+	if (stat(path.s, &st) == -1 || (st.st_size <= split_limit() &&
+	    !any_shared(gitdir)))
+		goto done;
+	if ((fd = index_lock(s, &lock, &rc, d)) == -1)
+		goto done;
+	if (ps_ixfile_map(&f, path.s) != 0 || ps_ixfile_walk(&f, NULL,
+	    NULL) != 0 || ps_ixfile_strange(&f))
+		goto libgit2;	/* not ours to split */
 	if (ps_ixfile_ext(&f, "link", &p, &len) != 0) {
 		/* one file, and a large one: it becomes the shared part,
 		   its tree cache the differences' */
 		if (f.size <= (size_t)split_limit() || f.ver == 4 ||
 		    s->erasing)
-			goto done;
+			goto libgit2;
 		memcpy(df.base, f.m + f.size - 20, 20);
 		if (ps_ixfile_ext(&f, "TREE", &p, &len) == 0) {
 			if (ps_buf_add(&df.tree, p, len) == -1)
@@ -829,13 +839,13 @@ ps_splitindex_apply(struct ps_store *s, struct ps_change *ch, size_t n,
 			df.has_tree = 1;
 		}
 		hex(df.base, hx);
-		if (ps_buf_printf(&link_to, "%s/sharedindex.%s", gitdir,
+		if (ps_buf_printf(&link_to, "%ssharedindex.%s", gitdir,
 		    hx) == -1)
 			goto nomem;
 		if (link(path.s, link_to.s) == -1 && errno != EEXIST) {
 			rc = ps_diag_err(d, PS_STORE, "%s: %s", link_to.s,
 			    strerror(errno));
-			goto done;
+			goto unlock;
 		}
 		shared_clean(s, df.base);
 	} else if (diff_read(&df, &f) != 0) {
@@ -850,7 +860,7 @@ ps_splitindex_apply(struct ps_store *s, struct ps_change *ch, size_t n,
 		paths[i] = ch[i].path;
 		if (!ch[i].del && (rc = ps_splitindex_entry(&e, s->root,
 		    ch[i].path, &ch[i].oid, d)) != 0)
-			goto done;
+			goto unlock;
 		if ((rc = diff_change(&df, &sh, ch[i].path, ch[i].del ? NULL :
 		    &e)) == -1)
 			goto nomem;
@@ -862,14 +872,20 @@ ps_splitindex_apply(struct ps_store *s, struct ps_change *ch, size_t n,
 	qsort(paths, n, sizeof(*paths), path_cmp);
 	if (diff_write(&out, &df, paths, n) != 0)
 		goto nomem;
-	if ((rc = index_put(s, &out, d)) == 0)
+	if ((rc = index_put(s, fd, lock.s, &out, d)) == 0)
 		shared_keep(s, &sh);
 	goto done;
 whole:
-	rc = write_whole(s, ch, n, d);
+	rc = write_whole(s, fd, lock.s, ch, n, d);
 	goto done;
+libgit2:
+	rc = 1;
+	goto unlock;
 nomem:
 	rc = ps_diag_nomem(d);
+unlock:
+	close(fd);
+	unlink(lock.s);
 done:
 	free(paths);
 	shared_release(&sh);
@@ -878,5 +894,6 @@ done:
 	ps_buf_release(&path);
 	ps_buf_release(&link_to);
 	ps_buf_release(&out);
+	ps_buf_release(&lock);
 	return rc;
 }
