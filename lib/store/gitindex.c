@@ -221,8 +221,6 @@ ps_gitindex_apply(struct ps_store *s, struct ps_change *ch, size_t n,
 {
 	struct ps_buf tmp = PS_BUF_INIT;
 	git_index *idx = NULL;
-	git_index_entry e;
-	size_t i;
 	int rc;
 
 	if ((rc = ps_splitindex_apply(s, ch, n, d)) != 1)
@@ -234,14 +232,8 @@ ps_gitindex_apply(struct ps_store *s, struct ps_change *ch, size_t n,
 		rc = ps_git_error(d, "cannot read the index");
 		goto done;
 	}
-	for (i = 0, rc = 0; i < n && rc == 0; i++) {
-		if (ch[i].del)
-			git_index_remove(idx, ch[i].path, 0);
-		else if ((rc = ps_splitindex_entry(&e, s->root, ch[i].path,
-		    &ch[i].oid, d)) == 0 && git_index_add(idx, &e) < 0)
-			rc = ps_git_error(d, "cannot update the index");
-	}
-	if (rc == 0 && git_index_write(idx) < 0) {
+	if ((rc = ps_splitindex_changes(idx, s->root, ch, n, d)) == 0 &&
+	    git_index_write(idx) < 0) {
 		ps_repo_gitpath(s, &tmp, "index.lock");
 		rc = access(tmp.s, F_OK) == 0 ? ps_diag_err(d, PS_STORE,
 		    "%s exists: the commit is made, but the index could not "

@@ -342,6 +342,24 @@ ps_splitindex_entry(git_index_entry *e, const char *root, const char *path,
 	return 0;
 }
 
+int
+ps_splitindex_changes(git_index *idx, const char *root,
+    const struct ps_change *ch, size_t n, struct ps_diags *d)
+{
+	git_index_entry e;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		if (ch[i].del)
+			git_index_remove(idx, ch[i].path, 0);
+		else if ((rc = ps_splitindex_entry(&e, root, ch[i].path,
+		    &ch[i].oid, d)) == 0 && git_index_add(idx, &e) < 0)
+			rc = ps_git_error(d, "cannot update the index");
+	}
+	return rc;
+}
+
 /* ---- reading it whole, for libgit2 */
 
 int
@@ -742,7 +760,6 @@ write_whole(struct ps_store *s, int fd, const char *lock,
 {
 	struct ps_buf path = PS_BUF_INIT, tmp = PS_BUF_INIT;
 	git_index *all = NULL, *out = NULL;
-	git_index_entry e;
 	size_t i;
 	int rc;
 
@@ -753,16 +770,8 @@ write_whole(struct ps_store *s, int fd, const char *lock,
 		goto done;
 	}
 	if ((rc = ps_splitindex_open(&all, path.s,
-	    git_repository_path(s->repo), d)) != 0)
-		goto done;
-	for (i = 0; i < n && rc == 0; i++) {
-		if (ch[i].del)
-			git_index_remove(all, ch[i].path, 0);
-		else if ((rc = ps_splitindex_entry(&e, s->root, ch[i].path,
-		    &ch[i].oid, d)) == 0 && git_index_add(all, &e) < 0)
-			rc = ps_git_error(d, "cannot update the index");
-	}
-	if (rc)
+	    git_repository_path(s->repo), d)) != 0 ||
+	    (rc = ps_splitindex_changes(all, s->root, ch, n, d)) != 0)
 		goto done;
 	mkdir(tmp.s, 0700);	/* if it is not there */
 	ps_buf_puts(&tmp, "/index");

@@ -62,5 +62,8 @@ int	 ps_splitindex_apply(struct ps_store *, struct ps_change *, size_t n,
 /* The entry git's index holds for a file written at path, of ID oid. */
 int	 ps_splitindex_entry(git_index_entry *, const char *root,
 	    const char *path, const git_oid *oid, struct ps_diags *);
+/* n changes written to the work tree at root, into a libgit2 index. */
+int	 ps_splitindex_changes(git_index *, const char *root,
+	    const struct ps_change *, size_t n, struct ps_diags *);
 
 #endif
