@@ -335,8 +335,9 @@ check_worktree(struct ps_txn *t, const char *rel, const git_oid *in_head,
 			    strerror(errno));
 		else if (in_head)
 			rc = ps_diag_add(d, PS_STORE, rel, 0, 0, NULL,
-			    "deleted but not committed: restore it with git "
-			    "checkout -- %s, or commit the deletion", rel);
+			    "deleted from the work tree but not committed: "
+			    "restore it with git checkout -- %s, or commit "
+			    "the deletion", rel);
 	} else if (!S_ISREG(st.st_mode))
 		rc = ps_diag_add(d, PS_STORE, rel, 0, 0, NULL,
 		    "not a regular file");

@@ -280,9 +280,9 @@ refuses_uncommitted(void **state)
 	assert_string_equal(d.v[1].msg, "exists but is not committed: commit "
 	    "it with git, or move it away");
 	assert_string_equal(d.v[2].file, "erasures/P-CCCCCC.yaml");
-	assert_string_equal(d.v[2].msg, "deleted but not committed: restore it "
-	    "with git checkout -- erasures/P-CCCCCC.yaml, or commit the "
-	    "deletion");
+	assert_string_equal(d.v[2].msg, "deleted from the work tree but not "
+	    "committed: restore it with git checkout -- erasures/P-CCCCCC.yaml, "
+	    "or commit the deletion");
 	assert_string_equal(d.v[3].file, "notes.txt");
 	assert_string_equal(d.v[3].msg, "not a regular file");
 	assert_string_equal(d.v[4].msg, "not a store path: ../outside.txt");
