@@ -138,7 +138,8 @@ diff_read(struct diff *df, struct ps_ixfile *f)
 			goto done;
 		df->has_tree = 1;
 	}
-	qsort(df->add, df->nadd, sizeof(*df->add), ent_cmp);
+	if (df->nadd)
+		qsort(df->add, df->nadd, sizeof(*df->add), ent_cmp);
 	rc = 0;
 done:
 	free(repl);
@@ -586,7 +587,8 @@ diff_change(struct diff *df, const struct shared *sh, const char *path,
 
 	key.name = (char *)(uintptr_t)path;
 	memset(key.raw, 0, sizeof(key.raw));
-	if ((x = bsearch(&key, df->add, df->nadd, sizeof(*x), ent_cmp))) {
+	if (df->nadd && (x = bsearch(&key, df->add, df->nadd, sizeof(*x),
+	    ent_cmp))) {
 		if (e) {
 			ps_ixfile_ent_from(x, e, strlen(path));
 			return 0;
