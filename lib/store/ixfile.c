@@ -112,6 +112,8 @@ ps_ixfile_walk(struct ps_ixfile *f, int (*fn)(void *, const unsigned char *,
 	int64_t drop;
 	int rc = 0;
 
+	free(f->off);	/* walked before */
+	f->off = NULL;
 	if (f->ver != 4 && (f->off = malloc((f->n ? f->n : 1) *
 	    sizeof(*f->off))) == NULL)
 		return -1;

@@ -20,7 +20,9 @@
 #include "store/splitindex.h"
 
 #define TOC_MAGIC	"ps-sharedindex-toc 1\n"
-#define TOC_HEAD	(sizeof(TOC_MAGIC) - 1 + 40 + 1 + 8)
+/* the magic, the shared part's SHA-1 and a line with 1 when it has a
+   merge stage: 72 bytes, so that the offsets after them are aligned */
+#define TOC_HEAD	(sizeof(TOC_MAGIC) - 1 + 40 + 11)
 #define SHARED_EXPIRE	(14 * 24 * 3600)	/* git's splitIndex default */
 
 /* The differences from the shared part, as .git/index holds them. */
@@ -210,7 +212,7 @@ toc_load(struct shared *sh, const char *gitdir, const char *hx)
 	if (memcmp(m, TOC_MAGIC, sizeof(TOC_MAGIC) - 1) != 0 ||
 	    memcmp((char *)m + sizeof(TOC_MAGIC) - 1, hx, 40) != 0)
 		return -1;
-	sh->stages = ((char *)m)[TOC_HEAD - 8] == '1';
+	sh->stages = ((char *)m)[TOC_HEAD - 10] == '1';
 	sh->off = (const uint32_t *)(void *)((char *)m + TOC_HEAD);
 	return 0;
 }
@@ -269,7 +271,7 @@ shared_keep(struct ps_store *s, const struct shared *sh)
 		return;
 	memcpy(head, TOC_MAGIC, sizeof(TOC_MAGIC) - 1);
 	hex(sh->f.m + sh->f.size - 20, head + sizeof(TOC_MAGIC) - 1);
-	snprintf(head + TOC_HEAD - 9, 10, "\n%c      \n", sh->stages ? '1' :
+	snprintf(head + TOC_HEAD - 11, 12, "\n%c        \n", sh->stages ? '1' :
 	    '0');
 	v[0].iov_base = head;
 	v[0].iov_len = TOC_HEAD;
