@@ -4,6 +4,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -61,6 +63,91 @@ rmtree(const char *dir, int self, const struct timespec *before)
 	return rc;
 }
 
+/*
+ * packed-refs without the refs that are loose too. The loose file is the
+ * ref (git reads it first); the packed line still names the commit the
+ * ref had before the erasure, and would keep the old history reachable.
+ * Written as git writes it, under packed-refs.lock, synced before the
+ * rename and its folder after; no loose ref is deleted, so a power cut
+ * at any point leaves every ref (libgit2's git_refdb_compress deleted
+ * the loose refs before the new packed-refs was on disk).
+ */
+static int
+drop_shadowed(struct ps_store *s, struct ps_diags *d)
+{
+	struct ps_buf p = PS_BUF_INIT, lock = PS_BUF_INIT, out = PS_BUF_INIT,
+	    loose = PS_BUF_INIT;
+	char line[1200], *name;
+	struct stat st;
+	FILE *fp = NULL;
+	int fd = -1, drop = 0, dropped = 0, rc = 0;
+
+	ps_repo_gitpath(s, &p, "packed-refs");
+	ps_repo_gitpath(s, &lock, "packed-refs.lock");
+	if (p.s == NULL || lock.s == NULL) {
+		rc = ps_diag_nomem(d);
+		goto done;
+	}
+	if ((fp = fopen(p.s, "re")) == NULL) {
+		if (errno != ENOENT)
+			rc = ps_diag_err(d, PS_STORE, "%s: %s", p.s,
+			    strerror(errno));
+		goto done;
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if (line[0] != '#' && line[0] != '^') {
+			/* "<ID> <name>": is the ref loose too? */
+			name = strchr(line, ' ');
+			drop = 0;
+			if (name) {
+				name[strcspn(name, "\n")] = '\0';
+				ps_buf_truncate(&loose, 0);
+				ps_repo_gitpath(s, &loose, name + 1);
+				drop = loose.s && lstat(loose.s, &st) == 0 &&
+				    S_ISREG(st.st_mode);
+				name[strlen(name)] = '\n';
+			}
+		} else if (line[0] == '#')
+			drop = 0;
+		if (drop)	/* the ref's line, and its peeled one */
+			dropped = 1;
+		else if (ps_buf_puts(&out, line) == -1) {
+			rc = ps_diag_nomem(d);
+			goto done;
+		}
+	}
+	if (ferror(fp)) {
+		rc = ps_diag_err(d, PS_STORE, "%s: %s", p.s, strerror(errno));
+		goto done;
+	}
+	if (!dropped)
+		goto done;
+	if (fstat(fileno(fp), &st) == -1 ||
+	    (fd = open(lock.s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    st.st_mode & 0666)) == -1) {
+		rc = ps_diag_err(d, PS_STORE, "%s: %s", lock.s,
+		    strerror(errno));
+		goto done;
+	}
+	if ((out.len && write(fd, out.s, out.len) != (ssize_t)out.len) ||
+	    fsync(fd) == -1 || close(fd) == -1 || (fd = -1,
+	    rename(lock.s, p.s) == -1) || ps_repo_sync(s, d) != 0) {
+		rc = ps_diag_err(d, PS_STORE, "cannot rewrite %s: %s", p.s,
+		    strerror(errno ? errno : ENOSPC));
+		if (fd != -1)
+			close(fd);
+		unlink(lock.s);
+	}
+done:
+	if (fp)
+		fclose(fp);
+	ps_buf_release(&p);
+	ps_buf_release(&lock);
+	ps_buf_release(&out);
+	ps_buf_release(&loose);
+	return rc;
+}
+
 static int
 is_hex2(const char *s)
 {
@@ -88,7 +175,6 @@ ps_prune(struct ps_store *s, const char *keep, const struct timespec *before,
 	static const char *const trees[] = { "objects/info/commit-graphs",
 	    "rr-cache", "ps-cache", NULL };
 	struct ps_buf p = PS_BUF_INIT, objs = PS_BUF_INIT;
-	git_refdb *refdb = NULL;
 	struct dirent *de;
 	struct stat st;
 	DIR *dp = NULL;
@@ -122,13 +208,8 @@ ps_prune(struct ps_store *s, const char *keep, const struct timespec *before,
 		}
 	}
 	/* packed-refs may still name the old commits of refs now loose */
-	ps_repo_gitpath(s, &p, "packed-refs");
-	if (access(p.s, F_OK) == 0 &&
-	    (git_repository_refdb(&refdb, s->repo) < 0 ||
-	    git_refdb_compress(refdb) < 0)) {
-		rc = ps_git_error(d, "cannot rewrite packed-refs");
+	if ((rc = drop_shadowed(s, d)) != 0)
 		goto done;
-	}
 	ps_repo_gitpath(s, &objs, "objects");
 	ps_repo_gitpath(s, &p, "objects/pack");
 	if ((dp = opendir(p.s)) == NULL) {
@@ -175,7 +256,6 @@ ps_prune(struct ps_store *s, const char *keep, const struct timespec *before,
 done:
 	if (dp)
 		closedir(dp);
-	git_refdb_free(refdb);
 	ps_buf_release(&p);
 	ps_buf_release(&objs);
 	return rc;

@@ -109,7 +109,12 @@ test_prune(void **state)
 	free(out);
 	out = fix_sh(&f, "cat .git/packed-refs");
 	assert_null(strstr(out, gone));
+	/* the packed tag and its peeled line kept */
+	assert_non_null(strstr(out, " refs/tags/v1\n^"));
 	free(out);
+	/* the loose ref is never deleted (a power cut before packed-refs
+	   reached the disk would lose it) */
+	free(fix_sh(&f, "test -f .git/refs/heads/master"));
 	/* every ref as it was, every object it reaches there */
 	out = fix_sh(&f, "git show-ref --head");
 	assert_string_equal(out, refs);
