@@ -651,7 +651,11 @@ note_packed(struct erase *e)
 	return rc;
 }
 
-/* Move each ref but the branch, if it has not moved meanwhile. */
+/*
+ * Move each ref but the branch, if it has not moved meanwhile; then the
+ * refs on disk (libgit2 writes them unsynced) before the prune removes
+ * what they pointed to: a power cut must not leave a ref file empty.
+ */
 static int
 move_refs(struct erase *e, const char *log)
 {
@@ -660,6 +664,8 @@ move_refs(struct erase *e, const char *log)
 	if ((rc = ps_rewrite_move_refs(&e->rw, log)) == 0 && e->rw.moved)
 		rc = ps_diag_err(e->d, PS_STORE, "%s moved while the history "
 		    "was rewritten: run the erasure again", e->rw.moved);
+	if (rc == 0)
+		rc = ps_repo_sync(e->s, e->d);
 	return rc;
 }
 

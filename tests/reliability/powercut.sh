@@ -1,6 +1,7 @@
 #!/bin/bash
-# A power cut at points of one write of ps-log (a contact), ps-apply (an
-# application) and ps-apply --erase: the store on a small ext4 file
+# A power cut at points of one write of ps-log (a contact; and with git's
+# index kept split, ps-log-split), ps-apply (an application) and
+# ps-apply --erase: the store on a small ext4 file
 # system in a loop device, and the image file copied while the tool is
 # stopped at the point. The copy is what a disk would hold after a cut:
 # what the tool synced, and not what it only wrote. On the copy, after
@@ -381,7 +382,7 @@ tap "control: with its syncs made no-ops, a write that exited 0 is lost on the c
     "$(cat "$R/control")"
 
 points=0 olds=0 news=0 unfinished=0 failures=0
-for tool in ${POWERCUT_TOOLS:-ps-log ps-apply ps-erase}; do
+for tool in ${POWERCUT_TOOLS:-ps-log ps-log-split ps-apply ps-erase}; do
 	t1=$(now)
 	# the calls of one whole run, in order, on a copy: "k name c"
 	mkdir "$R/count"
