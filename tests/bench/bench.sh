@@ -906,7 +906,8 @@ if part d; then
 		    "$(ratio "$g" "$l")" "< 20 ms, >= 10x faster than git" "$lastok")
 		# libgit2 alone, phase by phase (git-probe); a split index's
 		# shared part is the whole index libgit2 can read
-		whole=$(ls -t "$s"/.git/sharedindex.* 2>/dev/null | sed -n 1p)
+		whole=$(ls -t "$s"/.git/sharedindex.* 2>/dev/null | sed -n 1p ||
+		    true)
 		PI=() PR=() PW=()
 		for i in 0 1 2 3 4 5; do
 			# shellcheck disable=SC2086
