@@ -52,8 +52,8 @@ int	 ps_splitindex_stages(struct ps_store *);
 /*
  * Bring .git/index up to n changes written to the work tree, under
  * git's own lock (.git/index.lock): as a split index when it is one,
- * or when it is a single file over $PS_INDEX_SPLIT bytes (default 8
- * MiB, some 80,000 files), which is then made the shared part. 1 when
+ * or when it is a single file over $PS_INDEX_SPLIT bytes (default 1
+ * MiB, some 10,000 files), which is then made the shared part. 1 when
  * the index is, or should become, one file (the caller writes it with
  * libgit2), else 0 or the status of the diagnostics added.
  */
