@@ -94,21 +94,47 @@ done:
 	ps_buf_release(&name);
 }
 
-/* Write the work-tree files and the index for a set of changes. */
-static int
-apply(struct ps_store *s, struct ps_change *ch, size_t n, struct ps_diags *d)
+/*
+ * Note in the journal that the work tree is written: a new record not
+ * there after a crash was then deleted by hand, not yet written. Synced
+ * with the files by the caller.
+ */
+static void
+mark_written(struct ps_store *s)
+{
+	struct ps_buf j = PS_BUF_INIT;
+	int fd;
+
+	ps_repo_gitpath(s, &j, "ps-journal");
+	if (j.s && (fd = open(j.s, O_WRONLY | O_APPEND | O_CLOEXEC |
+	    O_NOFOLLOW)) != -1) {
+		if (write(fd, "written\n", 8) != 8) {
+			/* a hint only: a short one is read as none */
+		}
+		close(fd);
+	}
+	ps_buf_release(&j);
+}
+
+int
+ps_journal_apply(struct ps_store *s, struct ps_change *ch, size_t n,
+    struct ps_diags *d)
 {
 	int rc;
 
-	if ((rc = ps_worktree_write(s, ch, n, d)) == 0)
-		rc = ps_gitindex_apply(s, ch, n, d);
+	if ((rc = ps_worktree_write(s, ch, n, d)) == 0) {
+		mark_written(s);
+		if ((rc = ps_repo_sync(s, d)) == 0)
+			rc = ps_gitindex_apply(s, ch, n, d);
+	}
 	return rc;
 }
 
 /* Read the journal into changes; returns -1 if it cannot be parsed. */
 static int
 read_journal(const char *path, char *ref, size_t reflen, git_oid *old,
-    git_oid *new, int *unborn, struct ps_change **out, size_t *nout)
+    git_oid *new, int *unborn, int *written, struct ps_change **out,
+    size_t *nout)
 {
 	char line[512], a[64], b[300];
 	struct ps_change *ch = NULL, *v;
@@ -149,6 +175,8 @@ read_journal(const char *path, char *ref, size_t reflen, git_oid *old,
 			n++;
 		} else if (strcmp(line, "end\n") == 0)
 			got |= 8;
+		else if (strcmp(line, "written\n") == 0 && got == 15)
+			*written = 1;
 	}
 	ok = got == 15 ? 0 : -1;
 done:
@@ -161,16 +189,83 @@ done:
 	return ok;
 }
 
+/* The text of the file at path into out; 0 or -1. */
+static int
+read_whole(const char *path, struct ps_buf *out)
+{
+	char chunk[8192];
+	ssize_t got;
+	int fd, rc = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return -1;
+	while (rc == 0 && (got = read(fd, chunk, sizeof(chunk))) != 0)
+		rc = got < 0 || ps_buf_add(out, chunk, (size_t)got) == -1 ?
+		    -1 : 0;
+	close(fd);
+	return rc;
+}
+
 /*
- * Before a roll forward writes the work tree: each file it writes must be
- * as the write's parent commit had it, or as the write made it (a crash
- * part way through), or absent where either had none. A file changed by
- * hand since the crash is not overwritten: PS_STORE, naming it, and the
- * journal stays.
+ * A file changed by hand since the crash (c->hand), merged with the
+ * write's change to it, as git stash pop would: base the parent's text
+ * (none for a new record), ours the write's, theirs the file. Where the
+ * two changed different lines, the merge goes in c->data, to be written
+ * in the file's place: 1. Else the file stays as the person left it: 0.
  */
 static int
-check_hand_edits(struct ps_store *s, const git_oid *old,
-    const struct ps_change *ch, size_t n, struct ps_diags *d)
+merge_hand(struct ps_store *s, const git_tree_entry *was, struct ps_change *c,
+    const char *full)
+{
+	git_merge_file_input base = GIT_MERGE_FILE_INPUT_INIT,
+	    ours = GIT_MERGE_FILE_INPUT_INIT, theirs = GIT_MERGE_FILE_INPUT_INIT;
+	git_merge_file_result r;
+	struct ps_buf file = PS_BUF_INIT;
+	git_blob *b0 = NULL, *b1 = NULL;
+	int merged = 0;
+
+	memset(&r, 0, sizeof(r));
+	if (c->del || read_whole(full, &file) == -1 ||
+	    git_blob_lookup(&b1, s->repo, &c->oid) < 0 ||
+	    (was && git_blob_lookup(&b0, s->repo, git_tree_entry_id(was)) < 0))
+		goto done;
+	if (b0) {
+		base.ptr = git_blob_rawcontent(b0);
+		base.size = (size_t)git_blob_rawsize(b0);
+	}
+	ours.ptr = git_blob_rawcontent(b1);
+	ours.size = (size_t)git_blob_rawsize(b1);
+	theirs.ptr = file.s ? file.s : "";
+	theirs.size = file.len;
+	if (git_merge_file(&r, &base, &ours, &theirs, NULL) == 0 &&
+	    r.automergeable && (c->data = malloc(r.len ? r.len : 1)) != NULL) {
+		memcpy(c->data, r.ptr, r.len);
+		c->len = r.len;
+		merged = 1;
+	}
+done:
+	git_merge_file_result_free(&r);
+	git_blob_free(b0);
+	git_blob_free(b1);
+	ps_buf_release(&file);
+	return merged;
+}
+
+/*
+ * Before a roll forward writes the work tree: each file it writes should
+ * be as the write's parent commit had it, or as the write made it (a
+ * crash part way through), or absent where either had none. Any other
+ * was changed by a person since the crash (written: the journal says the
+ * work tree was written, so a new record not there was deleted by hand)
+ * and is never overwritten: merged with the write's change where the two
+ * changed different lines, else left as it is — each named in a warning.
+ * The roll forward then brings the rest of the work tree, and the whole
+ * index, up to the commit, so that git shows the person's change as one
+ * not committed, against the write's (git diff), and the command goes on.
+ */
+static int
+hand_edits(struct ps_store *s, const git_oid *old, int written,
+    struct ps_change *ch, size_t n, struct ps_diags *d)
 {
 	struct ps_buf full = PS_BUF_INIT;
 	git_tree_entry *e = NULL;
@@ -201,17 +296,33 @@ check_hand_edits(struct ps_store *s, const git_oid *old,
 			git_tree_entry_bypath(&e, tree, ch[i].path);
 		if (lstat(full.s, &st) == -1) {
 			/* not written yet, or deleted already; else by hand */
-			if (e == NULL || ch[i].del)
+			if (ch[i].del || (e == NULL && !written))
 				continue;
-		} else if (S_ISREG(st.st_mode) &&
+			ch[i].hand = 1;
+			ps_diag_warn(d, "%s: deleted by hand since a write was "
+			    "interrupted, which committed a change to it: the "
+			    "deletion is kept, not committed (git status)",
+			    ch[i].path);
+			continue;
+		}
+		if (S_ISREG(st.st_mode) &&
 		    git_odb_hashfile(&h, full.s, GIT_OBJECT_BLOB) == 0 &&
 		    ((!ch[i].del && git_oid_equal(&h, &ch[i].oid)) ||
 		    (e && git_oid_equal(&h, git_tree_entry_id(e)))))
 			continue;	/* as the write made it, or as it was */
-		rc = ps_diag_err(d, PS_STORE, "%s: changed by hand since a write "
-		    "was interrupted, which committed it: keep your change with "
-		    "git stash, run the command again, then git stash pop",
-		    ch[i].path);
+		ch[i].hand = 1;
+		if (S_ISREG(st.st_mode) && merge_hand(s, e, &ch[i], full.s))
+			ps_diag_warn(d, "%s: changed by hand since a write was "
+			    "interrupted, which committed a change to it too: "
+			    "both are kept, yours not committed (git diff)",
+			    ch[i].path);
+		else
+			ps_diag_warn(d, "%s: changed by hand since a write was "
+			    "interrupted, which committed a change to it %s: "
+			    "yours is kept as it is, not committed; git diff "
+			    "shows it against the write's", ch[i].path,
+			    ch[i].del ? "(its deletion)" :
+			    "on the same lines");
 	}
 done:
 	git_tree_entry_free(e);
@@ -238,7 +349,7 @@ recover(struct ps_store *s, const char *name, int index_only,
 	sigset_t mask;
 	char ref[300];
 	size_t n = 0;
-	int unborn = 0, have, rc = 0;
+	int unborn = 0, written = 0, have, rc = 0;
 
 	ps_repo_gitpath(s, &j, name);
 	if (j.s == NULL || access(j.s, F_OK) == -1)
@@ -250,8 +361,8 @@ recover(struct ps_store *s, const char *name, int index_only,
 		    "outside git to finish it, then commit again");
 		goto done;
 	}
-	if (read_journal(j.s, ref, sizeof(ref), &old, &new, &unborn, &ch,
-	    &n) == -1) {
+	if (read_journal(j.s, ref, sizeof(ref), &old, &new, &unborn, &written,
+	    &ch, &n) == -1) {
 		/* torn before its rename: it never described a commit */
 		if (!index_only)
 			rc = ps_diag_err(d, PS_STORE, "%s: cannot read the "
@@ -262,12 +373,12 @@ recover(struct ps_store *s, const char *name, int index_only,
 	drop_own_locks(s, j.s, ref);
 	have = git_reference_name_to_id(&cur, s->repo, ref) == 0;
 	if (have && git_oid_equal(&cur, &new)) {
-		if (!index_only && (rc = check_hand_edits(s, unborn ? NULL :
-		    &old, ch, n, d)) != 0)
+		if (!index_only && (rc = hand_edits(s, unborn ? NULL : &old,
+		    written, ch, n, d)) != 0)
 			goto done;
 		ps_signals_hold(&mask);
 		rc = index_only ? ps_gitindex_apply(s, ch, n, d) :
-		    apply(s, ch, n, d);
+		    ps_journal_apply(s, ch, n, d);
 		ps_signals_release(&mask);
 	} else if (!index_only && !((!have && unborn) || (have && !unborn &&
 	    git_oid_equal(&cur, &old))))

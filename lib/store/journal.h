@@ -38,6 +38,10 @@
 int	 ps_journal_write(struct ps_store *, const char *ref,
 	    const git_oid *old, const git_oid *new,
 	    const struct ps_change *, size_t n, struct ps_diags *);
+/* Bring the work tree, then the index, up to a journal's changes,
+   noting in the journal between the two that the work tree is. */
+int	 ps_journal_apply(struct ps_store *, struct ps_change *, size_t n,
+	    struct ps_diags *);
 /* Drop the journal of a write that is done (under either name). */
 void	 ps_journal_drop(struct ps_store *);
 /* Finish a write a crash interrupted, under the store's lock

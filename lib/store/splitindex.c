@@ -315,33 +315,36 @@ shared_find(const struct shared *sh, const char *path)
 /* ---- entries */
 
 int
-ps_splitindex_entry(git_index_entry *e, const char *root, const char *path,
-    const git_oid *oid, struct ps_diags *d)
+ps_splitindex_entry(git_index_entry *e, const char *root,
+    const struct ps_change *c, struct ps_diags *d)
 {
 	struct ps_buf full = PS_BUF_INIT;
 	struct stat st;
 	int rc = 0;
 
-	if (ps_buf_printf(&full, "%s/%s", root, path) == -1)
+	memset(e, 0, sizeof(*e));
+	e->mode = GIT_FILEMODE_BLOB;
+	e->id = c->oid;
+	e->path = c->path;
+	if (c->hand)	/* size 0: git and libgit2 read the file */
+		return 0;
+	if (ps_buf_printf(&full, "%s/%s", root, c->path) == -1)
 		return ps_diag_nomem(d);
 	if (lstat(full.s, &st) == -1)
-		rc = ps_diag_err(d, PS_STORE, "%s: %s", path, strerror(errno));
+		rc = ps_diag_err(d, PS_STORE, "%s: %s", c->path,
+		    strerror(errno));
 	ps_buf_release(&full);
 	if (rc)
 		return rc;
-	memset(e, 0, sizeof(*e));
 	e->ctime.seconds = (int32_t)st.st_ctim.tv_sec;
 	e->ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
 	e->mtime.seconds = (int32_t)st.st_mtim.tv_sec;
 	e->mtime.nanoseconds = (uint32_t)st.st_mtim.tv_nsec;
 	e->dev = (uint32_t)st.st_dev;
 	e->ino = (uint32_t)st.st_ino;
-	e->mode = GIT_FILEMODE_BLOB;
 	e->uid = st.st_uid;
 	e->gid = st.st_gid;
 	e->file_size = (uint32_t)st.st_size;
-	e->id = *oid;
-	e->path = path;
 	return 0;
 }
 
@@ -356,8 +359,8 @@ ps_splitindex_changes(git_index *idx, const char *root,
 	for (i = 0; i < n && rc == 0; i++) {
 		if (ch[i].del)
 			git_index_remove(idx, ch[i].path, 0);
-		else if ((rc = ps_splitindex_entry(&e, root, ch[i].path,
-		    &ch[i].oid, d)) == 0 && git_index_add(idx, &e) < 0)
+		else if ((rc = ps_splitindex_entry(&e, root, &ch[i], d)) == 0 &&
+		    git_index_add(idx, &e) < 0)
 			rc = ps_git_error(d, "cannot update the index");
 	}
 	return rc;
@@ -874,7 +877,7 @@ ps_splitindex_apply(struct ps_store *s, struct ps_change *ch, size_t n,
 	for (i = 0, rc = 0; i < n && rc == 0; i++) {
 		paths[i] = ch[i].path;
 		if (!ch[i].del && (rc = ps_splitindex_entry(&e, s->root,
-		    ch[i].path, &ch[i].oid, d)) != 0)
+		    &ch[i], d)) != 0)
 			goto unlock;
 		if ((rc = diff_change(&df, &sh, ch[i].path, ch[i].del ? NULL :
 		    &e)) == -1)

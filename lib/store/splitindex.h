@@ -59,9 +59,10 @@ int	 ps_splitindex_stages(struct ps_store *);
  */
 int	 ps_splitindex_apply(struct ps_store *, struct ps_change *, size_t n,
 	    struct ps_diags *);
-/* The entry git's index holds for a file written at path, of ID oid. */
+/* The entry git's index holds for a change written to the work tree at
+   root: a hand one's with blank stat data (git then reads the file). */
 int	 ps_splitindex_entry(git_index_entry *, const char *root,
-	    const char *path, const git_oid *oid, struct ps_diags *);
+	    const struct ps_change *, struct ps_diags *);
 /* n changes written to the work tree at root, into a libgit2 index. */
 int	 ps_splitindex_changes(git_index *, const char *root,
 	    const struct ps_change *, size_t n, struct ps_diags *);

@@ -688,8 +688,7 @@ move_branch(struct ps_txn *t, const char *logmsg, struct ps_diags *d)
 	t->committed = 1;
 	d->committed = 1;
 	ps_git_after_commit(1);
-	if ((err = ps_worktree_write(s, t->ch, t->n, &late)) != 0 ||
-	    ps_gitindex_apply(s, t->ch, t->n, &late) != 0) {
+	if ((err = ps_journal_apply(s, t->ch, t->n, &late)) != 0) {
 		/*
 		 * The commit is made and on disk (its objects, the ref and
 		 * the journal were synced): the write is done, and saying

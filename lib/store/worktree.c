@@ -109,7 +109,7 @@ ps_worktree_write(struct ps_store *s, struct ps_change *ch, size_t n,
 	}
 	/* the text of changes not staged here (a new head, a journal) */
 	for (i = 0; i < n && rc == 0; i++) {
-		if (ch[i].del || ch[i].data)
+		if (ch[i].del || ch[i].data || ch[i].hand)
 			continue;
 		if (git_blob_lookup(&b, s->repo, &ch[i].oid) < 0)
 			rc = ps_git_error(d, ch[i].path);
@@ -126,11 +126,9 @@ ps_worktree_write(struct ps_store *s, struct ps_change *ch, size_t n,
 	 * longer, the threads spinning on the folder's lock in the kernel.
 	 */
 	for (i = 0; i < n && rc == 0; i++)
-		if (put_file(s, &ch[i]) == -1)
+		if ((!ch[i].hand || ch[i].data) && put_file(s, &ch[i]) == -1)
 			rc = ps_diag_err(d, PS_STORE, ch[i].del ? "%s: %s" :
 			    "cannot write %s: %s", ch[i].path, strerror(errno));
-	if (rc == 0)
-		rc = ps_repo_sync(s, d);
 done:
 	git_blob_free(b);
 	ps_buf_release(&tmp);

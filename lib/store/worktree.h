@@ -2,8 +2,8 @@
  * worktree: the store's work-tree files brought up to a set of changes —
  * a transaction's, or a journal's after a crash. Each file is written to
  * a temp file under .git/ps-tmp and renamed into place, never written
- * where git or a person would see it half done; then one syncfs() puts
- * all of them on disk.
+ * where git or a person would see it half done; the caller's one
+ * syncfs() then puts all of them on disk.
  *
  * A change is a path relative to the work tree, a blob (its text in data,
  * or NULL: read from the repository by its oid) or a deletion. The array
@@ -29,10 +29,15 @@ struct ps_change {
 	int	 isnew;
 	char	*data;		/* the text staged; written at commit */
 	size_t	 len;
+	int	 hand;		/* the work-tree file is a person's (changed
+				   since a crash): not written unless data
+				   holds it merged; the index's stat data for
+				   it left blank, so git sees it changed */
 };
 
 /* Write the work-tree files of n changes (the text of those with none is
-   read from the repository into data), then flush them to disk. */
+   read from the repository into data; a hand one's only if it has data).
+   Not synced: the caller syncs the store (ps_repo_sync). */
 int	 ps_worktree_write(struct ps_store *, struct ps_change *, size_t n,
 	    struct ps_diags *);
 /* Whether the tools may write a file at path (relative, plain names, not
