@@ -221,10 +221,14 @@ ps_gitindex_apply(struct ps_store *s, struct ps_change *ch, size_t n,
 {
 	struct ps_buf tmp = PS_BUF_INIT;
 	git_index *idx = NULL;
+	struct stat st;
+	int64_t since;
 	int rc;
 
 	if ((rc = ps_splitindex_apply(s, ch, n, d)) != 1)
 		goto done;
+	ps_repo_gitpath(s, &tmp, "index");
+	since = tmp.s && stat(tmp.s, &st) == 0 ? (int64_t)st.st_mtime : -1;
 	/* read again only if it changed on disk since ps_txn_begin() read
 	   it: 100,000 entries are 10 MB to checksum and parse */
 	if (git_repository_index(&idx, s->repo) < 0 ||
@@ -232,7 +236,7 @@ ps_gitindex_apply(struct ps_store *s, struct ps_change *ch, size_t n,
 		rc = ps_git_error(d, "cannot read the index");
 		goto done;
 	}
-	if ((rc = ps_splitindex_changes(idx, s->root, ch, n, d)) == 0 &&
+	if ((rc = ps_splitindex_changes(idx, s->root, ch, n, since, d)) == 0 &&
 	    git_index_write(idx) < 0) {
 		ps_repo_gitpath(s, &tmp, "index.lock");
 		rc = access(tmp.s, F_OK) == 0 ? ps_diag_err(d, PS_STORE,

@@ -157,6 +157,7 @@ struct shared {
 	size_t		 toclen;
 	int		 stages;
 	int		 fresh;	/* the table was made now */
+	int64_t		 mtime;	/* when it was written, in seconds */
 };
 
 static void
@@ -228,6 +229,7 @@ shared_open(struct shared *sh, const char *gitdir, const char *beside,
     const unsigned char id[20])
 {
 	struct ps_buf p = PS_BUF_INIT;
+	struct stat st;
 	char hx[41];
 	int rc = -1;
 
@@ -241,8 +243,10 @@ shared_open(struct shared *sh, const char *gitdir, const char *beside,
 		    beside, hx) == -1 || ps_ixfile_map(&sh->f, p.s) != 0)
 			goto done;
 	}
-	if (memcmp(sh->f.m + sh->f.size - 20, id, 20) != 0 || sh->f.ver == 4)
+	if (memcmp(sh->f.m + sh->f.size - 20, id, 20) != 0 || sh->f.ver == 4 ||
+	    stat(p.s, &st) == -1)
 		goto done;
+	sh->mtime = (int64_t)st.st_mtime;
 	if (toc_load(sh, gitdir, hx) != 0) {
 		if (sh->toc)
 			munmap(sh->toc, sh->toclen);
@@ -348,14 +352,74 @@ ps_splitindex_entry(git_index_entry *e, const char *root,
 	return 0;
 }
 
+/* ---- racily clean entries */
+
+/*
+ * git compares a file's times with its entry's to the second (libgit2,
+ * which writes the index for the tools, to the nanosecond). A file
+ * changed again within the second its entry was recorded in, at the
+ * same size, looks unchanged to git once an index written in a later
+ * second holds that entry: git reads the file only while the index's
+ * own time is no older than the entry's ("racy git"). So before the
+ * tools write an index over one last written in second since, each
+ * entry of that second or later whose file kept its size and second but
+ * not its ID is smudged (its size made 0), as git does when it writes
+ * one: git and libgit2 then read the file. Whether the entry (its
+ * size, mtime and ID) at path is such a one.
+ */
+static int
+unseen_change(const char *root, const char *path, uint32_t size,
+    int64_t mtime, const unsigned char id[20], int64_t since)
+{
+	struct ps_buf full = PS_BUF_INIT;
+	struct stat st;
+	git_oid h;
+	int changed = 0;
+
+	if (size == 0 || mtime < since ||
+	    ps_buf_printf(&full, "%s/%s", root, path) == -1)
+		goto done;
+	changed = lstat(full.s, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint32_t)st.st_size == size && (int64_t)st.st_mtime == mtime &&
+	    git_odb_hashfile(&h, full.s, GIT_OBJECT_BLOB) == 0 &&
+	    memcmp(h.id, id, 20) != 0;
+done:
+	ps_buf_release(&full);
+	return changed;
+}
+
+/* Smudge the entries of a libgit2 index that hide a change from git. */
+static int
+smudge_index(git_index *idx, const char *root, int64_t since,
+    struct ps_diags *d)
+{
+	const git_index_entry *x;
+	git_index_entry e;
+	size_t i;
+
+	for (i = 0; since >= 0 && i < git_index_entrycount(idx); i++) {
+		x = git_index_get_byindex(idx, i);
+		if (GIT_INDEX_ENTRY_STAGE(x) != 0 || !unseen_change(root,
+		    x->path, x->file_size, x->mtime.seconds, x->id.id, since))
+			continue;
+		e = *x;
+		e.file_size = 0;
+		if (git_index_add(idx, &e) < 0)
+			return ps_git_error(d, "cannot update the index");
+	}
+	return 0;
+}
+
 int
 ps_splitindex_changes(git_index *idx, const char *root,
-    const struct ps_change *ch, size_t n, struct ps_diags *d)
+    const struct ps_change *ch, size_t n, int64_t since,
+    struct ps_diags *d)
 {
 	git_index_entry e;
 	size_t i;
-	int rc = 0;
+	int rc;
 
+	rc = smudge_index(idx, root, since, d);
 	for (i = 0; i < n && rc == 0; i++) {
 		if (ch[i].del)
 			git_index_remove(idx, ch[i].path, 0);
@@ -650,6 +714,73 @@ diff_change(struct diff *df, const struct shared *sh, const char *path,
 	return 0;
 }
 
+/* Whether the differences replace or delete shared entry pos. */
+static int
+diff_holds(const struct diff *df, uint32_t pos)
+{
+	size_t i;
+
+	for (i = 0; i < df->nrepl; i++)
+		if (df->repl[i].pos == pos)
+			return 1;
+	for (i = 0; i < df->ndel; i++)
+		if (df->del[i] == pos)
+			return 1;
+	return 0;
+}
+
+/* Whether the raw entry e (on-disk fields) at path hides a change from
+   git (see unseen_change). */
+static int
+raw_unseen(const char *root, const char *path, const unsigned char *e,
+    int64_t since)
+{
+	return unseen_change(root, path, ps_ixfile_be32(e + 36),
+	    (int32_t)ps_ixfile_be32(e + 8), e + 40, since);
+}
+
+/*
+ * The differences, before a write over an index last written in second
+ * since: each entry that hides a change from git smudged (see
+ * unseen_change) — in the differences, and in the shared part (made a
+ * replacement) when that was written in second since or later, as when
+ * the index was split just now. 0, or as diff_change().
+ */
+static int
+diff_smudge(struct diff *df, const struct shared *sh, const char *root,
+    int64_t since)
+{
+	struct ps_ixfile_ent x;
+	git_index_entry e;
+	const unsigned char *raw;
+	const char *name;
+	uint32_t i;
+	int stage, rc;
+
+	for (i = 0; i < df->nrepl; i++)
+		if (raw_unseen(root, shared_name(sh, df->repl[i].pos, &stage),
+		    df->repl[i].raw, since))
+			memset(df->repl[i].raw + 36, 0, 4);
+	for (i = 0; i < df->nadd; i++)
+		if (raw_unseen(root, df->add[i].name, df->add[i].raw, since))
+			memset(df->add[i].raw + 36, 0, 4);
+	for (i = 0; sh->mtime >= since && i < sh->f.n; i++) {
+		raw = sh->f.m + sh->off[i];
+		name = shared_name(sh, i, &stage);
+		if (stage != 0 || !raw_unseen(root, name, raw, since) ||
+		    diff_holds(df, i))
+			continue;
+		memcpy(x.raw, raw, 62);
+		x.xflags = raw[60] & 0x40 && sh->f.ver >= 3 ?
+		    (uint16_t)(raw[62] << 8 | raw[63]) : 0;
+		memset(x.raw + 36, 0, 4);
+		ps_ixfile_ent_to(&e, &x, name);
+		if ((rc = diff_change(df, sh, name, &e)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* The differences as an index file, whole, checksum and all. */
 static int
 diff_write(struct ps_buf *b, const struct diff *df, const char **paths,
@@ -769,6 +900,7 @@ write_whole(struct ps_store *s, int fd, const char *lock,
 {
 	struct ps_buf path = PS_BUF_INIT, tmp = PS_BUF_INIT;
 	git_index *all = NULL, *out = NULL;
+	struct stat st;
 	size_t i;
 	int rc;
 
@@ -780,7 +912,8 @@ write_whole(struct ps_store *s, int fd, const char *lock,
 	}
 	if ((rc = ps_splitindex_open(&all, path.s,
 	    git_repository_path(s->repo), d)) != 0 ||
-	    (rc = ps_splitindex_changes(all, s->root, ch, n, d)) != 0)
+	    (rc = ps_splitindex_changes(all, s->root, ch, n,
+	    stat(path.s, &st) == 0 ? (int64_t)st.st_mtime : -1, d)) != 0)
 		goto done;
 	mkdir(tmp.s, 0700);	/* if it is not there */
 	ps_buf_puts(&tmp, "/index");
@@ -872,8 +1005,11 @@ ps_splitindex_apply(struct ps_store *s, struct ps_change *ch, size_t n,
 	if (s->erasing || shared_open(&sh, gitdir, NULL, df.base) != 0 ||
 	    sh.stages)
 		goto whole;
-	if ((paths = calloc(n + 1, sizeof(*paths))) == NULL)
+	if ((paths = calloc(n + 1, sizeof(*paths))) == NULL ||
+	    (rc = diff_smudge(&df, &sh, s->root, (int64_t)st.st_mtime)) == -1)
 		goto nomem;
+	if (rc == 1)
+		goto whole;
 	for (i = 0, rc = 0; i < n && rc == 0; i++) {
 		paths[i] = ch[i].path;
 		if (!ch[i].del && (rc = ps_splitindex_entry(&e, s->root,

@@ -63,8 +63,11 @@ int	 ps_splitindex_apply(struct ps_store *, struct ps_change *, size_t n,
    root: a hand one's with blank stat data (git then reads the file). */
 int	 ps_splitindex_entry(git_index_entry *, const char *root,
 	    const struct ps_change *, struct ps_diags *);
-/* n changes written to the work tree at root, into a libgit2 index. */
+/* n changes written to the work tree at root, into a libgit2 index that
+   was on disk last written in second since (-1: none): first each entry
+   that would hide a later change from git (racily clean) smudged. */
 int	 ps_splitindex_changes(git_index *, const char *root,
-	    const struct ps_change *, size_t n, struct ps_diags *);
+	    const struct ps_change *, size_t n, int64_t since,
+	    struct ps_diags *);
 
 #endif
