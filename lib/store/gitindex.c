@@ -219,31 +219,44 @@ int
 ps_gitindex_apply(struct ps_store *s, struct ps_change *ch, size_t n,
     struct ps_diags *d)
 {
-	struct ps_buf tmp = PS_BUF_INIT;
+	struct ps_buf tmp = PS_BUF_INIT, lock = PS_BUF_INIT;
 	git_index *idx = NULL;
 	struct stat st;
 	int64_t since;
-	int rc;
+	int rc, tries;
 
 	if ((rc = ps_splitindex_apply(s, ch, n, d)) != 1)
 		goto done;
 	ps_repo_gitpath(s, &tmp, "index");
-	since = tmp.s && stat(tmp.s, &st) == 0 ? (int64_t)st.st_mtime : -1;
-	/* read again only if it changed on disk since ps_txn_begin() read
-	   it: 100,000 entries are 10 MB to checksum and parse */
-	if (git_repository_index(&idx, s->repo) < 0 ||
-	    git_index_read(idx, 0) < 0) {
-		rc = ps_git_error(d, "cannot read the index");
+	ps_repo_gitpath(s, &lock, "index.lock");
+	if (tmp.s == NULL || lock.s == NULL) {
+		rc = ps_diag_nomem(d);
 		goto done;
 	}
-	if ((rc = ps_splitindex_changes(idx, s->root, ch, n, since, d)) == 0 &&
-	    git_index_write(idx) < 0) {
-		ps_repo_gitpath(s, &tmp, "index.lock");
-		rc = access(tmp.s, F_OK) == 0 ? ps_diag_err(d, PS_STORE,
-		    "%s exists: the commit is made, but the index could not "
-		    "be updated; if no git command is running, remove that "
-		    "file and run any ps- command", tmp.s) :
-		    ps_git_error(d, "cannot write the index");
+	/* a git command's lock is waited for, and the index read after it:
+	   libgit2 takes the lock only to write */
+	for (tries = 0; ; tries++) {
+		if (ps_repo_git_lock_gone(s, "index.lock") == -1) {
+			rc = ps_splitindex_busy(d, lock.s);
+			break;
+		}
+		since = stat(tmp.s, &st) == 0 ? (int64_t)st.st_mtime : -1;
+		/* read again only if it changed on disk since ps_txn_begin()
+		   read it: 100,000 entries are 10 MB to checksum and parse */
+		if ((idx == NULL && git_repository_index(&idx, s->repo) < 0) ||
+		    git_index_read(idx, 0) < 0) {
+			rc = ps_git_error(d, "cannot read the index");
+			break;
+		}
+		if ((rc = ps_splitindex_changes(idx, s->root, ch, n, since,
+		    d)) != 0 || git_index_write(idx) == 0)
+			break;
+		if (access(lock.s, F_OK) != 0 || tries == 3) {
+			rc = access(lock.s, F_OK) == 0 ?
+			    ps_splitindex_busy(d, lock.s) :
+			    ps_git_error(d, "cannot write the index");
+			break;
+		}
 	}
 	if (rc == 0) {
 		/* libgit2 gives the index mode 0644; records stay private */
@@ -255,6 +268,7 @@ done:
 		index_stamp_write(s, NULL);
 	git_index_free(idx);
 	ps_buf_release(&tmp);
+	ps_buf_release(&lock);
 	return rc;
 }
 

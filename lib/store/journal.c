@@ -68,24 +68,30 @@ clean_tmp(struct ps_store *s)
  * the index's, made after its journal (and within a minute of it) while
  * it held ps.lock. Its process is gone, so they are stale; any other is
  * left for ps_txn_begin() to wait for. But while a git command runs in
- * the store, none is touched: a lock of the same names and times may be
- * git's own, live (git commit -a holds index.lock, closed, while its
- * pre-commit hook runs); the write then waits for it.
+ * the store, such a lock may be git's own, live (git commit -a holds
+ * index.lock, closed, while its pre-commit hook runs): first wait for
+ * git to finish (bounded like the lock); those still there then are
+ * stale.
  */
 static void
 drop_own_locks(struct ps_store *s, const char *journal, const char *ref)
 {
 	struct ps_buf p = PS_BUF_INIT, name = PS_BUF_INIT;
 	struct stat js, st;
-	int i;
+	int i, waited = 0;
 
-	if (stat(journal, &js) == -1 || ps_repo_git_running(s) ||
+	if (stat(journal, &js) == -1 ||
 	    ps_buf_printf(&name, "%s.lock", ref) == -1)
 		goto done;
 	for (i = 0; i < 2; i++) {
 		ps_repo_gitpath(s, &p, i == 0 ? name.s : "index.lock");
-		if (p.s && lstat(p.s, &st) == 0 && S_ISREG(st.st_mode) &&
-		    st.st_mtime >= js.st_mtime - 1 &&
+		if (p.s == NULL || lstat(p.s, &st) == -1 ||
+		    !S_ISREG(st.st_mode) || st.st_mtime < js.st_mtime - 1 ||
+		    st.st_mtime > js.st_mtime + 60)
+			continue;
+		if (!waited++ && ps_repo_git_done(s) == -1)
+			goto done;
+		if (lstat(p.s, &st) == 0 && st.st_mtime >= js.st_mtime - 1 &&
 		    st.st_mtime <= js.st_mtime + 60)
 			unlink(p.s);
 	}
@@ -604,7 +610,7 @@ ps_journal_drop_git_locks(struct ps_store *s)
 	struct ps_buf p = PS_BUF_INIT;
 	int i;
 
-	if (ps_repo_git_running(s))
+	if (ps_repo_git_done(s) == -1)
 		return;
 	ps_repo_gitpath(s, &p, "refs");
 	if (p.s)

@@ -58,8 +58,8 @@ int	 ps_journal_erase_pending(struct ps_store *,
 /* 0, or PS_STORE saying which erasure is not finished and what to run. */
 int	 ps_journal_erase_check(struct ps_store *, struct ps_diags *);
 /* The git lock files a killed erasure left (refs, packed-refs, the
-   index, HEAD) removed, when no git command is running in the store
-   (ps_repo_git_running): with the store's lock held, they are stale. */
+   index, HEAD) removed, once no git command runs in the store
+   (ps_repo_git_done): with the store's lock held, they are stale. */
 void	 ps_journal_drop_git_locks(struct ps_store *);
 
 #endif

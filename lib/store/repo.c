@@ -91,6 +91,58 @@ done:
 	return rc;
 }
 
+/* Whether .git/name is there. */
+static int
+git_file_there(const struct ps_store *s, const char *name)
+{
+	struct ps_buf p = PS_BUF_INIT;
+	int there;
+
+	ps_repo_gitpath(s, &p, name);
+	there = p.s == NULL || access(p.s, F_OK) == 0;
+	ps_buf_release(&p);
+	return there;
+}
+
+static int
+git_command_there(const struct ps_store *s, const char *unused)
+{
+	(void)unused;
+	return ps_repo_git_running(s);
+}
+
+/* Wait while busy(s, arg) holds, bounded like the lock: 0 once it does
+   not, -1 when it still does at the end. */
+static int
+wait_while(const struct ps_store *s, int (*busy)(const struct ps_store *,
+    const char *), const char *arg)
+{
+	struct ps_diags scratch = PS_DIAGS_INIT;
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	long waited = 0, limit = lock_timeout(&scratch);
+
+	ps_diags_release(&scratch);	/* a bad one was refused at the lock */
+	while (busy(s, arg)) {
+		if (waited >= limit)
+			return -1;
+		nanosleep(&nap, NULL);
+		waited += 10;
+	}
+	return 0;
+}
+
+int
+ps_repo_git_lock_gone(const struct ps_store *s, const char *name)
+{
+	return wait_while(s, git_file_there, name);
+}
+
+int
+ps_repo_git_done(const struct ps_store *s)
+{
+	return wait_while(s, git_command_there, NULL);
+}
+
 /*
  * A git lock file (index.lock, a ref's .lock) is held by a git command
  * run by hand: wait for it to go, bounded like ps.lock. One left by a
@@ -102,25 +154,16 @@ ps_repo_wait_git_lock(struct ps_store *s, const char *name,
     struct ps_diags *d)
 {
 	struct ps_buf p = PS_BUF_INIT;
-	struct timespec nap = { 0, 10 * 1000 * 1000 };
-	long waited = 0, limit;
 	int rc = 0;
 
-	if ((limit = lock_timeout(d)) == -1)
+	if (lock_timeout(d) == -1)
 		return PS_USAGE;
-	ps_repo_gitpath(s, &p, name);
-	while (p.s && access(p.s, F_OK) == 0) {
-		if (waited >= limit) {
-			rc = ps_diag_err(d, PS_STORE, "%s exists: a git command "
-			    "is running, or one was killed; if none is running, "
-			    "remove that file and run again", p.s);
-			break;
-		}
-		nanosleep(&nap, NULL);
-		waited += 10;
+	if (ps_repo_git_lock_gone(s, name) == -1) {
+		ps_repo_gitpath(s, &p, name);
+		rc = p.s == NULL ? ps_diag_nomem(d) : ps_diag_err(d, PS_STORE,
+		    "%s exists: a git command is running, or one was killed; "
+		    "if none is running, remove that file and run again", p.s);
 	}
-	if (p.s == NULL)
-		rc = ps_diag_nomem(d);
 	ps_buf_release(&p);
 	return rc;
 }

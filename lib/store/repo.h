@@ -43,9 +43,15 @@ void	 ps_repo_gitpath(const struct ps_store *, struct ps_buf *,
    seconds, default 30); held until ps_repo_unlock() or the close. */
 int	 ps_repo_lock(struct ps_store *, struct ps_diags *);
 void	 ps_repo_unlock(struct ps_store *);
-/* Wait (bounded like the lock) until git's lock file .git/name is gone. */
+/* Wait (bounded like the lock) until git's lock file .git/name is gone;
+   else PS_STORE, naming it. */
 int	 ps_repo_wait_git_lock(struct ps_store *, const char *name,
 	    struct ps_diags *);
+/* The same, quietly: 0 once it is gone, -1 if it is still there. */
+int	 ps_repo_git_lock_gone(const struct ps_store *, const char *name);
+/* Wait (bounded so) until no git command runs in the store
+   (ps_repo_git_running): 0, or -1 if one still does. */
+int	 ps_repo_git_done(const struct ps_store *);
 /* Flush the store's file system to disk (syncfs). */
 int	 ps_repo_sync(struct ps_store *, struct ps_diags *);
 /*

@@ -835,9 +835,18 @@ diff_write(struct ps_buf *b, const struct diff *df, const char **paths,
 	return ps_buf_add(b, sum, 20);
 }
 
+int
+ps_splitindex_busy(struct ps_diags *d, const char *lock)
+{
+	return ps_diag_err(d, PS_STORE, "%s exists: the commit is made, but "
+	    "the index could not be updated; if no git command is running, "
+	    "remove that file and run any ps- command", lock);
+}
+
 /*
  * Take git's own lock on the index, .git/index.lock, as git does: before
- * the index is read, so that no git add made meanwhile is lost. Its
+ * the index is read, so that no git add made meanwhile is lost; a git
+ * command's is waited for (bounded like the store's lock). Its
  * descriptor, or -1 (*rc then the status of the diagnostic added).
  */
 static int
@@ -851,13 +860,14 @@ index_lock(struct ps_store *s, struct ps_buf *lock, int *rc,
 		*rc = ps_diag_nomem(d);
 		return -1;
 	}
-	if ((fd = open(lock->s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) == -1)
-		*rc = errno == EEXIST ? ps_diag_err(d, PS_STORE, "%s exists: "
-		    "the commit is made, but the index could not be updated; "
-		    "if no git command is running, remove that file and run "
-		    "any ps- command", lock->s) : ps_diag_err(d, PS_STORE,
-		    "%s: %s", lock->s, strerror(errno));
+	while ((fd = open(lock->s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1 && errno == EEXIST)
+		if (ps_repo_git_lock_gone(s, "index.lock") == -1)
+			break;
+	if (fd == -1)
+		*rc = errno == EEXIST ? ps_splitindex_busy(d, lock->s) :
+		    ps_diag_err(d, PS_STORE, "%s: %s", lock->s,
+		    strerror(errno));
 	return fd;
 }
 

@@ -59,6 +59,9 @@ int	 ps_splitindex_stages(struct ps_store *);
  */
 int	 ps_splitindex_apply(struct ps_store *, struct ps_change *, size_t n,
 	    struct ps_diags *);
+/* PS_STORE: git's index.lock (at lock) stayed past the wait, after the
+   commit was made. */
+int	 ps_splitindex_busy(struct ps_diags *, const char *lock);
 /* The entry git's index holds for a change written to the work tree at
    root: a hand one's with blank stat data (git then reads the file). */
 int	 ps_splitindex_entry(git_index_entry *, const char *root,

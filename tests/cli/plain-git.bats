@@ -316,6 +316,48 @@ recovered_as() {
 	history_whole
 }
 
+@test "a lock a killed write left is removed once a git command running beside it ends" {
+	for at in 1 2; do
+		logged_store
+		crash_at $at
+		# the lock the write held when it was killed: the branch's
+		# before it moved, the index's after
+		lock=.git/$(git symbolic-ref HEAD).lock
+		[ "$at" = 1 ] || lock=.git/index.lock
+		touch -r .git/ps-journal "$lock"
+		# a git command that runs 2 s in the store and takes no lock
+		sleep 2 | git cat-file --batch >/dev/null &
+		SECONDS=0
+		PS_LOCK_TIMEOUT=20 run_split ps-log "$M" --mode phone --minutes 30
+		wait
+		[ "$status" = 0 ]
+		[ "$SECONDS" -lt 15 ]
+		[ ! -e "$lock" ]
+		recovered_as ""
+		cd "$T" && rm -rf s
+	done
+}
+
+@test "a write waits for git's index.lock taken while it commits, in both index layouts" {
+	command -v strace >/dev/null || skip "no strace"
+	for split in "" 0; do
+		logged_store
+		# held 1.5 s at the sync after its branch moved, while a git
+		# command holds index.lock from 0.5 s to 2.5 s
+		PS_INDEX_SPLIT=$split strace -f -qq -o /dev/null \
+		    -e inject=syncfs:delay_exit=1500000:when=2 \
+		    ps-log "$M" --mode phone --minutes 30 >"$T/out" 2>"$T/err" &
+		sleep 0.5
+		touch .git/index.lock
+		sleep 2
+		rm .git/index.lock
+		wait $! || { cat "$T/err"; false; }
+		[ ! -s "$T/err" ]
+		recovered_as ""
+		cd "$T" && rm -rf s
+	done
+}
+
 @test "recovery merges a hand edit made after a crash with the write's change" {
 	for split in 0 ""; do
 		logged_store
