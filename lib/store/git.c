@@ -27,6 +27,45 @@ ps_git_error(struct ps_diags *d, const char *what)
 }
 
 /*
+ * A loose object is written to a temp file, its folder objects/XX made,
+ * then renamed into it; a git gc or git prune beside removes such a
+ * folder while it is empty, and the rename then fails. git tries again
+ * in that case; so does this, a few times.
+ */
+int
+ps_git_odb_write(git_repository *repo, git_oid *out, const void *data,
+    size_t len, git_object_t type)
+{
+	git_odb *odb = NULL;
+	int rc, tries;
+
+	if ((rc = git_repository_odb(&odb, repo)) < 0)
+		return rc;
+	for (tries = 0; (rc = git_odb_write(out, odb, data, len, type)) < 0 &&
+	    tries < 5; tries++)
+		;
+	git_odb_free(odb);
+	return rc;
+}
+
+int
+ps_git_commit_create(git_oid *out, git_repository *repo,
+    const git_signature *author, const git_signature *committer,
+    const char *encoding, const char *message, const git_tree *tree,
+    size_t n, const git_commit *parents[])
+{
+	git_buf b = GIT_BUF_INIT;
+	int rc;
+
+	if ((rc = git_commit_create_buffer(&b, repo, author, committer,
+	    encoding, message, tree, n, parents)) == 0)
+		rc = ps_git_odb_write(repo, out, b.ptr, b.size,
+		    GIT_OBJECT_COMMIT);
+	git_buf_dispose(&b);
+	return rc;
+}
+
+/*
  * libgit2's allocator. Its paths for a failed allocation are not all safe
  * (1.5 crashes in some: setting the error message, reading the config or
  * the index), so one that fails inside libgit2 ends the process here,

@@ -22,6 +22,14 @@ int	 ps_git_init(struct ps_diags *);
 /* Wait for ps_git_init() (it runs in a thread): before any libgit2 call. */
 int	 ps_git_ready(struct ps_diags *);
 void	 ps_git_after_commit(int);
+/* Write an object, or a commit (as git_commit_create with no ref),
+   tried again when a git gc beside removed its folder meanwhile. */
+int	 ps_git_odb_write(git_repository *, git_oid *, const void *data,
+	    size_t len, git_object_t);
+int	 ps_git_commit_create(git_oid *, git_repository *,
+	    const git_signature *author, const git_signature *committer,
+	    const char *encoding, const char *message, const git_tree *,
+	    size_t n, const git_commit *parents[]);
 /* Convert libgit2's last error into a diagnostic. */
 int	 ps_git_error(struct ps_diags *, const char *what);
 

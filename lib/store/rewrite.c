@@ -353,7 +353,7 @@ rewrite_commit(struct ps_rewrite *rw, const git_oid *oid)
 			    rw->repo, &pids[i]) < 0)
 				rc = -1;
 		if (rc == 0 && (git_tree_lookup(&tree, rw->repo, &toid) < 0 ||
-		    git_commit_create(&noid, rw->repo, NULL,
+		    ps_git_commit_create(&noid, rw->repo,
 		    git_commit_author(c), git_commit_committer(c),
 		    git_commit_message_encoding(c), git_commit_message_raw(c),
 		    tree, np, parents) < 0))

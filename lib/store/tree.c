@@ -14,6 +14,7 @@
 
 #include "util/buf.h"
 #include "util/file.h"
+#include "store/git.h"
 #include "store/tree.h"
 
 /* Git's order of tree entries: by name, a folder's as if it ended in /. */
@@ -176,11 +177,10 @@ splice_tree(git_repository *repo, struct ps_pack *pb, const git_tree *base,
 {
 	struct ps_buf b = PS_BUF_INIT;
 	const git_tree_entry *e;
-	git_odb *odb = NULL;
 	const char *name;
 	size_t i = 0, k = 0, kept = 0, nbase = base ?
 	    git_tree_entrycount(base) : 0;
-	int rc = -1, c;
+	int rc = -1, c, tries;
 
 	/* the old tree's size and some: no copy as the buffer grows */
 	if (ps_buf_reserve(&b, (nbase + n) * 64) == -1)
@@ -210,14 +210,15 @@ splice_tree(git_repository *repo, struct ps_pack *pb, const git_tree *base,
 		i++;
 	}
 	*empty = kept == 0;
-	if (b.len >= 64 << 10 && pb->mp == NULL)
-		rc = write_stored_tree(repo, &b, out);
-	else
-		rc = git_repository_odb(&odb, repo) < 0 || git_odb_write(out,
-		    odb, b.s ? b.s : "", b.len, GIT_OBJECT_TREE) < 0 ||
-		    ps_pack_add(pb, out) < 0 ? -1 : 0;
+	if (b.len >= 64 << 10 && pb->mp == NULL) {
+		/* again if a git gc beside removed the empty folder */
+		for (tries = 0; (rc = write_stored_tree(repo, &b, out)) != 0 &&
+		    tries < 5; tries++)
+			;
+	} else
+		rc = ps_git_odb_write(repo, out, b.s ? b.s : "", b.len,
+		    GIT_OBJECT_TREE) < 0 || ps_pack_add(pb, out) < 0 ? -1 : 0;
 done:
-	git_odb_free(odb);
 	ps_buf_release(&b);
 	return rc;
 }

@@ -533,8 +533,8 @@ write_blobs(struct ps_txn *t, struct ps_pack *p, struct ps_diags *d)
 		if (c->del || c->data == NULL)
 			continue;
 		if ((p->mp ? p->mp->write(p->mp, &c->oid, c->data, c->len,
-		    GIT_OBJECT_BLOB) : git_blob_create_from_buffer(&oid,
-		    t->store->repo, c->data, c->len)) < 0 ||
+		    GIT_OBJECT_BLOB) : ps_git_odb_write(t->store->repo, &oid,
+		    c->data, c->len, GIT_OBJECT_BLOB)) < 0 ||
 		    ps_pack_add(p, &c->oid) < 0)
 			return ps_git_error(d, "cannot write a record to git");
 	}
@@ -581,7 +581,7 @@ ps_txn_commit(struct ps_txn *t, const struct ps_commit_info *ci,
 		rc = ps_diag_nomem(d);
 		goto done;
 	}
-	if (git_commit_create(&t->new, s->repo, NULL, sig, sig, NULL, msg.s,
+	if (ps_git_commit_create(&t->new, s->repo, sig, sig, NULL, msg.s,
 	    tree, parent ? 1 : 0, (const git_commit **)&parent) < 0) {
 		rc = ps_git_error(d, "cannot create the commit");
 		goto done;

@@ -358,6 +358,20 @@ recovered_as() {
 	done
 }
 
+@test "a loose object whose folder a git gc beside removed is written again" {
+	command -v strace >/dev/null || skip "no strace"
+	logged_store
+	head=$(git rev-parse HEAD)
+	# as when git prune removes the empty objects/XX between libgit2's
+	# mkdir and its link, then rename, of the object's temp file
+	run_split strace -f -qq -o /dev/null -e inject=link:error=ENOENT:when=1 \
+	    -e inject=rename:error=ENOENT:when=1 \
+	    ps-log "$M" --mode phone --minutes 30
+	[ "$status" = 0 ]
+	[ "$(git rev-parse HEAD~1)" = "$head" ]
+	recovered_as ""
+}
+
 @test "recovery merges a hand edit made after a crash with the write's change" {
 	for split in 0 ""; do
 		logged_store
