@@ -326,7 +326,9 @@ run_fix() {
 			problem "$*: still refused after 4 remedies: $(head -3 "$e")"
 			break
 		fi
-		fix "${args[0]}" "$e" || break
+		# 2: the write was done already (a killed one that landed);
+		# the tool ran to its end, its recovery with it
+		fix "${args[0]}" "$e" || { [ $? = 2 ] && DIRTY=0 GARBAGE=0; break; }
 		[ "$fixed" = stash ] && pop=1
 	done
 	stack=$prev
@@ -342,7 +344,7 @@ want() {
 
 # fix TOOL STDERR: do what a refusal says. fixed names what was done (set
 # last: the remedies nest); 1 when the message names nothing to run
-# (recorded as a problem).
+# (recorded as a problem); 2 when the refusal says the write is done.
 fix() {
 	local tool=$1 id m what
 	FIXERR=$2
@@ -360,7 +362,7 @@ fix() {
 		if [ "$tool" = git ]; then
 			fix_git "$2" || return 1
 		else
-			fix_tool "$2" || return 1
+			fix_tool "$2" || return $?
 		fi
 		what=$fixed ;;
 	esac
@@ -437,6 +439,16 @@ fix_tool() {	# stderr
 	*"run the command again"*|*"run again"*)
 		want 3
 		what=again ;;
+	*": not a proposal (status active)"*)
+		# the proposal was read from the work tree, behind HEAD after
+		# a killed accept that landed: recovery brought it up, and
+		# the accept is done (so the man page: exit 1, nothing to run)
+		want 1
+		[ "$DIRTY" = 1 ] || {
+			problem "an accept refused, no kill before it: $m"
+			return 1; }
+		fixed=landed
+		return 2 ;;
 	*)
 		problem "refused, and the message says nothing to run (exit $st): $(head -4 "$1")"
 		return 1 ;;
