@@ -448,11 +448,22 @@ ps_check(struct ps_store *s, const struct ps_check_opts *o, FILE *out,
     struct ps_diags *d)
 {
 	struct state st;
+	char id[PS_ID_LEN + 1];
 	size_t i, before = d->errors;
 	int rc = 0;
 
-	/* a history half rewritten: the person's data may still be there */
-	if ((rc = ps_journal_erase_check(s, d)) != 0)
+	/*
+	 * A history half rewritten: the person's data may still be there.
+	 * A commit made by hand meanwhile is let through (the hook): the
+	 * erasure, run again, rewrites it with the rest; refusing it would
+	 * leave a person's edits nowhere to go, for the erasure refuses
+	 * changes not committed, and stashes.
+	 */
+	if (o->cached && ps_journal_erase_pending(s, id))
+		ps_diag_warn(d, "the erasure of %s is not finished: run "
+		    "ps-apply --erase %s to finish it; it erases from this "
+		    "commit too", id, id);
+	else if ((rc = ps_journal_erase_check(s, d)) != 0)
 		return rc;
 	memset(&st, 0, sizeof(st));
 	st.prog = s->program;

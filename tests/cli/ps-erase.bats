@@ -167,6 +167,32 @@ EOF
 	diff -u /dev/null "$T/problems"
 }
 
+@test "an erasure killed, then edits by hand: they are committed, and run again it finishes" {
+	command -v strace >/dev/null || skip "no strace"
+	erase_store
+	# killed just after it noted its start (.git/ps-erase)
+	strace -f -qq -o /dev/null -e inject=syncfs:signal=KILL:when=1 \
+	    ps-apply --erase "$P" --yes >/dev/null 2>&1 || true
+	[ -e .git/ps-erase ]
+	echo "# by hand" >>"participants/$O.yaml"
+	echo "# by hand" >>"participants/$P.yaml"
+	run_split ps-apply --erase "$P" --yes
+	[ "$status" = 1 ]
+	[[ "$err" == *"changes not committed: commit or undo them first (git status), then erase"* ]]
+	# as the message says: the hook lets the commit through, and says
+	# the erasure takes it in
+	run_split git -c user.name=Hand -c user.email=hand@example.org \
+	    commit -qam "by hand"
+	[ "$status" = 0 ]
+	[[ "$err" == *"ps-check: warning: the erasure of $P is not finished: run ps-apply --erase $P to finish it; it erases from this commit too"* ]]
+	run_split ps-apply --erase "$P" --yes
+	[ "$status" = 0 ]
+	erased_check "$P" >"$T/problems"
+	diff -u /dev/null "$T/problems"
+	[ "$(git show "HEAD:participants/$O.yaml" | tail -1)" = "# by hand" ]
+	[ -z "$(git status --porcelain)" ]
+}
+
 @test "ps-apply -n --erase says what would change and changes nothing" {
 	erase_store
 	snapshot before
