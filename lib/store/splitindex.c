@@ -443,6 +443,7 @@ ps_splitindex_open(git_index **out, const char *path, const char *gitdir,
 	git_index_entry e;
 	const git_index_entry *be;
 	char **names = NULL, hx[41], *slash;
+	int *stages = NULL;
 	size_t i, nnames;
 	int split = 0, rc = 0;
 
@@ -480,7 +481,8 @@ ps_splitindex_open(git_index **out, const char *path, const char *gitdir,
 	/* the names of the shared entries replaced or deleted, first:
 	   each change moves the positions after it */
 	nnames = df.nrepl + df.ndel;
-	if ((names = calloc(nnames + 1, sizeof(*names))) == NULL) {
+	if ((names = calloc(nnames + 1, sizeof(*names))) == NULL ||
+	    (stages = calloc(nnames + 1, sizeof(*stages))) == NULL) {
 		rc = ps_diag_nomem(d);
 		goto done;
 	}
@@ -494,9 +496,13 @@ ps_splitindex_open(git_index **out, const char *path, const char *gitdir,
 			    "shared index", path);
 			goto done;
 		}
+		stages[i] = GIT_INDEX_ENTRY_STAGE(be);
 	}
+	/* at their stages: a merge's conflict, resolved since, is deleted
+	   from the shared part as its three entries */
 	for (i = 0; i < df.ndel && rc == 0; i++)
-		if (git_index_remove(idx, names[df.nrepl + i], 0) < 0)
+		if (git_index_remove(idx, names[df.nrepl + i],
+		    stages[df.nrepl + i]) < 0)
 			rc = ps_git_error(d, "cannot read the index");
 	for (i = 0; i < df.nrepl && rc == 0; i++) {
 		ps_ixfile_ent_to(&e, &df.repl[i], names[i]);
@@ -513,6 +519,7 @@ done:
 		for (i = 0; i < nnames; i++)
 			free(names[i]);
 	free(names);
+	free(stages);
 	if (rc == 0)
 		*out = idx;
 	else

@@ -372,6 +372,31 @@ recovered_as() {
 	recovered_as ""
 }
 
+@test "a merge conflict resolved in a split index is committed through the hook" {
+	export PS_INDEX_SPLIT=0
+	logged_store
+	ps-log "$M" --mode phone --minutes 30 >/dev/null
+	[ -n "$(find .git -maxdepth 1 -name 'sharedindex.*')" ]
+	git config user.name Hand
+	git config user.email hand@example.org
+	branch=$(git symbolic-ref --short HEAD)
+	git checkout -q -b side
+	echo "# side" >>volunteers/V-A00001.yaml
+	git commit -qam side
+	git checkout -q "$branch"
+	echo "# here" >>volunteers/V-A00001.yaml
+	git commit -qam here
+	! git merge -q side >/dev/null 2>&1 || false
+	git checkout -q --theirs volunteers/V-A00001.yaml
+	git add volunteers/V-A00001.yaml
+	# the shared part holds the conflict's three entries, deleted in
+	# the split part: read at their stages
+	run_split git commit -q --no-edit
+	[ "$status" = 0 ]
+	[ "$(git show HEAD:volunteers/V-A00001.yaml | tail -1)" = "# side" ]
+	unset PS_INDEX_SPLIT
+}
+
 @test "recovery merges a hand edit made after a crash with the write's change" {
 	for split in 0 ""; do
 		logged_store
