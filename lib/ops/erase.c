@@ -33,6 +33,7 @@
 #include "store/oidmap.h"
 #include "store/prune.h"
 #include "store/rewrite.h"
+#include "store/gitindex.h"
 #include "store/splitindex.h"
 #include "store/txn.h"
 #include "rules/status.h"
@@ -979,14 +980,21 @@ started(struct erase *e)
 	return 0;
 }
 
-/* From here on, a stop leaves the erasure to be finished (journal.h). */
+/*
+ * From here on, a stop leaves the erasure to be finished (journal.h),
+ * and the store is being erased (s->erasing): the index it writes is
+ * one file, with no shared part and no resolve-undo entries, which name
+ * the blobs it prunes.
+ */
 static int
 journal(struct erase *e)
 {
 	int rc;
 
-	if ((rc = ps_journal_erase_begin(e->s, e->id, e->d)) == 0)
+	if ((rc = ps_journal_erase_begin(e->s, e->id, e->d)) == 0) {
 		e->journaled = 1;
+		e->s->erasing = 1;
+	}
 	return rc;
 }
 
@@ -1089,6 +1097,7 @@ ps_erase(struct ps_store *s, const char *id, const struct ps_erase_opts *o,
 		if (!o->dry_run && ((rc = ps_rewrite_pack(&e.rw, NULL, &pack,
 		    &e.packed)) != 0 ||
 		    (rc = journal(&e)) != 0 ||
+		    (rc = ps_gitindex_apply(s, NULL, 0, d)) != 0 ||
 		    (rc = ps_prune(s, pack.s, &e.start, d)) != 0 ||
 		    (rc = finish(&e)) != 0))
 			goto done;

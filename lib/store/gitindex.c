@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <git2/sys/index.h>
+
 #include "util/buf.h"
 #include "store/git.h"
 #include "store/gitindex.h"
@@ -248,6 +250,10 @@ ps_gitindex_apply(struct ps_store *s, struct ps_change *ch, size_t n,
 			rc = ps_git_error(d, "cannot read the index");
 			break;
 		}
+		/* an erasure's: the resolve-undo entries a merge left name
+		   blobs (the person's, maybe) that its prune removes */
+		if (s->erasing)
+			git_index_reuc_clear(idx);
 		if ((rc = ps_splitindex_changes(idx, s->root, ch, n, since,
 		    d)) != 0 || git_index_write(idx) == 0)
 			break;

@@ -25,7 +25,9 @@ void	 ps_gitindex_prescan(struct ps_store *, const char *gitdir);
 /* Refuse a merge, rebase or cherry-pick in progress, and an index with
    unresolved conflicts, each by path (ps_txn_begin does). */
 int	 ps_gitindex_check(struct ps_store *, struct ps_diags *);
-/* Bring the index up to n changes written to the work tree. */
+/* Bring the index up to n changes written to the work tree (none: just
+   written again). An erasure's (s->erasing) drops the resolve-undo
+   entries of past merges, and a split index's shared part. */
 int	 ps_gitindex_apply(struct ps_store *, struct ps_change *, size_t n,
 	    struct ps_diags *);
 

@@ -193,6 +193,38 @@ EOF
 	[ -z "$(git status --porcelain)" ]
 }
 
+@test "an erasure leaves no resolve-undo entry, nor a shared index, naming what it pruned" {
+	for split in "" 0; do
+		export PS_INDEX_SPLIT=$split
+		erase_store
+		# a merge of two edits of their record, its conflict resolved:
+		# git keeps the three versions' IDs in the index (resolve-undo)
+		git config user.name Hand
+		git config user.email hand@example.org
+		branch=$(git symbolic-ref --short HEAD)
+		git checkout -q -b side
+		echo "# side" >>"participants/$P.yaml"
+		git commit -qam side
+		git checkout -q "$branch"
+		echo "# here" >>"participants/$P.yaml"
+		git commit -qam here
+		! git merge -q side >/dev/null 2>&1 || false
+		git checkout -q --theirs "participants/$P.yaml"
+		git add "participants/$P.yaml"
+		git commit -q --no-edit
+		git branch -q -D side
+		[ -n "$(git ls-files --resolve-undo)" ]
+		run_split ps-apply --erase "$P" --yes
+		[ "$status" = 0 ]
+		[ -z "$(git ls-files --resolve-undo)" ]
+		[ -z "$(find .git -maxdepth 1 -name 'sharedindex.*')" ]
+		erased_check "$P" >"$T/problems"
+		diff -u /dev/null "$T/problems"
+		unset PS_INDEX_SPLIT
+		cd "$T" && rm -rf s
+	done
+}
+
 @test "ps-apply -n --erase says what would change and changes nothing" {
 	erase_store
 	snapshot before
