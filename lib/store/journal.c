@@ -339,6 +339,19 @@ done:
 }
 
 /*
+ * A write killed before its branch moved, which a git commit moved on
+ * since (from old, or from none): its commit (new) is not in the
+ * branch, its old one is, and it wrote nothing to finish.
+ */
+static int
+never_landed(struct ps_store *s, const git_oid *cur, const git_oid *old,
+    const git_oid *new)
+{
+	return cur && git_graph_descendant_of(s->repo, cur, new) == 0 &&
+	    (old == NULL || git_graph_descendant_of(s->repo, cur, old) == 1);
+}
+
+/*
  * Finish the write a journal describes, if the branch points at its
  * commit. A journal an earlier version's index child took over
  * (ps-index-journal: the work tree was written) that finds the branch
@@ -387,7 +400,8 @@ recover(struct ps_store *s, const char *name, int index_only,
 		    ps_journal_apply(s, ch, n, d);
 		ps_signals_release(&mask);
 	} else if (!index_only && !((!have && unborn) || (have && !unborn &&
-	    git_oid_equal(&cur, &old))))
+	    git_oid_equal(&cur, &old))) && !never_landed(s, have ? &cur : NULL,
+	    unborn ? NULL : &old, &new))
 		rc = ps_diag_err(d, PS_STORE, "%s: the branch moved since an "
 		    "interrupted write; compare the journal with git log",
 		    j.s);

@@ -180,8 +180,26 @@ recover_before_move(void **state)
 	fix_file_is(&j->f, ".git/ps-journal", NULL);
 }
 
-/* The branch at neither commit (git moved it since): refused, nothing
-   touched, the journal kept for a person to compare. */
+/* Killed before its branch moved, which a git commit then moved on
+   from the old commit: the write never landed, and the journal goes
+   with nothing written. */
+static void
+branch_moved_on(void **state)
+{
+	struct jfix *j = *state;
+	struct ps_diags d = PS_DIAGS_INIT;
+
+	crash(j, &j->c1);
+	assert_int_equal(ps_journal_recover(j->f.s, &d), 0);
+	assert_int_equal(d.n, 0);
+	fix_file_is(&j->f, j->path, NULL);
+	fix_file_is(&j->f, "notes.txt", "notes\n");
+	fix_file_is(&j->f, ".git/ps-journal", NULL);
+}
+
+/* The branch at neither commit, nor moved on from the old one (a commit
+   after the new one, made by git while the work tree lagged): refused,
+   nothing touched, the journal kept for a person to compare. */
 static void
 branch_moved_elsewhere(void **state)
 {
@@ -189,9 +207,11 @@ branch_moved_elsewhere(void **state)
 	struct ps_diags d = PS_DIAGS_INIT;
 	struct ps_buf p = PS_BUF_INIT, msg = PS_BUF_INIT;
 	struct ps_store *s = NULL;
+	git_oid c3;
 	char *kept;
 
-	crash(j, &j->c1);
+	fix_commit_with(&j->f, &j->c2, "notes.txt", "later\n", &c3, NULL);
+	crash(j, &c3);
 	assert_int_equal(ps_journal_recover(j->f.s, &d), PS_STORE);
 	assert_int_equal(ps_buf_printf(&msg, "%s: the branch moved since an "
 	    "interrupted write; compare the journal with git log",
@@ -441,6 +461,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(open_recovers, setup, teardown),
 		cmocka_unit_test_setup_teardown(recover_before_move, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(branch_moved_on, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(branch_moved_elsewhere, setup,
 		    teardown),
