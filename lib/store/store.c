@@ -528,7 +528,7 @@ ps_store_get(struct ps_store *s, const char *id, struct ps_node **out,
 	if (ps_buf_printf(&rel, "%s/%s.yaml", ps_id_kind_dir(kind), id) == -1)
 		return ps_diag_nomem(d);
 	if (!is_file(s->root, rel.s) && ps_store_exists(s, rel.s))
-		rc = ps_diag_err(d, PS_REFUSED, "%s: deleted from the work tree "
+		rc = ps_diag_err(d, PS_STORE, "%s: deleted from the work tree "
 		    "but not committed: restore it with git checkout -- %s, or "
 		    "commit the deletion", id, rel.s);
 	else if (!is_file(s->root, rel.s))

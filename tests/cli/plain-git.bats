@@ -83,7 +83,7 @@ state() {
 	rm participants/P-B00002.yaml
 	before=$(state)
 	run_split ps-apply --withdraw P-B00002 --reason moved
-	expect 1 "" "ps-apply: P-B00002: deleted from the work tree but not committed: restore it with git checkout -- participants/P-B00002.yaml, or commit the deletion"
+	expect 3 "" "ps-apply: P-B00002: deleted from the work tree but not committed: restore it with git checkout -- participants/P-B00002.yaml, or commit the deletion"
 	[ "$(state)" = "$before" ]
 	run_split ps-apply --withdraw P-B99999 --reason moved
 	expect 1 "" "ps-apply: P-B99999: no such record"
