@@ -23,8 +23,8 @@
 # A hand edit sets a free-text field the tools keep (context, note,
 # experience_details) to a value of its own, a marker. When a tool or git
 # refuses, the test does what the message says (commit the edit or the
-# deletion; git stash, run again, git stash pop; run ps-check outside
-# git; finish the erasure; run again) and goes on. A refusal whose
+# deletion; run ps-check outside git; finish the erasure; run again) and
+# goes on. A refusal whose
 # message names nothing to run, what it says to run leading back to the
 # command refused (a loop), or an exit status other than the documented
 # ones, is a failure. After every step:
@@ -257,7 +257,7 @@ after_kill() {	# pre-head tool args...
 depth=0
 stack=
 run_fix() {
-	local key tries=0 pop=0 pre killing=${KILL:-} o e prev=$stack i
+	local key tries=0 pre killing=${KILL:-} o e prev=$stack i
 	local -a args=("$@")
 	KILL=
 	[ "$1" = env ] && args=("${@:3}")
@@ -285,11 +285,6 @@ run_fix() {
 		OUT=$o ERR=$e
 		echo "    $*: exit $st${killing:+ (kill at $killing)}" >>"$W/steps"
 		grep -v '^strace: Seccomp filter' "$e" | sed 's/^/      /' | head -6 >>"$W/steps"
-		if [ "$pop" = 1 ]; then
-			pop=0
-			# (unless a remedy of the run again popped it)
-			[ -z "$(git stash list)" ] || stash_pop
-		fi
 		if [ -n "$killing" ]; then
 			killing=
 			if [ "$st" = 137 ]; then
@@ -329,7 +324,6 @@ run_fix() {
 		# 2: the write was done already (a killed one that landed);
 		# the tool ran to its end, its recovery with it
 		fix "${args[0]}" "$e" || { [ $? = 2 ] && DIRTY=0 GARBAGE=0; break; }
-		[ "$fixed" = stash ] && pop=1
 	done
 	stack=$prev
 	depth=$((depth - 1))
@@ -396,22 +390,6 @@ fix_tool() {	# stderr
 		# the manual: the tools wait for git's locks
 		problem "a write gave up on git's index.lock instead of waiting for it: $m"
 		return 1 ;;
-	*"the store has stashed changes: apply and commit them, or drop them"*)
-		want 1
-		# (the run that was refused may have popped it already)
-		[ -z "$(git stash list)" ] || stash_pop || return 1
-		run_fix git add -A || return 1
-		run_fix git commit -q -m "hand: the stashed edits" || return 1
-		what=unstash ;;
-	*"changed by hand since a write was interrupted"*"git stash, run the command again, then git stash pop"*)
-		want 3
-		what=stash
-		git stash -q >"$W/stash" 2>&1 || {
-			problem "git stash: $(cat "$W/stash")"; return 1; }
-		if [ -z "$(git stash list)" ]; then
-			problem "the refusal says to git stash, which has nothing to save: $m"
-			return 1
-		fi ;;
 	*"changes not committed: commit or undo them first (git status), then erase"*)
 		want 1
 		f=$(printf '%s\n' "$m" | sed -n 's/^ps-apply: \([^ :]*\)\( and [0-9]* more files\)*: changes not committed.*/\1/p' | head -1)
@@ -420,7 +398,7 @@ fix_tool() {	# stderr
 		run_fix git commit -q -m "hand: commit before an erasure" || return 1
 		what=commit-all ;;
 	*": has changes that are not committed: commit them with git, or undo them"*|*": exists but is not committed: commit it with git, or move it away"*)
-		want 1 3
+		want 3
 		for f in $(printf '%s\n' "$m" | sed -n \
 		    -e 's/^ps-[a-z]*: \([^ :]*\): has changes that are not committed: .*/\1/p' \
 		    -e 's/^ps-[a-z]*: \([^ :]*\): exists but is not committed: .*/\1/p'); do
@@ -430,7 +408,7 @@ fix_tool() {	# stderr
 		run_fix git commit -q -m "hand: keep a hand edit" || return 1
 		what=commit ;;
 	*"but not committed: restore it with git checkout -- "*", or commit the deletion"*)
-		want 1 3
+		want 3
 		for f in $(printf '%s\n' "$m" | sed -n 's/.*restore it with git checkout -- \([^,]*\), or commit the deletion.*/\1/p'); do
 			run_fix git rm -q --cached --ignore-unmatch -- "$f" || return 1
 		done
@@ -466,26 +444,6 @@ git_blind() {
 	    return 1
 	problem "a hand edit git cannot see: $1 differs from the index, whose stat data for it (mtime $(git ls-files --debug -- "$1" | sed -n 's/ *mtime: //p'), size) still match the file (mtime $(stat -c %Y.%y "$1" | cut -d. -f1).$(stat -c %y "$1" | sed 's/.*\.\([0-9]*\).*/\1/')): git status, git commit -a and git stash pass it over, while the tools refuse it"
 	return 0
-}
-
-# git stash pop, after the command the stash made room for. A conflict
-# (the hand edit and the write changed lines side by side) is resolved as
-# a person would: the write's version, the hand edits made again.
-stash_pop() {
-	local f
-	git stash pop -q >"$W/pop" 2>&1 && return 0
-	if [ -z "$(git diff --name-only --diff-filter=U)" ]; then
-		problem "git stash pop, after the command ran again: $(cat "$W/pop")"
-		return 1
-	fi
-	say "stash pop conflict"
-	echo "    git stash pop: a conflict, resolved by hand" >>"$W/steps"
-	for f in $(git diff --name-only --diff-filter=U); do
-		git checkout -q HEAD -- "$f"
-		[ -n "${mark[$f]:-}" ] && hand_set "$f" "${mark[$f]}"
-	done
-	git reset -q
-	git stash drop -q
 }
 
 # What a run left in .git that it should not have. A kill leaves locks
@@ -742,14 +700,7 @@ step_concurrent() {
 	   printed_ids "$W/t.out" "${cmd[0]}" ;;
 	1|3) say "concurrent tool refused"
 	     st=$tst
-	     if fix "${cmd[0]}" "$W/t.err"; then
-		if [ "$fixed" = stash ]; then
-			run_fix "${cmd[@]}"
-			[ -z "$(git stash list)" ] || stash_pop
-		else
-			run_fix "${cmd[@]}"
-		fi
-	     fi ;;
+	     fix "${cmd[0]}" "$W/t.err" && run_fix "${cmd[@]}" ;;
 	*) problem "${cmd[*]} beside ${g[*]}: exit $tst: $(head -3 "$W/t.err")" ;;
 	esac
 	[ -s "$W/problems" ] && return 0
