@@ -25,7 +25,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}allocator_may_return_null=1"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ps-tests.XXXXXX") || exit 3
 trap 'rm -rf "$tmp"' EXIT INT TERM
 suites=${TESTS:-unit schema cli fuzz reliability man}
-pass=0 fail=0
+pass=0 fail=0 t0=$(date +%s) start=$(date +%s)
 vg="$(command -v valgrind || echo valgrind) -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect"
 
 if [ "${VALGRIND:-0}" = 1 ]; then
@@ -61,7 +61,10 @@ tally() {	# name logfile
 	fi
 	pass=$((pass + p))
 	fail=$((fail + f))
-	printf '%-28s %4d passed, %d failed\n' "$1" "$p" "$f"
+	# and the seconds it took (since the one before), to keep check short
+	now=$(date +%s)
+	printf '%-28s %4d passed, %d failed %5ds\n' "$1" "$p" "$f" $((now - t0))
+	t0=$now
 	[ "$f" = 0 ] || grep -v '^not ok .*# SKIP' "$2" | grep -A15 '^not ok ' |
 	    head -60
 }
@@ -120,5 +123,5 @@ for s in $suites; do
 		tally mandoc-lint "$tmp/log" 0 ;;
 	esac
 done
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed, in $(($(date +%s) - start)) s"
 [ "$fail" = 0 ]
