@@ -41,6 +41,7 @@
 #include "store/git.h"
 #include "store/repo.h"
 #include "store/store.h"
+#include "store/worktree.h"
 
 /* Sunday 22 November 2026, 10:00 in Toronto. */
 #define FIX_NOW		"2026-11-22T10:00:00-05:00"
@@ -290,6 +291,29 @@ fix_file_is(const struct fix *f, const char *rel, const char *want)
 		assert_string_equal(got, want);
 	}
 	free(got);
+}
+
+/* A change of path to text, written by hand with its blob in the
+   repository; or (text NULL) the file removed, a deletion. */
+static inline void
+fix_change(const struct fix *f, struct ps_change *c, char *path,
+    char *text)
+{
+	struct ps_buf p = PS_BUF_INIT;
+
+	memset(c, 0, sizeof(*c));
+	c->path = path;
+	if (text == NULL) {
+		c->del = 1;
+		assert_int_equal(unlink(fix_path(f, &p, path)), 0);
+		ps_buf_release(&p);
+		return;
+	}
+	c->data = text;
+	c->len = strlen(text);
+	assert_int_equal(git_blob_create_from_buffer(&c->oid, f->s->repo,
+	    text, c->len), 0);
+	fix_write(f, path, text);
 }
 
 /* The participant's canonical text, in b. */

@@ -35,20 +35,6 @@ teardown(void **state)
 	return 0;
 }
 
-/* A change of path to text: the file written by hand, its blob in the
-   repository. */
-static void
-change(struct fix *f, struct ps_change *c, char *path, char *text)
-{
-	memset(c, 0, sizeof(*c));
-	c->path = path;
-	c->data = text;
-	c->len = strlen(text);
-	assert_int_equal(git_blob_create_from_buffer(&c->oid, f->s->repo,
-	    text, c->len), 0);
-	fix_write(f, path, text);
-}
-
 /*
  * The index brought up to files written (new, replaced) and removed:
  * git finds every file as the index says (diff-files, no refresh), sees
@@ -66,8 +52,8 @@ apply_as_git_sees(void **state)
 	struct ps_change ch[2];
 	struct stat st;
 
-	change(f, &ch[0], p1, t1);
-	change(f, &ch[1], p2, t2);
+	fix_change(f, &ch[0], p1, t1);
+	fix_change(f, &ch[1], p2, t2);
 	assert_int_equal(ps_gitindex_apply(f->s, ch, 2, &d), 0);
 	assert_int_equal(d.n, 0);
 	fix_git_says(f, "", "diff-files --name-status");
@@ -110,8 +96,8 @@ apply_missing_file(void **state)
 	char p1[] = "a.txt", p2[] = "b.txt", t[] = "text\n";
 	struct ps_change ch[2];
 
-	change(f, &ch[0], p1, t);
-	change(f, &ch[1], p2, t);
+	fix_change(f, &ch[0], p1, t);
+	fix_change(f, &ch[1], p2, t);
 	assert_int_equal(unlink(fix_path(f, &p, p2)), 0);
 	assert_int_equal(ps_gitindex_apply(f->s, ch, 2, &d), PS_STORE);
 	assert_true(fix_has_diag(&d, PS_STORE, "b.txt: No such file or "

@@ -47,28 +47,6 @@ teardown(void **state)
 	return 0;
 }
 
-/* A change of path to text (NULL: removed): the file written or removed
-   by hand, its blob in the repository. */
-static void
-change(struct fix *f, struct ps_change *c, char *path, char *text)
-{
-	struct ps_buf p = PS_BUF_INIT;
-
-	memset(c, 0, sizeof(*c));
-	c->path = path;
-	if (text == NULL) {
-		c->del = 1;
-		assert_int_equal(unlink(fix_path(f, &p, path)), 0);
-		ps_buf_release(&p);
-		return;
-	}
-	c->data = text;
-	c->len = strlen(text);
-	assert_int_equal(git_blob_create_from_buffer(&c->oid, f->s->repo,
-	    text, c->len), 0);
-	fix_write(f, path, text);
-}
-
 /* Is .git/index split (a link extension)? */
 static int
 is_split(struct fix *f)
@@ -119,9 +97,9 @@ split_as_git_sees(void **state)
 	char *shared, *again;
 
 	assert_false(is_split(f));
-	change(f, &ch[0], p1, t1);
-	change(f, &ch[1], p2, t2);
-	change(f, &ch[2], p3, NULL);
+	fix_change(f, &ch[0], p1, t1);
+	fix_change(f, &ch[1], p2, t2);
+	fix_change(f, &ch[2], p3, NULL);
 	assert_int_equal(ps_gitindex_apply(f->s, ch, 3, &d), 0);
 	assert_int_equal(d.n, 0);
 	assert_true(is_split(f));
@@ -133,8 +111,8 @@ split_as_git_sees(void **state)
 	shared = fix_sh(f, "ls .git | grep '^sharedindex\\.'");
 
 	/* again: a new folder, and the replaced file replaced again */
-	change(f, &ch[3], p4, t4);
-	change(f, &ch[1], p2, t1);
+	fix_change(f, &ch[3], p4, t4);
+	fix_change(f, &ch[1], p2, t1);
 	assert_int_equal(ps_gitindex_apply(f->s, ch + 1, 1, &d), 0);
 	assert_int_equal(ps_gitindex_apply(f->s, ch + 3, 1, &d), 0);
 	assert_int_equal(d.n, 0);
@@ -145,8 +123,8 @@ split_as_git_sees(void **state)
 	free(again);
 
 	/* the new file removed again, the removed one back */
-	change(f, &ch[0], p1, NULL);
-	change(f, &ch[2], p3, t2);
+	fix_change(f, &ch[0], p1, NULL);
+	fix_change(f, &ch[2], p3, t2);
 	assert_int_equal(ps_gitindex_apply(f->s, ch, 1, &d), 0);
 	assert_int_equal(ps_gitindex_apply(f->s, ch + 2, 1, &d), 0);
 	git_agrees(f, "M\tb/f3.yaml\nM\tc/f7.yaml\nA\te/g/h.yaml\n");
@@ -169,7 +147,7 @@ after_git_writes(void **state)
 	struct ps_change ch[3];
 	char *out;
 
-	change(f, &ch[0], p1, t1);
+	fix_change(f, &ch[0], p1, t1);
 	assert_int_equal(ps_gitindex_apply(f->s, ch, 1, &d), 0);
 	assert_true(is_split(f));
 	out = fix_sh(f, "echo hand >>b/f1.yaml && git add b/f1.yaml && "
@@ -178,14 +156,14 @@ after_git_writes(void **state)
 	free(out);
 	assert_true(is_split(f));
 	git_agrees(f, "");
-	change(f, &ch[1], p2, t2);
-	change(f, &ch[2], p3, NULL);
+	fix_change(f, &ch[1], p2, t2);
+	fix_change(f, &ch[2], p3, NULL);
 	assert_int_equal(ps_gitindex_apply(f->s, ch + 1, 2, &d), 0);
 	assert_int_equal(d.n, 0);
 	git_agrees(f, "D\ta/f1.yaml\nM\td/f0.yaml\n");
 	out = fix_sh(f, "git update-index --split-index");
 	free(out);
-	change(f, &ch[1], p2, t1);
+	fix_change(f, &ch[1], p2, t1);
 	assert_int_equal(ps_gitindex_apply(f->s, ch + 1, 1, &d), 0);
 	git_agrees(f, "D\ta/f1.yaml\nM\td/f0.yaml\n");
 }
@@ -203,7 +181,7 @@ open_whole(void **state)
 	git_index *idx = NULL;
 	char *out;
 
-	change(f, &ch[0], p1, t1);
+	fix_change(f, &ch[0], p1, t1);
 	assert_int_equal(ps_gitindex_apply(f->s, ch, 1, &d), 0);
 	assert_true(is_split(f));
 	assert_int_equal(ps_splitindex_open(&idx, fix_path(f, &p,
@@ -248,7 +226,7 @@ folded(void **state)
 
 	for (i = 0; i < 9; i++) {
 		snprintf(path[i], sizeof(path[i]), "z/%d.yaml", i);
-		change(f, &ch[i], path[i], text);
+		fix_change(f, &ch[i], path[i], text);
 	}
 	assert_int_equal(ps_gitindex_apply(f->s, ch, 8, &d), 0);
 	assert_true(is_split(f));
@@ -290,10 +268,10 @@ locked(void **state)
 	char p1[] = "a/one.yaml", t1[] = "one\n";
 	struct ps_change ch[1];
 
-	change(f, &ch[0], p1, t1);
+	fix_change(f, &ch[0], p1, t1);
 	assert_int_equal(ps_gitindex_apply(f->s, ch, 1, &d), 0);
 	fix_write(f, ".git/index.lock", "");
-	change(f, &ch[0], p1, t1);
+	fix_change(f, &ch[0], p1, t1);
 	assert_int_equal(ps_gitindex_apply(f->s, ch, 1, &d), PS_STORE);
 	assert_int_equal(d.n, 1);
 	assert_non_null(strstr(d.v[0].msg, "index.lock exists: the commit is "
