@@ -91,6 +91,18 @@ done_testing() {
 	[ "$tap_fail" = 0 ]
 }
 # The seconds since an earlier $(now).
+# each_point TOOL k name c [k name c ...]: one TOOL k name c, for each
+# point (a kill point of a sweep: its number, the call's name and its
+# count), each in a subshell; the script's --one, which xargs runs.
+each_point() {
+	local tool=$1
+	shift
+	while [ $# -ge 3 ]; do
+		(one "$tool" "$1" "$2" "$3")
+		shift 3
+	done
+}
+
 now() {
 	date +%s.%N
 }

@@ -305,12 +305,8 @@ store_of() {	# tool
 if [ "${1:-}" = --one ]; then	# --one TOOL k name c [k name c ...]
 	# shellcheck source=/dev/null
 	. "$R/ids"
-	tool=$2
-	shift 2
-	while [ $# -ge 3 ]; do
-		(one "$tool" "$1" "$2" "$3")
-		shift 3
-	done
+	shift
+	each_point "$@"
 	exit 0
 fi
 
