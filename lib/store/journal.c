@@ -18,9 +18,10 @@
 #include "store/pack.h"
 #include "store/worktree.h"
 
-/* Remove the files in gitdir/sub whose names start with prefix. */
+/* Remove the files in gitdir/sub whose names start with prefix (but,
+   with but set, those whose names do not). */
 static void
-clean_dir(struct ps_store *s, const char *sub, const char *prefix)
+clean_dir(struct ps_store *s, const char *sub, const char *prefix, int but)
 {
 	struct ps_buf dir = PS_BUF_INIT, f = PS_BUF_INIT;
 	struct dirent *e;
@@ -29,8 +30,8 @@ clean_dir(struct ps_store *s, const char *sub, const char *prefix)
 	ps_repo_gitpath(s, &dir, sub);
 	if (dir.s && (dp = opendir(dir.s)) != NULL) {
 		while ((e = readdir(dp)) != NULL) {
-			if (e->d_name[0] == '.' ||
-			    strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			if (e->d_name[0] == '.' || (strncmp(e->d_name, prefix,
+			    strlen(prefix)) != 0) != but)
 				continue;
 			ps_buf_truncate(&f, 0);
 			if (ps_buf_printf(&f, "%s/%s", dir.s, e->d_name) == 0)
@@ -49,14 +50,17 @@ clean_dir(struct ps_store *s, const char *sub, const char *prefix)
  * writes objects, and we hold it.
  */
 static void
-clean_tmp(struct ps_store *s)
+clean_tmp(struct ps_store *s, int staged)
 {
 	struct ps_buf p = PS_BUF_INIT;
 
-	clean_dir(s, "ps-tmp", "");
-	clean_dir(s, "objects", "tmp_object_git2_");
-	clean_dir(s, "objects/pack", PS_PACK_TMP);
-	clean_dir(s, "objects/pack", "pack_git2_");	/* libgit2's, before */
+	/* a write's texts of the work tree (worktree.h), or all but those */
+	clean_dir(s, "ps-tmp", "w", !staged);
+	if (staged)
+		return;
+	clean_dir(s, "objects", "tmp_object_git2_", 0);
+	clean_dir(s, "objects/pack", PS_PACK_TMP, 0);
+	clean_dir(s, "objects/pack", "pack_git2_", 0);	/* libgit2's, before */
 	/* the empty folder a ps-init killed after its last rename left */
 	if (ps_buf_printf(&p, "%s/.ps-init", s->root) == 0)
 		rmdir(p.s);
@@ -101,12 +105,13 @@ done:
 }
 
 /*
- * Note in the journal that the work tree is written: a new record not
- * there after a crash was then deleted by hand, not yet written. Synced
+ * Note in the journal that every text of the work tree is in its temp
+ * file, and the files are being put in place: a new record not there
+ * after a crash, its temp file gone, was then deleted by hand. Synced
  * with the files by the caller.
  */
 static void
-mark_written(struct ps_store *s)
+mark_placing(struct ps_store *s)
 {
 	struct ps_buf j = PS_BUF_INIT;
 	int fd;
@@ -114,7 +119,7 @@ mark_written(struct ps_store *s)
 	ps_repo_gitpath(s, &j, "ps-journal");
 	if (j.s && (fd = open(j.s, O_WRONLY | O_APPEND | O_CLOEXEC |
 	    O_NOFOLLOW)) != -1) {
-		if (write(fd, "written\n", 8) != 8) {
+		if (write(fd, "placing\n", 8) != 8) {
 			/* a hint only: a short one is read as none */
 		}
 		close(fd);
@@ -128,18 +133,16 @@ ps_journal_apply(struct ps_store *s, struct ps_change *ch, size_t n,
 {
 	int rc;
 
-	if ((rc = ps_worktree_write(s, ch, n, d)) == 0) {
-		mark_written(s);
-		if ((rc = ps_repo_sync(s, d)) == 0)
-			rc = ps_gitindex_apply(s, ch, n, d);
-	}
+	if ((rc = ps_worktree_write(s, ch, n, mark_placing, d)) == 0 &&
+	    (rc = ps_repo_sync(s, d)) == 0)
+		rc = ps_gitindex_apply(s, ch, n, d);
 	return rc;
 }
 
 /* Read the journal into changes; returns -1 if it cannot be parsed. */
 static int
 read_journal(const char *path, char *ref, size_t reflen, git_oid *old,
-    git_oid *new, int *unborn, int *written, struct ps_change **out,
+    git_oid *new, int *unborn, int *placing, struct ps_change **out,
     size_t *nout)
 {
 	char line[512], a[64], b[300];
@@ -181,8 +184,8 @@ read_journal(const char *path, char *ref, size_t reflen, git_oid *old,
 			n++;
 		} else if (strcmp(line, "end\n") == 0)
 			got |= 8;
-		else if (strcmp(line, "written\n") == 0 && got == 15)
-			*written = 1;
+		else if (strcmp(line, "placing\n") == 0 && got == 15)
+			*placing = 1;
 	}
 	ok = got == 15 ? 0 : -1;
 done:
@@ -261,26 +264,35 @@ done:
  * Before a roll forward writes the work tree: each file it writes should
  * be as the write's parent commit had it, or as the write made it (a
  * crash part way through), or absent where either had none. Any other
- * was changed by a person since the crash (written: the journal says the
- * work tree was written, so a new record not there was deleted by hand)
- * and is never overwritten: merged with the write's change where the two
+ * was changed by a person since the crash (placing: the journal says the
+ * files were being put in place, so a new record not there, whose temp
+ * file is gone too, was deleted by hand) and is never overwritten: merged with the write's change where the two
  * changed different lines, else left as it is — each named in a warning.
  * The roll forward then brings the rest of the work tree, and the whole
  * index, up to the commit, so that git shows the person's change as one
  * not committed, against the write's (git diff), and the command goes on.
  */
 static int
-hand_edits(struct ps_store *s, const git_oid *old, int written,
+hand_edits(struct ps_store *s, const git_oid *old, int placing,
     struct ps_change *ch, size_t n, struct ps_diags *d)
 {
 	struct ps_buf full = PS_BUF_INIT;
 	git_tree_entry *e = NULL;
 	git_commit *c = NULL;
 	git_tree *tree = NULL;
+	unsigned char *staged = NULL;
 	struct stat st;
 	git_oid h;
 	size_t i;
 	int rc = 0;
+
+	/* placing: which texts were still in their temp files */
+	if (placing && ((staged = malloc(n + 1)) == NULL ||
+	    ps_worktree_staged(s, n, staged) == -1)) {
+		rc = ps_diag_err(d, PS_STORE, "cannot read the interrupted "
+		    "write's temp files: %s", strerror(errno));
+		goto done;
+	}
 
 	/* an erasure's parent is pruned once its branch moved: the files
 	   are then as the journal says they will be, or as they were */
@@ -302,7 +314,7 @@ hand_edits(struct ps_store *s, const git_oid *old, int written,
 			git_tree_entry_bypath(&e, tree, ch[i].path);
 		if (lstat(full.s, &st) == -1) {
 			/* not written yet, or deleted already; else by hand */
-			if (ch[i].del || (e == NULL && !written))
+			if (ch[i].del || (e == NULL && (!placing || staged[i])))
 				continue;
 			ch[i].hand = 1;
 			ps_diag_warn(d, "%s: deleted by hand since a write was "
@@ -331,6 +343,7 @@ hand_edits(struct ps_store *s, const git_oid *old, int written,
 			    "on the same lines");
 	}
 done:
+	free(staged);
 	git_tree_entry_free(e);
 	git_tree_free(tree);
 	git_commit_free(c);
@@ -368,7 +381,7 @@ recover(struct ps_store *s, const char *name, int index_only,
 	sigset_t mask;
 	char ref[300];
 	size_t n = 0;
-	int unborn = 0, written = 0, have, rc = 0;
+	int unborn = 0, placing = 0, have, rc = 0;
 
 	ps_repo_gitpath(s, &j, name);
 	if (j.s == NULL || access(j.s, F_OK) == -1)
@@ -380,7 +393,7 @@ recover(struct ps_store *s, const char *name, int index_only,
 		    "outside git to finish it, then commit again");
 		goto done;
 	}
-	if (read_journal(j.s, ref, sizeof(ref), &old, &new, &unborn, &written,
+	if (read_journal(j.s, ref, sizeof(ref), &old, &new, &unborn, &placing,
 	    &ch, &n) == -1) {
 		/* torn before its rename: it never described a commit */
 		if (!index_only)
@@ -393,7 +406,7 @@ recover(struct ps_store *s, const char *name, int index_only,
 	have = git_reference_name_to_id(&cur, s->repo, ref) == 0;
 	if (have && git_oid_equal(&cur, &new)) {
 		if (!index_only && (rc = hand_edits(s, unborn ? NULL : &old,
-		    written, ch, n, d)) != 0)
+		    placing, ch, n, d)) != 0)
 			goto done;
 		ps_signals_hold(&mask);
 		rc = index_only ? ps_gitindex_apply(s, ch, n, d) :
@@ -423,9 +436,12 @@ ps_journal_recover(struct ps_store *s, struct ps_diags *d)
 
 	if ((rc = ps_repo_lock(s, d)) != 0)
 		return rc;
-	clean_tmp(s);
-	if ((rc = recover(s, "ps-journal", 0, d)) == 0)
-		rc = recover(s, "ps-index-journal", 1, d);
+	/* a stopped write's temp files of the work tree stay until its
+	   journal is done with: they tell where it stopped */
+	clean_tmp(s, 0);
+	if ((rc = recover(s, "ps-journal", 0, d)) == 0 &&
+	    (rc = recover(s, "ps-index-journal", 1, d)) == 0)
+		clean_tmp(s, 1);
 	return rc;
 }
 

@@ -10,7 +10,10 @@
  * and what it points to belong to the caller; ps_worktree_free() frees an
  * array made with malloc (a journal's).
  * Errors: 0, or the status of the diagnostics added (PS_STORE, naming
- * the file that could not be written); no temp file is left.
+ * the file that could not be written). No temp file is left by one
+ * before any file is put in place; after, the texts not placed stay in
+ * theirs, for the journal's recovery (ps_worktree_staged), which then
+ * removes them.
  */
 #ifndef PS_WORKTREE_H
 #define PS_WORKTREE_H
@@ -35,11 +38,18 @@ struct ps_change {
 				   it left blank, so git sees it changed */
 };
 
-/* Write the work-tree files of n changes (the text of those with none is
-   read from the repository into data; a hand one's only if it has data).
-   Not synced: the caller syncs the store (ps_repo_sync). */
+/*
+ * Write the work-tree files of n changes (the text of those with none is
+ * read from the repository into data; a hand one's only if it has data):
+ * each text in a temp file first, then placing (if not NULL) called,
+ * then each renamed into place or removed. Not synced: the caller syncs
+ * the store (ps_repo_sync).
+ */
 int	 ps_worktree_write(struct ps_store *, struct ps_change *, size_t n,
-	    struct ps_diags *);
+	    void (*placing)(struct ps_store *), struct ps_diags *);
+/* Which of n changes still have their temp file of a write that was
+   stopped (have[i] 1), before the next write cleans them; 0 or -1. */
+int	 ps_worktree_staged(struct ps_store *, size_t n, unsigned char *have);
 /* Whether the tools may write a file at path (relative, plain names, not
    in .git, no hidden folder). */
 int	 ps_worktree_safe_path(const char *path);

@@ -439,7 +439,8 @@ recovered_as() {
 @test "recovery keeps a new record deleted by hand after a crash deleted" {
 	logged_store
 	# killed at the sync after the work tree is written: the new
-	# contact is there, and the journal says so
+	# contact is there, and the journal says the files were being put
+	# in place
 	strace -f -qq -o /dev/null -e inject=syncfs:signal=KILL:when=3 \
 	    ps-log "$M" --mode phone --minutes 30 >/dev/null 2>&1 || true
 	[ -f .git/ps-journal ]
@@ -450,6 +451,32 @@ recovered_as() {
 	expect_warned "ps-check: warning: $c: deleted by hand since a write was interrupted, which committed a change to it: the deletion is kept, not committed (git status)"
 	[ ! -e "$c" ]
 	recovered_as " D $c"
+}
+
+@test "recovery puts in place a new record killed just before its rename" {
+	logged_store
+	# the rename of the new contact's temp file, counted in a copy (its
+	# index's stamp noted first by a dry run, as a copy changes it)
+	cp -a . "$T/count"
+	ps-log -C "$T/count" -n "$M" --mode phone --minutes 30 >/dev/null
+	(cd "$T/count" && strace -f -qq -o "$T/trace" -e trace=rename \
+	    ps-log "$M" --mode phone --minutes 30 >/dev/null)
+	k=$(grep -v -e resumed -e '^[0-9]* +++' "$T/trace" | grep -n 'rename(' |
+	    grep 'contacts/' | cut -d: -f1)
+	[ -n "$k" ]
+	strace -f -qq -o /dev/null -e inject=rename:signal=KILL:when="$k" \
+	    ps-log "$M" --mode phone --minutes 30 >/dev/null 2>&1 || true
+	[ -f .git/ps-journal ]
+	grep -qx placing .git/ps-journal
+	c=$(git show --name-only --format= HEAD | grep '^contacts/')
+	[ ! -e "$c" ]
+	# its text still in its temp file: not placed, so not a deletion
+	run_split ps-check
+	[ "$status" = 0 ]
+	[ -z "$err" ]
+	[ "$(cat "$c")" = "$(git show "HEAD:$c")" ]
+	[ -z "$(ls .git/ps-tmp)" ]
+	recovered_as ""
 }
 
 @test "a hand edit in the second a write made the file stays visible to git after the next write" {

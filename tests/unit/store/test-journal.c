@@ -435,7 +435,7 @@ index_journal_recovered(void **state)
 
 	for (round = 0; round < 2; round++) {
 		crash(j, round == 0 ? &j->c2 : &j->c1);
-		assert_int_equal(ps_worktree_write(j->f.s, j->ch, 2, &d), 0);
+		assert_int_equal(ps_worktree_write(j->f.s, j->ch, 2, NULL, &d), 0);
 		free(j->ch[0].data);
 		j->ch[0].data = NULL;
 		assert_int_equal(rename(fix_path(&j->f, &a, ".git/ps-journal"),
