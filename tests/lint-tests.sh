@@ -11,8 +11,9 @@
 #             the pipeline's status is the last command's, and the
 #             grep's is dropped.
 #   run       a run or run_split whose status and output are never looked
-#             at ($status, $output, $lines, $out, $err, expect) before
-#             the next run or the end of the test or function.
+#             at ($status, $output, $lines, $out, $err, expect or an
+#             expect_* helper) before the next run or the end of the
+#             test or function.
 #
 # A line that must stay as it is says why in a comment ending with
 # "lint: ok". Exit status 1 when anything is refused.
@@ -25,7 +26,7 @@ LC_ALL=C awk '
 # a use of the results of a run
 function looks(s) {
 	return s ~ /\$\{?(status|output|lines|out|err)([^A-Za-z_0-9]|$)/ ||
-	    s ~ /(^|[^A-Za-z_0-9])expect([^A-Za-z_0-9]|$)/
+	    s ~ /(^|[^A-Za-z_0-9])expect(_[A-Za-z_0-9]*)?([^A-Za-z_0-9]|$)/
 }
 function flag(file, line, what) {
 	printf "%s:%d: %s\n", file, line, what
