@@ -91,7 +91,8 @@ done:
 	return rc;
 }
 
-/* Whether .git/name is there. */
+/* Whether .git/name is there (no, out of memory: the caller's next
+   allocation fails too, rather than waiting). */
 static int
 git_file_there(const struct ps_store *s, const char *name)
 {
@@ -99,7 +100,7 @@ git_file_there(const struct ps_store *s, const char *name)
 	int there;
 
 	ps_repo_gitpath(s, &p, name);
-	there = p.s == NULL || access(p.s, F_OK) == 0;
+	there = p.s != NULL && access(p.s, F_OK) == 0;
 	ps_buf_release(&p);
 	return there;
 }
@@ -158,12 +159,13 @@ ps_repo_wait_git_lock(struct ps_store *s, const char *name,
 
 	if (lock_timeout(d) == -1)
 		return PS_USAGE;
-	if (ps_repo_git_lock_gone(s, name) == -1) {
-		ps_repo_gitpath(s, &p, name);
-		rc = p.s == NULL ? ps_diag_nomem(d) : ps_diag_err(d, PS_STORE,
-		    "%s exists: a git command is running, or one was killed; "
-		    "if none is running, remove that file and run again", p.s);
-	}
+	ps_repo_gitpath(s, &p, name);
+	if (p.s == NULL)
+		rc = ps_diag_nomem(d);
+	else if (ps_repo_git_lock_gone(s, name) == -1)
+		rc = ps_diag_err(d, PS_STORE, "%s exists: a git command is "
+		    "running, or one was killed; if none is running, remove "
+		    "that file and run again", p.s);
 	ps_buf_release(&p);
 	return rc;
 }
