@@ -11,8 +11,8 @@
 # runs under valgrind: no definite leak.
 #
 # An allocation point is a place in the code that allocates, told apart by
-# the call stack above it (2 frames for the single failures of ps-log, 1
-# otherwise), as met in a run: the shim lists the first call from each.
+# the call stack above it (1 frame), as met in a run: the shim lists the
+# first call from each.
 # valgrind runs one point of each tool. RELIABILITY_FULL=1: 3 frames
 # throughout, valgrind on 12 points of each tool and on every single
 # failure of ps-log.
@@ -210,15 +210,13 @@ for tool in $tools; do
 	rm -rf "$R/ref"
 done
 
-# two frames for the single failures of ps-log, one for the rest: some
-# 1,700 runs in all
-depth2=1
+# one frame (two for ps-log's single failures took make check past its
+# ten minutes); three with RELIABILITY_FULL=1
 points=0 runs=0
 for tool in $tools; do
 	for mode in single persist; do
 		t1=$(now)
-		depth=$depth2
-		[ $mode.$tool = single.ps-log ] && depth=2
+		depth=1
 		[ "$FULL" = 1 ] && depth=3
 		cp -a "$R/tmpl.$tool" "$R/count"
 		# shellcheck disable=SC2046

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Concurrent writers.
-#   - 8 processes x 500 writes (60 in a sanitizer build, which is some
+#   - 8 processes x 200 writes (60 in a sanitizer build, which is some
 #     five times slower; RELIABILITY_FULL=1: 2,000) into one store,
 #     ps-log mixed with ps-apply and ps-screen: exactly one commit and one
 #     new record (or, for ps-screen, one more step) per write, a linear
@@ -14,7 +14,7 @@
 unset PS_THREADS	# as the tools run for real
 
 P=8
-N=500
+N=200
 [ "$SANITIZED" = 1 ] && N=60
 [ "$FULL" = 1 ] && N=2000
 

@@ -12,12 +12,13 @@
 # KILL:when=c (strace counts each name on its own, so when=k with all
 # names would not walk the calls one by one).
 #
-# By default ps-log is killed at every system call; the other tools at
-# every call that can change a file (open, write, fsync, rename, link,
-# unlink, mkdir, chmod, close, ...): a kill at any other call leaves the
-# files as a kill at the next such call does, so the same states are
-# reached in a third of the runs. RELIABILITY_FULL=1 kills them all at
-# every call. ps-log-split is ps-log with git's index kept split
+# By default (make check) each tool is killed at the calls that can
+# change a file (open, write, fsync, rename, link, unlink, mkdir, chmod,
+# close, ...): a kill at any other call leaves the files as a kill at
+# the next such call does, so the same states are reached in a third of
+# the runs. ps-log at every one of those; each other tool at about 100
+# of them, spread over all, to keep make check short. RELIABILITY_FULL=1
+# kills them all at every call. ps-log-split is ps-log with git's index kept split
 # (PS_INDEX_SPLIT=0, as in a large store). ps-apply-pack takes in 100
 # applications, whose objects go to the store as one pack
 # (lib/store/pack.c). ps-withdraw is ps-apply --withdraw (the
@@ -26,7 +27,7 @@
 # ps-match --commit on a store with people waiting and volunteers free
 # (free_store in lib.sh), proposing three matches in one commit. These
 # three are killed at about 60 of their file-changing calls, spread over
-# all of them, and at every call with RELIABILITY_FULL=1 (ps-apply
+# all of them (ps-apply
 # --erase has its sweeps in tests/cli/ps-erase.bats). A sweep fails at
 # once if the run it kills, run to the end, commits nothing (HEAD does
 # not move): it would sweep a write that does not happen.
@@ -142,12 +143,14 @@ done
 points=0
 for tool in ${CRASH_TOOLS:-ps-log ps-log-split ps-apply ps-apply-pack ps-init \
     ps-screen ps-match ps-withdraw ps-log-batch ps-match-commit}; do
-	only=$MUTATING what="file-changing system call" step=1 sample=
-	[ $tool = ps-log ] && only= what="system call"
-	# the later sweeps, about 60 points spread over all (make check's
-	# time); every one with RELIABILITY_FULL=1
-	case $tool in ps-withdraw|ps-log-batch|ps-match-commit) step=0 ;; esac
-	[ "$FULL" = 1 ] && only= what="system call" step=1
+	only=$MUTATING what="file-changing system call"
+	# make check's time: every file-changing call of ps-log, about 100
+	# of each other tool's spread over them (60 of the later sweeps');
+	# every system call of each with RELIABILITY_FULL=1
+	max=100
+	case $tool in ps-log) max=100000 ;;
+	ps-withdraw|ps-log-batch|ps-match-commit) max=60 ;; esac
+	[ "$FULL" = 1 ] && only= what="system call"
 	t1=$(now)
 	# the calls of one whole run, in order: "k name c"
 	cp -a "$R/tmpl.$tool" "$R/count"
@@ -164,12 +167,7 @@ for tool in ${CRASH_TOOLS:-ps-log ps-log-split ps-apply ps-apply-pack ps-init \
 	    { name = $2; sub(/\(.*/, "", name); c = ++seen[name]; k++
 	      if (only == "" || index(only, " " name " ")) print k, name, c }
 	    ' "$R/count.trace" >"$R/calls.$tool"
-	if [ "$step" = 0 ]; then
-		step=$(( ($(wc -l <"$R/calls.$tool") + 59) / 60 ))
-		awk -v s="$step" '(NR - 1) % s == 0' "$R/calls.$tool" >"$R/calls.tmp"
-		mv "$R/calls.tmp" "$R/calls.$tool"
-		sample=", every ${step}th of them"
-	fi
+	sample=$(sample_points "$R/calls.$tool" $max)
 	total=$(grep -cv -e ' resumed>' -e '^[0-9]* +++' -e '^[0-9]* ---' "$R/count.trace")
 	rm -rf "$R/count" "$R/count.trace"
 	if [ "$st" != 0 ]; then

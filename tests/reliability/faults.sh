@@ -5,7 +5,8 @@
 # and failed in turn (strace -e inject=NAME:error=E:when=c; writes to
 # stdout and stderr are not the store's, and are left alone). Among them
 # ps-apply-pack: 100 applications, whose objects go to one pack
-# (FAULT_TOOLS: the tools to fail, by default all).
+# (FAULT_TOOLS: the tools to fail, by default all). make check fails
+# about 60 points of each, spread over all; RELIABILITY_FULL=1 every one.
 #
 # Before the commit point (the branch moving): a message naming the error,
 # exit status 3, the store unchanged (HEAD, work tree, index), no temp
@@ -162,6 +163,9 @@ else
 		    (name ~ /^(openat|open|creat)$/ && /O_CREAT/) { print k, name, c }
 		    ' "$R/count.trace" >"$R/points.$tool"
 		rm -f "$R/count.trace"
+		# make check's time: about 60 of them, spread over all (every
+		# one with RELIABILITY_FULL=1)
+		sample=$(sample_points "$R/points.$tool" 60)
 		n=$(wc -l <"$R/points.$tool")
 		for err in ENOSPC EIO; do
 			t1=$(now)
@@ -172,7 +176,7 @@ else
 			after=$(grep -c ' ok after$' "$R/results")
 			again=$(grep -c ' ok again$' "$R/results")
 			missed=$(grep -c ' missed$' "$R/results")
-			tap "$tool: $err at each of its $n write, fsync, rename and create points: $before refused (exit 3, a message, store unchanged, nothing left), $again written again to a new file by libgit2 (whole, exit 0), $after after the commit point (exit 0, saved and said so, the next run completes), $missed not reached; no fsync retried; in $(since "$t1") s" \
+			tap "$tool: $err at each of its $n write, fsync, rename and create points$sample: $before refused (exit 3, a message, store unchanged, nothing left), $again written again to a new file by libgit2 (whole, exit 0), $after after the commit point (exit 0, saved and said so, the next run completes), $missed not reached; no fsync retried; in $(since "$t1") s" \
 			    "$(grep ' FAIL ' "$R/results" | sort -n)"
 		done
 	done

@@ -3,8 +3,11 @@
 # checks every fault must pass.
 #
 #   RELIABILITY_FULL=1    the long variants (every syscall of every tool,
-#                         8 x 500 concurrent writes, valgrind on every
-#                         allocation failure point)
+#                         every fault point, 8 x 2,000 concurrent writes,
+#                         valgrind on every allocation failure point of
+#                         ps-log, 200 interleaved sequences); by default
+#                         each sweep is cut to keep make check short
+#                         (sample_points)
 #   RELIABILITY_TMPDIR    where the stores go (default /dev/shm when it is
 #                         writable: fsync there costs nothing, so a sweep
 #                         of a thousand runs stays within a minute)
@@ -91,6 +94,19 @@ done_testing() {
 	[ "$tap_fail" = 0 ]
 }
 # The seconds since an earlier $(now).
+# sample_points FILE MAX: make check's sweeps are bounded to keep it
+# short: FILE, a list of points one a line, cut to at most MAX spread
+# evenly over it (the first one kept); every one with RELIABILITY_FULL=1.
+# Prints ", every Nth of them" when it cut, for the sweep's TAP line.
+sample_points() {
+	local n step
+	n=$(wc -l <"$1")
+	{ [ "$FULL" = 1 ] || [ "$n" -le "$2" ]; } && return 0
+	step=$(( (n + $2 - 1) / $2 ))
+	awk -v s="$step" '(NR - 1) % s == 0' "$1" >"$1.cut" && mv "$1.cut" "$1"
+	echo ", every ${step}th of them"
+}
+
 # each_point TOOL k name c [k name c ...]: one TOOL k name c, for each
 # point (a kill point of a sweep: its number, the call's name and its
 # count), each in a subshell; the script's --one, which xargs runs.
