@@ -97,14 +97,14 @@ done_testing() {
 # sample_points FILE MAX: make check's sweeps are bounded to keep it
 # short: FILE, a list of points one a line, cut to at most MAX spread
 # evenly over it (the first one kept); every one with RELIABILITY_FULL=1.
-# Prints ", every Nth of them" when it cut, for the sweep's TAP line.
+# Prints ", one in N of them" when it cut, for the sweep's TAP line.
 sample_points() {
 	local n step
 	n=$(wc -l <"$1")
 	{ [ "$FULL" = 1 ] || [ "$n" -le "$2" ]; } && return 0
 	step=$(( (n + $2 - 1) / $2 ))
 	awk -v s="$step" '(NR - 1) % s == 0' "$1" >"$1.cut" && mv "$1.cut" "$1"
-	echo ", every ${step}th of them"
+	echo ", one in $step of them"
 }
 
 # each_point TOOL k name c [k name c ...]: one TOOL k name c, for each
