@@ -21,6 +21,14 @@ setup() {
 	cd "$T" || return 1
 }
 
+# need_strace: skip the test where there is no strace; else the tools
+# it traces run without LeakSanitizer (a SANITIZE=1 build), which cannot
+# run under ptrace and would fail every traced command.
+need_strace() {
+	command -v strace >/dev/null || skip "no strace"
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+}
+
 # run_split CMD...: run, keeping stdout and stderr apart in $out, $err.
 run_split() {
 	status=0

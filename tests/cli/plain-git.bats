@@ -339,7 +339,7 @@ recovered_as() {
 }
 
 @test "a write waits for git's index.lock taken while it commits, in both index layouts" {
-	command -v strace >/dev/null || skip "no strace"
+	need_strace
 	for split in "" 0; do
 		logged_store
 		# held 1.5 s at the sync after its branch moved, while a git
@@ -359,7 +359,7 @@ recovered_as() {
 }
 
 @test "a loose object whose folder a git gc beside removed is written again" {
-	command -v strace >/dev/null || skip "no strace"
+	need_strace
 	logged_store
 	head=$(git rev-parse HEAD)
 	# as when git prune removes the empty objects/XX between libgit2's
@@ -454,6 +454,7 @@ recovered_as() {
 }
 
 @test "recovery puts in place a new record killed just before its rename" {
+	need_strace
 	logged_store
 	# the rename of the new contact's temp file, counted in a copy (its
 	# index's stamp noted first by a dry run, as a copy changes it)

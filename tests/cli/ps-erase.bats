@@ -376,8 +376,7 @@ $V.yaml" ]
 # run again finishes it (erased_check). Prints the problems, one a line.
 erase_sweep() {
 	local inject=$1 n step name c tried=0 out
-	# a SANITIZE=1 build: LeakSanitizer cannot run under ptrace (strace)
-	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	need_strace
 	erase_store
 	cd "$T"
 	rm -rf tmpl && mv s tmpl
@@ -420,7 +419,7 @@ erase_sweep() {
 }
 
 @test "an erasure killed at any point is refused by other writes and finished by running it again" {
-	command -v strace >/dev/null || skip "no strace"
+	need_strace
 	erase_sweep signal=KILL >"$T/fails"
 	head -40 "$T/fails"
 	[ ! -s "$T/fails" ]
@@ -428,7 +427,7 @@ erase_sweep() {
 }
 
 @test "an erasure that fails on a full disk at any point says to run it again, which finishes it" {
-	command -v strace >/dev/null || skip "no strace"
+	need_strace
 	erase_sweep error=ENOSPC >"$T/fails"
 	head -40 "$T/fails"
 	[ ! -s "$T/fails" ]
