@@ -307,6 +307,14 @@ expect_warned() {
 	[ "$err" = "$1" ]
 }
 
+# accept_crashed: a new store whose ps-match --accept was killed just
+# after its branch moved (crash_at 2); $m the match file it changes.
+accept_crashed() {
+	logged_store
+	crash_at 2
+	m=$(git show --name-only --format= HEAD | grep '^matches/')
+}
+
 # After recovery, in both index layouts: HEAD is the write's, the index
 # is HEAD's, and git status shows exactly what the person changed.
 recovered_as() {
@@ -399,9 +407,7 @@ recovered_as() {
 
 @test "recovery merges a hand edit made after a crash with the write's change" {
 	for split in 0 ""; do
-		logged_store
-		crash_at 2
-		m=$(git show --name-only --format= HEAD | grep '^matches/')
+		accept_crashed
 		sed -i '/^  - criterion: role$/i # a line by hand' "$m"
 		edited=$(git show "HEAD:$m" | sed '/^  - criterion: role$/i # a line by hand')
 		PS_INDEX_SPLIT=$split run_split ps-check
@@ -419,9 +425,7 @@ recovered_as() {
 
 @test "recovery keeps a hand edit of the lines the write changed, as the person left it" {
 	for split in 0 ""; do
-		logged_store
-		crash_at 2
-		m=$(git show --name-only --format= HEAD | grep '^matches/')
+		accept_crashed
 		sed -i 's/^status: proposed$/status: declined/' "$m"
 		edited=$(cat "$m")
 		PS_INDEX_SPLIT=$split run_split ps-check
