@@ -188,16 +188,17 @@ ps_worktree_staged(struct ps_store *s, size_t n, unsigned char *have)
 
 	memset(have, 0, n);
 	ps_repo_gitpath(s, &dir, "ps-tmp");
-	if (dir.s == NULL || (dp = opendir(dir.s)) == NULL) {
-		ps_buf_release(&dir);
-		return dir.s == NULL || errno != ENOENT ? -1 : 0;
-	}
+	if (dir.s == NULL)
+		return -1;
+	dp = opendir(dir.s);
+	ps_buf_release(&dir);
+	if (dp == NULL)
+		return errno == ENOENT ? 0 : -1;	/* none: nothing staged */
 	while ((e = readdir(dp)) != NULL)
 		if (e->d_name[0] == 'w' && (i = strtoul(e->d_name + 1, &end,
 		    10), *end == '.') && i < n)
 			have[i] = 1;
 	closedir(dp);
-	ps_buf_release(&dir);
 	return 0;
 }
 

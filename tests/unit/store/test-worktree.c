@@ -168,6 +168,32 @@ write_fails(void **state)
 	assert_int_equal(tmp_files(f), 1);
 }
 
+/* The texts a stopped write left in their temp files, by their place
+   among its changes: none with no temp folder; then the one whose file
+   could not be placed (write_fails' case), and no other. */
+static void
+staged_found(void **state)
+{
+	struct fix *f = *state;
+	struct ps_diags d = PS_DIAGS_INIT;
+	char p1[] = "a.txt", p2[] = "program.yaml/x.txt", t[] = "text\n";
+	struct ps_change ch[2];
+	unsigned char have[3];
+
+	memset(have, 7, sizeof(have));
+	assert_int_equal(ps_worktree_staged(f->s, 3, have), 0);
+	assert_int_equal(have[0] + have[1] + have[2], 0);
+	memset(ch, 0, sizeof(ch));
+	ch[0].path = p1, ch[0].data = t, ch[0].len = 5;
+	ch[1].path = p2, ch[1].data = t, ch[1].len = 5;
+	assert_int_equal(ps_worktree_write(f->s, ch, 2, NULL, &d), PS_STORE);
+	ps_diags_release(&d);
+	assert_int_equal(ps_worktree_staged(f->s, 3, have), 0);
+	assert_int_equal(have[0], 0);
+	assert_int_equal(have[1], 1);
+	assert_int_equal(have[2], 0);
+}
+
 /* The paths the tools may write: relative, plain names, not in .git,
    in no hidden folder. */
 static void
@@ -209,6 +235,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(write_missing_blob, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(write_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(staged_found, setup, teardown),
 		cmocka_unit_test(safe_path),
 	};
 
