@@ -334,13 +334,15 @@ hand_edits(struct ps_store *s, const git_oid *old, int placing,
 			    "interrupted, which committed a change to it too: "
 			    "both are kept, yours not committed (git diff)",
 			    ch[i].path);
+		else if (ch[i].del)
+			ps_diag_warn(d, "%s: changed by hand since a write was "
+			    "interrupted, which committed its deletion: yours "
+			    "is kept, not committed (git status)", ch[i].path);
 		else
 			ps_diag_warn(d, "%s: changed by hand since a write was "
-			    "interrupted, which committed a change to it %s: "
-			    "yours is kept as it is, not committed; git diff "
-			    "shows it against the write's", ch[i].path,
-			    ch[i].del ? "(its deletion)" :
-			    "on the same lines");
+			    "interrupted, which committed a change to it on the "
+			    "same lines: yours is kept as it is, not committed; "
+			    "git diff shows it against the write's", ch[i].path);
 	}
 done:
 	free(staged);
