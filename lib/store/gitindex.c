@@ -225,7 +225,7 @@ ps_gitindex_apply(struct ps_store *s, struct ps_change *ch, size_t n,
 	git_index *idx = NULL;
 	struct stat st;
 	int64_t since;
-	int rc, tries;
+	int rc, tries, held;
 
 	if ((rc = ps_splitindex_apply(s, ch, n, d)) != 1)
 		goto done;
@@ -257,18 +257,18 @@ ps_gitindex_apply(struct ps_store *s, struct ps_change *ch, size_t n,
 		if ((rc = ps_splitindex_changes(idx, s->root, ch, n, since,
 		    d)) != 0 || git_index_write(idx) == 0)
 			break;
-		if (access(lock.s, F_OK) != 0 || tries == 3) {
-			rc = access(lock.s, F_OK) == 0 ?
-			    ps_splitindex_busy(d, lock.s) :
+		/* failed: a git command took the lock in between (again,
+		   three times at most), or another reason */
+		held = access(lock.s, F_OK) == 0;
+		if (!held || tries == 3) {
+			rc = held ? ps_splitindex_busy(d, lock.s) :
 			    ps_git_error(d, "cannot write the index");
 			break;
 		}
 	}
-	if (rc == 0) {
-		/* libgit2 gives the index mode 0644; records stay private */
-		ps_repo_gitpath(s, &tmp, "index");
+	/* libgit2 gives the index mode 0644; records stay private */
+	if (rc == 0)
 		chmod(tmp.s, 0600);
-	}
 done:
 	if (rc == 0)
 		index_stamp_write(s, NULL);

@@ -266,8 +266,9 @@ done:
  * crash part way through), or absent where either had none. Any other
  * was changed by a person since the crash (placing: the journal says the
  * files were being put in place, so a new record not there, whose temp
- * file is gone too, was deleted by hand) and is never overwritten: merged with the write's change where the two
- * changed different lines, else left as it is — each named in a warning.
+ * file is gone too, was deleted by hand) and is never overwritten:
+ * merged with the write's change where the two changed different lines,
+ * else left as it is — each named in a warning.
  * The roll forward then brings the rest of the work tree, and the whole
  * index, up to the commit, so that git shows the person's change as one
  * not committed, against the write's (git diff), and the command goes on.

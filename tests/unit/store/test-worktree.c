@@ -144,6 +144,20 @@ write_missing_blob(void **state)
 	free(ch.data);
 }
 
+/* Write a.txt, then program.yaml/x.txt, which cannot be put in place
+   (its folder is a file): PS_STORE, the diagnostics in d. */
+static void
+write_unplaceable(const struct fix *f, struct ps_diags *d)
+{
+	char p1[] = "a.txt", p2[] = "program.yaml/x.txt", t[] = "text\n";
+	struct ps_change ch[2];
+
+	memset(ch, 0, sizeof(ch));
+	ch[0].path = p1, ch[0].data = t, ch[0].len = 5;
+	ch[1].path = p2, ch[1].data = t, ch[1].len = 5;
+	assert_int_equal(ps_worktree_write(f->s, ch, 2, NULL, d), PS_STORE);
+}
+
 /* A file that cannot be put in place (its folder is a file): the error
    names it, the changes before it are written, and its temp file is left
    for the journal's recovery (which tells by it where a write stopped,
@@ -153,17 +167,12 @@ write_fails(void **state)
 {
 	struct fix *f = *state;
 	struct ps_diags d = PS_DIAGS_INIT;
-	char p1[] = "a.txt", p2[] = "program.yaml/x.txt", t[] = "text\n";
-	struct ps_change ch[2];
 
-	memset(ch, 0, sizeof(ch));
-	ch[0].path = p1, ch[0].data = t, ch[0].len = 5;
-	ch[1].path = p2, ch[1].data = t, ch[1].len = 5;
-	assert_int_equal(ps_worktree_write(f->s, ch, 2, NULL, &d), PS_STORE);
+	write_unplaceable(f, &d);
 	assert_true(fix_has_diag(&d, PS_STORE, "cannot write "
 	    "program.yaml/x.txt: Not a directory"));
 	ps_diags_release(&d);
-	fix_file_is(f, p1, "text\n");
+	fix_file_is(f, "a.txt", "text\n");
 	fix_file_is(f, "program.yaml", fix_program);
 	assert_int_equal(tmp_files(f), 1);
 }
@@ -176,17 +185,12 @@ staged_found(void **state)
 {
 	struct fix *f = *state;
 	struct ps_diags d = PS_DIAGS_INIT;
-	char p1[] = "a.txt", p2[] = "program.yaml/x.txt", t[] = "text\n";
-	struct ps_change ch[2];
 	unsigned char have[3];
 
 	memset(have, 7, sizeof(have));
 	assert_int_equal(ps_worktree_staged(f->s, 3, have), 0);
 	assert_int_equal(have[0] + have[1] + have[2], 0);
-	memset(ch, 0, sizeof(ch));
-	ch[0].path = p1, ch[0].data = t, ch[0].len = 5;
-	ch[1].path = p2, ch[1].data = t, ch[1].len = 5;
-	assert_int_equal(ps_worktree_write(f->s, ch, 2, NULL, &d), PS_STORE);
+	write_unplaceable(f, &d);
 	ps_diags_release(&d);
 	assert_int_equal(ps_worktree_staged(f->s, 3, have), 0);
 	assert_int_equal(have[0], 0);
