@@ -1,7 +1,8 @@
 /*
- * ps-report: the weekly report (from cron), any period, as of any past
- * date or commit, in text, Markdown, CSV, YAML or HTML; a record's history;
- * the records kept past the retention rule.
+ * ps-report: the board's report (from cron), of whole weeks, as of any
+ * past date or commit, in text, Markdown, CSV, YAML or HTML; the
+ * coordinator's working lists; a record's history; the records kept past
+ * the retention rule.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,12 +19,15 @@ static const char usage[] =
     " [--as-of DATE|COMMIT]\n"
     "          [--format text|md|csv|yaml|html] [--section NAME ...]"
     " [--no-suppress]\n"
+    "ps-report --list NAME ... [--week last|this|YYYY-Www |"
+    " --since D [--until D]]\n"
+    "          [--as-of DATE|COMMIT] [--format text|md|csv|yaml|html]\n"
     "ps-report --history ID\n"
     "ps-report --retention [--yaml | --table]";
 
 enum {
 	O_WEEK = PS_OPT_TOOL, O_SINCE, O_UNTIL, O_FORMAT, O_SECTION, O_ASOF,
-	O_HISTORY, O_NOSUPPRESS, O_RETENTION
+	O_HISTORY, O_NOSUPPRESS, O_RETENTION, O_LIST
 };
 
 static const struct option longopts[] = {
@@ -37,18 +41,45 @@ static const struct option longopts[] = {
 	{ "history", required_argument, NULL, O_HISTORY },
 	{ "no-suppress", no_argument, NULL, O_NOSUPPRESS },
 	{ "retention", no_argument, NULL, O_RETENTION },
+	{ "list", required_argument, NULL, O_LIST },
 	{ NULL, 0, NULL, 0 }
 };
 
 static const char *const formats[] = { "text", "md", "csv", "yaml", "html",
     NULL };
 
+/* The coordinator's working lists, and the section each is in. */
+static const char *const lists[][2] = {
+	{ "expiring", "screening" }, { "waiting", "matching" },
+	{ "overdue", "onecall" }, { "ending", "active" },
+	{ "stalled", "active" }, { "flagged", "safety" },
+	{ "followups", "followup" }, { "changes", "audit" },
+	{ "all", NULL },
+};
+#define NLISTS	(sizeof(lists) / sizeof(lists[0]))
+
 struct args {
 	struct ps_report_opts	 r;
 	const char		*week, *since, *until, *history;
-	int			 format, suppress, retention, others;
-	char			 sections[256];
+	int			 format, suppress, retention, others, nsec;
+	char			 sections[256], lists[256];
 };
+
+/* Add name to a comma-separated list of at most 255 bytes, once. */
+static void
+add(char *list, const char *name)
+{
+	size_t n = strlen(list), k = strlen(name);
+	const char *p;
+
+	for (p = list; (p = strstr(p, name)) != NULL; p += k)
+		if ((p == list || p[-1] == ',') && (p[k] == '\0' ||
+		    p[k] == ','))
+			return;
+	if (n + k + 2 > 256)
+		return;
+	snprintf(list + n, 256 - n, "%s%s", n ? "," : "", name);
+}
 
 /* The period from --week or --since/--until, as days; 0 to default.
    Today is the programme's: ps-report works that out (this_week,
@@ -61,6 +92,13 @@ period(struct ps_cli *cli, struct args *a)
 
 	if (a->week && a->since)
 		return ps_cli_usage(cli, "give --week or --since, not both");
+	if (a->r.board && a->week && strcmp(a->week, "this") == 0)
+		return ps_cli_usage(cli, "--week this: the board's report is "
+		    "of weeks that have ended; the week in progress is for "
+		    "the coordinator (--no-suppress, --list)");
+	if (a->r.board && a->since && !a->until)
+		return ps_cli_usage(cli, "--since: the board's report needs "
+		    "--until, a Sunday: it is of whole weeks that have ended");
 	if (a->until && !a->since)
 		return ps_cli_usage(cli, "--until goes with --since");
 	if (a->since) {
@@ -111,6 +149,21 @@ parse(struct ps_cli *cli, int argc, char *argv[], struct args *a)
 		case O_ASOF: a->r.as_of = optarg; break;
 		case O_HISTORY: a->history = optarg; break;
 		case O_NOSUPPRESS: a->suppress = 0; break;
+		case O_LIST:
+			for (i = 0; i < (int)NLISTS && strcmp(lists[i][0],
+			    optarg); i++)
+				;
+			if (i == (int)NLISTS)
+				return ps_cli_usage(cli, "--list: one of "
+				    "waiting, expiring, overdue, ending, "
+				    "stalled, flagged, followups, changes, "
+				    "all");
+			add(a->lists, optarg);
+			for (; i < (int)NLISTS; i++)
+				if (lists[i][1] && (strcmp(optarg, "all") == 0 ||
+				    strcmp(optarg, lists[i][0]) == 0))
+					add(a->sections, lists[i][1]);
+			break;
 		case O_RETENTION: a->retention = 1; break;
 		case O_FORMAT:
 			for (i = 0; formats[i] && strcmp(formats[i], optarg);
@@ -129,13 +182,8 @@ parse(struct ps_cli *cli, int argc, char *argv[], struct args *a)
 				return ps_cli_usage(cli, "--section: one of "
 				    "intake, screening, matching, onecall, "
 				    "active, activity, safety, followup, audit");
-			if (strlen(a->sections) + strlen(optarg) + 2 >
-			    sizeof(a->sections))
-				break;
-			if (a->sections[0])
-				strncat(a->sections, ",", 2);
-			strncat(a->sections, optarg, sizeof(a->sections) -
-			    strlen(a->sections) - 1);
+			add(a->sections, optarg);
+			a->nsec++;
 			break;
 		}
 	}
@@ -144,6 +192,10 @@ parse(struct ps_cli *cli, int argc, char *argv[], struct args *a)
 	if (a->retention && a->others)
 		return ps_cli_usage(cli, "--retention takes only -C, --yaml "
 		    "and --table");
+	if (a->lists[0] && (a->nsec || !a->suppress))
+		return ps_cli_usage(cli, "--list takes no --section or "
+		    "--no-suppress: a list is whole, and counts nothing");
+	a->r.board = a->suppress && !a->lists[0];
 	a->r.sections = a->sections[0] ? a->sections : NULL;
 	a->r.charts = a->format == PS_FMT_HTML;
 	return period(cli, a);
@@ -152,6 +204,7 @@ parse(struct ps_cli *cli, int argc, char *argv[], struct args *a)
 int
 main(int argc, char *argv[])
 {
+	struct ps_render_opts ro;
 	struct args a;
 	struct ps_report *r = NULL;
 	struct ps_store *s = NULL;
@@ -171,10 +224,13 @@ main(int argc, char *argv[])
 		else if (a.history)
 			rc = ps_history_print(s, a.history, stdout,
 			    &cli.diags);
-		else if ((rc = ps_report_build(&r, s, &a.r, &cli.diags)) == 0 &&
-		    ps_render_report(r, (enum ps_report_format)a.format,
-		    a.suppress, stdout) == -1)
-			rc = ps_diag_nomem(&cli.diags);
+		else if ((rc = ps_report_build(&r, s, &a.r, &cli.diags)) == 0) {
+			ro.format = (enum ps_report_format)a.format;
+			ro.suppress = a.suppress;
+			ro.lists = a.lists[0] ? a.lists : NULL;
+			if (ps_render_report(r, &ro, stdout) == -1)
+				rc = ps_diag_nomem(&cli.diags);
+		}
 	}
 	ps_report_free(r);
 	ps_store_close(s);

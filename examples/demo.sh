@@ -49,7 +49,8 @@ Try, from the top of the source tree (the tools are in cmd/):
     ps-log --list --flagged          # contacts with a risk flag
     ps-report --history $robin     # who changed Robin's record, and what
     git log -p -- matches/$robin_match.yaml    # every change to Robin's match
-    ps-report --week 2026-W47 --format html >~/week-47.html
+    ps-report --week 2026-W47 --format html >~/week-47.html   # the board's
+    ps-report --week 2026-W47 --list waiting   # the coordinator's waiting list
 
 examples/pipelines.md combines the tools with each other and with yq, git,
 sort and mail. Another make demo makes another store; remove this one with

@@ -12,8 +12,8 @@ build_debs="build-essential pkg-config libyaml-dev libgit2-dev zlib1g-dev libssl
 # yq is the jq wrapper for YAML that examples/pipelines.md uses (Debian's
 # yq, Homebrew's python-yq, pip's yq); Fedora's yq is another program, so
 # there it comes from pip (pip install yq).
-test_debs="libcmocka-dev bats mandoc python3 python3-yaml python3-jsonschema yq strace valgrind faketime"
-dnf_pkgs="gcc make pkgconf-pkg-config libyaml-devel libgit2-devel zlib-devel openssl-devel git libcmocka-devel bats mandoc python3-pyyaml python3-jsonschema jq strace valgrind libfaketime"
+test_debs="libcmocka-dev bats mandoc python3 python3-yaml python3-jsonschema python3-scipy yq strace valgrind faketime"
+dnf_pkgs="gcc make pkgconf-pkg-config libyaml-devel libgit2-devel zlib-devel openssl-devel git libcmocka-devel bats mandoc python3-pyyaml python3-jsonschema python3-scipy jq strace valgrind libfaketime"
 brew_pkgs="pkg-config libyaml libgit2 cmocka bats-core mandoc python-yq libfaketime"
 
 missing_debs() {
@@ -56,5 +56,5 @@ elif command -v brew >/dev/null 2>&1; then
 	exit 1
 fi
 pkg-config --exists yaml-0.1 libgit2 zlib libcrypto 2>/dev/null && [ "$mode" = build ] && exit 0
-echo "deps: install libyaml, libgit2, cmocka, bats, mandoc, python3-yaml, python3-jsonschema, yq (the jq wrapper), strace, valgrind and libfaketime with your package manager" >&2
+echo "deps: install libyaml, libgit2, cmocka, bats, mandoc, python3-yaml, python3-jsonschema, python3-scipy, yq (the jq wrapper), strace, valgrind and libfaketime with your package manager" >&2
 exit 1

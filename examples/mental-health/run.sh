@@ -161,5 +161,8 @@ at 2026-11-24 08:30
 say "Tuesday 24 November: the store checks clean"
 run "ps-check"
 
-say "The weekly report for last week, all counts shown (--no-suppress; the funders' copy shows counts under 5 as <5)"
-run "ps-report --week last --no-suppress"
+say "The funders' report for last week, as it is mailed: counts only, those under 5 as <5, a key to the marks"
+run "ps-report --week last"
+
+say "The coordinator's working lists, never mailed: who waits for a match, and which contacts were flagged"
+run "ps-report --week last --list waiting --list flagged"

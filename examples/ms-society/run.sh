@@ -153,5 +153,8 @@ say "Tuesday 24 November: the store checks clean, and every change is in its his
 run "ps-check"
 run "ps-report --history $M_ROBIN"
 
-say "The weekly report for last week, all counts shown (--no-suppress; the board's copy shows counts under 5 as <5)"
-run "ps-report --week last --no-suppress"
+say "The board's report for last week, as it is mailed: counts only, those under 5 as <5, a key to the marks"
+run "ps-report --week last"
+
+say "The coordinator's working lists, never mailed: who waits for a match, and which contacts were flagged"
+run "ps-report --week last --list waiting --list flagged"

@@ -395,7 +395,7 @@ ps_rdata_read(struct ps_rdata *d, struct ps_diags *dg)
 	    "reports.stalled_days", 14) + 1;
 	d->flagged = ps_rdoc_loose_table("flagged", "Flagged contacts", 5,
 	    flagged_cols);
-	d->due = ps_rdoc_loose_table("due",
+	d->due = ps_rdoc_loose_table("followups",
 	    "Follow-up surveys due in the next 4 weeks",
 	    3, due_cols);
 	if ((rc = ps_rsums_open(&d->rs, d->s, &d->commit, dg)) != 0 ||

@@ -185,9 +185,51 @@ ps_rdoc_chart(struct ps_rsection *s, const char *key, const char *title,
 	c->a_name = ps_rdoc_strdup(an);
 	c->b_name = bn ? ps_rdoc_strdup(bn) : NULL;
 	c->counts = 1;
+	c->table = NULL;
 }
 
-/* A table made apart, filled while reading, then given to a section. */
+static size_t
+table_index(const struct ps_rsection *s, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < s->ntab && strcmp(s->tab[i].key, key); i++)
+		;
+	return i;
+}
+
+void
+ps_rdoc_sum(struct ps_rsection *s, const char *tkey, ...)
+{
+	struct ps_rlink *l = &s->link[s->nlink];
+	const char *f;
+	size_t i;
+	va_list ap;
+
+	if (s->nlink == PS_RLINKS || (l->table = table_index(s, tkey)) ==
+	    s->ntab)
+		return;
+	l->nfig = 0;
+	va_start(ap, tkey);
+	while ((f = va_arg(ap, const char *)) != NULL && l->nfig < 3) {
+		for (i = 0; i < s->nfig && strcmp(s->fig[i].key, f); i++)
+			;
+		if (i < s->nfig)
+			l->fig[l->nfig++] = i;
+	}
+	va_end(ap);
+	s->nlink += l->nfig > 0;
+}
+
+void
+ps_rdoc_chart_of(struct ps_rsection *s, const char *tkey)
+{
+	if (s->nchart && table_index(s, tkey) < s->ntab)
+		s->chart[s->nchart - 1].table = ps_rdoc_strdup(tkey);
+}
+
+/* A working list made apart, filled while reading, then given to a
+   section. */
 struct ps_rtable *
 ps_rdoc_loose_table(const char *key, const char *title, size_t ncols,
     const char *const *cols)
@@ -203,6 +245,7 @@ ps_rdoc_loose_table(const char *key, const char *title, size_t ncols,
 	t->key = ps_rdoc_strdup(key);
 	t->title = ps_rdoc_strdup(title);
 	t->ncols = ncols;
+	t->totals = PS_LIST;
 	for (i = 0; i < ncols; i++)
 		t->cols[i] = ps_rdoc_strdup(cols[i]);
 	return t;

@@ -33,13 +33,15 @@ struct ps_rtable {
 	char	**cells;	/* nrows * ncols */
 	int	 counts;	/* columns 1..counts hold counts of people
 				   or contacts, suppressed when small */
-	int	 totals;	/* PS_TOTAL_ROW | PS_TOTAL_COL */
+	int	 totals;	/* PS_TOTAL_ROW | PS_TOTAL_COL | PS_LIST */
 	int	 derived;	/* the columns after the counts are worked
 				   out from them (means): hidden with them */
 };
 
 #define PS_TOTAL_ROW	1	/* the last row is the total of the others */
 #define PS_TOTAL_COL	2	/* the last count column is their total */
+#define PS_LIST		4	/* a working list of IDs, for the coordinator:
+				   never in the board's report */
 #define PS_RTABLES	8	/* tables in a section, at most */
 
 struct ps_rchart {
@@ -50,8 +52,18 @@ struct ps_rchart {
 	double	*a, *b;		/* b: a second series, or NULL */
 	char	*a_name, *b_name;
 	int	 counts;	/* values are counts: small ones suppressed */
+	char	*table;		/* the bars are the first count column of
+				   this table: shown as its cells are */
 };
 
+/* A table's grand total (its last row's last count) is the sum of some
+   count figures of its section: suppression keeps them together. */
+struct ps_rlink {
+	size_t	 table;
+	size_t	 fig[3];
+	size_t	 nfig;
+};
+#define PS_RLINKS	4	/* links in a section, at most */
 struct ps_rsection {
 	const char		*key;
 	const char		*title;
@@ -61,6 +73,8 @@ struct ps_rsection {
 	size_t			 ntab;
 	struct ps_rchart	*chart;
 	size_t			 nchart;
+	struct ps_rlink		 link[PS_RLINKS];
+	size_t			 nlink;
 };
 
 #define PS_REPORT_SECTIONS	9
@@ -107,8 +121,13 @@ void	 ps_rdoc_row(struct ps_rtable *, ...);
 void	 ps_rdoc_chart(struct ps_rsection *, const char *key,
 	    const char *title, size_t n, char **labels, double *a, double *b,
 	    const char *a_name, const char *b_name);
-/* A table made apart, filled while reading, then given to a section with
-   ps_rdoc_adopt() (which sets *t to NULL). */
+/* The grand total of the section's table tkey is the sum of the count
+   figures named after it (one to three, NULL-terminated), added last. */
+void	 ps_rdoc_sum(struct ps_rsection *, const char *tkey, ...);
+/* The last chart added draws the first count column of table tkey. */
+void	 ps_rdoc_chart_of(struct ps_rsection *, const char *tkey);
+/* A working list (PS_LIST) made apart, filled while reading, then
+   given to a section with ps_rdoc_adopt() (which sets *t to NULL). */
 struct ps_rtable *ps_rdoc_loose_table(const char *key, const char *title,
 	    size_t ncols, const char *const *cols);
 void	 ps_rdoc_adopt(struct ps_rsection *, struct ps_rtable **);

@@ -105,6 +105,7 @@ intake(struct ps_rdata *d, struct ps_rsection *s)
 	}
 	ps_rdoc_count(s, "participant_applications", "Participant applications",
 	    cur, prev);
+	ps_rdoc_sum(s, "applications", "participant_applications", NULL);
 	ps_rdoc_count(s, "volunteer_applications", "Volunteer applications",
 	    vcur, vprev);
 	ps_rdoc_count(s, "withdrawn", "Participants who withdrew", wd, wdp);
@@ -176,8 +177,7 @@ screening(struct ps_rdata *d, struct ps_rsection *s, double **funnel,
 	    "Volunteers past the expected time for "
 	    "their step", overdue);
 	x = ps_rdoc_table(s, "expiring", "Checks expiring in the next 30 days",
-	    0, 0,
-	    3, "volunteer", "step", "expires");
+	    0, PS_LIST, 3, "volunteer", "step", "expires");
 	for (i = 0; i < d->n[1]; i++) {
 		const struct ps_rsum *v = d->rec[1][i];
 		long e;
@@ -428,8 +428,7 @@ matching(struct ps_rdata *d, struct ps_rsection *s, long **waits, size_t *nw)
 	ps_rdoc_count_only(s, "waiting", "Participants waiting for a match",
 	    (long)*nw);
 	t = ps_rdoc_table(s, "waiting", "Waiting for a match, longest first", 0,
-	    0, 3,
-	    "participant", "stream", "days waiting");
+	    PS_LIST, 3, "participant", "stream", "days waiting");
 	for (i = 0; i < *nw; i++)
 		ps_rdoc_row(t, ps_rdoc_strdup(w[i].id),
 		    ps_rdoc_strdup(w[i].stream),
@@ -447,8 +446,8 @@ onecall(struct ps_rdata *d, struct ps_rsection *s)
 	long req = 0, reqp = 0, closed = 0, ontime = 0, day, due;
 	size_t i;
 
-	t = ps_rdoc_table(s, "overdue", "Callbacks overdue", 0, 0, 4, "match",
-	    "participant", "volunteer", "due");
+	t = ps_rdoc_table(s, "overdue", "Callbacks overdue", 0, PS_LIST, 4,
+	    "match", "participant", "volunteer", "due");
 	for (i = 0; i < d->n[2]; i++) {
 		const struct ps_rsum *m = d->rec[2][i];
 
@@ -490,12 +489,11 @@ active(struct ps_rdata *d, struct ps_rsection *s)
 	size_t i;
 
 	ending = ps_rdoc_table(s, "ending",
-	    "Matches ending in the next 30 days", 0, 0,
-	    3, "match", "stream", "planned end");
+	    "Matches ending in the next 30 days", 0, PS_LIST, 3, "match",
+	    "stream", "planned end");
 	stalled = ps_rdoc_table(s, "stalled",
-	    "Stalled: no contact logged in the "
-	    "stalled-days window", 0, 0, 3, "match", "participant",
-	    "volunteer");
+	    "Stalled: no contact logged in the stalled-days window", 0,
+	    PS_LIST, 3, "match", "participant", "volunteer");
 	for (i = 0; i < d->n[2]; i++) {
 		const struct ps_rsum *m = d->rec[2][i];
 
@@ -552,6 +550,7 @@ by_name(struct ps_rdata *d, struct ps_rsection *s, int k, const char *key,
 	}
 	ps_rdoc_row(t, ps_rdoc_strdup("total"), ps_rdoc_fmt("%ld", n),
 	    ps_rdoc_fmt("%ld", mins));
+	ps_rdoc_sum(s, key, "contacts", "dropin_visits", NULL);
 }
 
 static void
@@ -583,6 +582,7 @@ activity(struct ps_rdata *d, struct ps_rsection *s)
 	}
 	ps_rdoc_row(t, ps_rdoc_strdup("total"), ps_rdoc_fmt("%ld", n),
 	    ps_rdoc_fmt("%ld", mins));
+	ps_rdoc_sum(s, "by_mode", "contacts", NULL);
 	t = ps_rdoc_table(s, "volunteer_hours", "Volunteer hours by activity",
 	    0, 0, 2,
 	    "activity", "hours");
@@ -612,6 +612,7 @@ safety(struct ps_rdata *d, struct ps_rsection *s)
 		ps_rdoc_row(t, ps_rdoc_strdup(ps_rdata_flags[k]),
 		    ps_rdoc_fmt("%ld", a->flag_n[k]));
 	ps_rdoc_row(t, ps_rdoc_strdup("total"), ps_rdoc_fmt("%ld", a->flagged));
+	ps_rdoc_sum(s, "by_flag", "flagged", NULL);
 }
 
 static char *
@@ -645,6 +646,36 @@ followup(struct ps_rdata *d, struct ps_rsection *s)
 	ps_rdoc_count_only(s, "followups_due",
 	    "Follow-up surveys due in the next 4 "
 	    "weeks", d->fu_due);
+}
+
+/*
+ * The board's count of the commits by tool, keys "author\ttool": a
+ * count of the people taken in or matched, suppressed as they are; the
+ * authors are the coordinator's working list.
+ */
+static void
+by_tool(struct ps_rsection *s, char **keys, size_t n)
+{
+	const char **tool = ps_rdoc_noted(calloc(n + 1, sizeof(*tool)));
+	struct ps_rtable *t;
+	size_t i, j;
+
+	if (tool == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		tool[i] = strchr(keys[i], '\t') + 1;
+	ps_mem_sort(tool, n, sizeof(*tool), ps_strcmpp);
+	t = ps_rdoc_table(s, "by_tool", "Changes by tool", 1, PS_TOTAL_ROW, 2,
+	    "tool", "commits");
+	for (i = 0; i < n; i = j) {
+		for (j = i; j < n && strcmp(tool[j], tool[i]) == 0; j++)
+			;
+		ps_rdoc_row(t, ps_rdoc_strdup(tool[i]), ps_rdoc_fmt("%zu",
+		    j - i));
+	}
+	ps_rdoc_row(t, ps_rdoc_strdup("total"), ps_rdoc_fmt("%zu", n));
+	ps_rdoc_sum(s, "by_tool", "commits", NULL);
+	free(tool);
 }
 
 /* Commits in the period by author and tool, from git history. */
@@ -708,9 +739,11 @@ audit(struct ps_rdata *d, struct ps_rsection *s, struct ps_diags *dg)
 		git_commit_free(c);
 		c = NULL;
 	}
+	ps_rdoc_count_only(s, "commits", "Changes to the store", (long)n);
+	by_tool(s, keys, n);
 	ps_mem_sort(keys, n, sizeof(*keys), ps_strcmpp);
-	t = ps_rdoc_table(s, "changes", "Changes by author and tool", 0, 0, 3,
-	    "author", "tool", "commits");
+	t = ps_rdoc_table(s, "changes", "Changes by author and tool", 0,
+	    PS_LIST, 3, "author", "tool", "commits");
 	for (i = 0; i < n; i = j) {
 		char *tab = strchr(keys[i], '\t');
 
@@ -720,8 +753,6 @@ audit(struct ps_rdata *d, struct ps_rsection *s, struct ps_diags *dg)
 		    keys[i]),
 		    ps_rdoc_strdup(tab + 1), ps_rdoc_fmt("%zu", j - i));
 	}
-	ps_rdoc_figure(s, "commits", "Changes to the store", ps_rdoc_fmt("%zu",
-	    n), NULL);
 done:
 	for (i = 0; i < n; i++)
 		free(keys[i]);
@@ -788,7 +819,10 @@ wanted(const char *list, const char *key)
 	return 0;
 }
 
-/* Waiting times in weeks, bucketed for the chart. */
+/*
+ * Waiting times in weeks, bucketed: a table of counts whose total is
+ * the figure of those waiting, and the chart that draws it.
+ */
 static void
 wait_chart(struct ps_rsection *s, const long *w, size_t n)
 {
@@ -797,6 +831,7 @@ wait_chart(struct ps_rsection *s, const long *w, size_t n)
 	static const long upto[] = { 7, 14, 28, 42, 56, LONG_MAX };
 	char **labels = ps_rdoc_noted(calloc(6, sizeof(*labels)));
 	double *a = ps_rdoc_noted(calloc(6, sizeof(*a)));
+	struct ps_rtable *t;
 	size_t i, k;
 
 	if (labels == NULL || a == NULL) {
@@ -804,17 +839,63 @@ wait_chart(struct ps_rsection *s, const long *w, size_t n)
 		free(a);
 		return;
 	}
-	for (k = 0; k < 6; k++)
-		labels[k] = ps_rdoc_strdup(names[k]);
 	for (i = 0; i < n; i++) {
 		for (k = 0; w[i] >= upto[k]; k++)
 			;
 		a[k] += 1;
 	}
+	t = ps_rdoc_table(s, "waiting_times", "Waiting times", 1, PS_TOTAL_ROW,
+	    2, "waited", "participants");
+	for (k = 0; k < 6; k++) {
+		labels[k] = ps_rdoc_strdup(names[k]);
+		ps_rdoc_row(t, ps_rdoc_strdup(names[k]), ps_rdoc_fmt("%.0f",
+		    a[k]));
+	}
+	ps_rdoc_row(t, ps_rdoc_strdup("total"), ps_rdoc_fmt("%zu", n));
+	ps_rdoc_sum(s, "waiting_times", "waiting", NULL);
 	ps_rdoc_chart(s, "waiting_times", "Waiting times", 6, labels, a, NULL,
 	    "participants", NULL);
+	ps_rdoc_chart_of(s, "waiting_times");
 }
 
+
+/*
+ * The board's report is of whole ISO weeks, Monday to Sunday, that have
+ * ended by today and by the --as-of day: then two of its reports differ
+ * by whole weeks, never by a day (peer-support(7), PRIVACY, says what
+ * is left). Not for a date given to --as-of that ends before the period.
+ */
+static int
+board_period(const struct ps_rdata *d, const struct ps_report_opts *o,
+    long today, struct ps_diags *dg)
+{
+	static const char *const days[] = { "Monday", "Tuesday", "Wednesday",
+	    "Thursday", "Friday", "Saturday", "Sunday" };
+	struct ps_date dt;
+	char day[11];
+
+	if (ps_date_weekday(d->from) != 0) {
+		ps_date_format(day, d->from);
+		return ps_diag_err(dg, PS_USAGE, "--since: the board's report "
+		    "is of whole weeks, from a Monday; %s is a %s", day,
+		    days[ps_date_weekday(d->from)]);
+	}
+	if (ps_date_weekday(d->until) != 6) {
+		ps_date_format(day, d->until);
+		return ps_diag_err(dg, PS_USAGE, "--until: the board's report "
+		    "is of whole weeks, to a Sunday; %s is a %s", day,
+		    days[ps_date_weekday(d->until)]);
+	}
+	if (d->until >= today || (o->as_of && ps_date_parse(o->as_of,
+	    &dt) == 0 && ps_date_days(&dt) < d->until)) {
+		ps_date_format(day, d->until);
+		return ps_diag_err(dg, PS_USAGE, "the board's report is of "
+		    "weeks that have ended, and %s has not%s: for the "
+		    "coordinator, use --no-suppress or --list", day,
+		    o->as_of ? " by the --as-of day" : "");
+	}
+	return 0;
+}
 
 static int
 period(struct ps_rdata *d, struct ps_store *s, const struct ps_report_opts *o,
@@ -823,6 +904,7 @@ period(struct ps_rdata *d, struct ps_store *s, const struct ps_report_opts *o,
 	struct ps_date dt;
 	char now[26];
 	long today;
+	int rc;
 
 	if (ps_tz_format(ps_node_get_str(s->program, "timezone"), ps_date_now(),
 	    now, &today) == -1)
@@ -843,6 +925,8 @@ period(struct ps_rdata *d, struct ps_store *s, const struct ps_report_opts *o,
 	}
 	if (d->until < d->from)
 		return ps_diag_err(dg, PS_USAGE, "--until is before --since");
+	if (o->board && (rc = board_period(d, o, today, dg)) != 0)
+		return rc;
 	d->puntil = d->from - 1;
 	d->pfrom = d->from - (d->until - d->from + 1);
 	return 0;
@@ -887,11 +971,12 @@ ps_report_build(struct ps_report **out, struct ps_store *s,
 		case 0: intake(&d, sec); break;
 		case 1:
 			screening(&d, sec, &funnel, &steps, &nsteps, dg);
-			if (funnel && steps)
+			if (funnel && steps) {
 				ps_rdoc_chart(sec, "funnel", "Screening funnel",
-				    nsteps,
-				    steps, funnel, NULL, "volunteers", NULL);
-			else {
+				    nsteps, steps, funnel, NULL, "volunteers",
+				    NULL);
+				ps_rdoc_chart_of(sec, "funnel");
+			} else {
 				free(funnel);
 				free(steps);
 			}
@@ -961,6 +1046,7 @@ ps_report_free(struct ps_report *r)
 			free(s->chart[j].title);
 			free(s->chart[j].a_name);
 			free(s->chart[j].b_name);
+			free(s->chart[j].table);
 		}
 		free(s->chart);
 	}

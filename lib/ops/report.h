@@ -9,12 +9,14 @@
  * activity, safety, followup, audit), each with figures (a label, a
  * value, the change from the previous period of the same length), tables
  * (counts by stream, role, mode...) and, for HTML, charts. Nothing in it
- * comes from an x-sensitive field; people appear as IDs only. Tables of
- * counts are marked for small-cell suppression, which rendering applies.
+ * comes from an x-sensitive field; people appear as IDs only, in the
+ * working lists (tables marked PS_LIST), which the board's report leaves
+ * out. Tables of counts are marked for small-cell suppression, and the
+ * figures their totals repeat are tied to them, which rendering applies.
  *
  * Calling sequence:
  *	ps_report_build(&r, store, &opts, &d)	read and count
- *	ps_render_report(r, format, suppress, out)
+ *	ps_render_report(r, &ropts, out)		the board's, or the lists
  *	ps_report_free(r)
  *
  * Only what the period needs is read: a summary of every participant,
@@ -50,6 +52,8 @@ struct ps_report_opts {
 	int		 this_week;	/* the current week, not the last */
 	int		 to_today;	/* from given, until today */
 	int		 charts;	/* read the 12-week trend */
+	int		 board;		/* for the board: whole weeks that
+					   have ended (else PS_USAGE) */
 };
 
 /* The section keys, in order; NULL-terminated. */

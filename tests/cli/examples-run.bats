@@ -64,7 +64,7 @@ demo_store() {
 	[[ "$store" == "$T/tmp/ps-demo."?????? ]]
 	[ "$(ls -A "$T/tmp")" = "${store##*/}" ]
 	# the report, then the history of the store, then what to try
-	grep -q '^==> The weekly report for last week' "$T/got"
+	grep -q "^==> The board's report for last week" "$T/got"
 	grep -q "^\\$ git log --reverse --date=short --format='%ad  %an  %s'\$" "$T/got"
 	[ "$(sed -n '/^\$ git log --reverse/,/^$/p' "$T/got" | sed '1d;$d' | wc -l)" = "$(git -C "$store" rev-list --count HEAD)" ]
 	[ "$(tail -1 "$T/got")" = "rm -rf <tmp>/tmp/ps-demo.XXXXXX" ]

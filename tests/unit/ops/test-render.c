@@ -118,12 +118,20 @@ static const char text_hidden[] =
     "  Contacts by mode\n"
     "    mode   people  mean\n"
     "    phone      <5     -\n"
-    "    email       9\n";
+    "    email       9\n"
+    "\n"
+    "Key\n"
+    "===\n"
+    "  <5   a count from 1 to 4, hidden\n"
+    "  x    a count of 5 or more, hidden so that no <5 can be worked out\n"
+    "  n<5  a median, mean or share of fewer than 5 answers, hidden\n"
+    "  -    none, or a mean hidden with its count\n";
 
 static const char text_shown[] =
     "Test & <programme>\n"
     "Report for 2026-11-09 to 2026-11-15 (changes are from the period before)\n"
     "Store commit 0123456789abcdef0123456789abcdef01234567\n"
+    "Counts not suppressed, for the coordinator only: not to be sent on.\n"
     "\n"
     "Intake\n"
     "======\n"
@@ -187,12 +195,21 @@ static const char md_hidden[] =
     "| mode | people | mean |\n"
     "| --- | ---: | ---: |\n"
     "| phone | <5 | - |\n"
-    "| email | 9 |  |\n";
+    "| email | 9 |  |\n"
+    "\n"
+    "## Key\n"
+    "\n"
+    "- `<5`: a count from 1 to 4, hidden\n"
+    "- `x`: a count of 5 or more, hidden so that no <5 can be worked out\n"
+    "- `n<5`: a median, mean or share of fewer than 5 answers, hidden\n"
+    "- `-`: none, or a mean hidden with its count\n";
 
 static const char md_shown[] =
     "# Test & <programme>\n"
     "\n"
     "Report for 2026-11-09 to 2026-11-15 (changes are from the period before). Store commit `0123456789abcdef0123456789abcdef01234567`.\n"
+    "\n"
+    "**Counts not suppressed, for the coordinator only: not to be sent on.**\n"
     "\n"
     "## Intake\n"
     "\n"
@@ -243,10 +260,15 @@ static const char csv_hidden[] =
     "activity,by_mode,phone,people,<5\n"
     "activity,by_mode,phone,mean,-\n"
     "activity,by_mode,email,people,9\n"
-    "activity,by_mode,email,mean,\n";
+    "activity,by_mode,email,mean,\n"
+    "report,key,<5,meaning,\"a count from 1 to 4, hidden\"\n"
+    "report,key,x,meaning,\"a count of 5 or more, hidden so that no <5 can be worked out\"\n"
+    "report,key,n<5,meaning,\"a median, mean or share of fewer than 5 answers, hidden\"\n"
+    "report,key,-,meaning,\"none, or a mean hidden with its count\"\n";
 
 static const char csv_shown[] =
     "section,table,row,column,value\n"
+    "report,notice,,,\"Counts not suppressed, for the coordinator only: not to be sent on.\"\n"
     "intake,figures,applications,value,12\n"
     "intake,figures,applications,change,+3\n"
     "intake,figures,withdrawn,value,2\n"
@@ -274,6 +296,15 @@ static const char yaml_hidden[] =
     "from: 2026-11-09\n"
     "until: 2026-11-15\n"
     "suppression_threshold: 5\n"
+    "key:\n"
+    "  - mark: \"<5\"\n"
+    "    meaning: a count from 1 to 4, hidden\n"
+    "  - mark: x\n"
+    "    meaning: a count of 5 or more, hidden so that no <5 can be worked out\n"
+    "  - mark: n<5\n"
+    "    meaning: a median, mean or share of fewer than 5 answers, hidden\n"
+    "  - mark: \"-\"\n"
+    "    meaning: none, or a mean hidden with its count\n"
     "sections:\n"
     "  - section: intake\n"
     "    title: Intake\n"
@@ -335,6 +366,7 @@ static const char yaml_shown[] =
     "from: 2026-11-09\n"
     "until: 2026-11-15\n"
     "suppression_threshold: 0\n"
+    "notice: \"Counts not suppressed, for the coordinator only: not to be sent on.\"\n"
     "sections:\n"
     "  - section: intake\n"
     "    title: Intake\n"
@@ -445,6 +477,15 @@ static const char html_hidden[] =
     "<tr><td>email</td><td class=\"n\">9</td><td class=\"n\"></td></tr>\n"
     "</table>\n"
     "</section>\n"
+    "<section id=\"key\">\n"
+    "<h2>Key</h2>\n"
+    "<dl>\n"
+    "<dt>&lt;5</dt><dd>a count from 1 to 4, hidden</dd>\n"
+    "<dt>x</dt><dd>a count of 5 or more, hidden so that no &lt;5 can be worked out</dd>\n"
+    "<dt>n&lt;5</dt><dd>a median, mean or share of fewer than 5 answers, hidden</dd>\n"
+    "<dt>-</dt><dd>none, or a mean hidden with its count</dd>\n"
+    "</dl>\n"
+    "</section>\n"
     "</body>\n"
     "</html>\n";
 
@@ -466,6 +507,7 @@ static const char html_shown[] =
     "<body>\n"
     "<h1>Test &amp; &lt;programme&gt;</h1>\n"
     "<p>Report for 2026-11-09 to 2026-11-15 (changes are from the period before). Store commit <code>0123456789abcdef0123456789abcdef01234567</code>.</p>\n"
+    "<p><strong>Counts not suppressed, for the coordinator only: not to be sent on.</strong></p>\n"
     "<section id=\"intake\">\n"
     "<h2>Intake</h2>\n"
     "<table>\n"
@@ -513,9 +555,10 @@ render(const struct ps_report *r, enum ps_report_format f, int sup)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&text, &len);
+	struct ps_render_opts o = { f, sup, NULL };
 
 	assert_non_null(fp);
-	assert_int_equal(ps_render_report(r, f, sup, fp), 0);
+	assert_int_equal(ps_render_report(r, &o, fp), 0);
 	assert_int_equal(fclose(fp), 0);
 	assert_non_null(text);
 	return text;
@@ -599,10 +642,142 @@ pinned_total(void **state)
 	ps_rdoc_row(t, ps_rdoc_strdup("Total"), ps_rdoc_strdup("6"));
 	assert_int_equal(ps_rdoc_lost(), 0);
 	got = render(r, PS_FMT_CSV, 1);
-	assert_string_equal(got, "section,table,row,column,value\n"
+	assert_non_null(strstr(got, "section,table,row,column,value\n"
 	    "safety,concerns,a,n,<5\n"
 	    "safety,concerns,b,n,x\n"
-	    "safety,concerns,Total,n,x\n");
+	    "safety,concerns,Total,n,x\n"
+	    "report,key,"));
+	free(got);
+	ps_report_free(r);
+}
+
+/* A report of one section, "intake", threshold 5. */
+static struct ps_report *
+one_section(void)
+{
+	struct ps_report *r = calloc(1, sizeof(*r));
+
+	assert_non_null(r);
+	ps_rdoc_begin();
+	r->programme = ps_rdoc_strdup("P");
+	memcpy(r->from, "2026-11-16", 11);
+	memcpy(r->until, "2026-11-22", 11);
+	r->threshold = 5;
+	r->nsec = 1;
+	r->sec[0].key = "intake";
+	r->sec[0].title = "Intake";
+	return r;
+}
+
+/*
+ * The figure at the head of a section that a table's total repeats: 4
+ * and 4 make 8, so the table hides the 8s; the figure of 8 is hidden
+ * with them, and its change (with last week's report, it gives the 8)
+ * is left out.
+ */
+static void
+figure_of_a_table(void **state)
+{
+	struct ps_report *r = one_section();
+	struct ps_rsection *s = &r->sec[0];
+	struct ps_rtable *t;
+	char *got;
+
+	(void)state;
+	ps_rdoc_count(s, "applications", "Applications", 8, 6);
+	t = ps_rdoc_table(s, "by_role", "By role", 3, PS_TOTAL_ROW |
+	    PS_TOTAL_COL, 4, "stream", "self", "carer", "total");
+	ps_rdoc_row(t, ps_rdoc_strdup("one"), ps_rdoc_strdup("4"),
+	    ps_rdoc_strdup("4"), ps_rdoc_strdup("8"));
+	ps_rdoc_row(t, ps_rdoc_strdup("total"), ps_rdoc_strdup("4"),
+	    ps_rdoc_strdup("4"), ps_rdoc_strdup("8"));
+	ps_rdoc_sum(s, "by_role", "applications", NULL);
+	assert_int_equal(ps_rdoc_lost(), 0);
+	got = render(r, PS_FMT_CSV, 1);
+	assert_non_null(strstr(got, "section,table,row,column,value\n"
+	    "intake,figures,applications,value,x\n"
+	    "intake,by_role,one,self,<5\n"
+	    "intake,by_role,one,carer,<5\n"
+	    "intake,by_role,one,total,x\n"
+	    "intake,by_role,total,self,<5\n"
+	    "intake,by_role,total,carer,<5\n"
+	    "intake,by_role,total,total,x\n"));
+	free(got);
+	ps_report_free(r);
+}
+
+/* The working lists: only the lists asked for, no figures, no counts,
+   and not a table of counts. */
+static void
+working_lists(void **state)
+{
+	struct ps_report *r = one_section();
+	struct ps_rsection *s = &r->sec[0];
+	struct ps_render_opts o = { PS_FMT_CSV, 1, "waiting" };
+	struct ps_rtable *t;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	(void)state;
+	ps_rdoc_count(s, "waiting", "Waiting", 2, 1);
+	t = ps_rdoc_table(s, "counts", "Counts", 1, 0, 2, "stream", "n");
+	ps_rdoc_row(t, ps_rdoc_strdup("one"), ps_rdoc_strdup("2"));
+	t = ps_rdoc_table(s, "waiting", "Waiting", 0, PS_LIST, 2, "person",
+	    "days");
+	ps_rdoc_row(t, ps_rdoc_strdup("P-AAAAAA"), ps_rdoc_strdup("3"));
+	t = ps_rdoc_table(s, "ending", "Ending", 0, PS_LIST, 2, "match",
+	    "day");
+	ps_rdoc_row(t, ps_rdoc_strdup("M-AAAAAA"), ps_rdoc_strdup("4"));
+	assert_non_null(fp = open_memstream(&text, &len));
+	assert_int_equal(ps_render_report(r, &o, fp), 0);
+	assert_int_equal(fclose(fp), 0);
+	assert_string_equal(text, "section,table,row,column,value\n"
+	    "report,notice,,,\"Working lists, for the coordinator only: not "
+	    "to be sent on.\"\n"
+	    "intake,waiting,P-AAAAAA,days,3\n");
+	free(text);
+	/* and the board's report has no list */
+	text = render(r, PS_FMT_CSV, 1);
+	assert_null(strstr(text, "P-AAAAAA"));
+	assert_null(strstr(text, "M-AAAAAA"));
+	assert_non_null(strstr(text, "intake,counts,one,n,<5\n"));
+	free(text);
+	ps_report_free(r);
+}
+
+/* CSV: a cell a spreadsheet would run is made text; numbers are not. */
+static void
+csv_formulas(void **state)
+{
+	static const char *const in[] = { "=HYPERLINK(\"x\")", "@SUM(A1)",
+	    "+1+2", "-2+3", "\tx", "\rx", "=", "+3", "-1", "-0.5", "80%",
+	    "-", "a=b" };
+	static const char *const want =
+	    "intake,t,\"'=HYPERLINK(\"\"x\"\")\",n,0\n"
+	    "intake,t,\"'@SUM(A1)\",n,0\n"
+	    "intake,t,\"'+1+2\",n,0\n"
+	    "intake,t,\"'-2+3\",n,0\n"
+	    "intake,t,\"'\tx\",n,0\n"
+	    "intake,t,\"'\rx\",n,0\n"
+	    "intake,t,=,n,0\n"
+	    "intake,t,+3,n,0\n"
+	    "intake,t,-1,n,0\n"
+	    "intake,t,-0.5,n,0\n"
+	    "intake,t,80%,n,0\n"
+	    "intake,t,-,n,0\n"
+	    "intake,t,a=b,n,0\n";
+	struct ps_report *r = one_section();
+	struct ps_rtable *t;
+	char *got;
+	size_t i;
+
+	(void)state;
+	t = ps_rdoc_table(&r->sec[0], "t", "T", 1, 0, 2, "row", "n");
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+		ps_rdoc_row(t, ps_rdoc_strdup(in[i]), ps_rdoc_strdup("0"));
+	got = render(r, PS_FMT_CSV, 1);
+	assert_non_null(strstr(got, want));
 	free(got);
 	ps_report_free(r);
 }
@@ -652,6 +827,9 @@ main(void)
 		cmocka_unit_test(html),
 		cmocka_unit_test(pinned_total),
 		cmocka_unit_test(long_label),
+		cmocka_unit_test(figure_of_a_table),
+		cmocka_unit_test(working_lists),
+		cmocka_unit_test(csv_formulas),
 	};
 
 	return cmocka_run_group_tests_name("render", tests, NULL, NULL);
