@@ -65,20 +65,15 @@ struct args {
 	char			 sections[256], lists[256];
 };
 
-/* Add name to a comma-separated list of at most 255 bytes, once. */
+/* Add name to a comma-separated list of at most 255 bytes (a name
+   twice is no harm; the names are few and short). */
 static void
 add(char *list, const char *name)
 {
-	size_t n = strlen(list), k = strlen(name);
-	const char *p;
+	size_t n = strlen(list);
 
-	for (p = list; (p = strstr(p, name)) != NULL; p += k)
-		if ((p == list || p[-1] == ',') && (p[k] == '\0' ||
-		    p[k] == ','))
-			return;
-	if (n + k + 2 > 256)
-		return;
-	snprintf(list + n, 256 - n, "%s%s", n ? "," : "", name);
+	if (n + strlen(name) + 2 <= 256)
+		snprintf(list + n, 256 - n, "%s%s", n ? "," : "", name);
 }
 
 /* The period from --week or --since/--until, as days; 0 to default.

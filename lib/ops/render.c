@@ -16,20 +16,6 @@ small(long v, long thr)
 	return v > 0 && v < thr;
 }
 
-/* Is a list of comma-separated names given, and key one of them? */
-static int
-named(const char *list, const char *key)
-{
-	size_t n = strlen(key);
-	const char *p;
-
-	for (p = list; p && (p = strstr(p, key)) != NULL; p += n)
-		if ((p == list || p[-1] == ',') && (p[n] == '\0' ||
-		    p[n] == ','))
-			return 1;
-	return list && strcmp(list, "all") == 0;
-}
-
 /* Is this table printed: a table of counts in the board's report, a
    working list named in the lists? */
 static int
@@ -37,7 +23,8 @@ printed(const struct ps_rtable *t, const struct ps_render_opts *o)
 {
 	if (o->lists == NULL)
 		return !(t->totals & PS_LIST);
-	return (t->totals & PS_LIST) && named(o->lists, t->key);
+	return (t->totals & PS_LIST) && (ps_str_listed(o->lists, t->key) ||
+	    strcmp(o->lists, "all") == 0);
 }
 
 /*

@@ -803,22 +803,6 @@ trend(struct ps_rdata *d, struct ps_rsection *s, struct ps_diags *dg)
 }
 
 
-static int
-wanted(const char *list, const char *key)
-{
-	const char *p = list;
-	size_t n = strlen(key);
-
-	if (list == NULL)
-		return 1;
-	while ((p = strstr(p, key)) != NULL) {
-		if ((p == list || p[-1] == ',') && (p[n] == '\0' || p[n] == ','))
-			return 1;
-		p += n;
-	}
-	return 0;
-}
-
 /*
  * Waiting times in weeks, bucketed: a table of counts whose total is
  * the figure of those waiting, and the chart that draws it.
@@ -962,7 +946,8 @@ ps_report_build(struct ps_report **out, struct ps_store *s,
 	for (i = 0, k = 0; ps_report_keys[i]; i++) {
 		struct ps_rsection *sec = &r->sec[k];
 
-		if (!wanted(o->sections, ps_report_keys[i]))
+		if (o->sections && !ps_str_listed(o->sections,
+		    ps_report_keys[i]))
 			continue;
 		sec->key = ps_report_keys[i];
 		sec->title = titles[i];

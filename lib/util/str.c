@@ -93,3 +93,16 @@ ps_str_index(const char *const *list, const char *s)
 			return i;
 	return -1;
 }
+
+int
+ps_str_listed(const char *list, const char *s)
+{
+	size_t n = strlen(s);
+	const char *p;
+
+	for (p = list; p && (p = strstr(p, s)) != NULL; p += n)
+		if ((p == list || p[-1] == ',') && (p[n] == '\0' ||
+		    p[n] == ','))
+			return 1;
+	return 0;
+}

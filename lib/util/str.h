@@ -28,5 +28,7 @@ long	 ps_str_check_text(const char *s, size_t n, long *cp);
 void	 ps_str_lower(char *s);
 /* The index of s in the NULL-terminated list, or -1 (s NULL: -1). */
 int	 ps_str_index(const char *const *list, const char *s);
+/* Is s one of the names of a comma-separated list ("intake,audit")? */
+int	 ps_str_listed(const char *list, const char *s);
 
 #endif

@@ -176,6 +176,20 @@ index_in_list(void **state)
 	assert_int_equal(ps_str_index(l, NULL), -1);
 }
 
+/* A name of a comma-separated list: whole names only. */
+static void
+listed(void **state)
+{
+	(void)state;
+	assert_true(ps_str_listed("intake,audit", "intake"));
+	assert_true(ps_str_listed("intake,audit", "audit"));
+	assert_true(ps_str_listed("waiting", "waiting"));
+	assert_false(ps_str_listed("waiting_times", "waiting"));
+	assert_false(ps_str_listed("awaiting,x", "waiting"));
+	assert_false(ps_str_listed("", "audit"));
+	assert_false(ps_str_listed(NULL, "audit"));
+}
+
 int
 main(void)
 {
@@ -187,6 +201,7 @@ main(void)
 		cmocka_unit_test(controls_are_named),
 		cmocka_unit_test(not_utf8),
 		cmocka_unit_test(index_in_list),
+		cmocka_unit_test(listed),
 	};
 
 	return cmocka_run_group_tests_name("str", tests, NULL, NULL);
