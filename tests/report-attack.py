@@ -6,8 +6,9 @@
                                     each small count it gives away
 
 Written apart from the C code, from ps-report(1) alone, as a reader of
-the board's report would: each count shown is exact, <N is 1 to N-1,
-x is N or more, and the sums the man page states hold (a table's total
+the board's report would: each count shown is exact, <N is 1 to N-1
+(or 0 to N-1, where taking them as 1 or more adds up to too much: a 0
+hidden with them), x is N or more, and the sums the man page states hold (a table's total
 row and column; a figure that a table's total repeats; contacts and
 drop-in visits that add up to the contacts by funder and by host
 organisation). For each small count hidden, an exact integer program
@@ -196,8 +197,14 @@ def attack(doc):
         cons = LinearConstraint(A, 0, 0)
         lo = np.array([var[n][0] for n in names], dtype=float)
         hi = np.array([var[n][1] for n in names], dtype=float)
+        whole = np.ones(len(names))
+        if not milp(np.zeros(len(names)), constraints=cons,
+                    bounds=Bounds(lo, hi), integrality=whole).success:
+            # a 0 is hidden as <N (the key says where): every <N may be 0
+            lo = np.array([0 if var[n] == (1, thr - 1) else var[n][0]
+                           for n in names], dtype=float)
         for n in names:
-            if var[n][1] >= thr or var[n][0] < 1:
+            if var[n] != (1, thr - 1):
                 continue
             checked += 1
             ends = []
@@ -205,13 +212,13 @@ def attack(doc):
                 c = np.zeros(len(names))
                 c[ix[n]] = sign
                 r = milp(c, constraints=cons, bounds=Bounds(lo, hi),
-                         integrality=np.ones(len(names)))
+                         integrality=whole)
                 if not r.success:
                     found.append("%s: the report's counts do not add up"
                                  " (%s)" % (sec["section"], r.message))
                     break
                 ends.append(round(r.fun) * sign)
-            if len(ends) == 2 and ends[0] == ends[1]:
+            if len(ends) == 2 and ends[0] == ends[1] and ends[0] > 0:
                 found.append("%s: %s is %d" % (sec["section"],
                                                 " ".join(n), ends[0]))
     return found, checked

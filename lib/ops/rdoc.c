@@ -210,6 +210,7 @@ ps_rdoc_sum(struct ps_rsection *s, const char *tkey, ...)
 	    s->ntab)
 		return;
 	l->nfig = 0;
+	l->other = 0;
 	va_start(ap, tkey);
 	while ((f = va_arg(ap, const char *)) != NULL && l->nfig < 3) {
 		for (i = 0; i < s->nfig && strcmp(s->fig[i].key, f); i++)
@@ -219,6 +220,18 @@ ps_rdoc_sum(struct ps_rsection *s, const char *tkey, ...)
 	}
 	va_end(ap);
 	s->nlink += l->nfig > 0;
+}
+
+void
+ps_rdoc_same(struct ps_rsection *s, const char *tkey, const char *okey)
+{
+	struct ps_rlink *l = &s->link[s->nlink];
+
+	if (s->nlink == PS_RLINKS || (l->table = table_index(s, tkey)) ==
+	    s->ntab || (l->other = table_index(s, okey) + 1) > s->ntab)
+		return;
+	l->nfig = 0;
+	s->nlink++;
 }
 
 void

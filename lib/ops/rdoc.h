@@ -57,11 +57,13 @@ struct ps_rchart {
 };
 
 /* A table's grand total (its last row's last count) is the sum of some
-   count figures of its section: suppression keeps them together. */
+   count figures of its section, or another table's grand total:
+   suppression keeps them together. */
 struct ps_rlink {
 	size_t	 table;
 	size_t	 fig[3];
 	size_t	 nfig;
+	size_t	 other;		/* the other table's index + 1; 0: none */
 };
 #define PS_RLINKS	4	/* links in a section, at most */
 struct ps_rsection {
@@ -124,6 +126,11 @@ void	 ps_rdoc_chart(struct ps_rsection *, const char *key,
 /* The grand total of the section's table tkey is the sum of the count
    figures named after it (one to three, NULL-terminated), added last. */
 void	 ps_rdoc_sum(struct ps_rsection *, const char *tkey, ...);
+/* The grand totals of the section's tables tkey and okey are one count
+   (say so rather than tie both to the same figures: the bounds that
+   suppress.h reads would not see they are equal). */
+void	 ps_rdoc_same(struct ps_rsection *, const char *tkey,
+	    const char *okey);
 /* The last chart added draws the first count column of table tkey. */
 void	 ps_rdoc_chart_of(struct ps_rsection *, const char *tkey);
 /* A working list (PS_LIST) made apart, filled while reading, then

@@ -82,6 +82,19 @@ counts_release(struct counts *c)
 	free(c->fvar);
 }
 
+/* The count of a table's grand total, its last row's last count, or
+   (size_t)-1 when it has none printed. */
+static size_t
+grand_total(const struct counts *c, const struct ps_rsection *s, size_t ti)
+{
+	const struct ps_rtable *t = &s->tab[ti];
+
+	if (c->tbase[ti] == (size_t)-1 || t->nrows == 0 ||
+	    !(t->totals & PS_TOTAL_ROW))
+		return (size_t)-1;
+	return tcell(c, t, ti, t->nrows - 1, (size_t)t->counts);
+}
+
 static int
 counts_make(struct counts *c, const struct ps_rsection *s,
     const struct ps_render_opts *o, long thr)
@@ -133,18 +146,19 @@ counts_make(struct counts *c, const struct ps_rsection *s,
 			c->v[c->fvar[i]] = strtol(s->fig[i].value, NULL, 10);
 	for (lk = s->link; lk < s->link + s->nlink; lk++) {
 		struct ps_suppress_line *l = &c->l[c->nl];
+		size_t other = lk->other ? grand_total(c, s, lk->other - 1) :
+		    (size_t)-1, total = grand_total(c, s, lk->table);
 
-		t = &s->tab[lk->table];
-		if (c->tbase[lk->table] == (size_t)-1 || t->nrows == 0 ||
-		    !(t->totals & PS_TOTAL_ROW))
+		if (total == (size_t)-1 || (lk->other && other == (size_t)-1))
 			continue;
-		if ((l->cell = calloc(lk->nfig + 1, sizeof(*l->cell))) == NULL)
+		if ((l->cell = calloc(lk->nfig + 2, sizeof(*l->cell))) == NULL)
 			return -1;
 		for (i = 0; i < lk->nfig; i++)
 			if ((l->cell[l->n] = c->fvar[lk->fig[i]]) != (size_t)-1)
 				l->n++;
-		l->cell[l->n++] = tcell(c, t, lk->table, t->nrows - 1,
-		    (size_t)t->counts);
+		if (lk->other)
+			l->cell[l->n++] = other;
+		l->cell[l->n++] = total;
 		c->nl++;
 	}
 	return ps_suppress(c->v, c->n, c->l, c->nl, thr, c->mark);
@@ -334,7 +348,8 @@ key(const struct ps_report *r, const struct ps_render_opts *o,
 	if (o->lists || !o->suppress || t <= 1)
 		return 0;
 	snprintf(sym[0], 32, "<%ld", t);
-	snprintf(what[0], 128, "a count from 1 to %ld, hidden", t - 1);
+	snprintf(what[0], 128, "a count from 1 to %ld, hidden; seldom a 0, "
+	    "hidden with them", t - 1);
 	snprintf(sym[1], 32, "x");
 	snprintf(what[1], 128, "a count of %ld or more, hidden so that no <%ld "
 	    "can be worked out", t, t);

@@ -550,7 +550,10 @@ by_name(struct ps_rdata *d, struct ps_rsection *s, int k, const char *key,
 	}
 	ps_rdoc_row(t, ps_rdoc_strdup("total"), ps_rdoc_fmt("%ld", n),
 	    ps_rdoc_fmt("%ld", mins));
-	ps_rdoc_sum(s, key, "contacts", "dropin_visits", NULL);
+	if (k == 1 && d->nnames[0])	/* the same entries as by funder */
+		ps_rdoc_same(s, key, "by_funder");
+	else
+		ps_rdoc_sum(s, key, "contacts", "dropin_visits", NULL);
 }
 
 static void

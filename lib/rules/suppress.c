@@ -57,6 +57,27 @@ narrow(const struct ps_suppress_line *l, long *lo, long *hi)
 	return moved;
 }
 
+/*
+ * A 0 hidden as <N: on its lines, no <N is known to be 1 or more (the
+ * reader finds the 1s would add up to too much), so each is 0 to N - 1.
+ */
+static void
+loosen(const long *v, const struct ps_suppress_line *l, size_t nl,
+    const unsigned char *mark, long *lo)
+{
+	size_t i, j;
+	int zero;
+
+	for (i = 0; i < nl; i++) {
+		for (zero = 0, j = 0; j < l[i].n; j++)
+			zero |= mark[l[i].cell[j]] == PS_SMALL &&
+			    v[l[i].cell[j]] == 0;
+		for (j = 0; zero && j < l[i].n; j++)
+			if (mark[l[i].cell[j]] == PS_SMALL)
+				lo[l[i].cell[j]] = 0;
+	}
+}
+
 size_t
 ps_suppress_pinned(const long *v, size_t n, const struct ps_suppress_line *l,
     size_t nl, long thr, const unsigned char *mark)
@@ -79,12 +100,13 @@ ps_suppress_pinned(const long *v, size_t n, const struct ps_suppress_line *l,
 			hi[i] = BIG;
 		}
 	}
+	loosen(v, l, nl, mark, lo);
 	while (again && rounds++ < 1000)
 		for (again = 0, i = 0; i < nl; i++)
 			if (adds_up(v, &l[i]))
 				again |= narrow(&l[i], lo, hi);
 	for (i = 0; i < n && found == (size_t)-1; i++)
-		if (mark[i] == PS_SMALL && lo[i] == hi[i])
+		if (mark[i] == PS_SMALL && v[i] > 0 && lo[i] == hi[i])
 			found = i;
 done:
 	free(lo);
@@ -122,12 +144,12 @@ complement(const long *v, const struct ps_suppress_line *l, size_t nl,
 
 /*
  * The next count, by value then place, after (above, pick) that may be
- * hidden to protect another: shown, above zero, on a line that holds a
- * hidden count. (size_t)-1 when there is none.
+ * hidden to protect another: shown, above zero (or, with zeros, a 0), on
+ * a line that holds a hidden count. (size_t)-1 when there is none.
  */
 static size_t
 next_candidate(const long *v, const struct ps_suppress_line *l, size_t nl,
-    const unsigned char *mark, long above, size_t pick)
+    const unsigned char *mark, long above, size_t pick, int zeros)
 {
 	size_t i, j, q, best = (size_t)-1;
 	int hidden;
@@ -139,8 +161,9 @@ next_candidate(const long *v, const struct ps_suppress_line *l, size_t nl,
 			hidden |= mark[l[i].cell[j]] != PS_SHOWN;
 		for (j = 0; hidden && j < l[i].n; j++) {
 			q = l[i].cell[j];
-			if (mark[q] || v[q] <= 0 || v[q] < above ||
-			    (v[q] == above && (pick == (size_t)-1 || q <= pick)))
+			if (mark[q] || (zeros ? v[q] != 0 : v[q] <= 0) ||
+			    v[q] < above || (v[q] == above &&
+			    pick != (size_t)-1 && q <= pick))
 				continue;
 			if (best == (size_t)-1 || v[q] < v[best] ||
 			    (v[q] == v[best] && q < best))
@@ -153,33 +176,43 @@ next_candidate(const long *v, const struct ps_suppress_line *l, size_t nl,
 /*
  * A small count is pinned: hide one more count that may be hidden, the
  * first by value whose hiding leaves no count pinned, else the smallest.
- * 1 when one was hidden, 0 when none may be, -1 out of memory.
+ * Where there is none, the lines through the hidden counts hold only
+ * those and zeros, and their number alone can pin them (four <5 that
+ * make a <5 are 1 each): a 0 of theirs is hidden, as <N, the first that
+ * frees every count, else the first. 1 when one was hidden, 0 when none
+ * may be, -1 out of memory.
  */
 static int
 protect(const long *v, size_t n, const struct ps_suppress_line *l, size_t nl,
     long thr, unsigned char *mark)
 {
-	size_t q, first = (size_t)-1, pick = (size_t)-1, p;
-	long above = 0;
+	size_t q, first, pick, p;
+	unsigned char as;
+	long above;
+	int zeros;
 
-	while ((q = next_candidate(v, l, nl, mark, above, pick)) !=
-	    (size_t)-1) {
-		if (first == (size_t)-1)
-			first = q;
-		mark[q] = PS_HIDDEN;
-		p = ps_suppress_pinned(v, n, l, nl, thr, mark);
-		if (p == (size_t)-2)
-			return -1;
-		if (p == (size_t)-1)
+	for (zeros = 0; zeros < 2; zeros++) {
+		as = zeros ? PS_SMALL : PS_HIDDEN;
+		first = (size_t)-1;
+		for (above = 0, pick = (size_t)-1; (q = next_candidate(v, l,
+		    nl, mark, above, pick, zeros)) != (size_t)-1;
+		    above = v[q], pick = q) {
+			if (first == (size_t)-1)
+				first = q;
+			mark[q] = as;
+			p = ps_suppress_pinned(v, n, l, nl, thr, mark);
+			if (p == (size_t)-2)
+				return -1;
+			if (p == (size_t)-1)
+				return 1;
+			mark[q] = PS_SHOWN;
+		}
+		if (first != (size_t)-1) {
+			mark[first] = as;
 			return 1;
-		mark[q] = PS_SHOWN;
-		above = v[q];
-		pick = q;
+		}
 	}
-	if (first == (size_t)-1)
-		return 0;
-	mark[first] = PS_HIDDEN;
-	return 1;
+	return 0;
 }
 
 int

@@ -9,8 +9,10 @@
  * visits that add up to the contacts by funder. Each count comes out
  * marked:
  *
- *   PS_SHOWN   printed as it is (zeros always are);
- *   PS_SMALL   1 to threshold - 1, printed as "<N";
+ *   PS_SHOWN   printed as it is;
+ *   PS_SMALL   1 to threshold - 1, printed as "<N"; or a 0 hidden with
+ *              them, where the number of them alone would give them
+ *              away (four <5 that add up to a <5 are 1 each);
  *   PS_HIDDEN  threshold or more, hidden only so that no small count
  *              can be worked out, printed as "x".
  *
@@ -21,8 +23,9 @@
  * complementary suppression (a line with one hidden count alone hides
  * its smallest other count above zero, until no line has one), then,
  * while a small count is still pinned, one more count of a line that
- * holds a hidden one (the smallest that frees every count, else the
- * smallest).
+ * holds a hidden one (the smallest that frees every count, else a 0
+ * that does, else the smallest). On the lines of a 0 hidden as <N, a
+ * reader no longer knows any <N to be 1 or more.
  *
  * A line whose counts do not add up (a figure that counts more than the
  * table beside it) says nothing true, and is passed over.

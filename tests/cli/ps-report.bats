@@ -615,7 +615,7 @@ attack() {
 @test "a key to <5, x and n<5 in every format of the board's report" {
 	report_store
 	run_split ps-report --section intake
-	printf '%s\n' "$out" | grep -qx '  <5   a count from 1 to 4, hidden'
+	printf '%s\n' "$out" | grep -qx '  <5   a count from 1 to 4, hidden; seldom a 0, hidden with them'
 	printf '%s\n' "$out" | grep -qx '  x    a count of 5 or more, hidden so that no <5 can be worked out'
 	printf '%s\n' "$out" | grep -qx '  n<5  a median, mean or share of fewer than 5 answers, hidden'
 	run_split ps-report --section intake --format md
