@@ -117,6 +117,7 @@ main(int argc, char *argv[])
 	o.files = argv + optind;
 	o.nfiles = argc - optind;
 	o.dry_run = cli.dry_run;
+	o.summary = ps_cli_table(&cli);
 	o.author = cli.author;
 	modes = (update != NULL) + (withdraw != NULL) + (erase != NULL) +
 	    list + csv;

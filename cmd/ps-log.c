@@ -259,6 +259,7 @@ main(int argc, char *argv[])
 		goto done;
 	o.author = cli.author;
 	o.dry_run = cli.dry_run;
+	o.summary = ps_cli_table(&cli);
 	/* a record without logged_by for want of memory is refused */
 	if ((o.by = by = staff(cli.author)) == NULL && errno == ENOMEM) {
 		rc = ps_diag_nomem(&cli.diags);

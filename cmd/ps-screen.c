@@ -222,6 +222,7 @@ main(int argc, char *argv[])
 		return ps_cli_exit(&cli, rc);
 	co.author = o.author = cli.author;
 	co.dry_run = o.dry_run = cli.dry_run;
+	co.summary = o.summary = ps_cli_table(&cli);
 	if (list != -1 && list != ENROL &&
 	    argc - optind > (list == PS_LIST_PENDING))
 		return ps_cli_exit(&cli, ps_cli_usage(&cli, "too many "

@@ -64,7 +64,8 @@ int	ps_cli_option(struct ps_cli *, int opt, const char *arg);
 /* Print "tool: message" and the usage to stderr; returns 2. */
 int	ps_cli_usage(struct ps_cli *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* Should a listing be a table (a terminal, or --table)? */
+/* Should a listing be a table, and a write print a line for each record
+   it wrote rather than the records (a terminal, or --table)? */
 int	ps_cli_table(const struct ps_cli *);
 /* Print diagnostics, check that stdout was written, give the exit
    status (the worse of status and what was printed). */

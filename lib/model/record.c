@@ -120,6 +120,22 @@ ps_record_emit(struct ps_buf *b, const struct ps_node *rec)
 }
 
 int
+ps_record_summary(struct ps_buf *b, const struct ps_node *rec,
+    const char *what)
+{
+	return ps_buf_printf(b, "%s %s: %s\n", ps_record_id(rec),
+	    ps_record_kind(rec), what);
+}
+
+int
+ps_record_written(struct ps_buf *b, const struct ps_node *rec, int summary,
+    const char *what)
+{
+	return summary ? ps_record_summary(b, rec, what) :
+	    ps_record_emit(b, rec);
+}
+
+int
 ps_record_set_status(struct ps_node *rec, const char *status, const char *now,
     const char *by, const char *tool, const char *reason)
 {

@@ -35,6 +35,22 @@ int		 ps_record_path_matches(const struct ps_node *,
 
 /* Append a record to a record stream: "---" and its canonical text. */
 int		 ps_record_emit(struct ps_buf *, const struct ps_node *);
+/*
+ * Append a record's one-line summary, "ID kind: what" — "P-7K3Q2X
+ * participant: applied". what says what changed in words the caller
+ * chose, which never hold a value of the record's free-text or
+ * x-sensitive fields: the line is for a terminal, which anyone passing
+ * may read.
+ */
+int		 ps_record_summary(struct ps_buf *, const struct ps_node *,
+		    const char *what);
+/*
+ * What a write prints of a record it wrote: with summary (a terminal, or
+ * --table) its summary line, else the record itself, unchanged, for a
+ * pipe (ps_record_emit).
+ */
+int		 ps_record_written(struct ps_buf *, const struct ps_node *,
+		    int summary, const char *what);
 /* Set status and append {status, date: now, by (else tool), reason} to
    status_history; nothing when the status is already that. */
 int		 ps_record_set_status(struct ps_node *, const char *status,

@@ -118,18 +118,28 @@ roster_release(struct roster *r)
 	free(r->w);
 }
 
-/* A checked record into the transaction and the output. */
+/*
+ * A checked record into the transaction and the output: the record, or
+ * with summary its line, which says where it now stands, a seat or the
+ * waiting list.
+ */
 static int
 stage(struct ps_store *s, struct ps_txn *t, struct ps_node *rec,
-    struct ps_buf *text, struct ps_diags *d)
+    int summary, struct ps_buf *text, struct ps_diags *d)
 {
+	const char *seat = ps_node_get_str(rec, "screening.cohort");
+	char what[160];
 	int rc;
 
 	if (ps_record_check(s->schemas, rec, ps_record_id(rec), d))
 		return PS_REFUSED;
 	if ((rc = ps_txn_put(t, rec, d)) != 0)
 		return rc;
-	return ps_record_emit(text, rec) == -1 ? ps_diag_nomem(d) : 0;
+	snprintf(what, sizeof(what), "%s cohort %s", seat ? "seated in" :
+	    "on the waiting list of", seat ? seat : ps_node_get_str(rec,
+	    "screening.waitlist.cohort"));
+	return ps_record_written(text, rec, summary, what) == -1 ?
+	    ps_diag_nomem(d) : 0;
 }
 
 static int
@@ -145,7 +155,7 @@ seat(struct ps_node *rec, const char *name)
 /* Give free seats to the first on the waiting list. */
 static int
 fill(struct ps_store *s, struct ps_txn *t, struct roster *r, long seats,
-    struct ps_buf *text, size_t *moved, struct ps_diags *d)
+    int summary, struct ps_buf *text, size_t *moved, struct ps_diags *d)
 {
 	struct ps_node *rec = NULL;
 	size_t i;
@@ -158,7 +168,7 @@ fill(struct ps_store *s, struct ps_txn *t, struct roster *r, long seats,
 			rc = ps_diag_nomem(d);
 			break;
 		}
-		if ((rc = stage(s, t, rec, text, d)) != 0 ||
+		if ((rc = stage(s, t, rec, summary, text, d)) != 0 ||
 		    (rc = ps_ids_add(&r->seated, r->w[i].id, d)) != 0)
 			break;
 		ps_node_free(rec);
@@ -257,7 +267,8 @@ ps_cohort_define(struct ps_store *s, const struct ps_cohort_opts *o,
 	}
 	if ((rc = ps_txn_put_file(t, "program.yaml", yaml.s, yaml.len,
 	    d)) != 0 ||
-	    (rc = fill(s, t, &r, seats_of(c), &text, &moved, d)) != 0)
+	    (rc = fill(s, t, &r, seats_of(c), o->summary, &text,
+	    &moved, d)) != 0)
 		goto done;
 	snprintf(subject, sizeof(subject), "ps-screen: cohort %s (%ld seat%s, "
 	    "starts %s)", o->name, seats_of(c), seats_of(c) == 1 ? "" : "s",
@@ -298,7 +309,8 @@ ps_cohort_enrol(struct ps_store *s, const struct ps_ids *ids,
 		    "zone on this system");
 	if ((rc = ps_txn_begin(&t, s, d)) != 0 ||
 	    (rc = roster_read(s, &r, o->name, d)) != 0 ||
-	    (rc = fill(s, t, &r, seats_of(c), &text, &moved, d)) != 0)
+	    (rc = fill(s, t, &r, seats_of(c), o->summary, &text,
+	    &moved, d)) != 0)
 		goto done;
 	for (i = 0; i < ids->n; i++, ps_node_free(rec), rec = NULL) {
 		const char *id = ids->v[i];
@@ -340,7 +352,7 @@ ps_cohort_enrol(struct ps_store *s, const struct ps_ids *ids,
 				rc = ps_diag_nomem(d);
 		}
 		if (rc == 0)
-			rc = stage(s, t, rec, &text, d);
+			rc = stage(s, t, rec, o->summary, &text, d);
 		if (rc == PS_STORE || d->oom)
 			goto done;
 		bad += rc != 0;

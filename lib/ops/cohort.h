@@ -16,7 +16,9 @@
  *						taken by the whole cohort
  *	ps_cohort_list(s, table, out, &d)	the cohorts and their rosters
  *
- * The changed records are written to out as a YAML record stream. Errors
+ * The changed records are written to out as a YAML record stream, or
+ * with summary a line for each ("V-3K2J9X volunteer: seated in cohort
+ * spring"). Errors
  * as in diag.h: PS_REFUSED with a diagnostic naming the cohort or the
  * record, PS_STORE for the store; nothing is written on error.
  */
@@ -34,6 +36,7 @@ struct ps_cohort_opts {
 	const char	*starts;	/* define: YYYY-MM-DD, NULL keeps */
 	const char	*author;
 	int		 dry_run;
+	int		 summary;	/* a line per record, not the record */
 };
 
 /* The cohort named in program.yaml, or NULL. */

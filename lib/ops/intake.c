@@ -227,7 +227,7 @@ take(struct intake *in, struct ps_node *rec, const char *file,
 	}
 	/* its keys for the cache once committed (ps_dupkeys_commit) */
 	if (ps_dupkeys_add_pending(&in->dups, rec) == -1 ||
-	    ps_record_emit(&in->out, rec) == -1) {
+	    ps_record_written(&in->out, rec, o->summary, "applied") == -1) {
 		ps_diag_nomem(d);
 		in->refused++;
 		return;
@@ -455,6 +455,7 @@ ps_intake_update(struct ps_store *s, const char *id, const char *file,
 {
 	struct ps_node *rec = NULL, *chg = NULL, *k;
 	const char *name = file && strcmp(file, "-") ? file : "stdin";
+	struct ps_buf what = PS_BUF_INIT;
 	char subject[80];
 	struct intake in;
 	size_t i, bad = 0, from;
@@ -502,10 +503,20 @@ ps_intake_update(struct ps_store *s, const char *id, const char *file,
 		goto done;
 	}
 	snprintf(subject, sizeof(subject), "ps-apply: update %s", id);
-	if ((rc = ps_txn_put(in.t, rec, d)) == 0 &&
-	    ps_record_emit(&in.out, rec) == 0)
+	if ((rc = ps_txn_put(in.t, rec, d)) != 0)
+		goto done;
+	/* what changed: the fields given, named as the schema names them */
+	bad = ps_buf_puts(&what, "updated (") == -1;
+	for (i = 0; i < chg->n; i++)
+		bad += ps_buf_printf(&what, "%s%s", i ? ", " : "",
+		    chg->keys[i]->str) == -1;
+	if (bad || ps_buf_puts(&what, ")") == -1 ||
+	    ps_record_written(&in.out, rec, o->summary, what.s) == -1)
+		rc = ps_diag_nomem(d);
+	else
 		rc = commit(&in, subject, out, d);
 done:
+	ps_buf_release(&what);
 	ps_node_free(rec);
 	ps_node_free(chg);
 	end(&in);
@@ -596,7 +607,7 @@ ps_intake_withdraw(struct ps_store *s, const char *id, const char *reason,
 	struct ps_node *rec = NULL;
 	struct ending e;
 	struct intake in;
-	char subject[200], day[11];
+	char subject[200], what[200], day[11];
 	int rc;
 
 	memset(&e, 0, sizeof(e));
@@ -638,7 +649,9 @@ ps_intake_withdraw(struct ps_store *s, const char *id, const char *reason,
 		    "(ends %s)", id, e.ids.s);
 	else
 		snprintf(subject, sizeof(subject), "ps-apply: withdraw %s", id);
-	if (ps_record_emit(&in.out, rec) == -1)
+	snprintf(what, sizeof(what), "withdrawn%s%s%s", e.n ? " (ends " : "",
+	    e.n ? e.ids.s : "", e.n ? ")" : "");
+	if (ps_record_written(&in.out, rec, o->summary, what) == -1)
 		rc = ps_diag_nomem(d);
 	else
 		rc = commit(&in, subject, out, d);

@@ -19,7 +19,8 @@
  * rules are rules/application's, probable duplicates rules/dupkeys'.
  *
  * Errors name the field and the rule, never the value. Output: the
- * stored records as a YAML record stream.
+ * stored records as a YAML record stream; with summary, a line for each
+ * instead, its ID, kind and what changed (ps_record_summary).
  */
 #ifndef PS_INTAKE_H
 #define PS_INTAKE_H
@@ -36,6 +37,7 @@ struct ps_intake_opts {
 	int		 partial;
 	int		 allow_duplicate;
 	int		 dry_run;
+	int		 summary;	/* a line per record, not the record */
 	const char	*author;
 	char *const	*files;		/* NULL or "-": standard input */
 	int		 nfiles;

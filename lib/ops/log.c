@@ -716,6 +716,35 @@ subject_for(const struct ps_node *c, size_t n, char *out, size_t len)
 		    ps_node_get_str(c, "participant"));
 }
 
+/*
+ * What a contact's summary line says of it (ps_record_summary): "logged",
+ * its type unless a contact in a match, its day, then what it has of
+ * mode, minutes, activity, hours, attendees and flag type. Each is a
+ * date, a number or a word of the schema's enums: nothing a person typed.
+ */
+static int
+logged(const struct ps_node *c, struct ps_buf *what)
+{
+	static const char *const more[][3] = { { "mode", "", "" },
+	    { "minutes", "", " min" }, { "activity", "", "" },
+	    { "hours", "", " h" }, { "attendees", "", " attendees" },
+	    { "flag.type", "flag ", "" } };
+	const char *type = ps_node_get_str(c, "type"), *v;
+	int plain = ps_streq(type, "contact");
+	size_t i;
+
+	ps_buf_truncate(what, 0);
+	if (ps_buf_printf(what, "logged%s%s %.10s", plain ? "" : " ",
+	    plain ? "" : type, ps_node_get_str(c, "date")) == -1)
+		return -1;
+	for (i = 0; i < sizeof(more) / sizeof(more[0]); i++)
+		if ((v = ps_node_get_str(c, more[i][0])) != NULL &&
+		    ps_buf_printf(what, ", %s%s%s", more[i][1], v,
+		    more[i][2]) == -1)
+			return -1;
+	return 0;
+}
+
 /* Where the entries come from: an array, or a YAML stream. */
 struct source {
 	struct ps_node *const	*v;
@@ -752,7 +781,7 @@ run(struct ps_store *s, struct source *src, const struct ps_log_opts *o,
     FILE *out, struct ps_diags *d)
 {
 	struct ps_commit_info ci = { "ps-log", NULL, o->author, o->dry_run };
-	struct ps_buf text = PS_BUF_INIT;
+	struct ps_buf text = PS_BUF_INIT, what = PS_BUF_INIT;
 	struct ps_node *c = NULL, *first = NULL;
 	const struct ps_node *e;
 	struct logrun r;
@@ -779,7 +808,8 @@ run(struct ps_store *s, struct source *src, const struct ps_log_opts *o,
 			continue;
 		}
 		if ((rc = ps_txn_put(r.t, c, d)) != 0 ||
-		    ps_record_emit(&text, c) == -1) {
+		    logged(c, &what) == -1 ||
+		    ps_record_written(&text, c, o->summary, what.s) == -1) {
 			rc = rc ? rc : ps_diag_nomem(d);
 			goto done;
 		}
@@ -809,6 +839,7 @@ done:
 	ps_node_free(first);
 	logrun_release(&r);
 	ps_buf_release(&text);
+	ps_buf_release(&what);
 	return rc;
 }
 
@@ -845,7 +876,7 @@ ps_log_goal(struct ps_store *s, const char *match, const char *text,
 	struct ps_buf b = PS_BUF_INIT;
 	struct ps_node *m = NULL, *g, *e;
 	struct logrun r;
-	char subject[200], gid[16];
+	char subject[200], gid[16], what[32];
 	int rc;
 
 	if ((rc = logrun_begin(&r, s, o, d)) != 0 ||
@@ -877,7 +908,9 @@ ps_log_goal(struct ps_store *s, const char *match, const char *text,
 	}
 	snprintf(subject, sizeof(subject), "ps-log: goal %s on %s", gid, match);
 	ci.subject = subject;
-	if ((rc = ps_txn_put(r.t, m, d)) == 0 && ps_record_emit(&b, m) == 0 &&
+	snprintf(what, sizeof(what), "goal %s added", gid);
+	if ((rc = ps_txn_put(r.t, m, d)) == 0 &&
+	    ps_record_written(&b, m, o->summary, what) == 0 &&
 	    (rc = ps_txn_commit(r.t, &ci, d)) == 0)
 		fwrite(b.s, 1, b.len, out);
 	goto done;

@@ -18,6 +18,11 @@
  *	ps_log_goal(store, match, text, &opts, out, &d)  a goal on a match
  *	ps_log_list(store, &filter, table, out, &d)       the contacts
  *
+ * Output: the records written, as a YAML record stream; with summary, a
+ * line for each instead, its ID, kind and what changed ("C-4M2K7Q
+ * contact: logged 2026-11-20, phone, 45 min"): the day, the mode, the
+ * length, the flag's type, never a note.
+ *
  * Entries are borrowed. Errors: 0, or the status of the diagnostics
  * added (PS_REFUSED for an entry refused, PS_STORE); warnings (a call
  * over its limit where the programme allows it, a drop-in visit outside
@@ -37,6 +42,7 @@ struct ps_log_opts {
 	const char	*by;		/* logged_by: staff name */
 	int		 dry_run;
 	const char	*source;	/* "stdin" or NULL (command line) */
+	int		 summary;	/* a line per record, not the record */
 };
 
 struct ps_log_filter {

@@ -456,7 +456,7 @@ choose(struct ps_plan_world *w, const struct ps_match_opts *o, FILE *out,
 	struct ps_buf text = PS_BUF_INIT;
 	struct ps_txn *t = NULL;
 	struct ps_node *m = NULL;
-	char subject[200];
+	char subject[200], what[64];
 	enum ps_hard h;
 	int rc;
 
@@ -473,14 +473,13 @@ choose(struct ps_plan_world *w, const struct ps_match_opts *o, FILE *out,
 	    (rc = new_match(w, t, p, v, "participant", &m, d)) != 0 ||
 	    (rc = ps_txn_put(t, m, d)) != 0)
 		goto done;
-	if (show(&text, o->table, m) == -1) {
+	snprintf(what, sizeof(what), "proposed (%s chose %s)", p->id, v->id);
+	if (ps_record_written(&text, m, o->table, what) == -1) {
 		rc = ps_diag_nomem(d);
 		goto done;
 	}
 	snprintf(subject, sizeof(subject), "ps-match: choose %s (%s chose %s)",
 	    ps_record_id(m), p->id, v->id);
-	if (o->table)
-		table_head(out);
 	rc = commit_msg(t, o, subject, &text, out, d);
 done:
 	ps_node_free(m);
@@ -622,6 +621,29 @@ listed(const char *const *l, const char *s)
 	return 0;
 }
 
+/*
+ * What a match's summary line says changed (ps_record_summary): accepted,
+ * with whom; declined; ended, and why (one of the schema's reasons);
+ * extended, to when. Never a reason given in words.
+ */
+static void
+changed(const struct ps_match_opts *o, const struct ps_node *m, char *what,
+    size_t len)
+{
+	if (o->action == PS_MATCH_ACCEPT)
+		snprintf(what, len, "accepted (%s with %s)",
+		    ps_node_get_str(m, "participant"),
+		    ps_node_get_str(m, "volunteer"));
+	else if (o->action == PS_MATCH_DECLINE)
+		snprintf(what, len, "declined");
+	else if (o->action == PS_MATCH_END)
+		snprintf(what, len, "ended (%s)", ps_node_get_str(m,
+		    "end_reason"));
+	else
+		snprintf(what, len, "extended to %s", ps_node_get_str(m,
+		    "planned_end"));
+}
+
 /* Accept, decline, end or extend one match; one commit. */
 static int
 lifecycle(struct ps_plan_world *w, const struct ps_match_opts *o, FILE *out,
@@ -636,7 +658,7 @@ lifecycle(struct ps_plan_world *w, const struct ps_match_opts *o, FILE *out,
 	struct ps_node *m = NULL, *p = NULL, *e;
 	struct ps_buf text = PS_BUF_INIT;
 	struct ps_txn *t = NULL;
-	char day[11], until[11], num[32], subject[200];
+	char day[11], until[11], num[32], subject[200], what[64];
 	long end, received;
 	int rc;
 
@@ -742,13 +764,12 @@ lifecycle(struct ps_plan_world *w, const struct ps_match_opts *o, FILE *out,
 	    ((o->action == PS_MATCH_ACCEPT || o->action == PS_MATCH_END) &&
 	    (rc = ps_txn_put(t, p, d)) != 0))
 		goto done;
-	if (show(&text, o->table, m) == -1)
+	changed(o, m, what, sizeof(what));
+	if (ps_record_written(&text, m, o->table, what) == -1)
 		goto nomem;
 	snprintf(subject, sizeof(subject), "ps-match: %s %s (%s with %s)",
 	    verbs[o->action], o->id, ps_node_get_str(m, "participant"),
 	    ps_node_get_str(m, "volunteer"));
-	if (o->table)
-		table_head(out);
 	rc = commit_msg(t, o, subject, &text, out, d);
 	goto done;
 nomem:

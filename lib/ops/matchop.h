@@ -16,9 +16,12 @@
  * Every change is one commit; proposals are printed and stored only with
  * commit set, and proposals read back from a pipe are checked again
  * against the store as it is now. Output: match records as a YAML record
- * stream, or a table (IDs, stream, score; never personal data), except
- * the candidate list (the x-public profile only) and the brief (what the
- * programme lets a volunteer see of the participant).
+ * stream, or with table a table of proposals (IDs, stream, score; never
+ * personal data) and, for a choice and the lifecycle, a line for each
+ * match written, its ID, kind and what changed ("M-8D1Q4R match:
+ * accepted (P-7K3Q2X with V-3K2J9X)"; never a reason given in words);
+ * except the candidate list (the x-public profile only) and the brief
+ * (what the programme lets a volunteer see of the participant).
  *
  * Errors: 0, or the status of the diagnostics added; nothing is written
  * on error.
@@ -58,7 +61,7 @@ struct ps_match_opts {
 	const char		*by;		/* decline: who; else staff */
 	const char		*reason;
 	long			 days;		/* --extend */
-	int			 table;
+	int			 table;		/* a table, or a line a match */
 	const char		*author;
 	int			 dry_run;
 	int			 in_fd;		/* proposals to commit */

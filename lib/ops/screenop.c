@@ -102,6 +102,39 @@ done:
 	return rc;
 }
 
+/*
+ * What a record's summary line says changed (ps_record_summary): the
+ * step and its result, or the decision, leave, return or retirement;
+ * the status a step moved the record to. Never the note or the reason.
+ */
+static void
+changed(const struct ps_screen_opts *o, const struct ps_node *rec,
+    const char *before, char *what, size_t len)
+{
+	const char *st = ps_node_get_str(rec, "status");
+	char referee[32] = "";
+
+	switch (o->action) {
+	case PS_SCREEN_STEP:
+		if (o->step.referee)
+			snprintf(referee, sizeof(referee), " (referee %d)",
+			    o->step.referee);
+		snprintf(what, len, "%s %s%s%s%s", o->step.step,
+		    o->step.result, referee, ps_streq(st, before) ? "" :
+		    ", now ", ps_streq(st, before) ? "" : st);
+		break;
+	case PS_SCREEN_LEAVE:
+		snprintf(what, len, "on leave%s%s", o->until ? " until " : "",
+		    o->until ? o->until : "");
+		break;
+	default:
+		snprintf(what, len, "%s", o->action == PS_SCREEN_ACCEPT ?
+		    "accepted" : o->action == PS_SCREEN_DECLINE ? "declined" :
+		    o->action == PS_SCREEN_RETURN ? "back from leave" :
+		    "retired");
+	}
+}
+
 /* The day a step is dated: --date, which may not be in the future. */
 static int
 step_day(const struct ps_screen_opts *o, long today, long *out,
@@ -131,7 +164,7 @@ ps_screenop_apply(struct ps_store *s, const struct ps_ids *ids,
 	struct ps_buf text = PS_BUF_INIT;
 	struct ps_txn *t = NULL;
 	struct ps_node *rec = NULL;
-	char now[26], subject[200];
+	char now[26], subject[200], before[32], what[200];
 	size_t i, bad = 0;
 	long today;
 	int rc;
@@ -157,6 +190,8 @@ ps_screenop_apply(struct ps_store *s, const struct ps_ids *ids,
 			continue;
 		}
 		kind = ps_record_kind(rec);
+		snprintf(before, sizeof(before), "%s",
+		    ps_node_get_str(rec, "status"));
 		if (!ps_streq(kind, "volunteer") && !ps_streq(kind, "participant")) {
 			ps_diag_err(d, PS_REFUSED, "%s: a %s has no screening "
 			    "or onboarding", ids->v[i], kind);
@@ -174,7 +209,10 @@ ps_screenop_apply(struct ps_store *s, const struct ps_ids *ids,
 			r = PS_REFUSED;
 		if (r == 0)
 			r = ps_txn_put(t, rec, d);
-		if (r == 0 && ps_record_emit(&text, rec) == -1)
+		if (r == 0)
+			changed(o, rec, before, what, sizeof(what));
+		if (r == 0 && ps_record_written(&text, rec, o->summary,
+		    what) == -1)
 			r = ps_diag_nomem(d);
 		if (r == PS_STORE) {
 			rc = r;

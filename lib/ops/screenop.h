@@ -6,8 +6,11 @@
  *
  * Every change is all or nothing: each record named is checked first,
  * every problem reported, and only then is anything written, in one
- * commit. Output: the changed records as a YAML record stream; the lists
- * print a table (IDs, steps, days; no personal data) or a record stream.
+ * commit. Output: the changed records as a YAML record stream, or with
+ * summary a line for each, its ID, kind and what changed ("V-3K2J9X
+ * volunteer: interview pass, now screening"; never a note or a reason);
+ * the lists print a table (IDs, steps, days; no personal data) or a
+ * record stream.
  *
  * Ownership: the store and the options are borrowed. Errors: 0, or the
  * status of the diagnostics added (PS_REFUSED, PS_USAGE, PS_STORE);
@@ -39,6 +42,7 @@ struct ps_screen_opts {
 	const char		*until;	/* leave */
 	const char		*author;
 	int			 dry_run;
+	int			 summary;	/* a line per record */
 };
 
 enum ps_screenop_list { PS_LIST_PENDING, PS_LIST_OVERDUE, PS_LIST_EXPIRING };

@@ -1,7 +1,8 @@
 /*
  * Unit tests: what makes a tree a record (lib/model/record.c): its kind
  * and ID, its path in the store (contacts by their local date), the
- * check against its kind's schema, the stream form and status changes.
+ * check against its kind's schema, the stream form, the summary line and
+ * status changes.
  * The schemas are $PS_SCHEMA_DIR's, else schemas/.
  */
 #include <setjmp.h>
@@ -318,6 +319,32 @@ emit_stream(void **state)
 	ps_diags_release(&d);
 }
 
+/*
+ * A summary line: the ID, the kind and the words given, nothing else of
+ * the record; appended, a line each. What a write prints: the line with
+ * summary, else the record as ps_record_emit() gives it.
+ */
+static void
+summary_line(void **state)
+{
+	struct ps_buf b = PS_BUF_INIT, want = PS_BUF_INIT;
+	struct ps_node *n = fixture("V-3K2J9X");
+
+	(void)state;
+	assert_int_equal(ps_record_summary(&b, n, "interview pass"), 0);
+	assert_string_equal(b.s, "V-3K2J9X volunteer: interview pass\n");
+	assert_int_equal(ps_record_written(&b, n, 1, "accepted"), 0);
+	assert_string_equal(b.s, "V-3K2J9X volunteer: interview pass\n"
+	    "V-3K2J9X volunteer: accepted\n");
+	ps_buf_truncate(&b, 0);
+	assert_int_equal(ps_record_written(&b, n, 0, "accepted"), 0);
+	assert_int_equal(ps_record_emit(&want, n), 0);
+	assert_string_equal(b.s, want.s);
+	ps_node_free(n);
+	ps_buf_release(&b);
+	ps_buf_release(&want);
+}
+
 /* A status change: the status, and an entry at the end of the history
    (by whom, else the tool; a reason if given); none when the status is
    already that. The time is the caller's. */
@@ -389,6 +416,7 @@ main(void)
 		cmocka_unit_test(fixtures_check),
 		cmocka_unit_test(check_not_records),
 		cmocka_unit_test(emit_stream),
+		cmocka_unit_test(summary_line),
 		cmocka_unit_test(set_status),
 	};
 

@@ -46,8 +46,11 @@ static const char match_ended[] =
     "end_reason: completed\n";
 
 static const struct ps_log_opts cmdline = { NULL, "Test Coordinator", 0,
-    NULL };
-static const struct ps_log_opts dry = { NULL, "Test Coordinator", 1, NULL };
+    NULL, 0 };
+static const struct ps_log_opts dry = { NULL, "Test Coordinator", 1, NULL,
+    0 };
+static const struct ps_log_opts lines = { NULL, "Test Coordinator", 0, NULL,
+    1 };
 
 struct t {
 	struct fix	f;
@@ -321,6 +324,40 @@ test_dry_run(void **state)
 	ps_buf_release(&after);
 }
 
+/*
+ * With summary, a line for each entry: its ID and kind, then the day,
+ * the mode, the minutes, the activity, the hours and the flag's type it
+ * has; never the note, the reason or the referral. The records are
+ * written all the same.
+ */
+static void
+test_summary(void **state)
+{
+	struct t *t = *state;
+	long n = ops_commits(&t->f);
+	struct ps_buf want = PS_BUF_INIT, ids = PS_BUF_INIT;
+	char a[16], b[16];
+
+	assert_int_equal(log_entries(t, &lines,
+	    "match: M-A00001\nmode: video\nminutes: 30\ndate: 2026-11-21\n"
+	    "note: a note\nflag:\n  type: risk\n  referral: none\n"
+	    "  no_referral_reason: a reason\n",
+	    "volunteer: V-A00003\nactivity: training\nhours: 1.5\n"
+	    "date: 2026-11-20\nnote: a note\n", NULL), 0);
+	assert_int_equal(t->d.n, 0);
+	assert_int_equal(ops_commits(&t->f), n + 1);
+	assert_int_equal(fix_git(&t->f, &ids, "ls-files contacts"), 0);
+	assert_int_equal(sscanf(ids.s, "contacts/2026/11/20/%15[^.].yaml\n"
+	    "contacts/2026/11/21/%15[^.].yaml", b, a), 2);
+	assert_int_equal(ps_buf_printf(&want,
+	    "%s contact: logged 2026-11-21, video, 30 min, flag risk\n"
+	    "%s contact: logged activity 2026-11-20, training, 1.5 h\n", a, b),
+	    0);
+	assert_string_equal(ops_text(&t->o), want.s);
+	ps_buf_release(&want);
+	ps_buf_release(&ids);
+}
+
 /* Entries from a YAML stream: one commit; a refusal names the field by
    path, at its line. */
 static void
@@ -472,6 +509,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_all_or_nothing, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stream, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_filters, setup,
 		    teardown),
