@@ -74,3 +74,88 @@ bio: Happy to listen." ""
 	volunteer V-C00002
 	alike_but birth_year
 }
+
+EX=$BATS_TEST_DIRNAME/../../examples
+
+# application SED: the example application to volunteer, changed by SED.
+application() {
+	sed -e "$1" "$EX"/ms-society/applications/volunteer.yaml
+}
+
+# refused SED FIELD LINE:COL KIND: ps-apply refuses the application
+# changed by SED, with one message, naming no value; nothing is stored.
+refused() {
+	local h
+	h=$(head_of s)
+	application "$1" >app.yaml
+	run_split ps-apply -C s app.yaml
+	expect 1 "" "ps-apply: app.yaml:$3: public_profile.$2: looks like contact details ($4); a public profile must not carry them"
+	[[ "$err" != *555* && "$err" != *example* && "$err" != *jordan* ]]
+	[ "$(head_of s)" = "$h" ]
+	[ ! -e s/volunteers ]
+	[ -z "$(git -C s status --porcelain)" ]
+}
+
+@test "ps-apply refuses a public profile carrying contact details, naming the field and never the value" {
+	new_store
+	refused 's/^  bio: .*/  bio: Call me on +1 999 555 0145 or someone@example.org/' \
+	    bio 22:8 "a phone number"
+	refused 's/^  bio: .*/  bio: someone@example.org, or +1 999 555 0145/' \
+	    bio 22:8 "an email address"
+	refused 's/^  experience_summary: .*/  experience_summary: Write to jordan [at] example [dot] org/' \
+	    experience_summary 20:23 "an email address"
+	refused 's/^  bio: .*/  bio: My blog is www.example.net, or example.ca\/jordan/' \
+	    bio 22:8 "a web address"
+	refused 's/^  first_name: .*/  first_name: "@jordan_f"/' \
+	    first_name 19:15 "a social media handle"
+	refused 's/^  bio: .*/  bio: Text 416-555-0163 any time/' \
+	    bio 22:8 "a phone number"
+}
+
+@test "ps-apply takes a public profile of ordinary prose: years, ages, counts, times" {
+	new_store
+	application 's/^  bio: .*/  bio: "Diagnosed in 2019, 5 years ago, at 34. I volunteered 2015-2019 and 2021 - 2024. Free after 7pm, or 7:30 on Saturdays; e.g. a call of 45 minutes, 1,000 steps a day."/' >app.yaml
+	run_split ps-apply -C s app.yaml
+	[ "$status" = 0 ]
+	[ "$err" = "" ]
+	id=$(printf '%s\n' "$out" | sed -n 's/^id: //p')
+	[ "$(git -C s log -1 --format=%s)" = "ps-apply: 1 application (volunteer)" ]
+	grep -qF 'Diagnosed in 2019, 5 years ago, at 34. I volunteered 2015-2019' "s/volunteers/$id.yaml"
+}
+
+@test "ps-apply --update refuses contact details in the public profile too" {
+	new_store
+	application "" >app.yaml
+	id=$(ps-apply -C s app.yaml | sed -n 's/^id: //p')
+	h=$(head_of s)
+	run_split ps-apply -C s --update "$id" <<'YAML'
+public_profile:
+  bio: Find me at https://example.org/jordan
+YAML
+	expect 1 "" "ps-apply: stdin:2:8: public_profile.bio: looks like contact details (a web address); a public profile must not carry them"
+	[ "$(head_of s)" = "$h" ]
+	[ -z "$(git -C s status --porcelain)" ]
+}
+
+@test "ps-check reports a public profile given contact details by hand; candidates leave it out" {
+	new_store
+	mkdir -p s/participants s/volunteers
+	cp "$MF"/P-B00002.yaml s/participants/
+	cp "$MF"/V-A00001.yaml "$MF"/V-A00002.yaml s/volunteers/
+	sed -i 's/^  bio: .*/  bio: Text me on 613-555-0145, or @ben_listens/' \
+	    s/volunteers/V-A00002.yaml
+	# the pre-commit hook refuses it
+	git -C s add -A
+	run_split git -C s -c user.name=T -c user.email=t@example.org commit -q -m "by hand"
+	[ "$status" != 0 ]
+	[[ "$err" == *"volunteers/V-A00002.yaml:28:8: public_profile.bio: looks like contact details (a phone number); a public profile must not carry them"* ]]
+	git_commit_all "by hand, past the hook"
+	run_split ps-check -C s
+	expect 1 "2 records checked, 1 problem" "ps-check: volunteers/V-A00002.yaml:28:8: public_profile.bio: looks like contact details (a phone number); a public profile must not carry them"
+	[[ "$err" != *555* && "$err" != *ben_listens* ]]
+	cd s
+	run_split ps-match --candidates 3 P-B00002
+	[ "$status" = 1 ]
+	[ "$err" = "ps-match: volunteers/V-A00002.yaml:28:8: public_profile.bio: looks like contact details (a phone number); a public profile must not carry them" ]
+	[[ "$out" == *"volunteer: V-A00001"* && "$out" != *V-A00002* && "$out" != *555* ]]
+}
