@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/contactinfo.h"
 #include "util/date.h"
 #include "util/mem.h"
 #include "util/str.h"
@@ -91,6 +92,7 @@ struct rule {
 	struct limit		 minlen, maxlen, minitems, maxitems;
 	struct limit		 lims[4];	/* see check_number() */
 	int			 unique;
+	int			 public;	/* x-public */
 	const struct ps_node	*required;
 	int			 sorts;		/* properties is a mapping */
 	struct prop		*props;		/* by name */
@@ -117,6 +119,7 @@ struct vctx {
 	struct ps_diags		*d;
 	struct ps_buf		 path;
 	size_t			 errors;
+	int			 public;	/* within an x-public field */
 };
 
 static const char *
@@ -678,6 +681,7 @@ compile(struct ps_schema *s, const struct ps_node *node)
 	for (i = 0; i < 4; i++)
 		limit_of(sch, lims[i], &r->lims[i]);
 	r->unique = flag(sch, "uniqueItems");
+	r->public = flag(sch, "x-public");
 	r->required = ps_node_map_get(sch, "required");
 	if (r->required && r->required->type != PS_NODE_SEQ)
 		r->required = NULL;
@@ -759,6 +763,7 @@ check_format(struct vctx *c, const struct ps_node *n, int fmt)
 static void
 check_string(struct vctx *c, const struct rule *r, struct ps_node *n)
 {
+	const char *kind;
 	size_t len;
 	char num[32];
 	long cp;
@@ -803,6 +808,9 @@ check_string(struct vctx *c, const struct rule *r, struct ps_node *n)
 	}
 	if (r->format)
 		check_format(c, n, r->format);
+	if (c->public && (kind = ps_contactinfo_find(n->str)) != NULL)
+		report(c, n, "looks like contact details (%s); a public "
+		    "profile must not carry them", kind);
 }
 
 static void
@@ -963,6 +971,7 @@ static void
 validate(struct vctx *c, const struct rule *r, struct ps_node *n)
 {
 	unsigned t;
+	int outer;
 
 	if (r->broken) {
 		report(c, n, "schema has a broken $ref here");
@@ -978,6 +987,8 @@ validate(struct vctx *c, const struct rule *r, struct ps_node *n)
 		n->as = PS_AS_PLAIN;
 	if (r->enm || r->cnst)
 		check_enum(c, r, n);
+	outer = c->public;
+	c->public |= r->public;
 	if (t == T_STRING)
 		check_string(c, r, n);
 	else if (t == T_INTEGER || t == T_NUMBER)
@@ -986,13 +997,14 @@ validate(struct vctx *c, const struct rule *r, struct ps_node *n)
 		check_object(c, r, n);
 	else if (t == T_ARRAY)
 		check_array(c, r, n);
+	c->public = outer;
 }
 
 size_t
 ps_schema_validate(const struct ps_schema *s, struct ps_node *rec,
     const char *file, struct ps_diags *d)
 {
-	struct vctx c = { file, d, PS_BUF_INIT, 0 };
+	struct vctx c = { file, d, PS_BUF_INIT, 0, 0 };
 
 	if (ps_buf_add(&c.path, "", 0) == -1) {
 		ps_diag_nomem(d);

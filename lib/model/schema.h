@@ -7,7 +7,9 @@
  * exclusiveMaximum, minLength, maxLength, items, minItems, maxItems,
  * uniqueItems, $ref to "#/$defs/NAME". Annotations: x-sensitive (never
  * leaves the store in reports or public output) and x-public (what a
- * participant may see of a mentor).
+ * participant may see of a mentor). Text in an x-public field, or within
+ * one, is refused when it looks like contact details (util/contactinfo.h):
+ * participants reach a volunteer through the programme only.
  *
  * Types come from the schema, not from YAML 1.1 guessing: a plain scalar
  * is whatever the schema allows it to be (a string field keeps "no" as

@@ -10,6 +10,7 @@
 #include "util/tz.h"
 #include "model/program.h"
 #include "model/record.h"
+#include "model/schema.h"
 #include "model/yaml.h"
 #include "store/txn.h"
 #include "rules/assign.h"
@@ -372,10 +373,12 @@ the_participant(struct ps_plan_world *w, const char *id,
 }
 
 struct ranked {
-	size_t	 j;
-	double	 score;
+	size_t		 j;
+	const char	*id;
+	double		 score;
 };
 
+/* Best score first; among equals, the lower ID. */
 static int
 by_score(const void *a, const void *b)
 {
@@ -383,10 +386,15 @@ by_score(const void *a, const void *b)
 
 	if (x->score != y->score)
 		return x->score > y->score ? -1 : 1;
-	return x->j < y->j ? -1 : x->j > y->j;
+	return strcmp(x->id, y->id);
 }
 
-/* What a participant choosing a mentor may see: the x-public profile. */
+/*
+ * What a participant choosing a mentor may see: the x-public profile,
+ * under a score that reads none of the volunteer's x-sensitive fields
+ * (rules/match.h), so that neither the score, nor the order, nor which
+ * volunteers make the first k, says anything of them.
+ */
 static int
 candidates(struct ps_plan_world *w, const struct ps_match_opts *o, FILE *out,
     struct ps_diags *d)
@@ -397,17 +405,20 @@ candidates(struct ps_plan_world *w, const struct ps_match_opts *o, FILE *out,
 	struct ps_buf text = PS_BUF_INIT;
 	char num[32];
 	size_t j, n = 0;
+	unsigned set;
 	int rc;
 
 	if ((rc = the_participant(w, o->id, &p, d)) != 0)
 		return rc;
 	if ((r = calloc(w->nv + 1, sizeof(*r))) == NULL)
 		return ps_diag_nomem(d);
+	set = ps_match_public(ps_schemas_get(w->s->schemas, "volunteer"));
 	for (j = 0; j < w->nv; j++)
 		if (ps_match_check(w->ctx, p, &w->v[j]) == PS_HARD_NONE) {
 			r[n].j = j;
-			r[n++].score = ps_match_score(w->ctx, p, &w->v[j],
-			    NULL);
+			r[n].id = w->v[j].id;
+			r[n++].score = ps_match_score_with(w->ctx, set, p,
+			    &w->v[j], NULL);
 		}
 	ps_mem_sort(r, n, sizeof(*r), by_score);
 	if (n > (size_t)o->k)

@@ -11,6 +11,7 @@
 #include "util/mem.h"
 #include "util/str.h"
 #include "model/record.h"
+#include "model/schema.h"
 #include "rules/match.h"
 
 enum weight {
@@ -21,6 +22,11 @@ enum weight {
 static const char *const weight_names[W_COUNT] = { "role", "condition",
     "topics", "region", "timezone", "availability", "age_band",
     "preferences", "waiting" };
+
+/* The volunteer's field each criterion reads; waiting reads none. */
+static const char *const weight_fields[W_COUNT] = { "role",
+    "condition.diagnosis_year", "topics", "region", "timezone",
+    "availability", "birth_year", "gender", NULL };
 
 static const char *const hard_names[PS_HARD_COUNT] = { "none", "stream",
     "language", "mode", "role", "gender", "age_band", "region",
@@ -609,24 +615,47 @@ explain(struct ps_node *b, const char *name, double points, int held,
 /*
  * Add a criterion's points; explain it when asked. Reasons are made only
  * for a breakdown: proposals are scored with one, the millions of pairs
- * the optimum weighs without.
+ * the optimum weighs without. A criterion left out of the set scored
+ * counts nothing and is not explained.
  */
 static double
-crit(const struct ps_match_ctx *c, struct ps_node *b, enum weight k,
-    double share, const char *reason)
+crit(const struct ps_match_ctx *c, unsigned set, struct ps_node *b,
+    enum weight k, double share, const char *reason)
 {
 	double pts = round3(c->w[k] * share);
 
-	if (c->w[k] <= 0)
+	if (c->w[k] <= 0 || !(set & 1u << k))
 		return 0;
 	if (b)
 		explain(b, weight_names[k], pts, share > 0, reason);
 	return pts;
 }
 
+unsigned
+ps_match_public(const struct ps_schema *volunteer)
+{
+	unsigned set = 0;
+	int k;
+
+	for (k = 0; k < W_COUNT; k++)
+		if (weight_fields[k] == NULL || (volunteer &&
+		    ps_schema_at(volunteer, weight_fields[k]) &&
+		    !ps_schema_sensitive(volunteer, weight_fields[k])))
+			set |= 1u << k;
+	return set;
+}
+
 double
 ps_match_score(const struct ps_match_ctx *c, const struct ps_match_person *p,
     const struct ps_match_person *v, struct ps_node *b)
+{
+	return ps_match_score_with(c, PS_MATCH_ALL, p, v, b);
+}
+
+double
+ps_match_score_with(const struct ps_match_ctx *c, unsigned set,
+    const struct ps_match_person *p, const struct ps_match_person *v,
+    struct ps_node *b)
 {
 	unsigned want = p->want_role ? p->want_role : p->role;
 	double total = 1, share, weeks, pts;
@@ -635,40 +664,41 @@ ps_match_score(const struct ps_match_ctx *c, const struct ps_match_person *p,
 
 	if (b)
 		explain(b, "eligible", 1, 1, "meets every hard constraint");
-	total += crit(c, b, W_ROLE, role_ok(want, v->role), role_ok(want,
+	total += crit(c, set, b, W_ROLE, role_ok(want, v->role), role_ok(want,
 	    v->role) ? (p->want_role ? "has the lived-experience role asked "
 	    "for" : "same lived-experience role") : "a different "
 	    "lived-experience role");
 	n = p->diagnosis_year && v->diagnosis_year &&
 	    v->diagnosis_year <= p->diagnosis_year;
-	total += crit(c, b, W_CONDITION, n, n ? "has lived with the condition "
-	    "at least as long" : "no longer experience of the condition known");
+	total += crit(c, set, b, W_CONDITION, n, n ? "has lived with the "
+	    "condition at least as long" : "no longer experience of the "
+	    "condition known");
 	n = shared(&p->topics, &v->topics);
 	share = p->ntopics ? (double)n / p->ntopics : 0;
 	if (b)
 		snprintf(why, sizeof(why), "%d of %d topics in common", n,
 		    p->ntopics);
-	total += crit(c, b, W_TOPICS, share, why);
+	total += crit(c, set, b, W_TOPICS, share, why);
 	n = p->region >= 0 && p->region == v->region;
-	total += crit(c, b, W_REGION, n, n ? "same province or territory" :
-	    "a different or unknown region");
+	total += crit(c, set, b, W_REGION, n, n ? "same province or "
+	    "territory" : "a different or unknown region");
 	n = p->tz >= 0 && p->tz == v->tz;
-	total += crit(c, b, W_TIMEZONE, n, n ? "same time zone" :
+	total += crit(c, set, b, W_TIMEZONE, n, n ? "same time zone" :
 	    "a different or unknown time zone");
 	n = __builtin_popcount(p->slots & v->slots);
 	share = p->nslots ? (double)n / p->nslots : 0;
 	if (b)
 		snprintf(why, sizeof(why), "%d of %d times available in "
 		    "common", n, p->nslots);
-	total += crit(c, b, W_AVAILABILITY, share, why);
+	total += crit(c, set, b, W_AVAILABILITY, share, why);
 	if (p->want_age >= 0) {
 		n = age_ok(c, p, v);
-		total += crit(c, b, W_AGE, n, n ? "in the preferred age band" :
-		    "not in the preferred age band");
+		total += crit(c, set, b, W_AGE, n, n ? "in the preferred age "
+		    "band" : "not in the preferred age band");
 	}
 	if (p->want_gender >= 0 && !(p->required & 1u << PS_HARD_GENDER)) {
 		n = p->want_gender == v->gender;
-		total += crit(c, b, W_PREFERENCES, n, n ? "the preferred "
+		total += crit(c, set, b, W_PREFERENCES, n, n ? "the preferred "
 		    "gender" : "not the preferred gender");
 	}
 	weeks = (double)(c->today - p->received) / 7;
@@ -682,7 +712,7 @@ ps_match_score(const struct ps_match_ctx *c, const struct ps_match_person *p,
 		    7 + 0.5), (long)(weeks * 7 + 0.5) == 1 ? "" : "s");
 	else if (b)
 		snprintf(why, sizeof(why), "waited %ld weeks", (long)weeks);
-	total += crit(c, b, W_WAITING, pts, why);
+	total += crit(c, set, b, W_WAITING, pts, why);
 	return round3(total);
 }
 

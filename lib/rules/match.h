@@ -16,6 +16,8 @@
  *	ps_match_check(c, &p, &v)		  PS_HARD_NONE or what failed
  *	ps_match_score(c, &p, &v, breakdown)	  points, and optionally the
  *						  explanation as criteria
+ *	ps_match_score_with(c, ps_match_public(schema), &p, &v, NULL)
+ *						  what a participant may see
  *	ps_match_ctx_free(c)
  *
  * Scoring (the man page ps-match(1) says the same to coordinators): every
@@ -29,6 +31,12 @@
  * not required is met; waiting the participant's waiting points (per week
  * since the application, capped). Points are rounded to thousandths.
  *
+ * A participant choosing a mentor sees a score too, and must learn
+ * nothing from it about the volunteer's x-sensitive fields: that score
+ * counts only the criteria that read none (ps_match_public(), from the
+ * volunteer schema's annotations), so diagnosis year, birth year and
+ * gender do not move it.
+ *
  * Ownership: the context copies what it keeps; a profile borrows its
  * record, which must outlive it. Errors: 0, or a diagnostic's status.
  */
@@ -40,6 +48,8 @@
 
 #include "util/diag.h"
 #include "model/node.h"
+
+struct ps_schema;
 
 /* The hard constraints, in the order reasons are given. */
 enum ps_hard {
@@ -121,6 +131,20 @@ void	ps_match_candidates(const struct ps_match_index *,
  * a reason in plain words that carries no personal value.
  */
 double	ps_match_score(const struct ps_match_ctx *,
+	    const struct ps_match_person *p, const struct ps_match_person *v,
+	    struct ps_node *breakdown);
+/*
+ * Sets of criteria, a bit each. PS_MATCH_ALL is every one; the public
+ * set, those whose volunteer field (role, condition.diagnosis_year,
+ * topics, region, timezone, availability, birth_year, gender) the
+ * volunteer schema has and does not mark x-sensitive, with waiting,
+ * which reads the participant's record only. Without a schema, waiting
+ * alone. ps_match_score_with() counts and explains only the criteria in
+ * the set; being eligible always gives its 1.
+ */
+#define PS_MATCH_ALL	(~0u)
+unsigned ps_match_public(const struct ps_schema *volunteer);
+double	ps_match_score_with(const struct ps_match_ctx *, unsigned set,
 	    const struct ps_match_person *p, const struct ps_match_person *v,
 	    struct ps_node *breakdown);
 /* Points as records write them: thousandths, no trailing zeros (2.5). */

@@ -180,7 +180,7 @@ M-xxxxxx  P-B00005     V-A00002   onecall       2.571" "ps-match: warning: P-B00
 	run_split ps-match --candidates 2 P-B00002
 	expect 0 "---
 volunteer: V-A00002
-score: 12.429
+score: 11.429
 first_name: Ben
 experience_summary: Living with it for years.
 languages:
@@ -189,7 +189,7 @@ languages:
 bio: Happy to listen.
 ---
 volunteer: V-A00001
-score: 4.429
+score: 3.429
 first_name: Ada
 experience_summary: Living with it for years.
 languages:
@@ -198,8 +198,8 @@ bio: Happy to listen." ""
 	[[ "$out" != *CANARY* && "$out" != *@* && "$out" != *555* ]]
 	run_split ps-match --candidates 2 P-B00002 --table
 	expect 0 "VOLUNTEER  SCORE   FIRST NAME            LANGUAGES
-V-A00002   12.429  Ben                   en, fr
-V-A00001   4.429   Ada                   en" ""
+V-A00002   11.429  Ben                   en, fr
+V-A00001   3.429   Ada                   en" ""
 	run_split ps-match P-B00002 --choose V-A00001
 	[ "$status" = 0 ]
 	m=$(printf '%s\n' "$out" | sed -n 's/^id: //p')

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -148,6 +149,71 @@ sensitive_and_redact(void **state)
 	ps_diags_release(&d);
 }
 
+/* The one problem validation found: its path and message. */
+static void
+one_problem(struct ps_diags *d, const char *path, const char *msg)
+{
+	if (d->n != 1) {
+		ps_diags_print(d, "test-schema", stderr);
+		fail_msg("%zu problems, want 1", d->n);
+	}
+	assert_string_equal(d->v[0].path, path);
+	assert_string_equal(d->v[0].msg, msg);
+	ps_diags_release(d);
+}
+
+/*
+ * Text in an x-public field, or in a field within one, is refused when it
+ * looks like contact details; the same text elsewhere (the volunteer's
+ * own contact details, a private note) is not.
+ */
+static void
+public_text_carries_no_contact_details(void **state)
+{
+	const struct ps_schema *v = ps_schemas_get(set, "volunteer");
+	const char *text = "note: see www.example.org\n"
+	    "profile: {links: [gardening, \"@ada\"]}\n";
+	struct ps_diags d = PS_DIAGS_INIT;
+	struct ps_schema *s = NULL;
+	struct ps_node *n = NULL;
+	char path[] = "/tmp/test-schema-XXXXXX";
+	FILE *f;
+	int fd;
+
+	(void)state;
+	assert_int_equal(ps_yaml_load_file(&n,
+	    "tests/fixtures/records/valid/V-3K2J9X.yaml", NULL, 0, &d), 0);
+	assert_non_null(ps_node_get_str(n, "contact.phone"));
+	assert_int_equal(ps_schema_validate(v, n, "v", &d), 0);
+	assert_int_equal(ps_node_set_str(n, "experience_details",
+	    "call 613-555-0145"), 0);
+	assert_int_equal(ps_schema_validate(v, n, "v", &d), 0);
+	assert_int_equal(ps_node_set_str(n, "public_profile.bio",
+	    "Call me on +1 999 555 0145"), 0);
+	assert_int_equal(ps_schema_validate(v, n, "v", &d), 1);
+	one_problem(&d, "public_profile.bio", "looks like contact details "
+	    "(a phone number); a public profile must not carry them");
+	ps_node_free(n);
+	/* a field within an x-public one, with no mark of its own */
+	assert_true((fd = mkstemp(path)) != -1);
+	assert_non_null(f = fdopen(fd, "w"));
+	fputs("type: object\nproperties:\n"
+	    "  profile:\n    type: object\n    x-public: true\n"
+	    "    properties:\n      links: {type: array, items: "
+	    "{type: string}}\n"
+	    "  note: {type: string}\n", f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(ps_schema_load(&s, path, &d), 0);
+	unlink(path);
+	assert_int_equal(ps_yaml_load_mem(&n, text, strlen(text), "t", &d),
+	    0);
+	assert_int_equal(ps_schema_validate(s, n, "t", &d), 1);
+	one_problem(&d, "profile.links.1", "looks like contact details "
+	    "(a social media handle); a public profile must not carry them");
+	ps_node_free(n);
+	ps_schema_free(s);
+}
+
 int
 main(void)
 {
@@ -155,6 +221,7 @@ main(void)
 		cmocka_unit_test(valid_fixtures_pass),
 		cmocka_unit_test(invalid_fixtures_fail_at_their_field),
 		cmocka_unit_test(sensitive_and_redact),
+		cmocka_unit_test(public_text_carries_no_contact_details),
 	};
 
 	return cmocka_run_group_tests_name("schema", tests, setup, teardown);

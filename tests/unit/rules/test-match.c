@@ -19,10 +19,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "util/buf.h"
 #include "util/date.h"
+#include "model/schema.h"
 #include "model/yaml.h"
 #include "rules/match.h"
 
@@ -888,6 +891,132 @@ breakdown_lists_weighted_criteria_in_order(void **state)
 	pair_release(&t);
 }
 
+/* The volunteer schema of $PS_SCHEMA_DIR, else schemas/, or of path. */
+static struct ps_schema *
+volunteer_schema(const char *path)
+{
+	struct ps_diags d = PS_DIAGS_INIT;
+	struct ps_schema *s = NULL;
+	char dflt[4096];
+
+	if (path == NULL) {
+		snprintf(dflt, sizeof(dflt), "%s/volunteer.yaml",
+		    getenv("PS_SCHEMA_DIR") ? getenv("PS_SCHEMA_DIR") :
+		    "schemas");
+		path = dflt;
+	}
+	if (ps_schema_load(&s, path, &d) != 0) {
+		ps_diags_print(&d, "test-match", stderr);
+		fail_msg("cannot load %s", path);
+	}
+	ps_diags_release(&d);
+	return s;
+}
+
+/* The public score of the pair, its breakdown's criteria in want. */
+static double
+public_score(struct pair *t, unsigned set, const char *want)
+{
+	double s;
+
+	ps_node_free(t->b);
+	assert_non_null(t->b = ps_node_new_seq());
+	s = ps_match_score_with(t->c, set, &t->p, &t->v, t->b);
+	points_are(ps_match_score_with(t->c, set, &t->p, &t->v, NULL), s);
+	expect_criteria(t->b, want);
+	return s;
+}
+
+/*
+ * The score a participant sees reads none of the volunteer's x-sensitive
+ * fields: volunteers alike but for the year of diagnosis, the year of
+ * birth or the gender, each the one the full score rewards, score the
+ * same; which criteria count follows the schema's annotations.
+ */
+static void
+public_score_reads_no_sensitive_field(void **state)
+{
+	static const char *const liked[] = {
+		"condition: {diagnosis_year: 2015}",
+		"birth_year: 1990",
+		"gender: woman",
+	}, *const unlike[] = {
+		"condition: {diagnosis_year: 2025}",
+		"birth_year: 1950",
+		"gender: man",
+	};
+	const char *w = "weights: {waiting: 1, preferences: 2, age_band: 1, "
+	    "availability: 2, timezone: 1, region: 1, topics: 2, condition: 1, "
+	    "role: 3}";
+	const char *pl = "received: 2026-11-02T09:00:00-05:00\n"
+	    "region: \"ON\"\ntimezone: America/Toronto\n"
+	    "topics: [employment, fatigue]\navailability: [mon-eve, wed-eve]\n"
+	    "birth_year: 1980\ncondition: {diagnosis_year: 2024}\n"
+	    "preferences: {age_band: {value: 30-44}, "
+	    "volunteer_gender: {value: woman}}";
+	const char *common = "region: \"ON\"\ntimezone: America/Toronto\n"
+	    "topics: [fatigue]\navailability: [mon-eve]\n";
+	const char *visible = "eligible role topics region timezone "
+	    "availability waiting";
+	struct ps_schema *vs = volunteer_schema(NULL), *marked;
+	struct ps_buf lines = PS_BUF_INIT;
+	char path[] = "/tmp/test-match-XXXXXX";
+	unsigned set = ps_match_public(vs);
+	struct pair t;
+	double full, pub;
+	size_t i, j;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	assert_int_equal(ps_buf_printf(&lines, "%s%s\n%s\n%s", common,
+	    liked[0], liked[1], liked[2]), 0);
+	pair_init(&t, w, pl, lines.s);
+	/* 1 + 3 + 1 + 1 + 1 + 1 + 1.429; the full score adds 1 + 1 + 2 */
+	pub = public_score(&t, set, visible);
+	points_are(pub, 9.429);
+	full = score(&t);
+	points_are(full, 13.429);
+	pair_release(&t);
+	for (i = 0; i < sizeof(unlike) / sizeof(unlike[0]); i++) {
+		ps_buf_truncate(&lines, 0);
+		assert_int_equal(ps_buf_puts(&lines, common), 0);
+		for (j = 0; j < sizeof(liked) / sizeof(liked[0]); j++)
+			assert_int_equal(ps_buf_printf(&lines, "%s\n", i == j ?
+			    unlike[j] : liked[j]), 0);
+		pair_init(&t, w, pl, lines.s);
+		points_are(public_score(&t, set, visible), pub);
+		assert_true(score(&t) < full);
+		pair_release(&t);
+	}
+	/* no schema: nothing of the volunteer, only the waiting */
+	ps_buf_truncate(&lines, 0);
+	assert_int_equal(ps_buf_printf(&lines, "%s%s\n%s\n%s", common,
+	    liked[0], liked[1], liked[2]), 0);
+	pair_init(&t, w, pl, lines.s);
+	points_are(public_score(&t, ps_match_public(NULL),
+	    "eligible waiting"), 2.429);
+	/* every criterion, as ps_match_score() */
+	points_are(public_score(&t, PS_MATCH_ALL, "eligible role condition "
+	    "topics region timezone availability age_band preferences "
+	    "waiting"), full);
+	/* a field marked x-sensitive takes its criterion out */
+	assert_true((fd = mkstemp(path)) != -1);
+	assert_non_null(f = fdopen(fd, "w"));
+	fputs("type: object\nproperties:\n  role: {type: string}\n"
+	    "  topics: {type: array, x-sensitive: true}\n"
+	    "  region: {type: string}\n", f);
+	assert_int_equal(fclose(f), 0);
+	marked = volunteer_schema(path);
+	unlink(path);
+	points_are(public_score(&t, ps_match_public(marked),
+	    "eligible role region waiting"), 6.429);
+	pair_release(&t);
+	ps_schema_free(marked);
+	ps_schema_free(vs);
+	ps_buf_release(&lines);
+}
+
 /* The example programme and the ps-match test records: the numbers that
    ps-match(1) works through. */
 static void
@@ -1110,6 +1239,7 @@ main(void)
 		cmocka_unit_test(waiting_points),
 		cmocka_unit_test(points_are_rounded_to_thousandths),
 		cmocka_unit_test(breakdown_lists_weighted_criteria_in_order),
+		cmocka_unit_test(public_score_reads_no_sensitive_field),
 		cmocka_unit_test(ms_society_fixtures),
 		cmocka_unit_test(reasons_carry_no_personal_values),
 		cmocka_unit_test(fixture_reasons_carry_no_personal_values),
