@@ -339,6 +339,22 @@ editor(void)
 }
 
 /*
+ * The editor's standard output the terminal, where the tool's goes into
+ * a pipe or a file (ps-log --note - >/dev/null): an editor writes its
+ * screen there. In the editor's process, before exec.
+ */
+static void
+to_terminal(void)
+{
+	int fd;
+
+	if (isatty(STDOUT_FILENO) || (fd = open("/dev/tty", O_RDWR)) == -1)
+		return;
+	dup2(fd, STDOUT_FILENO);
+	close(fd);
+}
+
+/*
  * Run the editor on path, through the shell as git does (so that
  * EDITOR="code --wait" works), and wait for it; its wait status into
  * *status. SIGINT and SIGQUIT, which a terminal sends to the editor
@@ -368,6 +384,7 @@ run_editor(const char *path, const sigset_t *mask, int *status)
 		signal(SIGINT, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
 		sigprocmask(SIG_SETMASK, mask, NULL);
+		to_terminal();
 		execl("/bin/sh", "sh", "-c", cmd.s, ed, path, (char *)NULL);
 		_exit(127);
 	}

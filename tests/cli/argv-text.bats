@@ -30,6 +30,7 @@ editor() {
 for f; do :; done
 printf '%s %s\n' "$(basename "$0")" "$*" >"$T/seen"
 stat -c '%a %n' "$f" "${f%/*}" "${f%/*/*}" >>"$T/seen"
+[ -t 0 ] && [ -t 1 ] && echo "on the terminal" >>"$T/seen"
 { cat "$T/typed"; cat "$f"; } >"$f.new" && mv "$f.new" "$f"
 SH
 	printf '#!/bin/sh\n"$T/ed" "$@"\nexit 3\n' >"$T/ed-fails"
@@ -190,7 +191,8 @@ field() {
 	expect 0 "ed $f
 600 $f
 700 ${f%/note}
-700 $PWD/.git/ps-edit" ""
+700 $PWD/.git/ps-edit
+on the terminal" ""
 	[[ "$f" == "$PWD/.git/ps-edit/"??????"/note" ]]
 	# gone, with its folder; nothing under TMPDIR
 	[ -z "$(ls -A .git/ps-edit)" ]
@@ -229,6 +231,13 @@ field() {
 	[ "$status" = 0 ]
 	[[ "$tty" == *"note: with arguments"* ]]
 	grep -q "^ed --wait -f $PWD/.git/ps-edit/" "$T/seen"
+	# the editor writes its screen on the terminal, where the tool's
+	# output goes elsewhere
+	printf 'output elsewhere\n' >"$T/typed"
+	EDITOR=$T/ed on_tty sh -c "ps-log $M --mode phone --minutes 5 --note - >$T/log.out"
+	[ "$status" = 0 ]
+	grep -qx 'on the terminal' "$T/seen"
+	grep -qx 'note: output elsewhere' "$T/log.out"
 	# every free-text option of every tool
 	printf 'in the editor\n' >"$T/typed"
 	EDITOR=$T/ed on_tty ps-log "$M" --new-goal -
