@@ -19,6 +19,8 @@ static const char usage[] =
     "ps-apply --update ID [-C DIR] [-n] [--author \"Name <email>\"] [FILE]\n"
     "ps-apply --withdraw ID --reason TEXT [-C DIR] [-n]\n"
     "         [--author \"Name <email>\"]\n"
+    "ps-apply --withdraw ID --reason-file FILE [-C DIR] [-n]\n"
+    "         [--author \"Name <email>\"]\n"
     "ps-apply --erase ID [--yes] [-C DIR] [-n] [--author \"Name <email>\"]\n"
     "ps-apply --list [-C DIR] [--kind participant|volunteer] [--stream S]\n"
     "         [--status S] [--since DATE] [--yaml | --table]";
@@ -73,7 +75,7 @@ main(int argc, char *argv[])
 		{ "map", required_argument, NULL, O_MAP },
 		{ "update", required_argument, NULL, O_UPDATE },
 		{ "withdraw", required_argument, NULL, O_WITHDRAW },
-		{ "reason", required_argument, NULL, O_REASON },
+		PS_CLI_TEXT_LONG("reason", O_REASON),
 		{ "list", no_argument, NULL, O_LIST },
 		{ "kind", required_argument, NULL, O_KIND },
 		{ "status", required_argument, NULL, O_STATUS },
@@ -84,7 +86,7 @@ main(int argc, char *argv[])
 	};
 	struct ps_intake_opts o = { 0 };
 	struct ps_list_opts l = { 0 };
-	const char *update = NULL, *withdraw = NULL, *reason = NULL, *bad;
+	const char *update = NULL, *withdraw = NULL, *bad;
 	const char *erase = NULL;
 	struct ps_erase_opts eo = { 0 };
 	struct ps_store *s = NULL;
@@ -105,7 +107,10 @@ main(int argc, char *argv[])
 		case O_MAP: o.map = optarg; break;
 		case O_UPDATE: update = optarg; break;
 		case O_WITHDRAW: withdraw = optarg; break;
-		case O_REASON: reason = optarg; break;
+		case O_REASON:
+		case O_REASON | PS_OPT_FILE:
+			ps_cli_text(&cli, "reason", c, optarg);
+			break;
 		case O_LIST: list = 1; break;
 		case O_KIND: l.kind = optarg; break;
 		case O_STATUS: l.status = optarg; break;
@@ -138,8 +143,9 @@ main(int argc, char *argv[])
 	else if (l.kind && strcmp(l.kind, "participant") != 0 &&
 	    strcmp(l.kind, "volunteer") != 0)
 		rc = ps_cli_usage(&cli, "--kind: participant or volunteer");
-	else if ((withdraw != NULL) != (reason != NULL))
-		rc = ps_cli_usage(&cli, "--withdraw needs --reason");
+	else if ((withdraw != NULL) != (cli.texts.n > 0))
+		rc = ps_cli_usage(&cli, "--withdraw needs --reason or "
+		    "--reason-file");
 	else if ((update && o.nfiles > 1) || ((withdraw || list || erase) &&
 	    o.nfiles > 0))
 		rc = ps_cli_usage(&cli, "too many operands");
@@ -148,17 +154,22 @@ main(int argc, char *argv[])
 	    erase : NULL) != NULL)	/* refused as every tool refuses one */
 		rc = ps_diag_err(&cli.diags, PS_REFUSED, "%.40s%s: not a record "
 		    "ID (like P-7K3Q2X)", bad, strlen(bad) > 40 ? "..." : "");
+	else if ((rc = ps_cli_texts(&cli, NULL)) != 0)
+		;
 	else if (erase && !yes && !cli.dry_run &&
 	    (rc = confirm(&cli, erase)) != 0)
 		;
 	else if ((rc = ps_git_init(&cli.diags)) == 0 &&
-	    (rc = ps_store_open(&s, cli.store, &cli.diags)) == 0) {
+	    (rc = ps_store_open(&s, cli.store, &cli.diags)) == 0 &&
+	    (rc = ps_text_read(&cli.texts, ps_repo_gitdir(s),
+	    &cli.diags)) == 0) {
 		l.table = ps_cli_table(&cli);
 		if (update)
 			rc = ps_intake_update(s, update, o.nfiles ?
 			    o.files[0] : NULL, &o, stdout, &cli.diags);
 		else if (withdraw)
-			rc = ps_intake_withdraw(s, withdraw, reason, &o, stdout,
+			rc = ps_intake_withdraw(s, withdraw,
+			    ps_text_get(&cli.texts, "reason"), &o, stdout,
 			    &cli.diags);
 		else if (erase)
 			rc = ps_erase(s, erase, &eo, stdout, &cli.diags);

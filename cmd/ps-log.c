@@ -12,20 +12,24 @@
 #include "cli/cli.h"
 
 static const char usage[] =
-    "ps-log [-n] M-ID --mode MODE --minutes N [--date D] [--note TEXT]"
-    " [--topic T]\n"
-    "       [--goal gN:none|some|achieved] [--flag risk|crisis|safeguarding"
-    "\n       --referral R [--no-referral-reason TEXT]]\n"
-    "ps-log [-n] --volunteer V-ID --activity A --hours H [--date D]"
-    " [--note TEXT]\n"
+    "ps-log [-n] M-ID --mode MODE --minutes N [--date D]"
+    " [--note TEXT | --note-file FILE]\n"
+    "       [--topic T] [--goal gN:none|some|achieved]"
+    " [--flag risk|crisis|safeguarding\n"
+    "       --referral R [--no-referral-reason TEXT |"
+    " --no-referral-reason-file FILE]]\n"
+    "ps-log [-n] --volunteer V-ID --activity A --hours H [--date D]\n"
+    "       [--note TEXT | --note-file FILE]\n"
     "ps-log [-n] --dropin --minutes N [--topic T] [--by V-ID] [--date D]"
     " [--flag ...]\n"
     "ps-log [-n] --group G-ID --attendees N --facilitator V-ID --minutes N"
     " [--date D]\n"
     "ps-log [-n] --feedback P-ID|M-ID --helpfulness N [--empowerment N]"
     " [--isolation N]\n"
-    "       [--coping N] [--distress N] [--comment TEXT] --followup yes|no\n"
+    "       [--coping N] [--distress N] [--comment TEXT | --comment-file FILE]"
+    "\n       --followup yes|no\n"
     "ps-log [-n] M-ID --new-goal TEXT\n"
+    "ps-log [-n] M-ID --new-goal-file FILE\n"
     "ps-log [-n] < ENTRIES\n"
     "ps-log --list [--since D] [--until D] [--match M-ID] [--volunteer V-ID]"
     " [--flagged]\n"
@@ -44,12 +48,12 @@ static const struct option longopts[] = {
 	{ "mode", required_argument, NULL, O_MODE },
 	{ "minutes", required_argument, NULL, O_MINUTES },
 	{ "date", required_argument, NULL, O_DATE },
-	{ "note", required_argument, NULL, O_NOTE },
+	PS_CLI_TEXT_LONG("note", O_NOTE),
 	{ "topic", required_argument, NULL, O_TOPIC },
 	{ "goal", required_argument, NULL, O_GOAL },
 	{ "flag", required_argument, NULL, O_FLAG },
 	{ "referral", required_argument, NULL, O_REFERRAL },
-	{ "no-referral-reason", required_argument, NULL, O_NOREF },
+	PS_CLI_TEXT_LONG("no-referral-reason", O_NOREF),
 	{ "volunteer", required_argument, NULL, O_VOLUNTEER },
 	{ "activity", required_argument, NULL, O_ACTIVITY },
 	{ "hours", required_argument, NULL, O_HOURS },
@@ -64,9 +68,9 @@ static const struct option longopts[] = {
 	{ "isolation", required_argument, NULL, O_ISO },
 	{ "coping", required_argument, NULL, O_COPE },
 	{ "distress", required_argument, NULL, O_DIST },
-	{ "comment", required_argument, NULL, O_COMMENT },
+	PS_CLI_TEXT_LONG("comment", O_COMMENT),
 	{ "followup", required_argument, NULL, O_FOLLOWUP },
-	{ "new-goal", required_argument, NULL, O_NEWGOAL },
+	PS_CLI_TEXT_LONG("new-goal", O_NEWGOAL),
 	{ "list", no_argument, NULL, O_LIST },
 	{ "since", required_argument, NULL, O_SINCE },
 	{ "until", required_argument, NULL, O_UNTIL },
@@ -82,9 +86,8 @@ static const struct {
 	int		 plain;
 } fields[] = {
 	{ O_MODE, "mode", 0 }, { O_MINUTES, "minutes", 1 },
-	{ O_DATE, "date", 1 }, { O_NOTE, "note", 0 },
+	{ O_DATE, "date", 1 },
 	{ O_FLAG, "flag.type", 0 }, { O_REFERRAL, "flag.referral", 0 },
-	{ O_NOREF, "flag.no_referral_reason", 0 },
 	{ O_VOLUNTEER, "volunteer", 0 }, { O_ACTIVITY, "activity", 0 },
 	{ O_HOURS, "hours", 1 }, { O_BY, "volunteer", 0 },
 	{ O_GROUP, "group", 0 }, { O_ATTENDEES, "attendees", 1 },
@@ -94,8 +97,21 @@ static const struct {
 	{ O_ISO, "feedback.outcomes.isolation", 1 },
 	{ O_COPE, "feedback.outcomes.coping", 1 },
 	{ O_DIST, "feedback.outcomes.distress", 1 },
-	{ O_COMMENT, "feedback.comment", 0 },
 	{ 0, NULL, 0 }
+};
+
+/* The free-text options (text.h), and where their text goes in the
+   entry; --new-goal's is a goal of the match. */
+static const struct {
+	int		 opt;
+	const char	*name;
+	const char	*path;
+} texts[] = {
+	{ O_NOTE, "note", "note" },
+	{ O_NOREF, "no-referral-reason", "flag.no_referral_reason" },
+	{ O_COMMENT, "comment", "feedback.comment" },
+	{ O_NEWGOAL, "new-goal", NULL },
+	{ 0, NULL, NULL }
 };
 
 /* Append v to the sequence at key, made if need be. */
@@ -133,7 +149,7 @@ goal(struct ps_node *e, const char *arg)
 
 struct parsed {
 	struct ps_node		*e;	/* the entry from the options */
-	const char		*newgoal;
+	int			 newgoal;
 	int			 list;
 	int			 given;	/* options that make an entry */
 	struct ps_log_filter	 f;
@@ -150,6 +166,15 @@ parse(struct ps_cli *cli, int argc, char *argv[], struct parsed *p)
 	    NULL)) != -1) {
 		if (ps_cli_option(cli, c, optarg))
 			continue;
+		for (i = 0; texts[i].name && texts[i].opt !=
+		    (c & ~PS_OPT_FILE); i++)
+			;
+		if (texts[i].name) {
+			ps_cli_text(cli, texts[i].name, c, optarg);
+			p->given += texts[i].path != NULL;
+			p->newgoal |= texts[i].path == NULL;
+			continue;
+		}
 		for (i = 0; fields[i].path && fields[i].opt != c; i++)
 			;
 		if (fields[i].path) {
@@ -194,7 +219,6 @@ parse(struct ps_cli *cli, int argc, char *argv[], struct parsed *p)
 			    "feedback.followup_consent", optarg[0] == 'y' ?
 			    "true" : "false");
 			break;
-		case O_NEWGOAL: p->newgoal = optarg; break;
 		case O_LIST: p->list = 1; break;
 		case O_SINCE: p->f.since = optarg; break;
 		case O_UNTIL: p->f.until = optarg; break;
@@ -223,7 +247,31 @@ parse(struct ps_cli *cli, int argc, char *argv[], struct parsed *p)
 		rc = ps_node_set_str(p->e, "match", argv[optind]);
 	if (p->list)
 		p->f.volunteer = ps_node_get_str(p->e, "volunteer");
-	return rc ? ps_diag_nomem(&cli->diags) : 0;
+	if (rc)
+		return ps_diag_nomem(&cli->diags);
+	/* with nothing else on the command line, stdin holds a batch */
+	return ps_cli_texts(cli, !p->list && !p->newgoal && p->e->n == 0 ?
+	    "the entries to log (ps-log < ENTRIES)" : NULL);
+}
+
+/* The free texts read (from stdin, their files or the editor) into the
+   entry; --new-goal's into *goal. */
+static int
+read_texts(struct ps_cli *cli, struct ps_store *s, struct parsed *p,
+    const char **goal)
+{
+	const char *v;
+	int i, rc;
+
+	if ((rc = ps_text_read(&cli->texts, ps_repo_gitdir(s),
+	    &cli->diags)) != 0)
+		return rc;
+	for (i = 0; texts[i].path; i++)
+		if ((v = ps_text_get(&cli->texts, texts[i].name)) != NULL &&
+		    ps_node_set_str(p->e, texts[i].path, v) == -1)
+			return ps_diag_nomem(&cli->diags);
+	*goal = ps_text_get(&cli->texts, "new-goal");
+	return 0;
 }
 
 /* The staff name for logged_by: the name part of "Name <email>"; NULL
@@ -245,10 +293,11 @@ staff(const char *author)
 int
 main(int argc, char *argv[])
 {
-	struct parsed p = { NULL, NULL, 0, 0, { NULL, NULL, NULL, NULL, 0 } };
+	struct parsed p = { NULL, 0, 0, 0, { NULL, NULL, NULL, NULL, 0 } };
 	struct ps_log_opts o = { NULL, NULL, 0, NULL };
 	struct ps_store *s = NULL;
 	struct ps_cli cli;
+	const char *goal = NULL;
 	char *by = NULL;
 	int rc;
 
@@ -265,18 +314,20 @@ main(int argc, char *argv[])
 		rc = ps_diag_nomem(&cli.diags);
 		goto done;
 	}
-	if (!p.list && !p.newgoal && p.e->n == 0 && !isatty(STDIN_FILENO))
+	if (!p.list && !p.newgoal && p.e->n == 0 && cli.texts.n == 0 &&
+	    !isatty(STDIN_FILENO))
 		o.source = "stdin";	/* entries read one at a time */
-	else if (!p.list && !p.newgoal && p.e->n == 0)
+	else if (!p.list && !p.newgoal && p.e->n == 0 && cli.texts.n == 0)
 		rc = ps_cli_usage(&cli, "nothing to log");
 	if (rc == 0 && (rc = ps_git_init(&cli.diags)) == 0 &&
-	    (rc = ps_store_open(&s, cli.store, &cli.diags)) == 0) {
+	    (rc = ps_store_open(&s, cli.store, &cli.diags)) == 0 &&
+	    (rc = read_texts(&cli, s, &p, &goal)) == 0) {
 		if (p.list)
 			rc = ps_log_list(s, &p.f, ps_cli_table(&cli), stdout,
 			    &cli.diags);
 		else if (p.newgoal)
 			rc = ps_log_goal(s, ps_node_get_str(p.e, "match"),
-			    p.newgoal, &o, stdout, &cli.diags);
+			    goal, &o, stdout, &cli.diags);
 		else if (o.source)
 			rc = ps_log_run_fd(s, STDIN_FILENO, &o, stdout,
 			    &cli.diags);

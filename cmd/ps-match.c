@@ -18,8 +18,8 @@ static const char usage[] =
     "ps-match [-n] ID --choose V-ID\n"
     "ps-match --brief M-ID\n"
     "ps-match [-n] --accept M-ID [--by NAME]\n"
-    "ps-match [-n] --decline M-ID --by participant|volunteer"
-    " [--reason TEXT]\n"
+    "ps-match [-n] --decline M-ID --by participant|volunteer\n"
+    "          [--reason TEXT | --reason-file FILE]\n"
     "ps-match [-n] --end M-ID --reason completed|participant-request|"
     "volunteer-request|\n"
     "          no-contact|not-a-fit|moved-on|other\n"
@@ -46,7 +46,7 @@ static const struct option longopts[] = {
 	{ "end", required_argument, NULL, O_END },
 	{ "extend", required_argument, NULL, O_EXTEND },
 	{ "by", required_argument, NULL, O_BY },
-	{ "reason", required_argument, NULL, O_REASON },
+	PS_CLI_TEXT_LONG("reason", O_REASON),
 	{ "overdue", no_argument, NULL, O_OVERDUE },
 	{ NULL, 0, NULL, 0 }
 };
@@ -114,7 +114,10 @@ parse(struct ps_cli *cli, int argc, char *argv[], struct ps_match_opts *o)
 		case O_END: set_action(o, PS_MATCH_END, optarg, &n); break;
 		case O_EXTEND: set_action(o, PS_MATCH_EXTEND, optarg, &n); break;
 		case O_BY: o->by = optarg; break;
-		case O_REASON: o->reason = optarg; break;
+		case O_REASON:
+		case O_REASON | PS_OPT_FILE:
+			ps_cli_text(cli, "reason", c, optarg);
+			break;
 		case O_OVERDUE: set_action(o, PS_MATCH_OVERDUE, NULL, &n); break;
 		}
 	}
@@ -135,7 +138,8 @@ parse(struct ps_cli *cli, int argc, char *argv[], struct ps_match_opts *o)
 	    strcmp(o->by, "volunteer") == 0)))
 		return ps_cli_usage(cli, "--decline needs --by participant or "
 		    "--by volunteer");
-	if (o->action == PS_MATCH_END) {
+	if (o->action == PS_MATCH_END) {	/* a code, on the command line */
+		o->reason = ps_text_argv(&cli->texts, "reason");
 		for (i = 0; end_reasons[i]; i++)
 			if (o->reason && strcmp(o->reason, end_reasons[i]) == 0)
 				break;
@@ -151,7 +155,9 @@ parse(struct ps_cli *cli, int argc, char *argv[], struct ps_match_opts *o)
 	if (o->action != PS_MATCH_PROPOSE && o->action != PS_MATCH_GAPS &&
 	    optind < argc)
 		return ps_cli_usage(cli, "too many operands");
-	return 0;
+	/* proposals, or IDs, come on stdin where no operand names one */
+	return ps_cli_texts(cli, o->action == PS_MATCH_PROPOSE &&
+	    optind == argc ? "the proposals or IDs" : NULL);
 }
 
 int
@@ -182,8 +188,12 @@ main(int argc, char *argv[])
 			    &cli.diags);
 	}
 	if (rc == 0 && (rc = ps_git_init(&cli.diags)) == 0 &&
-	    (rc = ps_store_open(&s, cli.store, &cli.diags)) == 0)
+	    (rc = ps_store_open(&s, cli.store, &cli.diags)) == 0 &&
+	    (rc = ps_text_read(&cli.texts, ps_repo_gitdir(s),
+	    &cli.diags)) == 0) {
+		o.reason = ps_text_get(&cli.texts, "reason");
 		rc = ps_matchop_run(s, &ids, &o, stdout, &cli.diags);
+	}
 	ps_store_close(s);
 	ps_ids_release(&ids);
 	return ps_cli_exit(&cli, rc);

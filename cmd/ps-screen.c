@@ -13,12 +13,15 @@
 
 static const char usage[] =
     "ps-screen [-n] [--author A] --step STEP --result pass|fail|pending|waived"
-    "\n          [--date D] [--by NAME] [--note TEXT] [--referee N]"
-    " [--hours H]\n          [--practicum-hours H] [--modules M,...]"
-    " [--certificate NUMBER]\n          [--cohort NAME] [ID ...]\n"
-    "ps-screen [-n] ID --decide accept|decline [--reason TEXT] [--by NAME]\n"
-    "ps-screen [-n] ID --leave [--until D] [--reason TEXT] | --return |"
-    " --retire [--reason TEXT]\n"
+    "\n          [--date D] [--by NAME] [--note TEXT | --note-file FILE]"
+    "\n          [--referee N] [--hours H] [--practicum-hours H]"
+    " [--modules M,...]\n          [--certificate NUMBER] [--cohort NAME]"
+    " [ID ...]\n"
+    "ps-screen [-n] ID --decide accept|decline"
+    " [--reason TEXT | --reason-file FILE]\n          [--by NAME]\n"
+    "ps-screen [-n] ID --leave [--until D]"
+    " [--reason TEXT | --reason-file FILE] |\n          --return |"
+    " --retire [--reason TEXT | --reason-file FILE]\n"
     "ps-screen [-n] --cohort NAME --seats N [--starts D]\n"
     "ps-screen [-n] --cohort NAME [ID ...]\n"
     "ps-screen --pending [STEP] | --overdue | --expiring DAYS | --cohorts"
@@ -40,14 +43,14 @@ static const struct option longopts[] = {
 	{ "result", required_argument, NULL, O_RESULT },
 	{ "date", required_argument, NULL, O_DATE },
 	{ "by", required_argument, NULL, O_BY },
-	{ "note", required_argument, NULL, O_NOTE },
+	PS_CLI_TEXT_LONG("note", O_NOTE),
 	{ "referee", required_argument, NULL, O_REFEREE },
 	{ "hours", required_argument, NULL, O_HOURS },
 	{ "practicum-hours", required_argument, NULL, O_PRACTICUM },
 	{ "modules", required_argument, NULL, O_MODULES },
 	{ "certificate", required_argument, NULL, O_CERT },
 	{ "decide", required_argument, NULL, O_DECIDE },
-	{ "reason", required_argument, NULL, O_REASON },
+	PS_CLI_TEXT_LONG("reason", O_REASON),
 	{ "leave", no_argument, NULL, O_LEAVE },
 	{ "until", required_argument, NULL, O_UNTIL },
 	{ "return", no_argument, NULL, O_RETURN },
@@ -92,7 +95,10 @@ parse(struct ps_cli *cli, int argc, char *argv[], struct ps_screen_opts *o,
 		case O_RESULT: o->step.result = optarg; break;
 		case O_DATE: o->date = optarg; break;
 		case O_BY: o->step.by = optarg; break;
-		case O_NOTE: o->step.note = optarg; break;
+		case O_NOTE:
+		case O_NOTE | PS_OPT_FILE:
+			ps_cli_text(cli, "note", c, optarg);
+			break;
 		case O_REFEREE:
 			if (!number(optarg, &v) || v < 1 || v != (int)v)
 				bad = "--referee: a number from 1";
@@ -109,7 +115,10 @@ parse(struct ps_cli *cli, int argc, char *argv[], struct ps_screen_opts *o,
 		case O_MODULES: o->step.modules = optarg; break;
 		case O_CERT: o->step.certificate = optarg; break;
 		case O_DECIDE: decide = optarg; actions++; break;
-		case O_REASON: o->reason = optarg; break;
+		case O_REASON:
+		case O_REASON | PS_OPT_FILE:
+			ps_cli_text(cli, "reason", c, optarg);
+			break;
 		case O_LEAVE: o->action = PS_SCREEN_LEAVE; actions++; break;
 		case O_UNTIL: o->until = optarg; break;
 		case O_RETURN: o->action = PS_SCREEN_RETURN; actions++; break;
@@ -227,15 +236,24 @@ main(int argc, char *argv[])
 	    argc - optind > (list == PS_LIST_PENDING))
 		return ps_cli_exit(&cli, ps_cli_usage(&cli, "too many "
 		    "operands"));
+	/* the IDs come on stdin where no operand or cohort names them */
+	if ((rc = ps_cli_texts(&cli, list == -1 && optind == argc &&
+	    co.name == NULL ? "the record IDs" : NULL)) != 0)
+		return ps_cli_exit(&cli, rc);
 	if (list == -1 || list == ENROL)
 		rc = read_ids(&cli, argc, argv, &ids, list == -1 ? co.name :
 		    NULL);
 	if (rc == 0 && o.action != PS_SCREEN_STEP && ids.n > 1)
 		rc = ps_cli_usage(&cli, "one record at a time, please");
 	if (rc == 0 && (rc = ps_git_init(&cli.diags)) == 0 &&
-	    (rc = ps_store_open(&s, cli.store, &cli.diags)) == 0)
+	    (rc = ps_store_open(&s, cli.store, &cli.diags)) == 0 &&
+	    (rc = ps_text_read(&cli.texts, ps_repo_gitdir(s),
+	    &cli.diags)) == 0) {
+		o.step.note = ps_text_get(&cli.texts, "note");
+		o.reason = ps_text_get(&cli.texts, "reason");
 		rc = run(s, &cli, list, days, &ids, &o, &co,
 		    optind < argc ? argv[optind] : NULL);
+	}
 	ps_store_close(s);
 	ps_ids_release(&ids);
 	return ps_cli_exit(&cli, rc);

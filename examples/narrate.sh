@@ -13,7 +13,8 @@
 #   at YYYY-MM-DD HH:MM              set the clock (Toronto time)
 #   say TEXT                         narrate a step, in one line
 #   run "COMMAND"                    show the command, then run it (with eval:
-#                                    it may hold a pipe; put arguments with
+#                                    it may hold a pipe, or a here-document
+#                                    for a note's text; put arguments with
 #                                    blanks in single quotes)
 #   committed                        show the commit the last command made
 #   id_of DIR FIRST-NAME             the ID of the record in DIR (participants,

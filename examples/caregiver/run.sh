@@ -152,7 +152,9 @@ run "ps-match --brief $M_DANA"
 at 2026-11-23 09:00
 say "Monday 23 November: the week's calls and hours; a safeguarding concern, with the referral made"
 run "ps-log $M_DANA --mode phone --minutes 40 --date 2026-11-18T12:15:00-05:00 --topic dementia,work-and-caregiving >/dev/null"
-run "ps-log $M_DANA --mode phone --minutes 30 --date 2026-11-20T12:30:00-05:00 --topic dementia --flag safeguarding --referral community-agency --note 'her mother left the house at night twice; Nadia gave her the Alzheimer Society number for wandering support' >/dev/null"
+run "ps-log $M_DANA --mode phone --minutes 30 --date 2026-11-20T12:30:00-05:00 --topic dementia --flag safeguarding --referral community-agency --note - >/dev/null <<'EOF'
+her mother left the house at night twice; Nadia gave her the Alzheimer Society number for wandering support
+EOF"
 run "ps-log --volunteer $RAVI --activity supervision --hours 1 --date 2026-11-19 >/dev/null"
 run "ps-log --volunteer $MARION --activity admin --hours 0.5 --date 2026-11-17 >/dev/null"
 committed

@@ -143,7 +143,9 @@ run "ps-match --accept $M_JO --by 'A. Carey' >/dev/null"
 committed
 
 say "Riley and Devon set a first goal together"
-run "ps-log $M_RILEY --new-goal 'apply for two part-time jobs before the new year' | grep -A3 '^goals:'"
+run "ps-log $M_RILEY --new-goal - <<'EOF' | grep -A3 '^goals:'
+apply for two part-time jobs before the new year
+EOF"
 
 at 2026-11-20 16:20
 say "16:20: a phone call to the drop-in, after it closed at 16:00: logged, with a warning"

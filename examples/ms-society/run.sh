@@ -77,7 +77,9 @@ run "ps-apply volunteer.yaml >/dev/null"
 JORDAN=$(id_of volunteers Jordan)
 legend Jordan "$JORDAN"
 run "ps-screen $JORDAN --step application --result pass >/dev/null"
-run "ps-screen $JORDAN --step interview --result pending --note 'booked for 24 November' >/dev/null"
+run "ps-screen $JORDAN --step interview --result pending --note - >/dev/null <<'EOF'
+booked for 24 November
+EOF"
 committed
 
 at 2026-11-18 09:00
@@ -141,7 +143,9 @@ run "grep -A4 '^callback:' matches/$CALLBACK.yaml"
 at 2026-11-23 09:00
 say "Monday 23 November: the coordinator logs the week's contacts, hours and feedback"
 run "ps-log $M_MORGAN --mode video --minutes 50 --date 2026-11-21 --topic new-diagnosis,employment >/dev/null"
-run "ps-log $M_ROBIN --mode phone --minutes 35 --date 2026-11-22 --topic caregiver-burnout --flag risk --referral 988 --note 'said some nights she cannot go on; Quinn gave her 9-8-8 and she agreed to call' >/dev/null"
+run "ps-log $M_ROBIN --mode phone --minutes 35 --date 2026-11-22 --topic caregiver-burnout --flag risk --referral 988 --note - >/dev/null <<'EOF'
+said some nights she cannot go on; Quinn gave her 9-8-8 and she agreed to call
+EOF"
 run "ps-log --volunteer $PAT --activity training --hours 1.5 --date 2026-11-18 >/dev/null"
 run "ps-log --volunteer $AVERY --activity supervision --hours 1 --date 2026-11-19 >/dev/null"
 run "ps-log --feedback $ALEX --helpfulness 5 --empowerment 4 --followup yes --date 2026-11-21 >/dev/null"

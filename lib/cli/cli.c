@@ -58,11 +58,13 @@ ps_cli_init(struct ps_cli *c, const char *tool, const char *usage)
 {
 	struct rlimit nocore = { 0, 0 };
 	struct ps_diags empty = PS_DIAGS_INIT;
+	struct ps_texts none = PS_TEXTS_INIT;
 
 	memset(c, 0, sizeof(*c));
 	c->tool = tool;
 	c->usage = usage;
 	c->diags = empty;
+	c->texts = none;
 	umask(077);
 	/*
 	 * No core dumps. The records a tool holds in memory are people's
@@ -138,6 +140,30 @@ ps_cli_option(struct ps_cli *c, int opt, const char *arg)
 	return 0;
 }
 
+void
+ps_cli_text(struct ps_cli *c, const char *name, int opt, const char *arg)
+{
+	if (ps_text_set(&c->texts, name, arg, (opt & PS_OPT_FILE) != 0) == -1)
+		abort();	/* a tool with over PS_TEXT_SLOTS of them */
+}
+
+int
+ps_cli_texts(struct ps_cli *c, const char *stdin_holds)
+{
+	const char *a = ps_text_stdin(&c->texts, 0);
+	const char *b = ps_text_stdin(&c->texts, 1);
+
+	if (b)
+		return ps_cli_usage(c, "--%s - and --%s -: the standard input "
+		    "holds one text; give the other with --%s-file FILE", a,
+		    b, b);
+	if (a && stdin_holds)
+		return ps_cli_usage(c, "--%s -: the standard input holds %s; "
+		    "give the text with --%s-file FILE", a, stdin_holds, a);
+	ps_text_warn(&c->texts, &c->diags);
+	return 0;
+}
+
 int
 ps_cli_usage(struct ps_cli *c, const char *fmt, ...)
 {
@@ -179,6 +205,7 @@ ps_cli_exit(struct ps_cli *c, int status)
 	committed = c->diags.committed;
 	ps_diags_print(&c->diags, c->tool, stderr);
 	ps_diags_release(&c->diags);
+	ps_text_release(&c->texts);
 	/*
 	 * A failed write to stdout changes the exit status, but not that of
 	 * a write that is committed: it is done, and a retry (a cron job's)

@@ -15,6 +15,11 @@
  *	status = do_the_work(..., &cli.diags);
  *	return ps_cli_exit(&cli, status);
  *
+ * A free-text option (a note, a reason) has its --name-file twin, both
+ * in longopts by PS_CLI_TEXT_LONG, and ps_cli_text() takes either; after
+ * the options, ps_cli_texts() checks them, and once the store is open,
+ * ps_text_read(&cli.texts, ...) reads them (text.h).
+ *
  * ps_cli_init() also makes the process private: umask 077, no core dumps.
  */
 #ifndef PS_CLI_H
@@ -24,6 +29,7 @@
 #include <stdio.h>
 
 #include "util/diag.h"
+#include "cli/text.h"
 
 enum {
 	PS_OPT_AUTHOR = 0x1000,
@@ -32,6 +38,13 @@ enum {
 	PS_OPT_VERSION,
 	PS_OPT_TOOL		/* first value free for a tool's own options */
 };
+
+/* The value of the --name-file twin of a free-text option of value v:
+   v | PS_OPT_FILE. */
+#define PS_OPT_FILE	0x10000
+#define PS_CLI_TEXT_LONG(name, v) \
+	{ name, required_argument, NULL, v }, \
+	{ name "-file", required_argument, NULL, (v) | PS_OPT_FILE }
 
 #define PS_CLI_SHORT	"C:hn"
 #define PS_CLI_LONG \
@@ -52,6 +65,7 @@ struct ps_cli {
 	int		 dry_run;
 	enum ps_output	 output;
 	struct ps_diags	 diags;
+	struct ps_texts	 texts;		/* the free-text options given */
 };
 
 void	ps_cli_init(struct ps_cli *, const char *tool, const char *usage);
@@ -61,6 +75,17 @@ void	ps_cli_init(struct ps_cli *, const char *tool, const char *usage);
  * getopt's '?'.
  */
 int	ps_cli_option(struct ps_cli *, int opt, const char *arg);
+/* Free-text option --name (opt, the option's value in longopts: with
+   PS_OPT_FILE, --name-file) given arg. */
+void	ps_cli_text(struct ps_cli *, const char *name, int opt,
+	    const char *arg);
+/*
+ * After the options: one text at most from the standard input ("-"),
+ * and none when it holds what the command reads (stdin_holds says what,
+ * for the message; NULL when it is free): else a usage error. Warns of
+ * text given on the command line (ps_text_warn).
+ */
+int	ps_cli_texts(struct ps_cli *, const char *stdin_holds);
 /* Print "tool: message" and the usage to stderr; returns 2. */
 int	ps_cli_usage(struct ps_cli *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -18,6 +18,12 @@
 
 #define LOCKFILE	"ps.lock"
 
+const char *
+ps_repo_gitdir(const struct ps_store *s)
+{
+	return git_repository_path(s->repo);
+}
+
 void
 ps_repo_gitpath(const struct ps_store *s, struct ps_buf *b, const char *name)
 {

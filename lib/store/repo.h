@@ -36,6 +36,8 @@ struct ps_store {
 	char			 prescan_stamp[PS_INDEX_STAMP];
 };
 
+/* The store's git directory, ending in '/': the store's. */
+const char *ps_repo_gitdir(const struct ps_store *);
 /* "<gitdir>/name" into b. */
 void	 ps_repo_gitpath(const struct ps_store *, struct ps_buf *,
 	    const char *name);

@@ -444,6 +444,8 @@ ps-apply: apps.yaml:17:7: role: stream \"onecall\" does not take this role (it t
        ps-apply --update ID [-C DIR] [-n] [--author "Name <email>"] [FILE]
        ps-apply --withdraw ID --reason TEXT [-C DIR] [-n]
                 [--author "Name <email>"]
+       ps-apply --withdraw ID --reason-file FILE [-C DIR] [-n]
+                [--author "Name <email>"]
        ps-apply --erase ID [--yes] [-C DIR] [-n] [--author "Name <email>"]
        ps-apply --list [-C DIR] [--kind participant|volunteer] [--stream S]
                 [--status S] [--since DATE] [--yaml | --table]' ""

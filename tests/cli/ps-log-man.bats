@@ -12,7 +12,8 @@ export PS_NOW=2026-11-22T15:00:00Z
 # The store the EXAMPLES describe, at ~/peer-support: the matching
 # fixtures under the default programme, proposals committed, the
 # Extended match of P-B00001 with V-A00001 accepted; P-B00005's OneCall
-# callback open, owed by V-A00002, the facilitator of G-A00001. The
+# callback open, owed by V-A00002, the facilitator of G-A00001; the
+# texts the page logs in ~/call.txt and ~/goal.txt. The
 # page's IDs for them are paired with the store's before the run
 # (man-page.bash pairs the contact IDs as they are shown).
 examples_store() {
@@ -31,6 +32,8 @@ examples_store() {
 	m=$(basename "$m" .yaml)
 	cb=$(basename "$cb" .yaml)
 	(cd "$s" && ps-match --accept "$m" >/dev/null)
+	cp "$TOP/examples/ms-society/notes/call.txt" \
+	    "$TOP/examples/ms-society/notes/goal.txt" "$HOME/"
 	grep -qx 'status: callback-open' "$s/matches/$cb.yaml"
 	real_id=([M-8D1Q4R]=$m [M-4RT2QW]=$cb [P-7K3Q2X]=P-B00001
 	    [P-5JX8QB]=P-B00005 [V-3K2J9X]=V-A00001 [V-9DR2JM]=V-A00002

@@ -32,7 +32,7 @@ screened() {
 @test "a volunteer's whole journey: applied, screened, accepted, active" {
 	applicants
 	screened
-	run_split ps-screen "$V" --decide accept --by "A. Carey" --reason "good fit"
+	run_split ps-screen "$V" --decide accept --by "A. Carey" --reason - <<<"good fit"
 	[ "$status" = 0 ]
 	[ -z "$err" ]
 	grep -qx 'status: active' "volunteers/$V.yaml"

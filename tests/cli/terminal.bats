@@ -94,7 +94,8 @@ $v volunteer: applied" ""
 	on_tty ps-apply -C s --update "$p" upd.yaml
 	expect 0 "$p participant: updated (context, contact)" ""
 	grep -q '^context: Now in Ottawa.$' "s/participants/$p.yaml"
-	on_tty ps-apply -C s --withdraw "$v" --reason "moved away"
+	printf '%s\n' "moved away" >"$T/text"
+	on_tty ps-apply -C s --withdraw "$v" --reason-file "$T/text"
 	expect 0 "$v volunteer: withdrawn" ""
 	grep -q '^  reason: moved away$' "s/volunteers/$v.yaml"
 }
@@ -145,9 +146,11 @@ $v volunteer: applied" ""
 	p=$(only_id s participants)
 	v=$(only_id s volunteers)
 	cd s
-	on_tty ps-screen -n "$v" --step application --result pass --note "she sounds kind"
+	printf '%s\n' "she sounds kind" >"$T/text"
+	on_tty ps-screen -n "$v" --step application --result pass --note-file "$T/text"
 	expect 0 "$v volunteer: application pass, now screening" ""
-	on_tty ps-screen "$v" --step application --result pass --note "she sounds kind"
+	printf '%s\n' "she sounds kind" >"$T/text"
+	on_tty ps-screen "$v" --step application --result pass --note-file "$T/text"
 	expect 0 "$v volunteer: application pass, now screening" ""
 	grep -q 'note: she sounds kind' "volunteers/$v.yaml"
 	ps-screen "$v" --step interview --result pass >/dev/null
@@ -155,7 +158,8 @@ $v volunteer: applied" ""
 	expect 0 "$v volunteer: references pass (referee 2)" ""
 	on_tty ps-screen "$p" --step onboarding-call --result pass
 	expect 0 "$p participant: onboarding-call pass, now waiting" ""
-	on_tty ps-screen "$v" --decide decline --reason "not this year"
+	printf '%s\n' "not this year" >"$T/text"
+	on_tty ps-screen "$v" --decide decline --reason-file "$T/text"
 	expect 0 "$v volunteer: declined" ""
 	[ "$(git log -1 --format=%s)" = "ps-screen: decline $v" ]
 }
@@ -166,14 +170,17 @@ $v volunteer: applied" ""
 	cp "$FIX"/match/V-A00001.yaml s/volunteers/
 	git_commit_all "a volunteer"
 	cd s
-	on_tty ps-screen V-A00001 --leave --until 2026-12-31 --reason "her mother is ill"
+	printf '%s\n' "her mother is ill" >"$T/text"
+	on_tty ps-screen V-A00001 --leave --until 2026-12-31 --reason-file "$T/text"
 	expect 0 "V-A00001 volunteer: on leave until 2026-12-31" ""
 	on_tty ps-screen V-A00001 --return
 	expect 0 "V-A00001 volunteer: back from leave" ""
-	on_tty ps-screen -n V-A00001 --retire --reason "moving to Halifax"
+	printf '%s\n' "moving to Halifax" >"$T/text"
+	on_tty ps-screen -n V-A00001 --retire --reason-file "$T/text"
 	expect 0 "V-A00001 volunteer: retired" ""
 	# --yaml: the record, as stored
-	on_tty ps-screen V-A00001 --retire --reason "moving to Halifax" --yaml
+	printf '%s\n' "moving to Halifax" >"$T/text"
+	on_tty ps-screen V-A00001 --retire --reason-file "$T/text" --yaml
 	expect 0 "$(stored . volunteers/V-A00001.yaml)" ""
 	grep -q 'reason: moving to Halifax' volunteers/V-A00001.yaml
 }
@@ -200,16 +207,19 @@ $v2 volunteer: on the waiting list of cohort spring" ""
 
 @test "ps-log on a terminal: a line per contact logged, its day, mode and length, never the note" {
 	logged_store
-	on_tty ps-log "$M" --mode phone --minutes 45 --note "she cried; her son is unwell"
+	printf '%s\n' "she cried; her son is unwell" >"$T/text"
+	on_tty ps-log "$M" --mode phone --minutes 45 --note-file "$T/text"
 	c=$(basename "$(ls contacts/2026/11/22/)" .yaml)
 	expect 0 "$c contact: logged 2026-11-22, phone, 45 min" ""
 	grep -q '^note: she cried; her son is unwell$' "contacts/2026/11/22/$c.yaml"
+	printf '%s\n' "talked of ending it" >"$T/text"
 	on_tty ps-log -n "$M" --mode video --minutes 30 --flag risk --referral 988 \
-	    --note "talked of ending it"
+	    --note-file "$T/text"
 	out=$(printf '%s\n' "$out" | mask)
 	expect 0 "C-XXXXXX contact: logged 2026-11-22, video, 30 min, flag risk" ""
+	printf '%s\n' "slow learner" >"$T/text"
 	on_tty ps-log --volunteer V-A00001 --activity training --hours 1.5 \
-	    --date 2026-11-18 --note "slow learner"
+	    --date 2026-11-18 --note-file "$T/text"
 	out=$(printf '%s\n' "$out" | mask)
 	expect 0 "C-XXXXXX contact: logged activity 2026-11-18, training, 1.5 h" ""
 	# a batch on the standard input: a line each
@@ -219,7 +229,8 @@ $v2 volunteer: on the waiting list of cohort spring" ""
 	out=$(printf '%s\n' "$out" | mask)
 	expect 0 "C-XXXXXX contact: logged 2026-11-22, email, 20 min
 C-XXXXXX contact: logged feedback 2026-11-22" ""
-	on_tty ps-log "$M" --new-goal "get back to work without a panic attack"
+	printf '%s\n' "get back to work without a panic attack" >"$T/text"
+	on_tty ps-log "$M" --new-goal-file "$T/text"
 	expect 0 "$M match: goal g1 added" ""
 	grep -q 'text: get back to work without a panic attack' "matches/$M.yaml"
 }
@@ -232,7 +243,8 @@ C-XXXXXX contact: logged feedback 2026-11-22" ""
 	expect 0 "$M match: ended (not-a-fit)" ""
 	on_tty ps-match --end "$M" --reason completed
 	expect 0 "$M match: ended (completed)" ""
-	on_tty ps-match --decline "$P2" --by participant --reason "he wants a woman"
+	printf '%s\n' "he wants a woman" >"$T/text"
+	on_tty ps-match --decline "$P2" --by participant --reason-file "$T/text"
 	expect 0 "$P2 match: declined" ""
 	grep -q 'reason: he wants a woman' "matches/$P2.yaml"
 	# V-A00001 is free again: P-B00002 chooses them

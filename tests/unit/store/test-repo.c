@@ -42,7 +42,7 @@ since(const struct timespec *t0)
 	    (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* A name in .git, whatever the buffer held before. */
+/* A name in .git, whatever the buffer held before; .git itself. */
 static void
 gitpath(void **state)
 {
@@ -55,6 +55,8 @@ gitpath(void **state)
 	ps_repo_gitpath(f->s, &b, "refs/heads/master.lock");
 	assert_string_equal(b.s, fix_path(f, &want,
 	    ".git/refs/heads/master.lock"));
+	assert_string_equal(ps_repo_gitdir(f->s), fix_path(f, &want,
+	    ".git/"));
 	ps_buf_release(&b);
 	ps_buf_release(&want);
 }
