@@ -90,7 +90,7 @@ ps-check: contacts/2026/09/20/C-2KP8WE.yaml:6:14: participant: names P-7K3Q2X, w
 	head -c 300000 /dev/zero | tr '\0' 'x' >big.yaml
 	run_split ps-check -C s anchor.yaml dup.yaml tag.yaml two.yaml conflict.yaml utf8.yaml link.yaml fifo.yaml big.yaml
 	expect 1 "0 records checked, 9 problems" "ps-check: anchor.yaml:2:5: anchors are not allowed
-ps-check: dup.yaml:2:1: duplicate key \"kind\"
+ps-check: dup.yaml:2:1: duplicate key: the same key is on line 1
 ps-check: tag.yaml:1:7: tags are not allowed
 ps-check: two.yaml:2:1: more than one document in a record file
 ps-check: conflict.yaml:2:1: git conflict marker: resolve the merge conflict, then run again
