@@ -318,7 +318,7 @@ ps-apply: stdin:100:4: too many problems: stopped after 100, the rest was not re
 	printf -- '- id: "P-7K3Q2X\\n../../x"\n' |
 	    refused_on_stdin ps-match -C s -- "ps-match: stdin:1:7: id: not a record ID (like P-7K3Q2X)"
 	printf 'mode: phone\nminutes: 5\nmatch: ../../x\n' |
-	    refused_on_stdin ps-log -C s -- "ps-log: stdin:1:1: match: not a match ID"
+	    refused_on_stdin ps-log -C s -- "ps-log: stdin:3:8: match: not a match ID"
 	# a record piped back whose id is a path
 	sed 's|^id: .*|id: ../../../x|' s/matches/M-8D1Q4R.yaml | sed 's/^status: .*/status: proposed/' |
 	    refused_on_stdin ps-match -C s --commit -- "ps-match: stdin:2:5: id: is longer than 8 characters
