@@ -22,14 +22,16 @@ id_eq(const void *arg, size_t i, const void *key)
 	return strcmp(l->v[i], key) == 0;
 }
 
-int
-ps_ids_add(struct ps_ids *l, const char *id, struct ps_diags *d)
+/* Add an ID read at line, col of the input (0 0: the command line). */
+static int
+add_at(struct ps_ids *l, const char *id, unsigned long line,
+    unsigned long col, struct ps_diags *d)
 {
 	uint64_t h;
 
 	if (!ps_id_valid(id))
-		return ps_diag_err(d, PS_REFUSED, "%.40s%s: not a record ID "
-		    "(like P-7K3Q2X)", id, strlen(id) > 40 ? "..." : "");
+		return ps_diag_err(d, PS_REFUSED, "%.40s%s: %s", id,
+		    strlen(id) > 40 ? "..." : "", PS_DIAG_NOT_ID);
 	h = ps_map_hash(id, strlen(id));
 	if (ps_map_find(&l->index, h, id_eq, l, id) != PS_MAP_NONE)
 		return 0;
@@ -39,16 +41,40 @@ ps_ids_add(struct ps_ids *l, const char *id, struct ps_diags *d)
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
 		void *v = reallocarray(l->v, cap, sizeof(*l->v));
+		void *at;
 
 		if (v == NULL)
 			return ps_diag_nomem(d);
 		l->v = v;
+		if ((at = reallocarray(l->at, cap, sizeof(*l->at))) == NULL)
+			return ps_diag_nomem(d);
+		l->at = at;
 		l->cap = cap;
 	}
 	if (ps_map_add(&l->index, h, l->n) == -1)
 		return ps_diag_nomem(d);
+	l->at[l->n][0] = line;
+	l->at[l->n][1] = col;
 	memcpy(l->v[l->n++], id, PS_ID_LEN + 1);
 	return 0;
+}
+
+int
+ps_ids_add(struct ps_ids *l, const char *id, struct ps_diags *d)
+{
+	return add_at(l, id, 0, 0, d);
+}
+
+const struct ps_place *
+ps_ids_place(const struct ps_ids *l, size_t i, struct ps_place *buf)
+{
+	if (i >= l->n || l->at[i][0] == 0)
+		return NULL;
+	buf->file = l->name;
+	buf->line = l->at[i][0];
+	buf->col = l->at[i][1];
+	buf->path = NULL;
+	return buf;
 }
 
 /*
@@ -139,11 +165,11 @@ read_lines(struct ps_ids *l, const char *head, size_t hlen, int fd,
 			p++;
 		if (over || !id_line(line, len, id))
 			return ps_diag_add(d, PS_REFUSED, name, lineno, 1, NULL,
-			    "not a record ID (like P-7K3Q2X)");
+			    "%s", PS_DIAG_NOT_ID);
 		if (lineno > PS_IDS_MAX)
 			return ps_diag_add(d, PS_REFUSED, name, lineno, 1, NULL,
 			    "more than %d lines of record IDs", PS_IDS_MAX);
-		if (*id && (rc = ps_ids_add(l, id, d)) != 0)
+		if (*id && (rc = add_at(l, id, lineno, 1, d)) != 0)
 			return rc;
 		lineno++;
 		len = 0;
@@ -161,6 +187,9 @@ ps_ids_read(struct ps_ids *l, int fd, const char *name, struct ps_diags *d)
 	ssize_t n;
 	int rc = 0, eof = 0;
 
+	free(l->name);
+	if ((l->name = strdup(name)) == NULL)
+		return ps_diag_nomem(d);
 	/* look at the start: IDs one per line, or records */
 	while (len < sizeof(head)) {
 		n = read(fd, head + len, sizeof(head) - len);
@@ -191,9 +220,9 @@ ps_ids_read(struct ps_ids *l, int fd, const char *name, struct ps_diags *d)
 			    at->col, "id", "a record on the input has no id");
 		else if (!ps_id_valid(id))
 			rc = ps_diag_add(d, PS_REFUSED, name, at->line,
-			    at->col, "id", "not a record ID (like P-7K3Q2X)");
+			    at->col, "id", "%s", PS_DIAG_NOT_ID);
 		else
-			rc = ps_ids_add(l, id, d);
+			rc = add_at(l, id, at->line, at->col, d);
 		ps_node_free(rec);
 		if (rc)
 			break;
@@ -206,6 +235,8 @@ void
 ps_ids_release(struct ps_ids *l)
 {
 	free(l->v);
+	free(l->at);
+	free(l->name);
 	ps_map_release(&l->index);
 	memset(l, 0, sizeof(*l));
 }

@@ -912,14 +912,20 @@ check_object(struct vctx *c, const struct rule *r, struct ps_node *n)
 		ps_buf_truncate(&c->path, old);
 	}
 	for (i = 0; i < n->n; i++) {
-		old = push(c, n->keys[i]->str, 0);
 		key.name = n->keys[i]->str;
 		p = ps_mem_find(&key, r->props, r->nprops, sizeof(*r->props),
 		    propcmp);
+		/* a key the schema does not name is input: not in the path,
+		   at its place under its mapping's path */
+		if (p == NULL && r->no_more) {
+			report(c, n->keys[i]->line ? n->keys[i] : n->vals[i],
+			    PS_DIAG_UNKNOWN_FIELD);
+			known = 0;
+			continue;
+		}
+		old = push(c, n->keys[i]->str, 0);
 		if (p)
 			validate(c, p->rule, n->vals[i]);
-		else if (r->no_more)
-			report(c, n->keys[i], "unknown field");
 		else if (r->more)
 			validate(c, r->more, n->vals[i]);
 		ps_buf_truncate(&c->path, old);

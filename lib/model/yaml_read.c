@@ -398,6 +398,17 @@ keycmp(const void *a, const void *b)
 	    (x->col < y->col ? -1 : x->col > y->col);
 }
 
+/* A key given twice: at the second, which names the first's line, not
+   the key (input: it may be anything). */
+static int
+dup_found(struct ps_yaml_reader *r, const struct ps_node *k,
+    const struct ps_node *first, struct ps_diags *d)
+{
+	r->failed = 1;
+	return ps_diag_add(d, PS_REFUSED, r->name, k->line, k->col, NULL,
+	    "duplicate key: the same key is on line %lu", first->line);
+}
+
 /* Duplicate keys: sort a copy of the keys, report the later of a pair. */
 static int
 check_dups(struct ps_yaml_reader *r, const struct ps_node *m,
@@ -415,10 +426,7 @@ check_dups(struct ps_yaml_reader *r, const struct ps_node *m,
 	ps_mem_sort(k, m->n, sizeof(*k), keycmp);
 	for (i = 1; i < m->n; i++)
 		if (strcmp(k[i - 1]->str, k[i]->str) == 0) {
-			r->failed = 1;
-			rc = ps_diag_add(d, PS_REFUSED, r->name, k[i]->line,
-			    k[i]->col, NULL, "duplicate key \"%.40s\"",
-			    k[i]->str);
+			rc = dup_found(r, k[i], k[i - 1], d);
 			break;
 		}
 	free(k);
@@ -439,9 +447,7 @@ dup_key(struct ps_yaml_reader *r, const struct ps_node *m,
 	for (i = 0; i < m->n; i++)
 		if (m->keys[i]->len == k->len &&
 		    memcmp(m->keys[i]->str, k->str, k->len) == 0) {
-			r->failed = 1;
-			return ps_diag_add(d, PS_REFUSED, r->name, k->line,
-			    k->col, NULL, "duplicate key \"%.40s\"", k->str);
+			return dup_found(r, k, m->keys[i], d);
 		}
 	return 0;
 }

@@ -317,8 +317,7 @@ cross_check(struct state *st, struct ps_diags *d)
 			if (strcmp(r->field, "open") != 0 &&
 			    !was_erased(st, r->to)) {
 				ps_diag_add(d, PS_REFUSED, r->from, r->line,
-				    r->col, r->field, "names %s, which is not "
-				    "in the store", r->to);
+				    r->col, r->field, PS_DIAG_NO_RECORD);
 				st->problems++;
 			}
 			continue;

@@ -314,8 +314,10 @@ ps_cohort_enrol(struct ps_store *s, const struct ps_ids *ids,
 		goto done;
 	for (i = 0; i < ids->n; i++, ps_node_free(rec), rec = NULL) {
 		const char *id = ids->v[i];
+		struct ps_place at;
 
-		if ((rc = ps_store_get(s, id, &rec, d)) != 0) {
+		if ((rc = ps_store_get_at(s, id, ps_ids_place(ids, i, &at),
+		    &rec, d)) != 0) {
 			if (rc == PS_STORE)
 				goto done;
 			bad++;

@@ -70,7 +70,41 @@ field_name(const struct logrun *r, const char *path, char *out, size_t len)
 			*p = '-';
 }
 
-/* Refuse an entry: position (stdin) or option name (command line). */
+/*
+ * Where a field of an entry is: on the standard input, the place of the
+ * value at path, else of the nearest mapping that holds it (a field
+ * missing), else of the entry; on the command line, the option that
+ * sets it. name holds what the path points to.
+ */
+static void
+place_of(const struct logrun *r, const struct ps_node *e, const char *path,
+    char *name, size_t len, struct ps_place *at)
+{
+	const struct ps_node *n = NULL;
+	char up[64], *dot;
+
+	memset(at, 0, sizeof(*at));
+	*name = '\0';
+	if (path)
+		field_name(r, path, name, len);
+	at->path = path && *name ? name : NULL;
+	if (r->o->source == NULL)
+		return;
+	at->file = r->o->source;
+	snprintf(up, sizeof(up), "%s", path ? path : "");
+	while (*up && (n = ps_node_get(e, up)) == NULL &&
+	    (dot = strrchr(up, '.')) != NULL)
+		*dot = '\0';
+	if (n == NULL)
+		n = e;
+	at->line = n->line;
+	at->col = n->col;
+}
+
+/*
+ * Refuse an entry: the field's place (stdin) or option (command line),
+ * and the rule; never a value of the entry (diag.h).
+ */
 static int
 refuse(struct logrun *r, const struct ps_node *e, const char *path,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -80,16 +114,14 @@ refuse(struct logrun *r, const struct ps_node *e, const char *path,
     const char *fmt, ...)
 {
 	char msg[512], name[64];
+	struct ps_place at;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (path)
-		field_name(r, path, name, sizeof(name));
-	ps_diag_add(r->d, PS_REFUSED, r->o->source, r->o->source ? e->line : 0,
-	    r->o->source ? e->col : 0, path && *name ? name : NULL, "%s", msg);
-	return PS_REFUSED;
+	place_of(r, e, path, name, sizeof(name), &at);
+	return ps_diag_at(r->d, PS_REFUSED, &at, "%s", msg);
 }
 
 /* A record changed earlier in this run, else from the store. */
@@ -98,7 +130,8 @@ fetch(struct logrun *r, const struct ps_node *e, const char *path,
     const char *kind, struct ps_node **out)
 {
 	const char *id = ps_node_get_str(e, path);
-	struct ps_diags quiet = PS_DIAGS_INIT;
+	struct ps_place at;
+	char name[64];
 	size_t i;
 	int rc;
 
@@ -110,15 +143,11 @@ fetch(struct logrun *r, const struct ps_node *e, const char *path,
 		}
 	if (id == NULL || !ps_id_valid(id) || !ps_streq(ps_id_kind(id), kind))
 		return refuse(r, e, path, "not a %s ID", kind);
-	if ((rc = ps_store_get(r->s, id, out, &quiet)) != 0) {
-		if (rc == PS_STORE)
-			ps_diags_move(r->d, &quiet);
-		else
-			refuse(r, e, path, "%s: no such record", id);
-		ps_diags_release(&quiet);
+	/* an ID typed on the command line is repeated; one read from the
+	   input is not */
+	place_of(r, e, path, name, sizeof(name), &at);
+	if ((rc = ps_store_get_at(r->s, id, &at, out, r->d)) != 0)
 		return rc;
-	}
-	ps_diags_release(&quiet);
 	if (r->nchanged == r->capchanged) {
 		size_t cap = r->capchanged ? 2 * r->capchanged : 16;
 		void *v = reallocarray(r->changed, cap, sizeof(*r->changed));
@@ -173,7 +202,7 @@ when(struct logrun *r, const struct ps_node *e, char out[26], long *day,
 		return refuse(r, e, "date", "not a date (YYYY-MM-DD) or a time "
 		    "(YYYY-MM-DDTHH:MM:SS+HH:MM)");
 	if (*t > r->clock)
-		return refuse(r, e, "date", "%s is in the future", v);
+		return refuse(r, e, "date", PS_DIAG_FUTURE);
 	ps_tz_format(tz, *t, out, day);
 	return 0;
 }
@@ -217,6 +246,8 @@ listed(const struct ps_node *l, const char *s)
 static int
 check_flag(struct logrun *r, const struct ps_node *e)
 {
+	const struct ps_node *kinds = ps_node_get(ps_schema_at(
+	    ps_schemas_get(r->s->schemas, "contact"), "flag.type"), "enum");
 	const struct ps_node *f = ps_node_get(e, "flag");
 	const char *type = ps_node_get_str(f, "type");
 	const char *ref = ps_node_get_str(f, "referral");
@@ -226,6 +257,10 @@ check_flag(struct logrun *r, const struct ps_node *e)
 	if (type == NULL)
 		return refuse(r, e, "flag.type", "a referral or a note needs "
 		    "a flag: risk, crisis or safeguarding");
+	/* a type not of the schema's list: the schema says so; a message
+	   names only those (diag.h) */
+	if (!listed(kinds, type))
+		return 0;
 	if (ref == NULL)
 		return refuse(r, e, "flag.referral", "a %s flag needs the "
 		    "referral made (988, 911, crisis-line, ... or none)", type);
@@ -394,6 +429,18 @@ in_match(struct logrun *r, const struct ps_node *e, struct ps_node *c,
 	return attribute(r, c);
 }
 
+/* Is this a goal's ID, g and a number? */
+static int
+goal_id(const char *s)
+{
+	size_t n;
+
+	if (*s++ != 'g')
+		return 0;
+	n = strspn(s, "0123456789");
+	return n > 0 && n < 8 && s[n] == '\0';
+}
+
 static int
 check_goals(struct logrun *r, const struct ps_node *e)
 {
@@ -410,13 +457,21 @@ check_goals(struct logrun *r, const struct ps_node *e)
 	for (i = 0; g->type == PS_NODE_SEQ && i < g->n; i++) {
 		const char *id = ps_node_get_str(g->vals[i], "id");
 		struct ps_node *goal = NULL;
+		char path[32];
 
+		if (id == NULL)
+			continue;	/* the schema says it is missing */
 		for (j = 0, found = 0; have && j < have->n; j++)
 			if (ps_streq(ps_node_get_str(have->vals[j], "id"), id))
 				goal = have->vals[j], found = 1;
+		snprintf(path, sizeof(path), "goals.%zu.id", i);
+		/* a goal typed on the command line is named (diag.h) */
+		if (!found && r->o->source == NULL && goal_id(id))
+			return refuse(r, e, path, "%s has no goal %s",
+			    ps_record_id(m), id);
 		if (!found)
-			return refuse(r, e, "goals", "%s has no goal %s",
-			    ps_record_id(m), id ? id : "(none)");
+			return refuse(r, e, path, "%s has no such goal",
+			    ps_record_id(m));
 		/* a goal achieved is achieved in the match too */
 		if (ps_streq(ps_node_get_str(g->vals[i], "progress"), "achieved") &&
 		    !ps_streq(ps_node_get_str(goal, "status"), "achieved")) {
@@ -505,9 +560,9 @@ entry(struct logrun *r, const struct ps_node *e, struct ps_node **out)
 		return refuse(r, e, NULL, "an entry is a mapping of fields");
 	for (i = 0; i < e->n; i++)
 		if (!known_field(e->keys[i]->str))
-			return refuse(r, e->keys[i], e->keys[i]->str, "not a "
-			    "field of a contact entry (misspelt? ids are "
-			    "given by ps-log)");
+			return refuse(r, e->keys[i], NULL, "%s of a contact "
+			    "entry (misspelt? ids are given by ps-log)",
+			    PS_DIAG_UNKNOWN_FIELD);
 	if (type == NULL)
 		return refuse(r, e, "type", "say what to log: a match, "
 		    "--volunteer with --activity, --dropin, --group or "
@@ -627,8 +682,8 @@ entry(struct logrun *r, const struct ps_node *e, struct ps_node **out)
 				goto nomem;
 		}
 	} else {
-		rc = refuse(r, e, "type", "one of contact, callback, activity, "
-		    "dropin, group-session, feedback");
+		rc = refuse(r, e, "type", "must be one of: contact, callback, "
+		    "activity, dropin, group-session, feedback");
 		goto fail;
 	}
 	if ((rc = check_record(r, c)) != 0)

@@ -176,11 +176,20 @@ propose(struct ps_plan_world *w, const struct ps_match_opts *o, FILE *out,
 	size_t i, ngaps = 0;
 	int rc;
 
-	for (i = 0; w->only && i < w->only->n; i++)
-		if (ps_plan_find_person(w->p, w->np, w->only->v[i]) == NULL)
+	for (i = 0; w->only && i < w->only->n; i++) {
+		struct ps_place at;
+
+		if (ps_plan_find_person(w->p, w->np, w->only->v[i]) != NULL)
+			continue;
+		/* an ID read from the input: by its place (diag.h) */
+		if (ps_ids_place(w->only, i, &at))
+			ps_diag_at(d, 0, &at, "not waiting for a match, or no "
+			    "such record");
+		else
 			ps_diag_warn(d, "%s: not waiting for a match (see "
 			    "ps-match --candidates %s)", w->only->v[i],
 			    w->only->v[i]);
+	}
 	if ((rc = ps_plan_make(w, &pl, d)) != 0)
 		goto done;
 	if (o->action == PS_MATCH_GAPS) {
@@ -240,6 +249,20 @@ done:
 }
 
 
+/* Where a field of a proposal read from stdin is (the proposal's place
+   for the proposal itself). */
+static const struct ps_place *
+place(struct ps_place *at, const struct ps_node *m, const char *path)
+{
+	const struct ps_node *n = path ? ps_node_get(m, path) : NULL;
+
+	at->file = "stdin";
+	at->line = n ? n->line : m->line;
+	at->col = n ? n->col : m->col;
+	at->path = path;
+	return at;
+}
+
 /* Proposals read back from a pipe, checked again, stored as they are. */
 static int
 commit_stream(struct ps_plan_world *w, const struct ps_match_opts *o, FILE *out,
@@ -264,14 +287,14 @@ commit_stream(struct ps_plan_world *w, const struct ps_match_opts *o, FILE *out,
 		goto done;
 	while ((rc = ps_yaml_reader_next(r, &m, d)) == 0 && m) {
 		const char *id = ps_record_id(m), *st;
-		unsigned long line = m->line, col = m->col;
+		struct ps_place at;
 
 		n++;
 		if (!ps_streq(ps_record_kind(m), "match") ||
 		    ps_record_check(w->s->schemas, m, "stdin", d)) {
 			if (!ps_streq(ps_record_kind(m), "match"))
-				ps_diag_add(d, PS_REFUSED, "stdin", line, col,
-				    "kind", "not a match proposal");
+				ps_diag_at(d, PS_REFUSED, place(&at, m,
+				    "kind"), "not a match proposal");
 			bad++;
 			goto next;
 		}
@@ -283,25 +306,22 @@ commit_stream(struct ps_plan_world *w, const struct ps_match_opts *o, FILE *out,
 		ps_buf_truncate(&rel, 0);
 		ps_buf_printf(&rel, "matches/%s.yaml", id);
 		if (!ps_streq(st, "proposed") && !ps_streq(st, "callback-open"))
-			ps_diag_add(d, PS_REFUSED, "stdin", line, col, "status",
-			    "%s: not a proposal (status %s)", id, st);
+			ps_diag_at(d, PS_REFUSED, place(&at, m, "status"),
+			    "not a proposal: must be proposed or "
+			    "callback-open");
 		else if (ps_txn_taken(t, rel.s))
-			ps_diag_add(d, PS_REFUSED, "stdin", line, col, "id",
-			    "%s: already stored", id);
+			ps_diag_at(d, PS_REFUSED, place(&at, m, "id"),
+			    "already stored");
 		else if (p == NULL || used[p - w->p])
-			ps_diag_add(d, PS_REFUSED, "stdin", line, col,
-			    "participant", "%s: %s is no longer waiting for a "
-			    "match", id, ps_node_get_str(m, "participant"));
+			ps_diag_at(d, PS_REFUSED, place(&at, m, "participant"),
+			    "no longer waiting for a match");
 		else if (v == NULL || w->left[v - w->v] <= 0)
-			ps_diag_add(d, PS_REFUSED, "stdin", line, col,
-			    "volunteer", "%s: %s is not active or has no "
-			    "capacity left", id, ps_node_get_str(m,
-			    "volunteer"));
+			ps_diag_at(d, PS_REFUSED, place(&at, m, "volunteer"),
+			    "not active or has no capacity left");
 		else if ((h = ps_match_check(w->ctx, p, v)) != PS_HARD_NONE)
-			ps_diag_add(d, PS_REFUSED, "stdin", line, col, NULL,
-			    "%s: the pair is no longer allowed: hard "
-			    "constraint \"%s\" fails", id,
-			    ps_match_hard_name(h));
+			ps_diag_at(d, PS_REFUSED, place(&at, m, NULL),
+			    "the pair is no longer allowed: hard constraint "
+			    "\"%s\" fails", ps_match_hard_name(h));
 		else {
 			used[p - w->p] = 1;
 			w->left[v - w->v]--;

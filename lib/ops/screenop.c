@@ -150,8 +150,8 @@ step_day(const struct ps_screen_opts *o, long today, long *out,
 		    "(YYYY-MM-DD)");
 	*out = ps_date_days(&dt);
 	if (*out > today)
-		return ps_diag_err(d, PS_REFUSED, "--date: %s is in the future",
-		    o->date);
+		return ps_diag_add(d, PS_REFUSED, NULL, 0, 0, "--date",
+		    PS_DIAG_FUTURE);
 	return 0;
 }
 
@@ -178,10 +178,12 @@ ps_screenop_apply(struct ps_store *s, const struct ps_ids *ids,
 	if ((rc = ps_txn_begin(&t, s, d)) != 0)
 		goto done;
 	for (i = 0; i < ids->n; i++) {
+		struct ps_place at;
 		const char *kind;
 		int r;
 
-		if ((r = ps_store_get(s, ids->v[i], &rec, d)) != 0) {
+		if ((r = ps_store_get_at(s, ids->v[i], ps_ids_place(ids, i,
+		    &at), &rec, d)) != 0) {
 			if (r == PS_STORE) {
 				rc = r;
 				goto done;

@@ -502,9 +502,21 @@ find_contact(void *arg, const char *relpath, struct ps_node *rec,
 	return 0;
 }
 
-int
-ps_store_get(struct ps_store *s, const char *id, struct ps_node **out,
+/* Refuse an ID: at its place in an input, not repeated; else (typed on
+   a command line) by the ID, after its option if at names one. */
+static int
+no_record(const char *id, const struct ps_place *at, const char *what,
     struct ps_diags *d)
+{
+	if (at && at->file)
+		return ps_diag_at(d, PS_REFUSED, at, "%s", what);
+	return ps_diag_add(d, PS_REFUSED, NULL, 0, 0, at ? at->path : NULL,
+	    "%.40s%s: %s", id, strlen(id) > 40 ? "..." : "", what);
+}
+
+int
+ps_store_get_at(struct ps_store *s, const char *id, const struct ps_place *at,
+    struct ps_node **out, struct ps_diags *d)
 {
 	struct ps_buf rel = PS_BUF_INIT;
 	struct find_arg f = { id, NULL };
@@ -513,14 +525,12 @@ ps_store_get(struct ps_store *s, const char *id, struct ps_node **out,
 
 	*out = NULL;
 	if (!ps_id_valid(id))
-		return ps_diag_err(d, PS_REFUSED, "%.40s%s: not a record ID "
-		    "(like P-7K3Q2X)", id, strlen(id) > 40 ? "..." : "");
+		return no_record(id, at, PS_DIAG_NOT_ID, d);
 	kind = ps_id_kind(id);
 	if (strcmp(kind, "contact") == 0) {
 		each_dir(s, "contacts", 3, 0, find_contact, &f, d);
 		if (f.found == NULL)
-			return ps_diag_err(d, PS_REFUSED, "%s: no such record",
-			    id);
+			return no_record(id, at, PS_DIAG_NO_RECORD, d);
 		rc = ps_store_load(s, f.found, out, d);
 		free(f.found);
 		return rc;
@@ -532,11 +542,18 @@ ps_store_get(struct ps_store *s, const char *id, struct ps_node **out,
 		    "but not committed: restore it with git checkout -- %s, or "
 		    "commit the deletion", id, rel.s);
 	else if (!is_file(s->root, rel.s))
-		rc = ps_diag_err(d, PS_REFUSED, "%s: no such record", id);
+		rc = no_record(id, at, PS_DIAG_NO_RECORD, d);
 	else
 		rc = ps_store_load(s, rel.s, out, d);
 	ps_buf_release(&rel);
 	return rc;
+}
+
+int
+ps_store_get(struct ps_store *s, const char *id, struct ps_node **out,
+    struct ps_diags *d)
+{
+	return ps_store_get_at(s, id, NULL, out, d);
 }
 
 int

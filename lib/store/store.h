@@ -51,6 +51,12 @@ int	 ps_store_load(struct ps_store *, const char *relpath,
 /* Read a record by ID. */
 int	 ps_store_get(struct ps_store *, const char *id, struct ps_node **out,
 	    struct ps_diags *);
+/* The same, for an ID read from an input: one that is not well formed,
+   or names no record, is refused at its place, and not repeated. A
+   place with no file is a command line's: the ID is repeated, after the
+   option that gave it (the place's path), if any. */
+int	 ps_store_get_at(struct ps_store *, const char *id,
+	    const struct ps_place *, struct ps_node **out, struct ps_diags *);
 /* Is relpath taken, in HEAD or in the work tree? */
 int	 ps_store_exists(struct ps_store *, const char *relpath);
 /*

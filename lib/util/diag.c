@@ -73,6 +73,19 @@ ps_diag_add(struct ps_diags *d, int status, const char *file,
 }
 
 int
+ps_diag_at(struct ps_diags *d, int status, const struct ps_place *at,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	status = vadd(d, status, at->file, at->line, at->col, at->path, fmt,
+	    ap);
+	va_end(ap);
+	return status;
+}
+
+int
 ps_diag_err(struct ps_diags *d, int status, const char *fmt, ...)
 {
 	va_list ap;

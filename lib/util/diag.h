@@ -9,8 +9,25 @@
  * all and then write nothing. A diagnostic with status 0 is a warning.
  *
  * Messages follow git's rules: lower case, no final full stop, what is
- * wrong first. They name fields, never their values: records hold
- * personal health information.
+ * wrong first.
+ *
+ * What a message may hold. Records, and every input that becomes one (a
+ * record file, a record stream or IDs on stdin, a JSON or CSV import, a
+ * batch of entries), hold personal health information, so a message
+ * about them never quotes a value, a key or an ID read from them: it
+ * says where (FILE:LINE:COL, the field path made of the schema's names
+ * and list indexes) and the rule broken. It may name what is not input:
+ * the schemas' words (the allowed values of an enum, a pattern, a limit),
+ * program.yaml's (streams, steps, consents), counts, and the ID of a
+ * record found in the store, with its status (a word of its schema).
+ * A record ID typed as a command-line operand may be repeated (cut to 40
+ * characters): the user typed it, it is on their screen and in their
+ * shell history already, and with several operands it is the only way
+ * to say which one is meant; an ID read from a file or a pipe is not,
+ * its place says which. Free text typed as an option's value is never
+ * repeated. The problems every tool meets are worded alike, with
+ * PS_DIAG_NO_RECORD and the like below; ps_diag_at() places a problem
+ * at a value's place.
  *
  * Calling sequence:
  *	struct ps_diags d = PS_DIAGS_INIT;
@@ -53,10 +70,29 @@ struct ps_diags {
 
 #define PS_DIAGS_INIT { NULL, 0, 0, 0, 0, 0, 0 }
 
+/* Where a value is: a file (or "stdin"), its line and column (1-based; 0
+   when unknown), and its field path (NULL for the record itself). */
+struct ps_place {
+	const char	*file;
+	unsigned long	 line;
+	unsigned long	 col;
+	const char	*path;
+};
+
+/* The wording of the problems every tool meets, for messages about a
+   value of an input, which is never quoted. */
+#define PS_DIAG_NO_RECORD	"no such record"
+#define PS_DIAG_NOT_ID		"not a record ID (like P-7K3Q2X)"
+#define PS_DIAG_UNKNOWN_FIELD	"unknown field"
+#define PS_DIAG_FUTURE		"is in the future"
+
 /* Add a diagnostic; returns status. Any of file and path may be NULL. */
 int	 ps_diag_add(struct ps_diags *, int status, const char *file,
 	    unsigned long line, unsigned long col, const char *path,
 	    const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* A problem at a value's place (see struct ps_place). */
+int	 ps_diag_at(struct ps_diags *, int status, const struct ps_place *,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Shorthands: no position. */
 int	 ps_diag_err(struct ps_diags *, int status, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));

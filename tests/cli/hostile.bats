@@ -120,15 +120,15 @@ refused_on_stdin() {
 @test "duplicate keys, at the top and nested, are refused where the second one is" {
 	setup_store
 	{ app; printf 'kind: volunteer\n'; } |
-	    refused_on_stdin ps-apply -C s -- "ps-apply: stdin:7:1: duplicate key \"kind\""
+	    refused_on_stdin ps-apply -C s -- "ps-apply: stdin:7:1: duplicate key: the same key is on line 1"
 	{ app; printf 'contact:\n  email: a@example.org\n  email: b@example.org\n'; } |
-	    refused_on_stdin ps-apply -C s -- "ps-apply: stdin:9:3: duplicate key \"email\""
+	    refused_on_stdin ps-apply -C s -- "ps-apply: stdin:9:3: duplicate key: the same key is on line 8"
 	# one key repeated for ever: found at once, not after 256 KiB
 	yes 'mode: phone' |
-	    refused_on_stdin ps-log -C s -- "ps-log: stdin:2:1: duplicate key \"mode\""
+	    refused_on_stdin ps-log -C s -- "ps-log: stdin:2:1: duplicate key: the same key is on line 1"
 	sed -i '2a kind: participant' s/participants/P-7K3Q2X.yaml
 	run_split ps-check -C s
-	expect 1 "23 records checked, 1 problem" "ps-check: participants/P-7K3Q2X.yaml:3:1: duplicate key \"kind\""
+	expect 1 "23 records checked, 1 problem" "ps-check: participants/P-7K3Q2X.yaml:3:1: duplicate key: the same key is on line 1"
 }
 
 @test "a huge value, a huge record file, and 1 GiB on stdin are refused in flat memory" {
@@ -156,7 +156,7 @@ refused_on_stdin() {
 	head -c 1G /dev/zero | tr '\0' x |
 	    refused_on_stdin ps-apply -C s --update P-7K3Q2X -- "ps-apply: stdin:1:1: record is larger than 256 KiB"
 	yes 'region: ON' |
-	    refused_on_stdin ps-apply -C s --update P-7K3Q2X -- "ps-apply: stdin:2:1: duplicate key \"region\""
+	    refused_on_stdin ps-apply -C s --update P-7K3Q2X -- "ps-apply: stdin:2:1: duplicate key: the same key is on line 1"
 	head -c 1G /dev/zero | tr '\0' x |
 	    refused_on_stdin ps-log -C s -- "ps-log: stdin:1:1: record is larger than 256 KiB"
 	head -c 1G /dev/zero | tr '\0' x |
@@ -318,7 +318,7 @@ ps-apply: stdin:100:4: too many problems: stopped after 100, the rest was not re
 	printf -- '- id: "P-7K3Q2X\\n../../x"\n' |
 	    refused_on_stdin ps-match -C s -- "ps-match: stdin:1:7: id: not a record ID (like P-7K3Q2X)"
 	printf 'mode: phone\nminutes: 5\nmatch: ../../x\n' |
-	    refused_on_stdin ps-log -C s -- "ps-log: stdin:1:1: match: not a match ID"
+	    refused_on_stdin ps-log -C s -- "ps-log: stdin:3:8: match: not a match ID"
 	# a record piped back whose id is a path
 	sed 's|^id: .*|id: ../../../x|' s/matches/M-8D1Q4R.yaml | sed 's/^status: .*/status: proposed/' |
 	    refused_on_stdin ps-match -C s --commit -- "ps-match: stdin:2:5: id: is longer than 8 characters

@@ -43,7 +43,7 @@ load helpers
 	    -e 's|^name: .*|name: Test\ncolour: blue|' \
 	    "$BATS_TEST_DIRNAME/../../examples/ms-society/program.yaml" >bad.yaml
 	run_split ps-init --program bad.yaml s
-	expect 1 "" "ps-init: bad.yaml:3:1: colour: unknown field
+	expect 1 "" "ps-init: bad.yaml:3:1: unknown field
 ps-init: bad.yaml:4:11: timezone: no such time zone on this system (e.g. America/Toronto)"
 	[ ! -e s ]
 }

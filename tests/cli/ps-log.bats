@@ -170,12 +170,12 @@ logged_by: Test Coordinator" ""
 - {match: M-000000, mode: phone, minutes: 20}
 EOF2
 	run_split ps-log <batch.yaml
-	expect 1 "" "ps-log: stdin:3:3: minutes: a whole number of minutes from 1 to 1440
-ps-log: stdin:4:3: match: M-000000: no such record"
+	expect 1 "" "ps-log: stdin:3:43: minutes: a whole number of minutes from 1 to 1440
+ps-log: stdin:4:11: match: no such record"
 	[ "$(head_of .)" = "$h" ]
 	printf -- '- {match: %s, mode: phone, minutes: 5, notes: CANARY}\n' "$M" >typo.yaml
 	run_split ps-log <typo.yaml
-	expect 1 "" "ps-log: stdin:1:46: notes: not a field of a contact entry (misspelt? ids are given by ps-log)"
+	expect 1 "" "ps-log: stdin:1:46: unknown field of a contact entry (misspelt? ids are given by ps-log)"
 	rm typo.yaml
 	sed -i '3,4d' batch.yaml
 	run_split ps-log <batch.yaml
@@ -323,7 +323,7 @@ YAML
 	run_split ps-log "$M" --mode phone --minutes ten
 	expect 1 "" "ps-log: --minutes: a whole number of minutes from 1 to 1440"
 	run_split ps-log "$M" --mode phone --minutes 10 --date 2026-12-01
-	expect 1 "" "ps-log: --date: 2026-12-01 is in the future"
+	expect 1 "" "ps-log: --date: is in the future"
 	run_split ps-log "$M" --mode phone --minutes 10 --date yesterday
 	expect 1 "" "ps-log: --date: not a date (YYYY-MM-DD) or a time (YYYY-MM-DDTHH:MM:SS+HH:MM)"
 	run_split ps-log "$M" "$P2" --mode phone --minutes 10

@@ -127,13 +127,13 @@ YAML
 	# the same stream again: already stored, and the participant is taken
 	h=$(head_of .)
 	run_split ps-match --commit <one.yaml
-	expect 1 "" "ps-match: stdin:2:1: id: $m: already stored"
+	expect 1 "" "ps-match: stdin:3:5: id: already stored"
 	# a stale proposal: its volunteer went on leave since
 	awk 'BEGIN { RS = "---\n" } /participant: P-B00003/ { printf "---\n%s", $0 }' all.yaml >stale.yaml
 	ps-screen V-A00003 --leave --reason "CANARY-leave" >/dev/null
 	h=$(head_of .)
 	run_split ps-match --commit <stale.yaml
-	expect 1 "" "ps-match: stdin:2:1: volunteer: $(sed -n 's/^id: //p' stale.yaml): V-A00003 is not active or has no capacity left"
+	expect 1 "" "ps-match: stdin:$(grep -n '^volunteer:' stale.yaml | cut -d: -f1):12: volunteer: not active or has no capacity left"
 	[ "$(head_of .)" = "$h" ]
 	rm all.yaml one.yaml stale.yaml
 }

@@ -244,7 +244,7 @@ $P  onboarding-call           10" ""
 	run_split ps-screen "$V" --step application --result pass --date 2026-13-01
 	expect 2 "" "ps-screen: --date: not a real date (YYYY-MM-DD)"
 	run_split ps-screen "$V" --step application --result pass --date 2026-12-01
-	expect 1 "" "ps-screen: --date: 2026-12-01 is in the future"
+	expect 1 "" "ps-screen: --date: is in the future"
 	run_split ps-screen "$V" --step application --result maybe
 	[ "$status" = 2 ]
 	[[ "$err" == "ps-screen: --step needs --result pass, fail, pending or waived"* ]]

@@ -340,6 +340,44 @@ read_error(void **state)
 	ps_diags_release(&d);
 }
 
+/*
+ * Where each ID was read: its line (and, in a record, its column), for
+ * messages that name an ID of the input by its place; none for an ID
+ * typed on the command line.
+ */
+static void
+places(void **state)
+{
+	static const char lines[] = "P-7K3Q2X\n\nV-3K2J9X\nP-7K3Q2X\n";
+	static const char recs[] = "- id: P-7K3Q2X\n- {kind: x, id: V-3K2J9X}\n";
+	struct ps_diags d = PS_DIAGS_INIT;
+	struct ps_ids l = { 0 };
+	struct ps_place at;
+	const struct ps_place *p;
+
+	(void)state;
+	assert_int_equal(read_text(&l, lines, sizeof(lines) - 1, &d), 0);
+	assert_non_null(p = ps_ids_place(&l, 0, &at));
+	assert_string_equal(p->file, "stdin");
+	assert_int_equal(p->line, 1);
+	assert_int_equal(p->col, 1);
+	assert_null(p->path);
+	assert_non_null(p = ps_ids_place(&l, 1, &at));
+	assert_int_equal(p->line, 3);
+	assert_null(ps_ids_place(&l, 2, &at));
+	ps_ids_release(&l);
+	assert_int_equal(read_text(&l, recs, sizeof(recs) - 1, &d), 0);
+	assert_non_null(p = ps_ids_place(&l, 1, &at));
+	assert_int_equal(p->line, 2);
+	assert_int_equal(p->col, 17);
+	/* typed: no place */
+	assert_int_equal(ps_ids_add(&l, "M-8D1Q4R", &d), 0);
+	assert_null(ps_ids_place(&l, 2, &at));
+	ps_ids_release(&l);
+	assert_int_equal(d.n, 0);
+	ps_diags_release(&d);
+}
+
 int
 main(void)
 {
@@ -355,6 +393,7 @@ main(void)
 		cmocka_unit_test(at_most_ps_ids_max),
 		cmocka_unit_test(at_most_ps_ids_max_lines),
 		cmocka_unit_test(read_error),
+		cmocka_unit_test(places),
 	};
 
 	return cmocka_run_group_tests_name("ids", tests, NULL, NULL);

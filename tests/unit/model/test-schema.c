@@ -72,6 +72,21 @@ valid_fixtures_pass(void **state)
 	ps_diags_release(&d);
 }
 
+/* Is this "unknown field" at the mapping that holds field? */
+static int
+unknown_at(const struct ps_diag *x, const char *field)
+{
+	const char *dot = strrchr(field, '.');
+	size_t n = dot ? (size_t)(dot - field) : 0;
+
+	if (strcmp(x->msg, PS_DIAG_UNKNOWN_FIELD) != 0 || x->line == 0)
+		return 0;
+	if (n == 0)
+		return x->path == NULL;
+	return x->path && strlen(x->path) == n &&
+	    strncmp(x->path, field, n) == 0;
+}
+
 static void
 invalid_fixtures_fail_at_their_field(void **state)
 {
@@ -103,11 +118,13 @@ invalid_fixtures_fail_at_their_field(void **state)
 		    &d) == 0)
 			fail_msg("%s should be refused", line);
 		for (i = 0; i < d.n; i++)
-			/* at the field, or an item in it (uniqueItems) */
-			if (d.v[i].path && strncmp(d.v[i].path, tab,
+			/* at the field, or an item in it (uniqueItems); an
+			   unknown field under its mapping's path, its key
+			   being input that no message repeats */
+			if ((d.v[i].path && strncmp(d.v[i].path, tab,
 			    strlen(tab)) == 0 && (d.v[i].path[strlen(tab)] ==
 			    '\0' || d.v[i].path[strlen(tab)] == '.') &&
-			    d.v[i].line > 0)
+			    d.v[i].line > 0) || unknown_at(&d.v[i], tab))
 				found++;
 		if (found == 0) {
 			ps_diags_print(&d, "test-schema", stderr);
@@ -214,6 +231,49 @@ public_text_carries_no_contact_details(void **state)
 	ps_schema_free(s);
 }
 
+/*
+ * No message repeats a value or a key of the record: an unknown key, an
+ * enum, a pattern, a date, a number, a type, each holding a canary, are
+ * named by their place and path alone.
+ */
+static void
+messages_never_repeat_values(void **state)
+{
+	static const char rec[] =
+	    "kind: contact\n"
+	    "id: CANARY-id\n"
+	    "type: CANARY-type\n"
+	    "date: CANARY-date\n"
+	    "mode: CANARY-mode\n"
+	    "minutes: CANARY-minutes\n"
+	    "flag: {type: CANARY-flag, CANARY-key: x, referral: CANARY}\n"
+	    "CANARY-top: CANARY-value\n";
+	struct ps_diags d = PS_DIAGS_INIT;
+	struct ps_node *n = NULL;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(ps_yaml_load_mem(&n, rec, sizeof(rec) - 1, "c",
+	    &d), 0);
+	assert_int_equal(ps_schema_validate(ps_schemas_get(set, "contact"),
+	    n, "c", &d), 10);
+	for (i = 0; i < d.n; i++) {
+		assert_true(d.v[i].line > 0);
+		assert_null(strstr(d.v[i].msg, "CANARY"));
+		assert_true(d.v[i].path == NULL ||
+		    strstr(d.v[i].path, "CANARY") == NULL);
+	}
+	/* the unknown keys: at the key, under the mapping's path */
+	assert_string_equal(d.v[7].msg, PS_DIAG_UNKNOWN_FIELD);
+	assert_string_equal(d.v[7].path, "flag");
+	assert_int_equal(d.v[7].col, 27);
+	assert_string_equal(d.v[9].msg, PS_DIAG_UNKNOWN_FIELD);
+	assert_null(d.v[9].path);
+	assert_int_equal(d.v[9].line, 8);
+	ps_node_free(n);
+	ps_diags_release(&d);
+}
+
 int
 main(void)
 {
@@ -222,6 +282,7 @@ main(void)
 		cmocka_unit_test(invalid_fixtures_fail_at_their_field),
 		cmocka_unit_test(sensitive_and_redact),
 		cmocka_unit_test(public_text_carries_no_contact_details),
+		cmocka_unit_test(messages_never_repeat_values),
 	};
 
 	return cmocka_run_group_tests_name("schema", tests, setup, teardown);

@@ -254,10 +254,26 @@ hostile_input(void **state)
 	REFUSED("a: !!str 1\n", "tags are not allowed", 1, 4);
 	REFUSED("a: !custom {}\n", "tags are not allowed", 1, 4);
 	REFUSED("<<: {a: 1}\n", "merge keys", 1, 1);
-	REFUSED("a: 1\nb: 2\na: 3\n", "duplicate key \"a\"", 3, 1);
+	/* the key is not repeated (it is input), its first line is */
+	REFUSED("a: 1\nb: 2\na: 3\n", "duplicate key: the same key is on line 1",
+	    3, 1);
 	/* found as soon as the key is read, before the mapping ends */
-	REFUSED("a: 1\na: 2\n[", "duplicate key \"a\"", 2, 1);
-	REFUSED("x:\n  a: 1\n  a: 2\n", "duplicate key \"a\"", 3, 3);
+	REFUSED("a: 1\na: 2\n[", "duplicate key: the same key is on line 1", 2,
+	    1);
+	REFUSED("x:\n  a: 1\n  a: 2\n", "duplicate key: the same key is on "
+	    "line 2", 3, 3);
+	/* in a mapping past 33 keys, found when it ends: the same words */
+	{
+		char many[600];
+		int k, n = 0;
+
+		for (k = 0; k < 40; k++)
+			n += snprintf(many + n, sizeof(many) - (size_t)n,
+			    "k%d: 1\n", k);
+		n += snprintf(many + n, sizeof(many) - (size_t)n, "k5: 2\n");
+		refused(many, (size_t)n, "duplicate key: the same key is on "
+		    "line 6", 41, 1);
+	}
 	REFUSED("? [a]\n: 1\n", "mapping keys must be plain text", 1, 3);
 	REFUSED("a: 1\n---\nb: 2\n", "more than one document", 0, 0);
 	REFUSED("a: \"x\n<<<<<<< HEAD\ny\"\n", "git conflict marker", 2, 1);

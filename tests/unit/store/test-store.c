@@ -501,6 +501,30 @@ get_and_load(void **state)
 	assert_int_equal(ps_store_get(f->s, "P-BAD000", &rec, &d), PS_REFUSED);
 	assert_null(rec);
 	ps_diags_release(&d);
+	/* an ID read from an input: at its place, not repeated; one typed
+	   after an option: repeated after it */
+	{
+		struct ps_place in = { "stdin", 4, 11, "match" };
+		struct ps_place opt = { NULL, 0, 0, "--match" };
+
+		assert_int_equal(ps_store_get_at(f->s, "P-2HC6NE", &in, &rec,
+		    &d), PS_REFUSED);
+		assert_int_equal(ps_store_get_at(f->s, "CANARY", &in, &rec,
+		    &d), PS_REFUSED);
+		assert_int_equal(ps_store_get_at(f->s, "P-2HC6NE", &opt, &rec,
+		    &d), PS_REFUSED);
+		assert_null(rec);
+		assert_int_equal(d.n, 3);
+		assert_string_equal(d.v[0].file, "stdin");
+		assert_int_equal(d.v[0].line, 4);
+		assert_string_equal(d.v[0].path, "match");
+		assert_string_equal(d.v[0].msg, PS_DIAG_NO_RECORD);
+		assert_string_equal(d.v[1].msg, PS_DIAG_NOT_ID);
+		assert_null(d.v[2].file);
+		assert_string_equal(d.v[2].path, "--match");
+		assert_string_equal(d.v[2].msg, "P-2HC6NE: no such record");
+		ps_diags_release(&d);
+	}
 	/* a record whose file name is not its ID */
 	fix_write(f, "participants/P-2HC6NE.yaml", fix_participant_text(&b,
 	    "P-4MZ8RD"));

@@ -222,6 +222,24 @@ move_appends_and_empties(void **state)
 	ps_diags_release(&dst);
 }
 
+/* At a value's place: the same as ps_diag_add() with its parts. */
+static void
+at_a_place(void **state)
+{
+	struct ps_place at = { "stdin", 4, 11, "match" };
+	struct ps_diags d = PS_DIAGS_INIT;
+
+	(void)state;
+	assert_int_equal(ps_diag_at(&d, PS_REFUSED, &at, "%s",
+	    PS_DIAG_NO_RECORD), PS_REFUSED);
+	at.path = NULL;
+	assert_int_equal(ps_diag_at(&d, 0, &at, "not waiting"), 0);
+	expect_printed(&d, "ps-test: stdin:4:11: match: no such record\n"
+	    "ps-test: warning: stdin:4:11: not waiting\n");
+	assert_int_equal(d.errors, 1);
+	ps_diags_release(&d);
+}
+
 int
 main(void)
 {
@@ -234,6 +252,7 @@ main(void)
 		cmocka_unit_test(print_hides_control_characters),
 		cmocka_unit_test(print_reports_lost_ones),
 		cmocka_unit_test(move_appends_and_empties),
+		cmocka_unit_test(at_a_place),
 	};
 
 	return cmocka_run_group_tests_name("diag", tests, NULL, NULL);
