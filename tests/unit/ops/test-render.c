@@ -615,6 +615,24 @@ html(void **state)
 	both(PS_FMT_HTML, html_hidden, html_shown);
 }
 
+/* A report of one section, threshold 5, freed by ps_report_free(). */
+static struct ps_report *
+one_section(const char *key, const char *title)
+{
+	struct ps_report *r = calloc(1, sizeof(*r));
+
+	assert_non_null(r);
+	ps_rdoc_begin();
+	r->programme = ps_rdoc_strdup("P");
+	memcpy(r->from, "2026-11-09", 11);
+	memcpy(r->until, "2026-11-15", 11);
+	r->threshold = 5;
+	r->nsec = 1;
+	r->sec[0].key = key;
+	r->sec[0].title = title;
+	return r;
+}
+
 /*
  * A total of 6 over 1 and 5: the 1 is hidden, so the 5 is too (x); then
  * the 5 is at least the threshold, so the total would pin the 1: the
@@ -623,18 +641,11 @@ html(void **state)
 static void
 pinned_total(void **state)
 {
-	struct ps_report *r = calloc(1, sizeof(*r));
+	struct ps_report *r = one_section("safety", "Safety");
 	struct ps_rtable *t;
 	char *got;
 
 	(void)state;
-	assert_non_null(r);
-	ps_rdoc_begin();
-	r->programme = ps_rdoc_strdup("P");
-	r->threshold = 5;
-	r->nsec = 1;
-	r->sec[0].key = "safety";
-	r->sec[0].title = "Safety";
 	t = ps_rdoc_table(&r->sec[0], "concerns", "Concerns", 1,
 	    PS_TOTAL_ROW, 2, "kind", "n");
 	ps_rdoc_row(t, ps_rdoc_strdup("a"), ps_rdoc_strdup("1"));
@@ -651,24 +662,6 @@ pinned_total(void **state)
 	ps_report_free(r);
 }
 
-/* A report of one section, "intake", threshold 5. */
-static struct ps_report *
-one_section(void)
-{
-	struct ps_report *r = calloc(1, sizeof(*r));
-
-	assert_non_null(r);
-	ps_rdoc_begin();
-	r->programme = ps_rdoc_strdup("P");
-	memcpy(r->from, "2026-11-16", 11);
-	memcpy(r->until, "2026-11-22", 11);
-	r->threshold = 5;
-	r->nsec = 1;
-	r->sec[0].key = "intake";
-	r->sec[0].title = "Intake";
-	return r;
-}
-
 /*
  * The figure at the head of a section that a table's total repeats: 4
  * and 4 make 8, so the table hides the 8s; the figure of 8 is hidden
@@ -678,7 +671,7 @@ one_section(void)
 static void
 figure_of_a_table(void **state)
 {
-	struct ps_report *r = one_section();
+	struct ps_report *r = one_section("intake", "Intake");
 	struct ps_rsection *s = &r->sec[0];
 	struct ps_rtable *t;
 	char *got;
@@ -711,7 +704,7 @@ figure_of_a_table(void **state)
 static void
 working_lists(void **state)
 {
-	struct ps_report *r = one_section();
+	struct ps_report *r = one_section("intake", "Intake");
 	struct ps_rsection *s = &r->sec[0];
 	struct ps_render_opts o = { PS_FMT_CSV, 1, "waiting" };
 	struct ps_rtable *t;
@@ -767,7 +760,7 @@ csv_formulas(void **state)
 	    "intake,t,80%,n,0\n"
 	    "intake,t,-,n,0\n"
 	    "intake,t,a=b,n,0\n";
-	struct ps_report *r = one_section();
+	struct ps_report *r = one_section("intake", "Intake");
 	struct ps_rtable *t;
 	char *got;
 	size_t i;
@@ -786,22 +779,13 @@ csv_formulas(void **state)
 static void
 long_label(void **state)
 {
-	struct ps_report *r = calloc(1, sizeof(*r));
+	struct ps_report *r = one_section("audit", "Audit");
 	struct ps_rtable *t;
 	char label[81], *got;
 
 	(void)state;
-	assert_non_null(r);
 	memset(label, 'L', 80);
 	label[80] = '\0';
-	ps_rdoc_begin();
-	r->programme = ps_rdoc_strdup("P");
-	memcpy(r->from, "2026-11-09", 11);
-	memcpy(r->until, "2026-11-15", 11);
-	r->threshold = 5;
-	r->nsec = 1;
-	r->sec[0].key = "audit";
-	r->sec[0].title = "Audit";
 	t = ps_rdoc_table(&r->sec[0], "reasons", "Reasons", 1, 0, 2,
 	    "reason", "n");
 	ps_rdoc_row(t, ps_rdoc_strdup(label), ps_rdoc_strdup("12"));

@@ -24,6 +24,22 @@ mark(const long *v, size_t n, const struct ps_suppress_line *l, size_t nl,
 	assert_true(ps_suppress_pinned(v, n, l, nl, thr, m) == (size_t)-1);
 }
 
+/* a + b = t, one line, threshold 5: the marks are m0, m1, m2. */
+static void
+one_line(long a, long b, long t, unsigned char m0, unsigned char m1,
+    unsigned char m2)
+{
+	long v[] = { a, b, t };
+	size_t c[] = { 0, 1, 2 };
+	struct ps_suppress_line l = { c, 3 };
+	unsigned char m[3];
+
+	mark(v, 3, &l, 1, 5, m);
+	assert_int_equal(m[0], m0);
+	assert_int_equal(m[1], m1);
+	assert_int_equal(m[2], m2);
+}
+
 static void
 nothing_small(void **state)
 {
@@ -44,32 +60,16 @@ nothing_small(void **state)
 static void
 bounds_pin(void **state)
 {
-	long v[] = { 1, 5, 6 };
-	size_t c[] = { 0, 1, 2 };
-	struct ps_suppress_line l = { c, 3 };
-	unsigned char m[3];
-
 	(void)state;
-	mark(v, 3, &l, 1, 5, m);
-	assert_int_equal(m[0], PS_SMALL);
-	assert_int_equal(m[1], PS_HIDDEN);
-	assert_int_equal(m[2], PS_HIDDEN);
+	one_line(1, 5, 6, PS_SMALL, PS_HIDDEN, PS_HIDDEN);
 }
 
 /* 4 + 4 = 8 pins both 4s (each is 8 less at most 4): the 8 goes. */
 static void
 two_smalls(void **state)
 {
-	long v[] = { 4, 4, 8 };
-	size_t c[] = { 0, 1, 2 };
-	struct ps_suppress_line l = { c, 3 };
-	unsigned char m[3];
-
 	(void)state;
-	mark(v, 3, &l, 1, 5, m);
-	assert_int_equal(m[0], PS_SMALL);
-	assert_int_equal(m[1], PS_SMALL);
-	assert_int_equal(m[2], PS_HIDDEN);
+	one_line(4, 4, 8, PS_SMALL, PS_SMALL, PS_HIDDEN);
 }
 
 /*
@@ -100,16 +100,8 @@ figures_and_tables(void **state)
 static void
 line_that_does_not_add_up(void **state)
 {
-	long v[] = { 1, 5, 9 };
-	size_t c[] = { 0, 1, 2 };
-	struct ps_suppress_line l = { c, 3 };
-	unsigned char m[3];
-
 	(void)state;
-	mark(v, 3, &l, 1, 5, m);
-	assert_int_equal(m[0], PS_SMALL);
-	assert_int_equal(m[1], PS_SHOWN);
-	assert_int_equal(m[2], PS_SHOWN);
+	one_line(1, 5, 9, PS_SMALL, PS_SHOWN, PS_SHOWN);
 }
 
 /*
