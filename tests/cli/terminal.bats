@@ -134,7 +134,9 @@ $v volunteer: applied" ""
 	[ -z "$err" ]
 	[ "$(printf '%s\n' "$out" | wc -l)" = 500 ]
 	[ "$(printf '%s\n' "$out" | grep -cE '^P-[0-9A-HJKMNP-TV-Z]{6} participant: applied$')" = 500 ]
-	printf '%s\n' "$out" | (! grep -iE 'canary|person|example|613|context|living') || false
+	# (past the ID, which may hold 613 by chance)
+	printf '%s\n' "$out" | cut -d' ' -f2- |
+	    (! grep -iE 'canary|person|example|613|context|living') || false
 	# each line names a record stored, each once
 	diff -u <(cd s/participants && ls | sed 's/\.yaml$//') \
 	    <(printf '%s\n' "$out" | cut -d' ' -f1 | sort)
