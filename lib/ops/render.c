@@ -601,7 +601,7 @@ static int
 yaml_section(struct ps_node *secs, const struct ps_report *r,
     const struct ps_rsection *x, const struct ps_render_opts *o)
 {
-	struct ps_node *s, *l, *e, *rows, *rw;
+	struct ps_node *s, *l = NULL, *e, *rows, *rw;
 	struct view v;
 	size_t j, k, c;
 	int rc = 0;
