@@ -185,7 +185,7 @@ ps_rdoc_chart(struct ps_rsection *s, const char *key, const char *title,
 	c->a_name = ps_rdoc_strdup(an);
 	c->b_name = bn ? ps_rdoc_strdup(bn) : NULL;
 	c->counts = 1;
-	c->table = NULL;
+	c->table = 0;
 }
 
 static size_t
@@ -237,8 +237,10 @@ ps_rdoc_same(struct ps_rsection *s, const char *tkey, const char *okey)
 void
 ps_rdoc_chart_of(struct ps_rsection *s, const char *tkey)
 {
-	if (s->nchart && table_index(s, tkey) < s->ntab)
-		s->chart[s->nchart - 1].table = ps_rdoc_strdup(tkey);
+	size_t i = table_index(s, tkey);
+
+	if (s->nchart && i < s->ntab)
+		s->chart[s->nchart - 1].table = i + 1;
 }
 
 /* A working list made apart, filled while reading, then given to a

@@ -52,8 +52,9 @@ struct ps_rchart {
 	double	*a, *b;		/* b: a second series, or NULL */
 	char	*a_name, *b_name;
 	int	 counts;	/* values are counts: small ones suppressed */
-	char	*table;		/* the bars are the first count column of
-				   this table: shown as its cells are */
+	size_t	 table;		/* the bars are the first count column of
+				   the table of this index + 1, shown as its
+				   cells are; 0: none */
 };
 
 /* A table's grand total (its last row's last count) is the sum of some

@@ -806,15 +806,12 @@ static void
 chart(const struct ps_rsection *s, const struct ps_rchart *c,
     const struct view *v, long thr, FILE *out)
 {
-	size_t i;
+	const struct ps_rtable *t = c->table ? &s->tab[c->table - 1] : NULL;
 
-	for (i = 0; c->table && i < s->ntab; i++)
-		if (strcmp(s->tab[i].key, c->table) == 0 && v->cells[i] &&
-		    s->tab[i].nrows >= c->n && s->tab[i].ncols > 1) {
-			svg(c, v->cells[i], s->tab[i].ncols, thr, out);
-			return;
-		}
-	svg(c, NULL, 0, thr, out);
+	if (t && v->cells[c->table - 1] && t->nrows >= c->n && t->ncols > 1)
+		svg(c, v->cells[c->table - 1], t->ncols, thr, out);
+	else
+		svg(c, NULL, 0, thr, out);
 }
 
 static void

@@ -1034,7 +1034,6 @@ ps_report_free(struct ps_report *r)
 			free(s->chart[j].title);
 			free(s->chart[j].a_name);
 			free(s->chart[j].b_name);
-			free(s->chart[j].table);
 		}
 		free(s->chart);
 	}
