@@ -361,18 +361,26 @@ key(const struct ps_report *r, const struct ps_render_opts *o,
 	return 1;
 }
 
-/* Is anything of the section printed? In the working lists, only the
-   sections that hold a list named are. */
+/*
+ * The view of a section, made when anything of it is printed (in the
+ * working lists, only the sections that hold a list named are): 1 and
+ * *v made, 0 when the section is not printed, -1 out of memory.
+ */
 static int
-section_printed(const struct ps_rsection *s, const struct view *v,
-    const struct ps_render_opts *o)
+section_view(struct view *v, const struct ps_report *r,
+    const struct ps_rsection *s, const struct ps_render_opts *o)
 {
 	size_t i;
 
+	if (view_make(v, r, s, o) == -1)
+		return -1;
 	for (i = 0; o->lists && i < s->ntab; i++)
 		if (v->cells[i])
 			return 1;
-	return o->lists == NULL;
+	if (o->lists == NULL)
+		return 1;
+	view_release(v, s);
+	return 0;
 }
 
 static int
@@ -380,6 +388,7 @@ text(const struct ps_report *r, const struct ps_render_opts *o, FILE *out)
 {
 	char sym[NKEYS][32], what[NKEYS][128];
 	struct view v;
+	int shown;
 	size_t i, j;
 
 	fprintf(out, "%s\n", r->programme);
@@ -391,12 +400,10 @@ text(const struct ps_report *r, const struct ps_render_opts *o, FILE *out)
 	for (i = 0; i < r->nsec; i++) {
 		const struct ps_rsection *s = &r->sec[i];
 
-		if (view_make(&v, r, s, o) == -1)
+		if ((shown = section_view(&v, r, s, o)) == -1)
 			return -1;
-		if (!section_printed(s, &v, o)) {
-			view_release(&v, s);
+		if (!shown)
 			continue;
-		}
 		fprintf(out, "\n%s\n", s->title);
 		for (j = 0; j < strlen(s->title); j++)
 			fputc('=', out);
@@ -428,6 +435,7 @@ md(const struct ps_report *r, const struct ps_render_opts *o, FILE *out)
 {
 	char sym[NKEYS][32], what[NKEYS][128];
 	struct view v;
+	int shown;
 	size_t i, j, c, k;
 
 	fprintf(out, "# %s\n\nReport for %s to %s (changes are from the period "
@@ -438,12 +446,10 @@ md(const struct ps_report *r, const struct ps_render_opts *o, FILE *out)
 	for (i = 0; i < r->nsec; i++) {
 		const struct ps_rsection *s = &r->sec[i];
 
-		if (view_make(&v, r, s, o) == -1)
+		if ((shown = section_view(&v, r, s, o)) == -1)
 			return -1;
-		if (!section_printed(s, &v, o)) {
-			view_release(&v, s);
+		if (!shown)
 			continue;
-		}
 		fprintf(out, "\n## %s\n\n", s->title);
 		for (j = 0; !o->lists && j < s->nfig; j++)
 			fprintf(out, "- %s: **%s**%s%s%s\n", s->fig[j].label,
@@ -604,14 +610,11 @@ yaml_section(struct ps_node *secs, const struct ps_report *r,
 	struct ps_node *s, *l = NULL, *e, *rows, *rw;
 	struct view v;
 	size_t j, k, c;
-	int rc = 0;
+	int rc;
 
-	if (view_make(&v, r, x, o) == -1)
-		return -1;
-	if (!section_printed(x, &v, o)) {
-		view_release(&v, x);
-		return 0;
-	}
+	if ((rc = section_view(&v, r, x, o)) != 1)
+		return rc;
+	rc = 0;
 	rc |= ps_node_seq_append(secs, s = ps_node_new_map());
 	if (rc || s == NULL) {
 		view_release(&v, x);
@@ -850,6 +853,7 @@ html(const struct ps_report *r, const struct ps_render_opts *o, FILE *out)
 {
 	char sym[NKEYS][32], what[NKEYS][128];
 	struct view v;
+	int shown;
 	size_t i, j;
 
 	fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
@@ -870,12 +874,10 @@ html(const struct ps_report *r, const struct ps_render_opts *o, FILE *out)
 	for (i = 0; i < r->nsec; i++) {
 		const struct ps_rsection *s = &r->sec[i];
 
-		if (view_make(&v, r, s, o) == -1)
+		if ((shown = section_view(&v, r, s, o)) == -1)
 			return -1;
-		if (!section_printed(s, &v, o)) {
-			view_release(&v, s);
+		if (!shown)
 			continue;
-		}
 		fprintf(out, "<section id=\"%s\">\n<h2>", s->key);
 		esc(out, s->title);
 		fprintf(out, "</h2>\n");
